@@ -1,0 +1,71 @@
+"""A Lambda function of the service: its own role, its own log group, JSON logs, X-Ray."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+from telefonist import config
+
+from infra import constants
+from infra.constructs.function_code import ARCHITECTURE, RUNTIME, FunctionCodeConstruct
+
+
+class ServiceFunction(Construct):
+    """Each function gets a role that starts empty; callers grant exactly what it touches."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        code: FunctionCodeConstruct,
+        handler: str,
+        description: str,
+        environment: dict[str, str],
+        log_key: kms.IKey,
+        timeout: cdk.Duration | None = None,
+        memory_size: int = constants.LAMBDA_MEMORY_MB,
+        reserved_concurrency: int | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.log_group = logs.LogGroup(
+            self,
+            "Logs",
+            retention=logs.RetentionDays.THREE_MONTHS,
+            encryption_key=log_key,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"Least-privilege role of {construct_id}",
+        )
+        self.log_group.grant_write(self.role)
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            code=code.code,
+            layers=[code.shared_layer],
+            handler=handler,
+            description=description,
+            role=self.role,
+            timeout=timeout or cdk.Duration.seconds(10),
+            memory_size=memory_size,
+            reserved_concurrent_executions=reserved_concurrency,
+            log_group=self.log_group,
+            logging_format=lambda_.LoggingFormat.JSON,
+            tracing=lambda_.Tracing.ACTIVE,
+            environment={
+                config.ENV_POWERTOOLS_SERVICE_NAME: construct_id,
+                config.ENV_METRICS_NAMESPACE: config.METRICS_NAMESPACE,
+                "POWERTOOLS_LOG_LEVEL": "INFO",
+                **environment,
+            },
+        )

@@ -1,0 +1,46 @@
+"""Key design of the customer table (single table). See docs/data-model.md.
+
+Sort keys within a tenant partition sort as: `#PROFILE` < `AUDIT#…` < `COMMON#…` < `OFFICE#…`
+< `PERSON##META` < `PERSON#<id>` < `PERSON#<id>#REF#<id>`, so one query fetches a whole
+concern: the configuration (`sk < "P"` minus audit), or the directory (`begins_with PERSON#`).
+"""
+
+from __future__ import annotations
+
+PROFILE_SK = "#PROFILE"
+DIRECTORY_META_SK = "PERSON##META"
+ROUTE_SK = "ROUTE"
+PRICE_LIST_PK = "PRICELIST"
+
+
+def tenant_pk(tenant_id: str) -> str:
+    return f"TENANT#{tenant_id}"
+
+
+def number_pk(phone_number: str) -> str:
+    return f"NUMBER#{phone_number}"
+
+
+def common_number_sk(common_number_id: str) -> str:
+    return f"COMMON#{common_number_id}"
+
+
+def office_sk(office_id: str) -> str:
+    return f"OFFICE#{office_id}"
+
+
+def person_sk(person_id: str) -> str:
+    return f"PERSON#{person_id}"
+
+
+def referral_sk(person_id: str, referral_id: str) -> str:
+    return f"PERSON#{person_id}#REF#{referral_id}"
+
+
+def person_range(person_id: str) -> tuple[str, str]:
+    """Sort-key bounds holding exactly one person and its referrals (ids are slugs: no '#', '~')."""
+    return person_sk(person_id), f"{person_sk(person_id)}#~"
+
+
+def price_list_sk(valid_from_iso: str) -> str:
+    return f"VALID#{valid_from_iso}"

@@ -1,0 +1,11 @@
+"""The base of every domain model: strict about unknown fields, immutable by default."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class DomainModel(BaseModel):
+    """Unknown fields are refused so that a typo in an admin's payload is an error, not lost data."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)

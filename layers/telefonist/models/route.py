@@ -1,0 +1,29 @@
+"""The routing record: what the inbound call path needs for a dialed number, in one item."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from telefonist.models.base import DomainModel
+from telefonist.models.common_number import GeneralInformation, OpeningHours
+from telefonist.models.tenant import TenantStatus
+from telefonist.models.types import NonEmptyStr, PhoneNumber, Slug, TenantId, UtcDatetime
+
+
+class Route(DomainModel):
+    """Dialed number → customer, common number and script, denormalised so a call costs one read.
+
+    The self-service side rebuilds it whenever the tenant, the common number or an office
+    changes. It never holds door codes: whatever the flow sets ends up in the CTR.
+    """
+
+    phone_number: PhoneNumber
+    tenant_id: TenantId
+    tenant_name: NonEmptyStr
+    tenant_status: TenantStatus = TenantStatus.ACTIVE
+    common_number_id: Slug
+    common_number_name: NonEmptyStr
+    info: GeneralInformation
+    opening_hours: OpeningHours = Field(default_factory=OpeningHours)
+    office_summary: str = ""
+    updated_at: UtcDatetime | None = None

@@ -1,0 +1,107 @@
+"""The AWS resources of the service, described once.
+
+The CDK constructs read key schemas from here, and the local emulation (moto) creates the same
+tables, buckets, stream and queues from here, so the demo and the stack cannot drift apart.
+Physical names are CDK's in the cloud; `local_name` is used only against moto.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from telefonist import config
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    name: str
+    partition_key: str
+    sort_key: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    logical_id: str
+    local_name: str
+    env_var: str
+    partition_key: str
+    sort_key: str | None = None
+    indexes: tuple[IndexSpec, ...] = ()
+    ttl_attribute: str | None = None
+
+
+@dataclass(frozen=True)
+class BucketSpec:
+    logical_id: str
+    local_name: str
+    env_var: str
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    logical_id: str
+    local_name: str
+    shards: int = 1
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    logical_id: str
+    local_name: str
+    env_var: str | None = None
+    dead_letter: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+# Single table for everything a customer maintains, plus the routing records of its numbers.
+CUSTOMER_TABLE = TableSpec(
+    logical_id="CustomerTable",
+    local_name="telefonist-customers",
+    env_var=config.ENV_CUSTOMER_TABLE,
+    partition_key="pk",
+    sort_key="sk",
+)
+# Message log: own table because of its volume, retention (TTL) and the notify role's scope.
+MESSAGE_TABLE = TableSpec(
+    logical_id="MessageTable",
+    local_name="telefonist-messages",
+    env_var=config.ENV_MESSAGE_TABLE,
+    partition_key="pk",
+    sort_key="sk",
+    ttl_attribute="expires_at",
+)
+# Billing ledger: one item per billable contact, the newest CTR version wins (conditional writes).
+LEDGER_TABLE = TableSpec(
+    logical_id="RatingLedgerTable",
+    local_name="telefonist-rating-ledger",
+    env_var=config.ENV_LEDGER_TABLE,
+    partition_key="contact_id",
+)
+IDEMPOTENCY_TABLE = TableSpec(
+    logical_id="IdempotencyTable",
+    local_name="telefonist-idempotency",
+    env_var=config.ENV_IDEMPOTENCY_TABLE,
+    partition_key="id",
+    ttl_attribute="expiration",
+)
+TABLES = (CUSTOMER_TABLE, MESSAGE_TABLE, LEDGER_TABLE, IDEMPOTENCY_TABLE)
+
+BILLING_BUCKET = BucketSpec("BillingBucket", "telefonist-billing", config.ENV_BILLING_BUCKET)
+ARCHIVE_BUCKET = BucketSpec("CtrArchiveBucket", "telefonist-ctr-archive", config.ENV_ARCHIVE_BUCKET)
+QUARANTINE_BUCKET = BucketSpec("QuarantineBucket", "telefonist-quarantine", config.ENV_QUARANTINE_BUCKET)
+ATHENA_RESULTS_BUCKET = BucketSpec("AthenaResultsBucket", "telefonist-athena-results", "ATHENA_RESULTS_BUCKET")
+BUCKETS = (BILLING_BUCKET, ARCHIVE_BUCKET, QUARANTINE_BUCKET, ATHENA_RESULTS_BUCKET)
+
+CTR_STREAM = StreamSpec("CtrStream", "telefonist-ctr")
+STREAMS = (CTR_STREAM,)
+
+NOTIFY_DLQ = QueueSpec("NotifyDeadLetterQueue", "telefonist-notify-dlq")
+NOTIFY_QUEUE = QueueSpec(
+    "NotifyQueue", "telefonist-notify", env_var=config.ENV_NOTIFY_QUEUE_URL, dead_letter=NOTIFY_DLQ.local_name
+)
+RATING_DLQ = QueueSpec("RatingFailureQueue", "telefonist-rating-failures")
+QUEUES = (NOTIFY_DLQ, NOTIFY_QUEUE, RATING_DLQ)
+
+GLUE_DATABASE = "telefonist_billing"
+BILLING_LINES_TABLE = "billing_lines"
+ATHENA_WORKGROUP = "telefonist-finance"

@@ -1,0 +1,41 @@
+"""Fixtures for every suite: no real AWS, ever. Credentials are dummies, the region is fixed."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.dal.secrets import KmsSecretCodec
+from telefonist.local_aws import FAKE_CREDENTIALS, LocalResources, create_resources, patched_environment
+from telefonist.resources import CUSTOMER_TABLE
+
+# Before any boto3 client exists: never reach a real account, even by mistake.
+os.environ.update(FAKE_CREDENTIALS)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Telefonist")
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+
+@pytest.fixture
+def aws() -> Iterator[LocalResources]:
+    """In-process moto with every resource of the stack created; env vars set as CDK would."""
+    with mock_aws():
+        created = create_resources()
+        with patched_environment(created.environment):
+            yield created
+
+
+@pytest.fixture
+def customer_table(aws: LocalResources) -> Any:
+    return boto3.resource("dynamodb").Table(CUSTOMER_TABLE.local_name)
+
+
+@pytest.fixture
+def repo(aws: LocalResources, customer_table: Any) -> CustomerRepository:
+    return CustomerRepository(customer_table, secrets=KmsSecretCodec(boto3.client("kms"), aws.secrets_key_id))

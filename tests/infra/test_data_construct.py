@@ -1,0 +1,80 @@
+"""Data at rest: customer-managed keys, PITR, TLS-only versioned buckets, tables as resources.py says."""
+
+from __future__ import annotations
+
+from aws_cdk.assertions import Match, Template
+from telefonist import resources
+
+
+def test_every_table_of_resources_py_exists_with_its_keys_kms_and_pitr(template: Template) -> None:
+    for spec in resources.TABLES:
+        keys = [{"AttributeName": spec.partition_key, "KeyType": "HASH"}]
+        if spec.sort_key:
+            keys.append({"AttributeName": spec.sort_key, "KeyType": "RANGE"})
+        template.has_resource_properties(
+            "AWS::DynamoDB::Table",
+            {
+                "KeySchema": keys,
+                "SSESpecification": {
+                    "SSEEnabled": True,
+                    "SSEType": "KMS",
+                    "KMSMasterKeyId": Match.any_value(),
+                },
+                "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+                "BillingMode": "PAY_PER_REQUEST",
+            },
+        )
+    assert len(template.find_resources("AWS::DynamoDB::Table")) == len(resources.TABLES)
+
+
+def test_tables_with_ttl_have_it_enabled(template: Template) -> None:
+    template.has_resource_properties(
+        "AWS::DynamoDB::Table",
+        {
+            "TimeToLiveSpecification": {
+                "AttributeName": resources.MESSAGE_TABLE.ttl_attribute,
+                "Enabled": True,
+            }
+        },
+    )
+
+
+def test_data_buckets_are_kms_encrypted_versioned_and_private(template: Template) -> None:
+    buckets = template.find_resources(
+        "AWS::S3::Bucket",
+        {
+            "Properties": {
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [
+                        {
+                            "ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"},
+                            "BucketKeyEnabled": True,
+                        }
+                    ]
+                }
+            }
+        },
+    )
+    assert len(buckets) == len(resources.BUCKETS)
+    for bucket in buckets.values():
+        props = bucket["Properties"]
+        assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+        assert props["PublicAccessBlockConfiguration"]["BlockPublicAcls"] is True
+        assert "LoggingConfiguration" in props
+
+
+def test_every_bucket_refuses_plain_http(template: Template) -> None:
+    policies = template.find_resources("AWS::S3::BucketPolicy")
+    assert len(policies) == len(resources.BUCKETS) + 1  # + the access-logs bucket
+    for policy in policies.values():
+        statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        assert any(
+            s["Effect"] == "Deny" and s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
+            for s in statements
+        )
+
+
+def test_keys_rotate(template: Template) -> None:
+    keys = template.find_resources("AWS::KMS::Key")
+    assert keys
+    assert all(k["Properties"]["EnableKeyRotation"] is True for k in keys.values())
