@@ -8,8 +8,8 @@ from constructs import Construct
 
 from infra.bundling import ROOT, BuildSharedLayer, CopyFunctionCode, bundling_options
 
-RUNTIME = lambda_.Runtime.PYTHON_3_13
-RUNTIME_VERSION = "3.13"
+RUNTIME = lambda_.Runtime.PYTHON_3_14
+RUNTIME_VERSION = "3.14"
 ARCHITECTURE = lambda_.Architecture.X86_64
 
 
