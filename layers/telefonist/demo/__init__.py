@@ -1,0 +1,1 @@
+"""The local end-to-end demo: a week of simulated calls through the real code paths."""
