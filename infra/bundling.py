@@ -17,7 +17,9 @@ import jsii
 
 ROOT = Path(__file__).resolve().parent.parent
 LAMBDA_REQUIREMENTS = ROOT / "requirements-lambda.txt"
+# The layer ships what Lambda runs: not the CLI, the demo or the local emulation.
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache")
+_LOCAL_ONLY = shutil.ignore_patterns("__pycache__", "*.pyc", "cli", "demo", "local_aws.py", "seeding.py")
 
 
 @jsii.implements(cdk.ILocalBundling)
@@ -38,7 +40,7 @@ class BuildSharedLayer:
 
     def try_bundle(self, output_dir: str, options: cdk.BundlingOptions) -> bool:
         target = Path(output_dir) / "python"
-        shutil.copytree(ROOT / "layers" / "telefonist", target / "telefonist", ignore=_IGNORE, dirs_exist_ok=True)
+        shutil.copytree(ROOT / "layers" / "telefonist", target / "telefonist", ignore=_LOCAL_ONLY, dirs_exist_ok=True)
         subprocess.run(  # noqa: S603 - fixed arguments, a build step
             [
                 sys.executable,
