@@ -125,6 +125,13 @@ def problem(exc: Exception) -> tuple[int, dict[str, Any]]:
     raise exc
 
 
+def _refused(exc: Exception) -> tuple[int, dict[str, Any]]:
+    status, body = problem(exc)
+    metrics.add_metric(name="MessagesRefused" if status < 500 else "MessagesNotAccepted", unit="Count", value=1)
+    logger.info("message refused", extra={"status": status, "field": body.get("field")})
+    return status, body
+
+
 app = APIGatewayRestResolver()
 
 
@@ -160,8 +167,7 @@ def post_message(tenant_id: str) -> Response[str]:
     ]
 )
 def _problem_response(exc: Exception) -> Response[str]:
-    status, body = problem(exc)
-    logger.info("message refused", extra={"status": status, "field": body.get("field")})
+    status, body = _refused(exc)
     return Response(status, content_types.APPLICATION_JSON, json.dumps(body, ensure_ascii=False))
 
 
@@ -170,8 +176,7 @@ def submit_direct(event: dict[str, Any]) -> dict[str, Any]:
     try:
         result: SubmitResult = runtime().submit(request=MessageRequest.model_validate(event))
     except Exception as exc:  # noqa: BLE001 - problem() re-raises anything it does not map
-        status, body = problem(exc)
-        logger.info("message refused", extra={"status": status, "field": body.get("field")})
+        status, body = _refused(exc)
         return {"status_code": status, "error": body}
     return {"status_code": 202, **result.model_dump(mode="json")}
 
