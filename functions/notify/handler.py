@@ -28,7 +28,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from telefonist import config
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.message_repository import MessageRepository
@@ -47,11 +47,22 @@ IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
 class SubmitEnvironment(BaseModel):
     """What CDK sets for this function; validated once per cold start."""
 
-    model_config = ConfigDict(extra="ignore")
-    customer_table: str = Field(alias=config.ENV_CUSTOMER_TABLE, min_length=1)
-    message_table: str = Field(alias=config.ENV_MESSAGE_TABLE, min_length=1)
-    idempotency_table: str = Field(alias=config.ENV_IDEMPOTENCY_TABLE, min_length=1)
-    queue_url: str = Field(alias=config.ENV_NOTIFY_QUEUE_URL, min_length=1)
+    customer_table: str = Field(min_length=1)
+    message_table: str = Field(min_length=1)
+    idempotency_table: str = Field(min_length=1)
+    queue_url: str = Field(min_length=1)
+
+    @classmethod
+    def from_environ(cls) -> SubmitEnvironment:
+        return cls.model_validate({field: os.environ.get(var) for field, var in _ENVIRONMENT.items()})
+
+
+_ENVIRONMENT = {
+    "customer_table": config.ENV_CUSTOMER_TABLE,
+    "message_table": config.ENV_MESSAGE_TABLE,
+    "idempotency_table": config.ENV_IDEMPOTENCY_TABLE,
+    "queue_url": config.ENV_NOTIFY_QUEUE_URL,
+}
 
 
 @dataclass(frozen=True)
@@ -63,7 +74,7 @@ class Runtime:
 @cache
 def runtime() -> Runtime:
     """Clients, repositories and the idempotent submit: built once per cold start."""
-    env = SubmitEnvironment.model_validate(os.environ)
+    env = SubmitEnvironment.from_environ()
     dynamodb = boto3.resource("dynamodb")
     customer_table = dynamodb.Table(env.customer_table)
     service = NotifyService(
@@ -156,7 +167,12 @@ def post_message(tenant_id: str) -> Response[str]:
     return Response(202, content_types.APPLICATION_JSON, result.model_dump_json())
 
 
-@app.exception_handler(
+def _problem_response(exc: Exception) -> Response[str]:
+    status, body = _refused(exc)
+    return Response(status, content_types.APPLICATION_JSON, json.dumps(body, ensure_ascii=False))
+
+
+app.exception_handler(
     [
         ValidationError,
         InvalidMessage,
@@ -165,17 +181,14 @@ def post_message(tenant_id: str) -> Response[str]:
         IdempotencyValidationError,
         IdempotencyAlreadyInProgressError,
     ]
-)
-def _problem_response(exc: Exception) -> Response[str]:
-    status, body = _refused(exc)
-    return Response(status, content_types.APPLICATION_JSON, json.dumps(body, ensure_ascii=False))
+)(_problem_response)
 
 
 def submit_direct(event: dict[str, Any]) -> dict[str, Any]:
     """A direct invoke: the event is the request; the answer carries an HTTP-like status."""
     try:
         result: SubmitResult = runtime().submit(request=MessageRequest.model_validate(event))
-    except Exception as exc:  # noqa: BLE001 - problem() re-raises anything it does not map
+    except Exception as exc:
         status, body = _refused(exc)
         return {"status_code": status, "error": body}
     return {"status_code": 202, **result.model_dump(mode="json")}

@@ -15,9 +15,10 @@ from typing import Any
 
 import boto3
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, Field, Json
+from pydantic import BaseModel, Field, Json
 from telefonist import config, resources
 from telefonist.dal.message_repository import MessageRepository
 from telefonist.dal.notify_adapters import SesEmailSender, SnsSmsSender
@@ -30,15 +31,28 @@ from telefonist.observability import logger, metrics
 class SenderEnvironment(BaseModel):
     """What CDK sets for this function; validated once per cold start."""
 
-    model_config = ConfigDict(extra="ignore")
-    message_table: str = Field(alias=config.ENV_MESSAGE_TABLE, min_length=1)
-    sms_sender_id: str = Field(alias=config.ENV_SMS_SENDER_ID, pattern=r"^[A-Za-z0-9]{0,10}[A-Za-z][A-Za-z0-9]{0,10}$", max_length=11)
-    email_sender: str = Field(alias=config.ENV_EMAIL_SENDER, min_length=3)
-    max_receives: int = Field(alias=config.ENV_NOTIFY_MAX_RECEIVES, default=resources.NOTIFY_MAX_RECEIVE_COUNT, ge=1)
+    message_table: str = Field(min_length=1)
+    # An alphanumeric sender ID: 1 to 11 letters and digits, at least one letter.
+    sms_sender_id: str = Field(pattern=r"^[A-Za-z0-9]{0,10}[A-Za-z][A-Za-z0-9]{0,10}$", max_length=11)
+    email_sender: str = Field(min_length=3)
+    max_receives: int = Field(default=resources.NOTIFY_MAX_RECEIVE_COUNT, ge=1)
+
+    @classmethod
+    def from_environ(cls) -> SenderEnvironment:
+        values = {field: os.environ.get(var) for field, var in _ENVIRONMENT.items()}
+        return cls.model_validate({k: v for k, v in values.items() if v is not None})
+
+
+_ENVIRONMENT = {
+    "message_table": config.ENV_MESSAGE_TABLE,
+    "sms_sender_id": config.ENV_SMS_SENDER_ID,
+    "email_sender": config.ENV_EMAIL_SENDER,
+    "max_receives": config.ENV_NOTIFY_MAX_RECEIVES,
+}
 
 
 class NotifyJobRecord(SqsRecordModel):
-    body: Json[NotifyJob]  # type: ignore[assignment]
+    body: Json[NotifyJob]
 
 
 @dataclass(frozen=True)
@@ -49,7 +63,7 @@ class Runtime:
 
 @cache
 def runtime() -> Runtime:
-    env = SenderEnvironment.model_validate(os.environ)
+    env = SenderEnvironment.from_environ()
     delivery = DeliveryService(
         log=MessageRepository(boto3.resource("dynamodb").Table(env.message_table)),
         sms=SnsSmsSender(boto3.client("sns"), env.sms_sender_id),
@@ -85,5 +99,5 @@ processor = BatchProcessor(event_type=EventType.SQS, model=NotifyJobRecord, rais
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

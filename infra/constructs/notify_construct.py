@@ -95,7 +95,9 @@ class NotifyConstruct(Construct):
             iam.PolicyStatement(
                 actions=actions,
                 resources=[self._data.data_key.key_arn],
-                conditions={"StringEquals": {"kms:ViaService": [f"{s}.{stack.region}.amazonaws.com" for s in services]}},
+                conditions={
+                    "StringEquals": {"kms:ViaService": [f"{s}.{stack.region}.amazonaws.com" for s in services]}
+                },
             )
         )
 
@@ -188,9 +190,7 @@ class NotifyConstruct(Construct):
         # Publishing straight to a phone number has no resource ARN to name (AWS documents Resource "*").
         # NotResource of every SNS ARN allows exactly that and nothing else: no topic and no platform
         # endpoint can be published to. No wildcard Resource, so nothing for cdk-nag to acknowledge.
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["sns:Publish"], not_resources=["arn:aws:sns:*:*:*"])
-        )
+        role.add_to_principal_policy(iam.PolicyStatement(actions=["sns:Publish"], not_resources=["arn:aws:sns:*:*:*"]))
 
     def _grant_email(self, role: iam.Role) -> None:
         stack = cdk.Stack.of(self)

@@ -12,7 +12,9 @@ from infra.constructs.notify_construct import DEFAULT_EMAIL_SENDER, SENDER_HANDL
 
 
 def _function(template: Template, handler: str) -> tuple[str, dict[str, Any]]:
-    [(logical_id, function)] = template.find_resources("AWS::Lambda::Function", {"Properties": {"Handler": handler}}).items()
+    [(logical_id, function)] = template.find_resources(
+        "AWS::Lambda::Function", {"Properties": {"Handler": handler}}
+    ).items()
     return logical_id, function["Properties"]
 
 
@@ -89,7 +91,8 @@ def test_the_submit_function_sends_nothing_itself_and_reads_only_tenant_partitio
     statements = _statements_of(template, {"Ref": submit["Role"]["Fn::GetAtt"][0]})
     actions = {a for s in statements for a in _actions(s)}
     assert not any(a.startswith(("sns:", "ses:")) for a in actions)
-    assert "sqs:SendMessage" in actions and "sqs:ReceiveMessage" not in actions
+    assert "sqs:SendMessage" in actions
+    assert "sqs:ReceiveMessage" not in actions
     [read] = [s for s in statements if "dynamodb:Query" in _actions(s)]
     assert read["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*"]}}
 

@@ -73,7 +73,8 @@ def test_an_sms_is_sent_to_the_persons_mobile_with_the_message(notify: LocalReso
     assert answer["status_code"] == 202
     assert answer["channels"] == ["sms"]
     stored = _messages().get(TENANT, answer["message_id"])
-    assert stored is not None and stored.status is MessageStatus.QUEUED  # stored before sending
+    assert stored is not None
+    assert stored.status is MessageStatus.QUEUED
     assert sent_sms() == []
     run = process_queue_once()
     # Then exactly one SMS went to her mobile in E.164 with the caller, number and text
@@ -104,7 +105,8 @@ def test_an_e_mail_goes_from_the_configured_sender_with_both_bodies(notify: Loca
     assert "<p>Hej Olle!</p>" in email.body  # moto keeps the HTML part
     assert "Undrar om offerten på 12 pallar" in email.body
     message = _messages().get(TENANT, body["message_id"])
-    assert message is not None and message.status is MessageStatus.SENT
+    assert message is not None
+    assert message.status is MessageStatus.SENT
     assert message.email is not None
     assert message.email.text.startswith("Hej Olle!\n\nAnna Kund, Kundbolaget AB ringde")
     assert message.email.reply_to == CALLER_EMAIL
@@ -127,15 +129,24 @@ def test_the_sesv2_request_carries_reply_to_text_and_html(notify: LocalResources
     assert params["Content"]["Simple"]["Body"]["Html"]["Data"] == "<p>Hej</p>"
 
 
-def test_both_channels_with_a_customer_template_for_a_common_number(notify: LocalResources, customer_table: Any) -> None:
+def test_both_channels_with_a_customer_template_for_a_common_number(
+    notify: LocalResources, customer_table: Any
+) -> None:
     template = MessageTemplate(sms="${urgent}Till ${person} från ${sender}: ${text} /Acme Support")
-    MessageTemplateRepository(customer_table).put_template(TENANT, TemplateScope(common_number_id="support", template=template))
-    answer = _submit(direct_event(channel="both", common_number_id="support", callback_wanted=False, caller_number=None))
+    MessageTemplateRepository(customer_table).put_template(
+        TENANT, TemplateScope(common_number_id="support", template=template)
+    )
+    answer = _submit(
+        direct_event(channel="both", common_number_id="support", callback_wanted=False, caller_number=None)
+    )
     assert answer["channels"] == ["sms", "email"]
     process_queue_once()
     [(number, text)] = sent_sms()
     assert number == EVA_MOBILE
-    assert text == "Till Eva från Anna Kund, Kundbolaget AB: Undrar om offerten på 12 pallar, hör av dig före fredag. /Acme Support"
+    assert text == (
+        "Till Eva från Anna Kund, Kundbolaget AB: "
+        "Undrar om offerten på 12 pallar, hör av dig före fredag. /Acme Support"
+    )
     [email] = sent_emails()
     assert email.destinations["ToAddresses"] == [EVA_EMAIL]
 
@@ -235,7 +246,8 @@ def test_ses_failing_keeps_the_message_retries_and_lands_in_the_dead_letter_queu
     [email] = sent_emails()
     assert email.destinations["ToAddresses"] == ["olle.berg@acme.example"]
     message = _messages().get(TENANT, message_id)
-    assert message is not None and message.status is MessageStatus.SENT
+    assert message is not None
+    assert message.status is MessageStatus.SENT
     assert message.attempts == resources.NOTIFY_MAX_RECEIVE_COUNT + 1
 
 
@@ -248,7 +260,10 @@ def test_a_malformed_queue_message_is_reported_failed_not_dropped(notify: LocalR
 
 
 def test_a_sender_with_a_bad_environment_fails_at_cold_start(notify: LocalResources) -> None:
-    with patched_environment({config.ENV_SMS_SENDER_ID: "Växeln Acme AB"}), pytest.raises(ValueError, match="sms_sender_id|SMS_SENDER_ID"):
+    with (
+        patched_environment({config.ENV_SMS_SENDER_ID: "Växeln Acme AB"}),
+        pytest.raises(ValueError, match="sms_sender_id"),
+    ):
         sender_handler.runtime()
 
 
@@ -284,10 +299,21 @@ def test_logs_hold_no_phone_number_address_or_text(
     assert "message refused" in output
     assert len(sent_sms()) == 1
     forbidden = [
-        EVA_MOBILE, "0701234567", "701234567", "070-123 45 67",
-        "+46707654321", "0707654321", "070-765 43 21", "707654321",
-        EVA_EMAIL, "olle.berg@acme.example", CALLER_EMAIL, "kund@kundbolaget",
-        secret_text, "Hemlig offert", "Undrar om offerten",
+        EVA_MOBILE,
+        "0701234567",
+        "701234567",
+        "070-123 45 67",
+        "+46707654321",
+        "0707654321",
+        "070-765 43 21",
+        "707654321",
+        EVA_EMAIL,
+        "olle.berg@acme.example",
+        CALLER_EMAIL,
+        "kund@kundbolaget",
+        secret_text,
+        "Hemlig offert",
+        "Undrar om offerten",
     ]
     leaked = [value for value in forbidden if value in output]
     assert leaked == []

@@ -113,7 +113,12 @@ class MessageRepository:
 
     def note_error(self, tenant_id: str, message_id: str, error: str, now: datetime) -> None:
         """Keep the last error of an attempt the queue will retry."""
-        self._update(tenant_id, message_id, "SET last_error = :error, updated_at = :now", {":error": error, ":now": now.isoformat()})
+        self._update(
+            tenant_id,
+            message_id,
+            "SET last_error = :error, updated_at = :now",
+            {":error": error, ":now": now.isoformat()},
+        )
 
     @staticmethod
     def _parse(item: dict[str, Any]) -> Message:

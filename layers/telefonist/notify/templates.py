@@ -24,7 +24,9 @@ from telefonist.models.directory import MessagePreference, Person
 from telefonist.notify.models import MessageRequest, RenderedEmail, RenderedSms, Urgency
 from telefonist.notify.sms import sms_size
 
-PLACEHOLDERS = frozenset({"person", "caller", "company", "sender", "number", "callback", "urgent", "text", "date", "time"})
+PLACEHOLDERS = frozenset(
+    {"person", "caller", "company", "sender", "number", "callback", "urgent", "text", "date", "time"}
+)
 
 DEFAULT_SMS = "${urgent}Meddelande från ${sender} kl ${time}: ${text}\n${callback}"
 DEFAULT_SUBJECT = "${urgent}Telefonmeddelande från ${sender}"

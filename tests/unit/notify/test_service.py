@@ -59,7 +59,9 @@ class FakeLog:
         self._set(message_id, attempts=attempts)
         return attempts
 
-    def mark_delivered(self, tenant_id: str, message_id: str, channel: Channel, provider_id: str, now: datetime) -> None:
+    def mark_delivered(
+        self, tenant_id: str, message_id: str, channel: Channel, provider_id: str, now: datetime
+    ) -> None:
         deliveries = dict(self.messages[message_id].deliveries)
         deliveries[channel] = deliveries[channel].model_copy(
             update={"status": MessageStatus.SENT, "provider_message_id": provider_id}
@@ -133,7 +135,8 @@ def test_a_message_is_stored_as_queued_before_it_is_queued(events: list[str], lo
     stored = log.messages[result.message_id]
     assert stored.status is MessageStatus.QUEUED
     assert stored.deliveries[Channel.SMS].destination == EVA_MOBILE
-    assert stored.sms is not None and "Anna Kund" in stored.sms.text
+    assert stored.sms is not None
+    assert "Anna Kund" in stored.sms.text
     assert result.channels == [Channel.SMS]
     assert result.sms_segments == 1
 

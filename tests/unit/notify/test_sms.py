@@ -48,6 +48,8 @@ def test_a_surrogate_pair_is_never_split_across_parts() -> None:
     assert sms_size(text).segments == 3
 
 
-@pytest.mark.parametrize(("char", "gsm"), [("é", True), ("É", True), ("ç", False), ("Ç", True), ("€", True), ("’", False)])
+@pytest.mark.parametrize(
+    ("char", "gsm"), [("é", True), ("É", True), ("ç", False), ("Ç", True), ("€", True), ("’", False)]
+)
 def test_gsm_alphabet_membership(char: str, gsm: bool) -> None:
     assert is_gsm7(char) is gsm

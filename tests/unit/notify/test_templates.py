@@ -52,11 +52,13 @@ def test_an_emoji_makes_the_sms_ucs2() -> None:
 
 
 def test_email_has_plain_and_escaped_html_bodies_and_reply_to() -> None:
-    values = _values(caller_name="Anna <script>alert(1)</script>", text="Pris < 5 000 kr & \"snart\"\nRad två")
+    values = _values(caller_name="Anna <script>alert(1)</script>", text='Pris < 5 000 kr & "snart"\nRad två')
     email = render_email(MessageTemplate(), values, CALLER_EMAIL)
     assert email.subject == "Telefonmeddelande från Anna <script>alert(1)</script>, Kundbolaget AB"
-    assert email.text.startswith("Hej Eva!\n\nAnna <script>alert(1)</script>, Kundbolaget AB ringde 2026-11-24 kl 14:05")
-    assert "Pris < 5 000 kr & \"snart\"\nRad två" in email.text
+    assert email.text.startswith(
+        "Hej Eva!\n\nAnna <script>alert(1)</script>, Kundbolaget AB ringde 2026-11-24 kl 14:05"
+    )
+    assert 'Pris < 5 000 kr & "snart"\nRad två' in email.text
     assert "<script>" not in email.html
     assert "Anna &lt;script&gt;alert(1)&lt;/script&gt;" in email.html
     assert "Pris &lt; 5 000 kr &amp; &quot;snart&quot;<br>Rad två" in email.html
@@ -66,7 +68,8 @@ def test_email_has_plain_and_escaped_html_bodies_and_reply_to() -> None:
 def test_a_subject_is_always_one_line() -> None:
     template = MessageTemplate(email_subject="Meddelande: ${text}")
     email = render_email(template, _values(text="Rad ett\nBcc: victim@example.com"), None)
-    assert "\n" not in email.subject and "\r" not in email.subject
+    assert "\n" not in email.subject
+    assert "\r" not in email.subject
     assert email.subject == "Meddelande: Rad ett Bcc: victim@example.com"
 
 
