@@ -79,25 +79,28 @@ def api_event(
     body: dict[str, Any] | str | None,
     tenant_id: str = TENANT,
     groups: str | None = "operators",
+    method: str = "POST",
+    path: str | None = None,
+    query: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """An API Gateway REST proxy event for POST /tenants/{tenant_id}/messages with Cognito claims."""
+    """An API Gateway REST proxy event (default POST /tenants/{tenant_id}/messages) with Cognito claims."""
     claims: dict[str, Any] = {"sub": "op-1", "cognito:username": "operator1"}
     if groups is not None:
         claims["cognito:groups"] = groups
-    path = f"/tenants/{tenant_id}/messages"
+    path = path or f"/tenants/{tenant_id}/messages"
     return {
-        "resource": "/tenants/{tenant_id}/messages",
+        "resource": path,
         "path": path,
-        "httpMethod": "POST",
+        "httpMethod": method,
         "headers": {"Content-Type": "application/json"},
         "multiValueHeaders": {"Content-Type": ["application/json"]},
-        "queryStringParameters": None,
-        "multiValueQueryStringParameters": None,
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
         "pathParameters": {"tenant_id": tenant_id},
         "stageVariables": None,
         "requestContext": {
-            "resourcePath": "/tenants/{tenant_id}/messages",
-            "httpMethod": "POST",
+            "resourcePath": path,
+            "httpMethod": method,
             "path": f"/prod{path}",
             "stage": "prod",
             "requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",

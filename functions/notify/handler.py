@@ -1,7 +1,9 @@
 """functions/notify: the operator submits a message for a person of a customer's directory.
 
-Invoked directly (the event is the message request) or through API Gateway (REST proxy,
-`POST /tenants/{tenant_id}/messages`, Cognito claims of the operators group). The message is
+Invoked directly (the event is the message request) or through API Gateway (REST proxy with
+Cognito claims; operators group only): `POST /tenants/{tenant_id}/messages` submits,
+`GET /tenants/{tenant_id}/people/{person_id}/message-form?common_number_id=` shows the operator
+the channels, the customer's "how should we take messages?" and its required fields. The message is
 validated, rendered, stored as queued and queued for the sender (functions/notify_sender); a
 repeated submit with the same tenant and request id returns the first result and sends nothing.
 """
@@ -41,6 +43,7 @@ from telefonist.observability import logger, metrics
 
 OPERATORS_GROUP = "operators"
 ROUTE = "/tenants/<tenant_id>/messages"
+FORM_ROUTE = "/tenants/<tenant_id>/people/<person_id>/message-form"
 IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
 
 
@@ -67,6 +70,7 @@ _ENVIRONMENT = {
 
 @dataclass(frozen=True)
 class Runtime:
+    service: NotifyService
     idempotency: IdempotencyConfig
     submit: Any  # NotifyService.submit wrapped by Powertools Idempotency
 
@@ -95,7 +99,7 @@ def runtime() -> Runtime:
         output_serializer=PydanticSerializer(SubmitResult),
         key_prefix="notify.submit",
     )(_submit_with(service))
-    return Runtime(idempotency=idempotency, submit=submit)
+    return Runtime(service=service, idempotency=idempotency, submit=submit)
 
 
 def _submit_with(service: NotifyService) -> Any:
@@ -165,6 +169,15 @@ def post_message(tenant_id: str) -> Response[str]:
         raise InvalidMessage("body", "must be a JSON object")
     result: SubmitResult = runtime().submit(request=MessageRequest.model_validate({**body, "tenant_id": tenant_id}))
     return Response(202, content_types.APPLICATION_JSON, result.model_dump_json())
+
+
+@app.get(FORM_ROUTE)
+def get_message_form(tenant_id: str, person_id: str) -> Response[str]:
+    """Before typing: the channels the message will take and what this customer asks for."""
+    _require_operator()
+    common_number_id = app.current_event.get_query_string_value("common_number_id")
+    form = runtime().service.message_form(tenant_id, person_id, common_number_id)
+    return Response(200, content_types.APPLICATION_JSON, form.model_dump_json())
 
 
 def _problem_response(exc: Exception) -> Response[str]:

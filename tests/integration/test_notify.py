@@ -13,8 +13,9 @@ from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.message_repository import MessageRepository
 from telefonist.dal.message_template_repository import MessageTemplateRepository
 from telefonist.local_aws import DEMO_EMAIL_SENDER, LocalResources, patched_environment
+from telefonist.models import MessagePreference
 from telefonist.notify.models import Channel, MessageStatus
-from telefonist.notify.templates import MessageTemplate, TemplateScope
+from telefonist.notify.templates import MessageTemplate, RequiredField, TemplateScope
 
 from functions.notify import handler as submit_handler
 from functions.notify_sender import handler as sender_handler
@@ -149,6 +150,34 @@ def test_both_channels_with_a_customer_template_for_a_common_number(
     )
     [email] = sent_emails()
     assert email.destinations["ToAddresses"] == [EVA_EMAIL]
+
+
+def test_the_message_form_shows_channels_instructions_and_required_fields(
+    notify: LocalResources, repo: CustomerRepository, customer_table: Any
+) -> None:
+    from telefonist.sample_data import demo_common_numbers
+
+    for common in demo_common_numbers():
+        repo.put_common_number(TENANT, common)
+    template = MessageTemplate(urgent_channel=MessagePreference.SMS, required_fields=[RequiredField.CALLER_COMPANY])
+    MessageTemplateRepository(customer_table).put_template(
+        TENANT, TemplateScope(common_number_id="vaxel", template=template)
+    )
+    repo.put_person(TENANT, eva(MessagePreference.EMAIL))
+    path = f"/tenants/{TENANT}/people/eva/message-form"
+    answer = _submit(api_event(None, method="GET", path=path, query={"common_number_id": "vaxel"}))
+    assert answer["statusCode"] == 200
+    form = json.loads(answer["body"])
+    assert form["person_name"] == "Eva Lind"
+    assert form["channels"] == ["email"]
+    assert form["urgent_channels"] == ["sms"]
+    assert form["instructions"] == "Namn, företag, nummer och ärende. SMS om det är brådskande."
+    assert form["required_fields"] == ["caller_company"]
+    # The customer's rule is enforced on submit: company missing is a 400 naming it.
+    refused = _submit(direct_event(common_number_id="vaxel", caller_company=None))
+    assert (refused["status_code"], refused["error"]["field"]) == (400, "caller_company")
+    missing = _submit(api_event(None, method="GET", path=f"/tenants/{TENANT}/people/nobody/message-form"))
+    assert missing["statusCode"] == 404
 
 
 def test_a_double_submit_sends_once(notify: LocalResources) -> None:

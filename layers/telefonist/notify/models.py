@@ -138,6 +138,18 @@ class SubmitResult(DomainModel):
     sms_segments: int | None = None
 
 
+class MessageForm(DomainModel):
+    """What the operator needs before typing: who, which channels, what this customer asks for."""
+
+    person_id: Slug
+    person_name: str
+    channels: list[Channel]
+    urgent_channels: list[Channel]
+    instructions: str = Field(description="The common number's 'how should we take messages?'")
+    required_fields: list[str]
+    max_text_chars: int = MAX_TEXT_CHARS
+
+
 class NotifyJob(DomainModel):
     """The queue's message body: only keys, the content stays in the (encrypted) message log."""
 

@@ -15,10 +15,12 @@ from telefonist.notify.models import (
     Channel,
     Delivery,
     Message,
+    MessageForm,
     MessageRequest,
     MessageStatus,
     NotifyJob,
     SubmitResult,
+    Urgency,
 )
 from telefonist.notify.ports import EmailSender, MessageLog, MessageQueue, PersonLookup, SmsSender
 from telefonist.notify.templates import message_values, render_email, render_sms
@@ -46,6 +48,21 @@ class NotifyService:
     log: MessageLog
     queue: MessageQueue
     clock: Callable[[], datetime] = utc_now
+
+    def message_form(self, tenant_id: str, person_id: str, common_number_id: str | None) -> MessageForm:
+        """The form for a message to a person: channels, the customer's instructions and required fields."""
+        person = self.people.find_person(tenant_id, person_id)
+        if person is None:
+            raise PersonNotFound(person_id)
+        context = self.people.message_context(tenant_id, common_number_id)
+        return MessageForm(
+            person_id=person.person_id,
+            person_name=person.full_name,
+            channels=list(choose_channels(person, None, Urgency.NORMAL, context.template)),
+            urgent_channels=list(choose_channels(person, None, Urgency.URGENT, context.template)),
+            instructions=context.instructions,
+            required_fields=[field.value for field in context.template.required_fields],
+        )
 
     def submit(self, request: MessageRequest) -> SubmitResult:
         """Validate, render, store as queued, enqueue. Raises InvalidMessage, PersonNotFound, MessageNotAccepted."""
