@@ -33,6 +33,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field, ValidationError
 from telefonist import config
 from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.dal.errors import RepositoryError
 from telefonist.dal.message_repository import MessageRepository
 from telefonist.dal.message_template_repository import MessageTemplateRepository
 from telefonist.dal.notify_adapters import DirectoryPeople, SqsMessageQueue
@@ -135,7 +136,7 @@ def problem(exc: Exception) -> tuple[int, dict[str, Any]]:
         return 409, {"field": "request_id", "message": "request_id was already used for a different message"}
     if isinstance(exc, IdempotencyAlreadyInProgressError):
         return 409, {"field": "request_id", "message": "this request is being processed; retry in a moment"}
-    if isinstance(exc, MessageNotAccepted):
+    if isinstance(exc, MessageNotAccepted | RepositoryError):
         return 503, {"message": "the message could not be accepted; nothing was sent, submit again"}
     raise exc
 
@@ -191,6 +192,7 @@ app.exception_handler(
         InvalidMessage,
         PersonNotFound,
         MessageNotAccepted,
+        RepositoryError,
         IdempotencyValidationError,
         IdempotencyAlreadyInProgressError,
     ]

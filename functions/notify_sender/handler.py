@@ -20,6 +20,7 @@ from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field, Json
 from telefonist import config, resources
+from telefonist.dal.errors import RepositoryError
 from telefonist.dal.message_repository import MessageRepository
 from telefonist.dal.notify_adapters import SesEmailSender, SnsSmsSender
 from telefonist.notify.errors import DeliveryFailed
@@ -79,7 +80,7 @@ def record_handler(record: NotifyJobRecord) -> None:
     receive_count = int(record.attributes.ApproximateReceiveCount)
     try:
         message = rt.delivery.deliver(job, receive_count, rt.env.max_receives)
-    except DeliveryFailed as exc:
+    except (DeliveryFailed, RepositoryError) as exc:
         final = receive_count >= rt.env.max_receives
         metrics.add_metric(name="MessagesFailed" if final else "MessageSendRetries", unit="Count", value=1)
         logger.warning(

@@ -346,3 +346,28 @@ def test_logs_hold_no_phone_number_address_or_text(
     ]
     leaked = [value for value in forbidden if value in output]
     assert leaked == []
+
+
+def test_a_message_log_outage_is_a_503_and_nothing_is_queued(notify: LocalResources) -> None:
+    boto3.client("dynamodb").delete_table(TableName=resources.MESSAGE_TABLE.local_name)
+    answer = _submit(direct_event(request_id="logg-nere-1"))
+    assert answer["status_code"] == 503
+    assert _queue_depth(notify.environment[config.ENV_NOTIFY_QUEUE_URL]) == 0
+
+
+def test_a_queue_outage_is_a_503_the_message_is_marked_failed_and_a_resubmit_works(notify: LocalResources) -> None:
+    queue_url = notify.environment[config.ENV_NOTIFY_QUEUE_URL]
+    sqs = boto3.client("sqs")
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["RedrivePolicy"])["Attributes"]
+    sqs.delete_queue(QueueUrl=queue_url)
+    answer = _submit(api_event(request_body(request_id="ko-nere-1")))
+    assert answer["statusCode"] == 503
+    [stored] = _messages().list_recent(TENANT)
+    assert stored.status is MessageStatus.FAILED
+    assert stored.last_error == "not queued"
+    # The queue is back: the same request id is accepted now (a failed submit is not remembered)
+    sqs.create_queue(QueueName=resources.NOTIFY_QUEUE.local_name, Attributes=attributes)
+    retry = _submit(api_event(request_body(request_id="ko-nere-1")))
+    assert retry["statusCode"] == 202
+    assert process_queue_once().sent == 1
+    assert len(sent_sms()) == 1

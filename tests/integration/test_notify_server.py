@@ -24,7 +24,9 @@ def test_a_message_over_motos_server_is_sent_once() -> None:
         with moto_server():
             created = create_resources()
             with patched_environment(created.environment):
-                CustomerRepository(boto3.resource("dynamodb").Table(CUSTOMER_TABLE.local_name)).put_person(TENANT, eva())
+                CustomerRepository(boto3.resource("dynamodb").Table(CUSTOMER_TABLE.local_name)).put_person(
+                    TENANT, eva()
+                )
                 first = submit_handler.lambda_handler(direct_event(request_id="server-demo-1"), Context())
                 again = submit_handler.lambda_handler(direct_event(request_id="server-demo-1"), Context())
                 assert first["status_code"] == 202

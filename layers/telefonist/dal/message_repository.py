@@ -122,11 +122,7 @@ class MessageRepository:
 
     @staticmethod
     def _parse(item: dict[str, Any]) -> Message:
-        body = {k: v for k, v in item.items() if k not in _KEY_FIELDS}
-        body["attempts"] = int(body.get("attempts", 0))
-        for rendered in ("sms",):
-            if rendered in body:
-                body[rendered] = {**body[rendered], "segments": int(body[rendered]["segments"])}
+        body = {k: v for k, v in item.items() if k not in _KEY_FIELDS}  # numbers arrive as Decimal: pydantic takes them
         try:
             return Message.model_validate(body)
         except ValidationError as exc:
