@@ -209,7 +209,7 @@ def submit_direct(event: dict[str, Any]) -> dict[str, Any]:
     return {"status_code": 202, **result.model_dump(mode="json")}
 
 
-@logger.inject_lambda_context(clear_state=True)
+@logger.inject_lambda_context(clear_state=True, log_event=False)  # events hold numbers and texts
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     runtime().idempotency.register_lambda_context(context)

@@ -98,7 +98,7 @@ def record_handler(record: NotifyJobRecord) -> None:
 processor = BatchProcessor(event_type=EventType.SQS, model=NotifyJobRecord, raise_on_entire_batch_failure=False)
 
 
-@logger.inject_lambda_context(clear_state=True)
+@logger.inject_lambda_context(clear_state=True, log_event=False)  # events hold numbers and texts
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
