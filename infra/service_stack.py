@@ -10,6 +10,7 @@ from constructs import Construct
 from infra import constants
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
+from infra.constructs.notify_construct import NotifyConstruct
 
 
 class ServiceStack(cdk.Stack):
@@ -18,3 +19,4 @@ class ServiceStack(cdk.Stack):
         cdk.Tags.of(self).add("service", constants.SERVICE_NAME)
         self.data = DataConstruct(self, constants.DATA_CONSTRUCT_ID)
         self.code = FunctionCodeConstruct(self, constants.CODE_CONSTRUCT_ID)
+        self.notify = NotifyConstruct(self, "Notify", data=self.data, code=self.code)

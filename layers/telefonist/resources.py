@@ -99,6 +99,8 @@ NOTIFY_DLQ = QueueSpec("NotifyDeadLetterQueue", "telefonist-notify-dlq")
 NOTIFY_QUEUE = QueueSpec(
     "NotifyQueue", "telefonist-notify", env_var=config.ENV_NOTIFY_QUEUE_URL, dead_letter=NOTIFY_DLQ.local_name
 )
+# Receives of a notify job before SQS moves it to the dead-letter queue (local_aws uses 3 as well).
+NOTIFY_MAX_RECEIVE_COUNT = 3
 RATING_DLQ = QueueSpec("RatingFailureQueue", "telefonist-rating-failures")
 QUEUES = (NOTIFY_DLQ, NOTIFY_QUEUE, RATING_DLQ)
 

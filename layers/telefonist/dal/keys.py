@@ -44,3 +44,12 @@ def person_range(person_id: str) -> tuple[str, str]:
 
 def price_list_sk(valid_from_iso: str) -> str:
     return f"VALID#{valid_from_iso}"
+
+
+MESSAGE_TEMPLATE_PREFIX = "MSGTPL#"
+CUSTOMER_TEMPLATE_SCOPE = "#CUSTOMER"  # sorts before any common number id (slugs)
+
+
+def message_template_sk(common_number_id: str | None) -> str:
+    """A message template: the customer's own (`MSGTPL##CUSTOMER`) or a common number's."""
+    return f"{MESSAGE_TEMPLATE_PREFIX}{common_number_id or CUSTOMER_TEMPLATE_SCOPE}"

@@ -1,0 +1,104 @@
+"""functions/notify_sender: sends queued messages (SQS → SNS SMS / SES e-mail).
+
+An SQS event source mapping with partial batch responses: a message whose sending fails is
+reported as a batch item failure, SQS retries it after the visibility timeout, and after
+maxReceiveCount receives it moves to the dead-letter queue; on that last receive the message log
+marks it failed. Nothing is sent twice for a channel already marked sent.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import boto3
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, Field, Json
+from telefonist import config, resources
+from telefonist.dal.errors import RepositoryError
+from telefonist.dal.message_repository import MessageRepository
+from telefonist.dal.notify_adapters import SesEmailSender, SnsSmsSender
+from telefonist.notify.errors import DeliveryFailed
+from telefonist.notify.models import NotifyJob
+from telefonist.notify.service import DeliveryService
+from telefonist.observability import logger, metrics
+
+
+class SenderEnvironment(BaseModel):
+    """What CDK sets for this function; validated once per cold start."""
+
+    message_table: str = Field(min_length=1)
+    # An alphanumeric sender ID: 1 to 11 letters and digits, at least one letter.
+    sms_sender_id: str = Field(pattern=r"^[A-Za-z0-9]{0,10}[A-Za-z][A-Za-z0-9]{0,10}$", max_length=11)
+    email_sender: str = Field(min_length=3)
+    max_receives: int = Field(default=resources.NOTIFY_MAX_RECEIVE_COUNT, ge=1)
+
+    @classmethod
+    def from_environ(cls) -> SenderEnvironment:
+        values = {field: os.environ.get(var) for field, var in _ENVIRONMENT.items()}
+        return cls.model_validate({k: v for k, v in values.items() if v is not None})
+
+
+_ENVIRONMENT = {
+    "message_table": config.ENV_MESSAGE_TABLE,
+    "sms_sender_id": config.ENV_SMS_SENDER_ID,
+    "email_sender": config.ENV_EMAIL_SENDER,
+    "max_receives": config.ENV_NOTIFY_MAX_RECEIVES,
+}
+
+
+class NotifyJobRecord(SqsRecordModel):
+    body: Json[NotifyJob]
+
+
+@dataclass(frozen=True)
+class Runtime:
+    env: SenderEnvironment
+    delivery: DeliveryService
+
+
+@cache
+def runtime() -> Runtime:
+    env = SenderEnvironment.from_environ()
+    delivery = DeliveryService(
+        log=MessageRepository(boto3.resource("dynamodb").Table(env.message_table)),
+        sms=SnsSmsSender(boto3.client("sns"), env.sms_sender_id),
+        email=SesEmailSender(boto3.client("sesv2"), env.email_sender),
+    )
+    return Runtime(env=env, delivery=delivery)
+
+
+def record_handler(record: NotifyJobRecord) -> None:
+    """Send one queued message; raising marks the record failed (SQS retries it)."""
+    rt = runtime()
+    job = record.body
+    receive_count = int(record.attributes.ApproximateReceiveCount)
+    try:
+        message = rt.delivery.deliver(job, receive_count, rt.env.max_receives)
+    except (DeliveryFailed, RepositoryError) as exc:
+        final = receive_count >= rt.env.max_receives
+        metrics.add_metric(name="MessagesFailed" if final else "MessageSendRetries", unit="Count", value=1)
+        logger.warning(
+            "message not sent" + (": moved to the dead-letter queue" if final else ": will be retried"),
+            extra={"tenant_id": job.tenant_id, "message_id": job.message_id, "reason": str(exc)},
+        )
+        raise
+    metrics.add_metric(name="MessagesSent", unit="Count", value=1)
+    logger.info(
+        "message sent",
+        extra={"tenant_id": job.tenant_id, "message_id": job.message_id, "attempts": message.attempts},
+    )
+
+
+processor = BatchProcessor(event_type=EventType.SQS, model=NotifyJobRecord, raise_on_entire_batch_failure=False)
+
+
+@logger.inject_lambda_context(clear_state=True, log_event=False)  # events hold numbers and texts
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -1,0 +1,157 @@
+"""Messages the operator takes for a person, and the record kept of each until it is sent."""
+
+from __future__ import annotations
+
+import unicodedata
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+
+from telefonist.models.base import DomainModel
+from telefonist.models.directory import MessagePreference
+from telefonist.models.types import EmailAddress, PhoneNumber, Slug, TenantId, UtcDatetime
+
+MAX_TEXT_CHARS = 1000
+MAX_SMS_SEGMENTS = 6
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _single_line(value: str) -> str:
+    """No line breaks or other control characters: these fields end up in e-mail subjects."""
+    if any(unicodedata.category(ch).startswith("C") for ch in value):
+        raise ValueError("must be a single line without control characters")
+    return value
+
+
+def _message_text(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty")
+    if any(unicodedata.category(ch).startswith("C") and ch not in "\n\t" for ch in value):
+        raise ValueError("must not contain control characters")
+    return value.replace("\r\n", "\n")
+
+
+def _empty_to_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+SingleLine = Annotated[
+    str, BeforeValidator(_strip), StringConstraints(min_length=1, max_length=100), AfterValidator(_single_line)
+]
+MessageText = Annotated[
+    str,
+    BeforeValidator(lambda v: v.replace("\r\n", "\n").strip() if isinstance(v, str) else v),
+    AfterValidator(_message_text),
+    StringConstraints(max_length=MAX_TEXT_CHARS),
+    Field(description=f"The message, at most {MAX_TEXT_CHARS} characters"),
+]
+RequestId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{8,80}$"),
+    Field(description="Chosen by the client, unique per message: a repeated submit sends once"),
+]
+
+
+class Urgency(StrEnum):
+    NORMAL = "normal"
+    URGENT = "urgent"
+
+
+class Channel(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+
+
+class MessageStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class MessageRequest(DomainModel):
+    """What the operator types while the caller waits."""
+
+    tenant_id: TenantId
+    person_id: Slug
+    request_id: RequestId
+    caller_name: SingleLine
+    caller_number: Annotated[PhoneNumber | None, BeforeValidator(_empty_to_none)] = None
+    caller_company: Annotated[SingleLine | None, BeforeValidator(_empty_to_none)] = None
+    caller_email: Annotated[EmailAddress | None, BeforeValidator(_empty_to_none)] = None
+    text: MessageText
+    callback_wanted: bool = False
+    urgency: Urgency = Urgency.NORMAL
+    channel: MessagePreference | None = Field(default=None, description="Overrides the person's preference")
+    common_number_id: Slug | None = Field(default=None, description="The number the call came in on")
+
+
+class RenderedSms(DomainModel):
+    text: str
+    encoding: str
+    segments: int
+
+
+class RenderedEmail(DomainModel):
+    subject: str
+    text: str
+    html: str
+    reply_to: EmailAddress | None = None
+
+
+class Delivery(DomainModel):
+    """One channel of a message: where it goes and whether it went."""
+
+    destination: str
+    status: MessageStatus = MessageStatus.QUEUED
+    provider_message_id: str | None = None
+    sent_at: UtcDatetime | None = None
+
+
+class Message(DomainModel):
+    """The message log's record: written before sending, status queued → sent | failed."""
+
+    tenant_id: TenantId
+    message_id: str
+    request_id: RequestId
+    person_id: Slug
+    created_at: UtcDatetime
+    urgency: Urgency
+    status: MessageStatus = MessageStatus.QUEUED
+    attempts: int = 0
+    deliveries: dict[Channel, Delivery]
+    sms: RenderedSms | None = None
+    email: RenderedEmail | None = None
+    last_error: str | None = None
+    updated_at: UtcDatetime | None = None
+
+
+class SubmitResult(DomainModel):
+    """What the operator gets back: the id to quote and the channels it goes out on."""
+
+    message_id: str
+    status: MessageStatus
+    channels: list[Channel]
+    sms_segments: int | None = None
+
+
+class MessageForm(DomainModel):
+    """What the operator needs before typing: who, which channels, what this customer asks for."""
+
+    person_id: Slug
+    person_name: str
+    channels: list[Channel]
+    urgent_channels: list[Channel]
+    instructions: str = Field(description="The common number's 'how should we take messages?'")
+    required_fields: list[str]
+    max_text_chars: int = MAX_TEXT_CHARS
+
+
+class NotifyJob(DomainModel):
+    """The queue's message body: only keys, the content stays in the (encrypted) message log."""
+
+    tenant_id: TenantId
+    message_id: str

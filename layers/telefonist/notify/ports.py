@@ -1,0 +1,50 @@
+"""The outbound ports of notify: the domain depends on these, boto3 implements them in dal/."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from telefonist.models.directory import Person
+from telefonist.notify.models import Channel, Message, MessageStatus, NotifyJob, RenderedEmail
+from telefonist.notify.templates import MessageContext
+
+
+class SmsSender(Protocol):
+    def send_sms(self, phone_number: str, text: str) -> str:
+        """Send one SMS (E.164 destination); returns the provider's message id; raises SendError."""
+        ...
+
+
+class EmailSender(Protocol):
+    def send_email(self, to_address: str, email: RenderedEmail) -> str:
+        """Send one e-mail; returns the provider's message id; raises SendError."""
+        ...
+
+
+class PersonLookup(Protocol):
+    def find_person(self, tenant_id: str, person_id: str) -> Person | None: ...
+
+    def message_context(self, tenant_id: str, common_number_id: str | None) -> MessageContext: ...
+
+
+class MessageLog(Protocol):
+    def create(self, message: Message) -> None: ...
+
+    def get(self, tenant_id: str, message_id: str) -> Message | None: ...
+
+    def start_attempt(self, tenant_id: str, message_id: str, now: datetime) -> int: ...
+
+    def mark_delivered(
+        self, tenant_id: str, message_id: str, channel: Channel, provider_message_id: str, now: datetime
+    ) -> None: ...
+
+    def finish(
+        self, tenant_id: str, message_id: str, status: MessageStatus, error: str | None, now: datetime
+    ) -> None: ...
+
+    def note_error(self, tenant_id: str, message_id: str, error: str, now: datetime) -> None: ...
+
+
+class MessageQueue(Protocol):
+    def enqueue(self, job: NotifyJob) -> None: ...
