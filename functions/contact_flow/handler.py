@@ -91,11 +91,9 @@ def operator_attributes(event: dict[str, Any], repository: CustomerRepository) -
         logger.warning("no route for dialed number", extra={"dialed": mask_phone_number(dialed)})
         return _fallback("not_found")
     except RepositoryError as exc:
-        # Includes timeouts: botocore's connect/read timeouts surface as ClientError-free
-        # exceptions the repository does not translate; they are caught below.
         logger.error("route lookup failed", extra={"error": str(exc)})
         return _fallback("store_error")
-    except Exception as exc:  # a timeout or connection error from botocore: degrade, never fail the flow
+    except Exception as exc:  # botocore's timeouts and connection errors are not ClientErrors: degrade too
         logger.error("route lookup failed", extra={"error": type(exc).__name__})
         return _fallback("store_error")
     attributes = build_operator_attributes(route, utc_now())
