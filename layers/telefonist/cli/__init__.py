@@ -11,9 +11,11 @@ import sys
 from collections.abc import Callable, Sequence
 
 from telefonist.cli import demo
+from telefonist.cli import provision, release  # inbound: numbers in Amazon Connect
 
 Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
 COMMANDS: list[Register] = [demo.register]
+COMMANDS += [provision.register, release.register]
 
 
 def build_parser() -> argparse.ArgumentParser:
