@@ -8,6 +8,7 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from infra import constants
+from infra.constructs.connect_construct import ConnectConstruct
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
 
@@ -18,3 +19,4 @@ class ServiceStack(cdk.Stack):
         cdk.Tags.of(self).add("service", constants.SERVICE_NAME)
         self.data = DataConstruct(self, constants.DATA_CONSTRUCT_ID)
         self.code = FunctionCodeConstruct(self, constants.CODE_CONSTRUCT_ID)
+        self.connect = ConnectConstruct(self, "Connect", data=self.data, code=self.code)
