@@ -16,7 +16,6 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
 from telefonist import config
 from telefonist.clock import utc_now
 from telefonist.dal.customer_repository import CustomerRepository

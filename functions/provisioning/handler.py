@@ -14,7 +14,6 @@ from typing import Any, Literal, Self
 import boto3
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
 from telefonist import config
 from telefonist.connect.provisioning import (
     ClaimFailed,
@@ -75,10 +74,10 @@ def handle(event: dict[str, Any], provisioner: NumberProvisioner) -> dict[str, A
         return {"status": "error", "code": "bad_request", "error": f"invalid request: {fields}"}
     try:
         if request.action == "provision":
-            assert request.common_number_id is not None  # noqa: S101 (checked by the model)
+            assert request.common_number_id is not None
             done = provisioner.provision(request.tenant_id, request.common_number_id)
             return {"status": "ok", "phone_number": done.phone_number, "phone_number_arn": done.phone_number_arn}
-        assert request.phone_number is not None  # noqa: S101
+        assert request.phone_number is not None
         provisioner.release(request.tenant_id, request.phone_number)
         return {"status": "ok", "released": request.phone_number}
     except NotFoundError as exc:

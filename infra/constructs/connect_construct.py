@@ -49,12 +49,16 @@ _DAYS: Final = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDA
 class ConnectConstruct(Construct):
     """The telephony side; `instance_arn` is what other constructs (CTR streaming) attach to."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, data: DataConstruct, code: FunctionCodeConstruct) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, data: DataConstruct, code: FunctionCodeConstruct
+    ) -> None:
         super().__init__(scope, construct_id)
         self._data = data
         self.instance_arn = self._build_instance()
         self.hours = self._build_hours()
-        self.operator_queue = self._build_queue("OperatorQueue", "Telefonister", "Every customer's calls, answered by the operators")
+        self.operator_queue = self._build_queue(
+            "OperatorQueue", "Telefonister", "Every customer's calls, answered by the operators"
+        )
         self.contact_flow_function = self._build_contact_flow_function(code)
         self._integrate(self.contact_flow_function)
         self.whisper_flow = self._build_flow(AGENT_WHISPER_FLOW, "AGENT_WHISPER", "Names the customer to the operator")
@@ -298,7 +302,13 @@ class ConnectConstruct(Construct):
         # Tenant items (profile, common numbers, offices) and routing records only; no directory.
         function.role.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+                actions=[
+                    "dynamodb:GetItem",
+                    "dynamodb:Query",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
+                ],
                 resources=[table.table_arn],
                 conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*", "NUMBER#*"]}},
             )

@@ -73,7 +73,8 @@ def test_the_inbound_flow_invokes_the_contact_flow_function(template: Template) 
 
 def test_the_function_is_integrated_and_invocable_only_by_the_instance(template: Template) -> None:
     template.has_resource_properties(
-        "AWS::Connect::IntegrationAssociation", {"IntegrationType": "LAMBDA_FUNCTION", "IntegrationArn": Match.any_value()}
+        "AWS::Connect::IntegrationAssociation",
+        {"IntegrationType": "LAMBDA_FUNCTION", "IntegrationArn": Match.any_value()},
     )
     template.has_resource_properties(
         "AWS::Lambda::Permission",
@@ -120,7 +121,8 @@ def test_operators_may_transfer_externally_and_see_quick_connects(template: Temp
     assert routing["MediaConcurrencies"] == [{"Channel": "VOICE", "Concurrency": 1}]
     assert len(routing["QueueConfigs"]) == 2
     template.has_resource_properties(
-        "AWS::Connect::QuickConnect", {"QuickConnectConfig": {"QuickConnectType": "QUEUE", "QueueConfig": Match.any_value()}}
+        "AWS::Connect::QuickConnect",
+        {"QuickConnectConfig": {"QuickConnectType": "QUEUE", "QueueConfig": Match.any_value()}},
     )
 
 

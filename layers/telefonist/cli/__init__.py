@@ -10,8 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from telefonist.cli import demo
-from telefonist.cli import provision, release  # inbound: numbers in Amazon Connect
+from telefonist.cli import demo, provision, release  # inbound: numbers in Amazon Connect
 
 Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
 COMMANDS: list[Register] = [demo.register]

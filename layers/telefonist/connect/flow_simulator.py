@@ -207,7 +207,9 @@ def _run(
             continue
         if outcome.stop:
             return
-        current = _condition_target(transitions, outcome.value) if outcome.conditional else transitions.get("NextAction")
+        current = (
+            _condition_target(transitions, outcome.value) if outcome.conditional else transitions.get("NextAction")
+        )
     raise FlowValidationError(f"the flow ran more than {MAX_STEPS} actions: a loop?")
 
 

@@ -8,6 +8,7 @@ number is therefore never released merely to retry.
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from collections.abc import Callable
@@ -122,7 +123,11 @@ class NumberProvisioner:
             raise ProvisioningError(f"{exc}; the claimed number was released again") from exc
         logger.info(
             "number provisioned",
-            extra={"tenant_id": tenant_id, "common_number_id": common_number_id, "number": mask_phone_number(phone_number)},
+            extra={
+                "tenant_id": tenant_id,
+                "common_number_id": common_number_id,
+                "number": mask_phone_number(phone_number),
+            },
         )
         return ProvisionedNumber(
             tenant_id, common_number_id, phone_number, claimed.phone_number_id, claimed.phone_number_arn
@@ -159,7 +164,9 @@ class NumberProvisioner:
             self._numbers.release(phone_number_id, str(uuid.uuid5(_TOKEN_NAMESPACE, f"release:{phone_number_id}")))
         except ConnectApiError as exc:
             # Leaves a paid number behind: loud, so an operator releases it by hand.
-            logger.error("releasing a claimed number failed", extra={"phone_number_id": phone_number_id, "error": str(exc)})
+            logger.error(
+                "releasing a claimed number failed", extra={"phone_number_id": phone_number_id, "error": str(exc)}
+            )
 
     def release(self, tenant_id: str, phone_number: str) -> ClaimedNumber:
         """Offboard a number: stop routing it (route deleted, tenant updated), then release it in Connect."""
@@ -170,10 +177,8 @@ class NumberProvisioner:
             raise NotFoundError(f"number {mask_phone_number(phone_number)} is not claimed by tenant {tenant_id}")
         remaining = [n for n in tenant.claimed_numbers if n.phone_number != phone_number]
         self._repo.put_tenant(tenant.model_copy(update={"claimed_numbers": remaining}), current.version)
-        try:
+        with contextlib.suppress(NotFoundError):  # already gone: releasing is idempotent
             self._repo.delete_route(phone_number)
-        except NotFoundError:
-            pass  # already gone: releasing is idempotent
         if claimed.connect_phone_number_id:
             try:
                 self._numbers.disassociate_flow(claimed.connect_phone_number_id)

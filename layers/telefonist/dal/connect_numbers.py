@@ -74,7 +74,9 @@ class ConnectNumbers:
     def status(self, phone_number_id: str) -> PhoneNumberStatus:
         summary = self._call("describe_phone_number", PhoneNumberId=phone_number_id)["ClaimedPhoneNumberSummary"]
         status = summary.get("PhoneNumberStatus", {})
-        return PhoneNumberStatus(status.get("Status", "IN_PROGRESS"), summary.get("PhoneNumber", ""), status.get("Message", ""))
+        return PhoneNumberStatus(
+            status.get("Status", "IN_PROGRESS"), summary.get("PhoneNumber", ""), status.get("Message", "")
+        )
 
     def associate_flow(self, phone_number_id: str, contact_flow_id: str) -> None:
         self._call(

@@ -100,7 +100,9 @@ def test_rendering_escapes_values_for_json() -> None:
 
 def _transfer(**contact: Any) -> Any:
     flow = load_flow(EXTERNAL_TRANSFER_FLOW, test_flow_values())
-    return FlowSimulator(flow, _never).run(SimulatedContact(dialed_number="+46852000001", caller_number=CALLER, **contact))
+    return FlowSimulator(flow, _never).run(
+        SimulatedContact(dialed_number="+46852000001", caller_number=CALLER, **contact)
+    )
 
 
 def test_external_transfer_presents_the_callers_number() -> None:

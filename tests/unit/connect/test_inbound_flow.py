@@ -81,7 +81,8 @@ def test_lambda_error_takes_the_error_branch_and_still_queues(seeded: SeededTena
     assert result.attributes["fallback_reason"] == "lambda_error"
     assert result.attributes["how_to_answer"] == FALLBACK_HOW_TO_ANSWER
     assert result.queued_to == QUEUE_ARN
-    assert result.errors and "lookup-customer" in result.errors[0]
+    assert result.errors
+    assert "lookup-customer" in result.errors[0]
 
 
 def test_a_response_that_is_not_a_string_map_takes_the_error_branch(seeded: SeededTenant) -> None:

@@ -61,7 +61,11 @@ def _provisioner(client: Any, repo: CustomerRepository, clock: Clock, **settings
 def _search(stub: Stubber, numbers: list[str], country: str = "SE", kind: str = "DID") -> None:
     stub.add_response(
         "search_available_phone_numbers",
-        {"AvailableNumbersList": [{"PhoneNumber": n, "PhoneNumberCountryCode": country, "PhoneNumberType": kind} for n in numbers]},
+        {
+            "AvailableNumbersList": [
+                {"PhoneNumber": n, "PhoneNumberCountryCode": country, "PhoneNumberType": kind} for n in numbers
+            ]
+        },
         {"TargetArn": INSTANCE_ARN, "PhoneNumberCountryCode": country, "PhoneNumberType": kind, "MaxResults": 5},
     )
 

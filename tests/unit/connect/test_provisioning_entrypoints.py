@@ -62,9 +62,7 @@ def test_the_function_names_a_missing_field(stubbed: Any, repo: CustomerReposito
     assert "phone_number is required" in answer["error"]
 
 
-def test_the_function_answers_no_number_available(
-    stubbed: Any, repo: CustomerRepository, seeded: SeededTenant
-) -> None:
+def test_the_function_answers_no_number_available(stubbed: Any, repo: CustomerRepository, seeded: SeededTenant) -> None:
     client, stub = stubbed
     _search(stub, [])
     event = {"action": "provision", "tenant_id": seeded.tenant_id, "common_number_id": "vaxel"}
@@ -90,7 +88,9 @@ def test_cli_provision_then_release(
     common = ["--instance-arn", INSTANCE_ARN, "--flow-arn", FLOW_ARN, "--table", CUSTOMER_TABLE.local_name]
     assert cli.main(["provision", *common, "--tenant", seeded.tenant_id, "--common-number", "vaxel"]) == 0
     assert NEW_NUMBER in capsys.readouterr().out
-    stub.add_response("disassociate_phone_number_contact_flow", {}, {"PhoneNumberId": NUMBER_ID, "InstanceId": "inst-1"})
+    stub.add_response(
+        "disassociate_phone_number_contact_flow", {}, {"PhoneNumberId": NUMBER_ID, "InstanceId": "inst-1"}
+    )
     stub.add_response("release_phone_number", {}, {"PhoneNumberId": NUMBER_ID, "ClientToken": ANY})
     assert cli.main(["release", *common, "--tenant", seeded.tenant_id, "--number", NEW_NUMBER]) == 0
     assert "released" in capsys.readouterr().out

@@ -19,7 +19,7 @@ class _TimingOutTable:
 
     name = "customers"
 
-    class meta:  # noqa: N801
+    class meta:
         client = None
 
     def get_item(self, **kwargs: Any) -> Any:
