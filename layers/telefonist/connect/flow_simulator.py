@@ -173,44 +173,14 @@ class FlowSimulator:
 
     def run(self, contact: SimulatedContact) -> FlowResult:
         result = FlowResult(attributes=dict(contact.attributes))
-        _run(self._flow["StartAction"], self._actions, contact, result, self._invoke)
+        _Execution(self._actions, contact, result, self._invoke).run(self._flow["StartAction"])
         whisper_arn = result.event_hooks.get("AgentWhisper")
         if result.queued_to and whisper_arn in self._flows_by_arn:
             whisper = self._flows_by_arn[whisper_arn]
             heard = FlowResult(attributes=dict(result.attributes))
-            _run(whisper["StartAction"], validate_flow(whisper), contact, heard, self._invoke)
+            _Execution(validate_flow(whisper), contact, heard, self._invoke).run(whisper["StartAction"])
             result.whisper = heard.messages
         return result
-
-
-def _run(
-    start: str,
-    actions: dict[str, dict[str, Any]],
-    contact: SimulatedContact,
-    result: FlowResult,
-    invoke: LambdaInvoker,
-) -> None:
-    current: str | None = start
-    external: dict[str, str] = {}
-    for _ in range(MAX_STEPS):
-        if current is None:
-            result.ended = True
-            return
-        action = actions[current]
-        result.path.append(current)
-        transitions = action.get("Transitions") or {}
-        try:
-            outcome = _execute(action, contact, result, external, invoke)
-        except _ActionFailed as failure:
-            result.errors.append(f"{current}: {failure.error_type}: {failure}")
-            current = _error_target(transitions, failure.error_type)
-            continue
-        if outcome.stop:
-            return
-        current = (
-            _condition_target(transitions, outcome.value) if outcome.conditional else transitions.get("NextAction")
-        )
-    raise FlowValidationError(f"the flow ran more than {MAX_STEPS} actions: a loop?")
 
 
 @dataclass(frozen=True)
@@ -258,88 +228,132 @@ def _matches(operator: str, value: str, operand: str) -> bool:
     raise FlowValidationError(f"unknown condition operator {operator!r}")
 
 
-def _resolve(text: str, contact: SimulatedContact, result: FlowResult, external: dict[str, str]) -> str:
-    """Replace every JSONPath reference in a value; a reference to nothing fails the action."""
+@dataclass
+class _Execution:
+    """One run of one flow for one contact: the actions, what is known so far, the Lambda port."""
 
-    def lookup(match: re.Match[str]) -> str:
-        namespace, key, endpoint = match.groups()
-        if endpoint == "CustomerEndpoint":
-            return contact.caller_number
-        if endpoint == "SystemEndpoint":
-            return contact.dialed_number
-        source = external if namespace == "External" else result.attributes
-        if key not in source:
-            raise _ActionFailed(NO_MATCHING_ERROR, f"$.{namespace}.{key} has no value")
-        return source[key]
+    actions: dict[str, dict[str, Any]]
+    contact: SimulatedContact
+    result: FlowResult
+    invoke: LambdaInvoker
+    external: dict[str, str] = field(default_factory=dict)
 
-    return _PATH.sub(lookup, text)
+    def run(self, start: str) -> None:
+        current: str | None = start
+        for _ in range(MAX_STEPS):
+            if current is None:
+                self.result.ended = True
+                return
+            action = self.actions[current]
+            self.result.path.append(current)
+            transitions = action.get("Transitions") or {}
+            try:
+                outcome = self._execute(action)
+            except _ActionFailed as failure:
+                self.result.errors.append(f"{current}: {failure.error_type}: {failure}")
+                current = _error_target(transitions, failure.error_type)
+                continue
+            if outcome.stop:
+                return
+            if outcome.conditional:
+                current = _condition_target(transitions, outcome.value)
+            else:
+                current = transitions.get("NextAction")
+        raise FlowValidationError(f"the flow ran more than {MAX_STEPS} actions: a loop?")
 
+    def resolve(self, text: str) -> str:
+        """Replace every JSONPath reference in a value; a reference to nothing fails the action."""
 
-def _execute(
-    action: dict[str, Any],
-    contact: SimulatedContact,
-    result: FlowResult,
-    external: dict[str, str],
-    invoke: LambdaInvoker,
-) -> _Outcome:
-    kind = action["Type"]
-    params = action.get("Parameters") or {}
-    if kind == "UpdateFlowLoggingBehavior":
-        return _Outcome()
-    if kind == "UpdateContactEventHooks":
-        for hook, arn in params["EventHooks"].items():
-            result.event_hooks[hook] = _resolve(arn, contact, result, external)
-        return _Outcome()
-    if kind == "InvokeLambdaFunction":
-        _invoke_lambda(params, contact, result, external, invoke)
-        return _Outcome()
-    if kind == "UpdateContactAttributes":
-        updated = {key: _resolve(str(value), contact, result, external) for key, value in params["Attributes"].items()}
-        merged = {**result.attributes, **updated}
-        if sum(len(k.encode()) + len(v.encode()) for k, v in merged.items()) > MAX_ATTRIBUTE_BYTES:
-            raise _ActionFailed(NO_MATCHING_ERROR, "contact attributes over 32 KB")
-        result.attributes = merged
-        return _Outcome()
-    if kind == "Compare":
+        def lookup(match: re.Match[str]) -> str:
+            namespace, key, endpoint = match.groups()
+            if endpoint == "CustomerEndpoint":
+                return self.contact.caller_number
+            if endpoint == "SystemEndpoint":
+                return self.contact.dialed_number
+            source = self.external if namespace == "External" else self.result.attributes
+            if key not in source:
+                raise _ActionFailed(NO_MATCHING_ERROR, f"$.{namespace}.{key} has no value")
+            return source[key]
+
+        return _PATH.sub(lookup, text)
+
+    def _execute(self, action: dict[str, Any]) -> _Outcome:  # one branch per action type
+        kind = action["Type"]
+        params = action.get("Parameters") or {}
+        result, contact = self.result, self.contact
+        if kind == "UpdateFlowLoggingBehavior":
+            return _Outcome()
+        if kind == "UpdateContactEventHooks":
+            for hook, arn in params["EventHooks"].items():
+                result.event_hooks[hook] = self.resolve(arn)
+            return _Outcome()
+        if kind == "InvokeLambdaFunction":
+            self._invoke_lambda(params)
+            return _Outcome()
+        if kind == "UpdateContactAttributes":
+            updated = {key: self.resolve(str(value)) for key, value in params["Attributes"].items()}
+            merged = {**result.attributes, **updated}
+            if sum(len(k.encode()) + len(v.encode()) for k, v in merged.items()) > MAX_ATTRIBUTE_BYTES:
+                raise _ActionFailed(NO_MATCHING_ERROR, "contact attributes over 32 KB")
+            result.attributes = merged
+            return _Outcome()
+        if kind == "Compare":
+            try:
+                value: str | None = self.resolve(params["ComparisonValue"])
+            except _ActionFailed:
+                value = None
+            return _Outcome(value=value, conditional=True)
+        if kind == "CheckHoursOfOperation":
+            return _Outcome(value="True" if contact.operators_open else "False", conditional=True)
+        if kind == "MessageParticipant":
+            message = self.resolve(params.get("Text") or params.get("SSML") or params.get("PromptId") or "")
+            if not message.strip():
+                raise _ActionFailed(NO_MATCHING_ERROR, "nothing to say")
+            result.messages.append(message)
+            return _Outcome()
+        if kind == "UpdateContactTargetQueue":
+            result.target_queue = self.resolve(params["QueueId"])
+            return _Outcome()
+        if kind == "TransferContactToQueue":
+            if result.target_queue is None:
+                raise _ActionFailed(NO_MATCHING_ERROR, "no target queue set")
+            if contact.queue_at_capacity:
+                raise _ActionFailed("QueueAtCapacity", "queue full")
+            result.queued_to = result.target_queue
+            return _Outcome(stop=True)
+        if kind == "TransferParticipantToThirdParty":
+            number = self.resolve(params["ThirdPartyPhoneNumber"])
+            caller_id = params.get("CallerId", {}).get("Number")
+            result.caller_id_presented = self.resolve(caller_id) if caller_id else None
+            if not contact.third_party_answers:
+                raise _ActionFailed(NO_MATCHING_ERROR, "third party did not answer")
+            result.transferred_to_number = number
+            return _Outcome(stop=params.get("ContinueFlowExecution") == "False")
+        if kind == "DisconnectParticipant":
+            result.disconnected = True
+            return _Outcome(stop=True)
+        if kind == "EndFlowExecution":
+            result.ended = True
+            return _Outcome(stop=True)
+        raise FlowValidationError(f"unknown action type {kind!r}")  # validate_flow stops this earlier
+
+    def _invoke_lambda(self, params: dict[str, Any]) -> None:
+        arn = self.resolve(params["LambdaFunctionARN"])
+        parameters = {
+            key: self.resolve(str(value)) for key, value in (params.get("LambdaInvocationAttributes") or {}).items()
+        }
+        self.result.lambda_calls.append(arn)
         try:
-            value = _resolve(params["ComparisonValue"], contact, result, external)
-        except _ActionFailed:
-            value = None
-        return _Outcome(value=value, conditional=True)
-    if kind == "CheckHoursOfOperation":
-        return _Outcome(value="True" if contact.operators_open else "False", conditional=True)
-    if kind == "MessageParticipant":
-        text = params.get("Text") or params.get("SSML") or params.get("PromptId") or ""
-        message = _resolve(text, contact, result, external)
-        if not message.strip():
-            raise _ActionFailed(NO_MATCHING_ERROR, "nothing to say")
-        result.messages.append(message)
-        return _Outcome()
-    if kind == "UpdateContactTargetQueue":
-        result.target_queue = _resolve(params["QueueId"], contact, result, external)
-        return _Outcome()
-    if kind == "TransferContactToQueue":
-        if result.target_queue is None:
-            raise _ActionFailed(NO_MATCHING_ERROR, "no target queue set")
-        if contact.queue_at_capacity:
-            raise _ActionFailed("QueueAtCapacity", "queue full")
-        result.queued_to = result.target_queue
-        return _Outcome(stop=True)
-    if kind == "TransferParticipantToThirdParty":
-        number = _resolve(params["ThirdPartyPhoneNumber"], contact, result, external)
-        caller_id = params.get("CallerId", {}).get("Number")
-        result.caller_id_presented = _resolve(caller_id, contact, result, external) if caller_id else None
-        if not contact.third_party_answers:
-            raise _ActionFailed(NO_MATCHING_ERROR, "third party did not answer")
-        result.transferred_to_number = number
-        return _Outcome(stop=params.get("ContinueFlowExecution") == "False")
-    if kind == "DisconnectParticipant":
-        result.disconnected = True
-        return _Outcome(stop=True)
-    if kind == "EndFlowExecution":
-        result.ended = True
-        return _Outcome(stop=True)
-    raise FlowValidationError(f"unknown action type {kind!r}")  # validate_flow stops this earlier
+            response = self.invoke(arn, connect_event(self.contact, self.result.attributes, parameters))
+        except Exception as exc:  # any failure of the function takes the error branch, as in Connect
+            raise _ActionFailed(NO_MATCHING_ERROR, f"Lambda failed: {type(exc).__name__}") from exc
+        response_type = (params.get("ResponseValidation") or {}).get("ResponseType", "STRING_MAP")
+        if not isinstance(response, dict):
+            raise _ActionFailed(NO_MATCHING_ERROR, "Lambda response is not an object")
+        if response_type == "STRING_MAP" and not all(isinstance(v, str) for v in response.values()):
+            raise _ActionFailed(NO_MATCHING_ERROR, "STRING_MAP response with a non-string value")
+        self.external.clear()
+        self.external.update({str(k): v if isinstance(v, str) else json.dumps(v) for k, v in response.items()})
 
 
 def connect_event(contact: SimulatedContact, attributes: dict[str, str], parameters: dict[str, str]) -> dict[str, Any]:
@@ -364,29 +378,3 @@ def connect_event(contact: SimulatedContact, attributes: dict[str, str], paramet
         },
         "Name": "ContactFlowEvent",
     }
-
-
-def _invoke_lambda(
-    params: dict[str, Any],
-    contact: SimulatedContact,
-    result: FlowResult,
-    external: dict[str, str],
-    invoke: LambdaInvoker,
-) -> None:
-    arn = _resolve(params["LambdaFunctionARN"], contact, result, external)
-    parameters = {
-        key: _resolve(str(value), contact, result, external)
-        for key, value in (params.get("LambdaInvocationAttributes") or {}).items()
-    }
-    result.lambda_calls.append(arn)
-    try:
-        response = invoke(arn, connect_event(contact, result.attributes, parameters))
-    except Exception as exc:  # any failure of the function takes the error branch, as in Connect
-        raise _ActionFailed(NO_MATCHING_ERROR, f"Lambda failed: {type(exc).__name__}") from exc
-    response_type = (params.get("ResponseValidation") or {}).get("ResponseType", "STRING_MAP")
-    if not isinstance(response, dict):
-        raise _ActionFailed(NO_MATCHING_ERROR, "Lambda response is not an object")
-    if response_type == "STRING_MAP" and not all(isinstance(v, str) for v in response.values()):
-        raise _ActionFailed(NO_MATCHING_ERROR, "STRING_MAP response with a non-string value")
-    external.clear()
-    external.update({str(k): v if isinstance(v, str) else json.dumps(v) for k, v in response.items()})

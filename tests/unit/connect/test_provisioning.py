@@ -104,12 +104,24 @@ def _release(stub: Stubber) -> None:
     stub.add_response("release_phone_number", {}, {"PhoneNumberId": NUMBER_ID, "ClientToken": ANY})
 
 
+def claim_until(stub: Stubber, *statuses: str) -> None:
+    """Connect's answers for a search, a claim and the claim's statuses, in order."""
+    _search(stub, [NEW_NUMBER])
+    _claim(stub)
+    for status in statuses:
+        _status(stub, status, "number no longer available" if status == "FAILED" else "")
+
+
 def test_provision_claims_waits_routes_and_records(
     connect: tuple[Any, Stubber], repo: CustomerRepository, seeded: SeededTenant
 ) -> None:
     client, stub = connect
     clock = Clock()
-    _search(stub, [NEW_NUMBER, "+46852000051"])
+    stub.add_response(
+        "search_available_phone_numbers",
+        {"AvailableNumbersList": [{"PhoneNumber": NEW_NUMBER}, {"PhoneNumber": "+46852000051"}]},
+        {"TargetArn": INSTANCE_ARN, "PhoneNumberCountryCode": "SE", "PhoneNumberType": "DID", "MaxResults": 5},
+    )
     _claim(stub)
     _status(stub, "IN_PROGRESS")
     _status(stub, "IN_PROGRESS")
@@ -149,9 +161,7 @@ def test_a_failed_claim_is_released_and_nothing_recorded(
     connect: tuple[Any, Stubber], repo: CustomerRepository, seeded: SeededTenant
 ) -> None:
     client, stub = connect
-    _search(stub, [NEW_NUMBER])
-    _claim(stub)
-    _status(stub, "FAILED", "number no longer available")
+    claim_until(stub, "FAILED")
     _release(stub)
     with pytest.raises(ClaimFailed, match="no longer available"):
         _provisioner(client, repo, Clock()).provision(seeded.tenant_id, "vaxel")
@@ -164,10 +174,7 @@ def test_a_claim_that_never_completes_times_out_after_bounded_polling(
 ) -> None:
     client, stub = connect
     clock = Clock()
-    _search(stub, [NEW_NUMBER])
-    _claim(stub)
-    for _ in range(5):
-        _status(stub, "IN_PROGRESS")
+    claim_until(stub, *["IN_PROGRESS"] * 5)
     _release(stub)
     with pytest.raises(ClaimFailed, match="within 10 s"):
         _provisioner(client, repo, clock).provision(seeded.tenant_id, "vaxel")
@@ -178,9 +185,7 @@ def test_an_association_failure_releases_the_claimed_number(
     connect: tuple[Any, Stubber], repo: CustomerRepository, seeded: SeededTenant
 ) -> None:
     client, stub = connect
-    _search(stub, [NEW_NUMBER])
-    _claim(stub)
-    _status(stub, "CLAIMED")
+    claim_until(stub, "CLAIMED")
     _associate(stub, error="ResourceNotFoundException")
     _release(stub)
     with pytest.raises(ProvisioningError, match=r"ResourceNotFoundException.*released again"):
@@ -200,9 +205,7 @@ def test_release_stops_routing_then_releases_in_connect(
     connect: tuple[Any, Stubber], repo: CustomerRepository, seeded: SeededTenant
 ) -> None:
     client, stub = connect
-    _search(stub, [NEW_NUMBER])
-    _claim(stub)
-    _status(stub, "CLAIMED")
+    claim_until(stub, "CLAIMED")
     _associate(stub)
     provisioner = _provisioner(client, repo, Clock())
     provisioner.provision(seeded.tenant_id, "vaxel")

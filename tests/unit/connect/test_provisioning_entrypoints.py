@@ -21,16 +21,13 @@ from tests.unit.connect.test_provisioning import (
     NEW_NUMBER,
     NUMBER_ID,
     _associate,
-    _claim,
     _search,
-    _status,
+    claim_until,
 )
 
 
 def _happy_path(stub: Stubber) -> None:
-    _search(stub, [NEW_NUMBER])
-    _claim(stub)
-    _status(stub, "CLAIMED")
+    claim_until(stub, "CLAIMED")
     _associate(stub)
 
 
