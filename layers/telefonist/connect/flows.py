@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any, Final
 
+from telefonist.connect.flow_simulator import FlowSimulator, LambdaInvoker
 from telefonist.inbound.attributes import ATTRIBUTE_KEYS, fallback_attributes
 
 FLOWS_DIR: Final = Path(__file__).resolve().parents[3] / "infra" / "flows"
@@ -52,6 +53,24 @@ def flow_values(
     }
     values.update({f"Fallback.{key}": fallback[key] for key in ATTRIBUTE_KEYS})
     return values
+
+
+def local_flow_values(account: str = "111122223333", region: str = "eu-central-1") -> dict[str, str]:
+    """Placeholder values with made-up ARNs, for running the flows offline (tests, demo, benchmarks)."""
+    instance = f"arn:aws:connect:{region}:{account}:instance/local"
+    return flow_values(
+        contact_flow_function_arn=f"arn:aws:lambda:{region}:{account}:function:contact-flow",
+        operator_queue_arn=f"{instance}/queue/operators",
+        operator_hours_arn=f"{instance}/operating-hours/operators",
+        agent_whisper_flow_arn=f"{instance}/contact-flow/agent-whisper",
+    )
+
+
+def inbound_simulator(invoker: LambdaInvoker, values: dict[str, str] | None = None) -> FlowSimulator:
+    """The inbound flow with its agent whisper, ready to run simulated calls through `invoker`."""
+    values = values or local_flow_values()
+    whisper = load_flow(AGENT_WHISPER_FLOW, values)
+    return FlowSimulator(load_flow(INBOUND_FLOW, values), invoker, {values["AgentWhisperFlowArn"]: whisper})
 
 
 def render_flow(name: str, values: dict[str, str], flows_dir: Path = FLOWS_DIR) -> str:

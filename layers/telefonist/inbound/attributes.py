@@ -46,6 +46,7 @@ ATTRIBUTE_KEYS: Final = (
 )
 
 FALLBACK_CUSTOMER_NAME: Final = "Okänd kund"
+FALLBACK_COMMON_NUMBER_NAME: Final = "okänt nummer"
 FALLBACK_HOW_TO_ANSWER: Final = "Välkommen, du har kommit till växeln. Vad kan jag hjälpa dig med?"
 FALLBACK_HOW_TO_TRANSFER: Final = "Kundens uppgifter kunde inte hämtas: fråga vem som söks och sök i katalogen."
 FALLBACK_HOW_TO_TAKE_MESSAGES: Final = "Ta namn, nummer och ärende; notera vilket nummer som ringdes."
@@ -102,7 +103,7 @@ def fallback_attributes(reason: str) -> dict[str, str]:
             "route_action": ROUTE_ACTION_QUEUE,
             "open": "true",
             "customer_name": FALLBACK_CUSTOMER_NAME,
-            "common_number_name": "",
+            "common_number_name": FALLBACK_COMMON_NUMBER_NAME,
             "how_to_answer": FALLBACK_HOW_TO_ANSWER,
             "temporary_information": "",
             "how_to_transfer": FALLBACK_HOW_TO_TRANSFER,

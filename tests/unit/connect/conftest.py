@@ -8,16 +8,15 @@ from typing import Any
 
 import pytest
 from telefonist.connect.flow_simulator import FlowSimulator, LambdaInvoker
-from telefonist.connect.flows import AGENT_WHISPER_FLOW, INBOUND_FLOW, flow_values, load_flow
+from telefonist.connect.flows import inbound_simulator, local_flow_values
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.seeding import SeededTenant, seed_demo_tenant
 
 from functions.contact_flow import handler
 
-FUNCTION_ARN = "arn:aws:lambda:eu-central-1:111122223333:function:contact-flow"
-QUEUE_ARN = "arn:aws:connect:eu-central-1:111122223333:instance/i-1/queue/operators"
-HOURS_ARN = "arn:aws:connect:eu-central-1:111122223333:instance/i-1/operating-hours/operators"
-WHISPER_ARN = "arn:aws:connect:eu-central-1:111122223333:instance/i-1/contact-flow/whisper"
+LOCAL_VALUES = local_flow_values()
+FUNCTION_ARN = LOCAL_VALUES["ContactFlowFunctionArn"]
+QUEUE_ARN = LOCAL_VALUES["OperatorQueueArn"]
 CALLER = "+46701234567"
 
 
@@ -30,12 +29,7 @@ class FakeLambdaContext:
 
 
 def test_flow_values() -> dict[str, str]:
-    return flow_values(
-        contact_flow_function_arn=FUNCTION_ARN,
-        operator_queue_arn=QUEUE_ARN,
-        operator_hours_arn=HOURS_ARN,
-        agent_whisper_flow_arn=WHISPER_ARN,
-    )
+    return dict(LOCAL_VALUES)
 
 
 test_flow_values.__test__ = False  # type: ignore[attr-defined]
@@ -63,9 +57,4 @@ def seeded(repo: CustomerRepository) -> SeededTenant:
 
 
 def simulator(invoker: LambdaInvoker) -> FlowSimulator:
-    values = test_flow_values()
-    return FlowSimulator(
-        load_flow(INBOUND_FLOW, values),
-        invoker,
-        flows_by_arn={WHISPER_ARN: load_flow(AGENT_WHISPER_FLOW, values)},
-    )
+    return inbound_simulator(invoker)

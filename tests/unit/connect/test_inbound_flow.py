@@ -68,7 +68,7 @@ def test_unknown_number_gets_the_neutral_script_and_is_queued(real_handler: Any,
     assert result.attributes["fallback_reason"] == "not_found"
     assert result.attributes["how_to_answer"] == FALLBACK_HOW_TO_ANSWER
     assert "set-fallback-attributes" not in result.path  # the function answered; the flow did not fail
-    assert result.whisper == ["Okänd kund, "]
+    assert result.whisper == ["Okänd kund, okänt nummer"]
 
 
 def test_lambda_error_takes_the_error_branch_and_still_queues(seeded: SeededTenant) -> None:
