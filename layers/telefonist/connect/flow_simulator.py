@@ -41,6 +41,19 @@ ERRORS_OF: Final[dict[str, frozenset[str]]] = {
     "EndFlowExecution": frozenset(),
 }
 SUPPORTED_ACTIONS: Final = frozenset(ERRORS_OF)
+# Actions a flow type may not use (the "Restrictions" of each action in the reference); the type is
+# read from the flow's Metadata.type, as the flow designer writes it.
+NOT_IN_FLOW_TYPE: Final[dict[str, frozenset[str]]] = {
+    "agentWhisper": frozenset(
+        {
+            "CheckHoursOfOperation",
+            "UpdateContactTargetQueue",
+            "TransferContactToQueue",
+            "TransferParticipantToThirdParty",
+            "DisconnectParticipant",
+        }
+    ),
+}
 TERMINAL_ACTIONS: Final = frozenset({"DisconnectParticipant", "EndFlowExecution"})
 _PATH = re.compile(r"\$\.(External|Attributes)\.([A-Za-z0-9_\-]+)|\$\.(CustomerEndpoint|SystemEndpoint)\.Address")
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
@@ -114,6 +127,10 @@ def validate_flow(flow: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         if kind not in SUPPORTED_ACTIONS:
             raise FlowValidationError(f"action {identifier}: unknown action type {kind!r}")
         actions[identifier] = action
+    flow_type = (flow.get("Metadata") or {}).get("type", "contactFlow")
+    for identifier, action in actions.items():
+        if action["Type"] in NOT_IN_FLOW_TYPE.get(flow_type, frozenset()):
+            raise FlowValidationError(f"action {identifier}: {action['Type']} is not allowed in a {flow_type} flow")
     start = flow.get("StartAction")
     if start not in actions:
         raise FlowValidationError(f"StartAction {start!r} is not an action of the flow")

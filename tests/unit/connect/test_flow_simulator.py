@@ -53,6 +53,13 @@ def test_an_unknown_action_type_is_rejected(inbound: dict[str, Any]) -> None:
         FlowSimulator(inbound, _never)
 
 
+def test_an_action_the_flow_type_forbids_is_rejected() -> None:
+    whisper = load_flow(AGENT_WHISPER_FLOW, test_flow_values())
+    whisper["Actions"][-1]["Type"] = "DisconnectParticipant"
+    with pytest.raises(FlowValidationError, match="DisconnectParticipant is not allowed in a agentWhisper flow"):
+        validate_flow(whisper)
+
+
 def test_a_missing_start_action_is_rejected(inbound: dict[str, Any]) -> None:
     inbound["StartAction"] = "nowhere"
     with pytest.raises(FlowValidationError, match="StartAction"):
