@@ -8,6 +8,7 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from infra import constants
+from infra.constructs.connect_construct import ConnectConstruct
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
 from infra.constructs.notify_construct import NotifyConstruct
@@ -20,3 +21,4 @@ class ServiceStack(cdk.Stack):
         self.data = DataConstruct(self, constants.DATA_CONSTRUCT_ID)
         self.code = FunctionCodeConstruct(self, constants.CODE_CONSTRUCT_ID)
         self.notify = NotifyConstruct(self, "Notify", data=self.data, code=self.code)
+        self.connect = ConnectConstruct(self, "Connect", data=self.data, code=self.code)

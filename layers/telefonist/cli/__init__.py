@@ -10,10 +10,11 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from telefonist.cli import demo
+from telefonist.cli import demo, provision, release  # inbound: numbers in Amazon Connect
 
 Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
 COMMANDS: list[Register] = [demo.register]
+COMMANDS += [provision.register, release.register]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,1 @@
+"""Amazon Connect: the flow simulator, flow files and number provisioning (Connect client injected)."""

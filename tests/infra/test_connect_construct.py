@@ -1,0 +1,144 @@
+"""The Connect side of the stack: instance, queues, flows from infra/flows, functions, least privilege."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from aws_cdk.assertions import Match, Template
+from telefonist.connect.flow_simulator import validate_flow
+
+from infra.app_factory import build_app
+from infra.constructs.connect_construct import (
+    CTX_CONNECT_INSTANCE_ARN,
+    CTX_OPERATORS,
+    OPERATOR_ACW_SECONDS,
+    OPERATOR_PERMISSIONS,
+)
+
+IMPORTED_ARN = "arn:aws:connect:eu-central-1:111122223333:instance/existing-1"
+
+
+@pytest.fixture(scope="module")
+def imported_template() -> Template:
+    """One more synth: an existing instance by ARN, and two operator users."""
+    _app, stack = build_app(context={CTX_CONNECT_INSTANCE_ARN: IMPORTED_ARN, CTX_OPERATORS: "eva,olle"})
+    return Template.from_stack(stack)
+
+
+def _one(template: Template, kind: str, properties: dict[str, Any] | None = None) -> dict[str, Any]:
+    found = template.find_resources(kind, {"Properties": properties} if properties else None)
+    assert len(found) == 1, f"{kind}: {len(found)} found"
+    return next(iter(found.values()))["Properties"]
+
+
+def _flow_json(template: Template, flow_type: str) -> dict[str, Any]:
+    """The flow content with CDK's Fn::Join parts flattened, tokens shown as ARN-like strings."""
+    content = _one(template, "AWS::Connect::ContactFlow", {"Type": flow_type})["Content"]
+    if isinstance(content, dict):
+        parts = content["Fn::Join"][1]
+        content = "".join(p if isinstance(p, str) else "arn:aws:token" for p in parts)
+    flow: dict[str, Any] = json.loads(content)
+    return flow
+
+
+def test_a_new_instance_takes_inbound_and_outbound_calls_with_flow_logs(template: Template) -> None:
+    properties = _one(template, "AWS::Connect::Instance")
+    assert properties["Attributes"]["InboundCalls"] is True
+    assert properties["Attributes"]["OutboundCalls"] is True
+    assert properties["Attributes"]["ContactflowLogs"] is True
+
+
+def test_an_existing_instance_is_used_by_arn(imported_template: Template) -> None:
+    assert imported_template.find_resources("AWS::Connect::Instance") == {}
+    queues = imported_template.find_resources("AWS::Connect::Queue")
+    assert queues
+    assert all(q["Properties"]["InstanceArn"] == IMPORTED_ARN for q in queues.values())
+
+
+@pytest.mark.parametrize("flow_type", ["CONTACT_FLOW", "AGENT_WHISPER", "QUEUE_TRANSFER"])
+def test_each_flow_is_deployed_valid_with_its_arns_filled(template: Template, flow_type: str) -> None:
+    flow = _flow_json(template, flow_type)
+    assert validate_flow(flow)
+
+
+def test_the_inbound_flow_invokes_the_contact_flow_function(template: Template) -> None:
+    properties = _one(template, "AWS::Connect::ContactFlow", {"Type": "CONTACT_FLOW"})
+    rendered = json.dumps(properties["Content"])
+    assert "ContactFlowFunction" in rendered  # the function's ARN token
+    assert "OperatorQueue" in rendered
+    assert "OperatorHours" in rendered
+
+
+def test_the_function_is_integrated_and_invocable_only_by_the_instance(template: Template) -> None:
+    template.has_resource_properties(
+        "AWS::Connect::IntegrationAssociation",
+        {"IntegrationType": "LAMBDA_FUNCTION", "IntegrationArn": Match.any_value()},
+    )
+    template.has_resource_properties(
+        "AWS::Lambda::Permission",
+        {"Principal": "connect.amazonaws.com", "SourceArn": Match.any_value(), "Action": "lambda:InvokeFunction"},
+    )
+
+
+def test_the_contact_flow_function_is_fast_to_give_up(template: Template) -> None:
+    properties = _one(template, "AWS::Lambda::Function", {"Handler": "functions.contact_flow.handler.lambda_handler"})
+    assert properties["Timeout"] <= 8
+
+
+def _policy_of(template: Template, role_fragment: str) -> list[dict[str, Any]]:
+    for logical_id, policy in template.find_resources("AWS::IAM::Policy").items():
+        if role_fragment in logical_id:
+            statements: list[dict[str, Any]] = policy["Properties"]["PolicyDocument"]["Statement"]
+            return statements
+    raise AssertionError(f"no policy for {role_fragment}")
+
+
+def test_the_contact_flow_function_reads_only_routing_records(template: Template) -> None:
+    statements = _policy_of(template, "ContactFlowFunction")
+    dynamodb = [s for s in statements if any(str(a).startswith("dynamodb:") for a in _list(s["Action"]))]
+    assert len(dynamodb) == 1
+    assert _list(dynamodb[0]["Action"]) == ["dynamodb:GetItem"]
+    assert dynamodb[0]["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["NUMBER#*"]}}
+    kms = [s for s in statements if any(str(a).startswith("kms:") for a in _list(s["Action"]))]
+    assert [_list(s["Action"]) for s in kms] == [["kms:Decrypt"]]
+
+
+def test_the_provisioning_function_touches_numbers_and_tenant_items_only(template: Template) -> None:
+    statements = _policy_of(template, "ProvisioningFunction")
+    dynamodb = next(s for s in statements if any(str(a).startswith("dynamodb:") for a in _list(s["Action"])))
+    assert dynamodb["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["TENANT#*", "NUMBER#*"]
+    connect = next(s for s in statements if any(str(a).startswith("connect:") for a in _list(s["Action"])))
+    assert "connect:ReleasePhoneNumber" in connect["Action"]
+
+
+def test_operators_may_transfer_externally_and_see_quick_connects(template: Template) -> None:
+    properties = _one(template, "AWS::Connect::SecurityProfile")
+    assert set(properties["Permissions"]) == set(OPERATOR_PERMISSIONS)
+    assert "OutboundCallAccess" in properties["Permissions"]
+    routing = _one(template, "AWS::Connect::RoutingProfile")
+    assert routing["MediaConcurrencies"] == [{"Channel": "VOICE", "Concurrency": 1}]
+    assert len(routing["QueueConfigs"]) == 2
+    template.has_resource_properties(
+        "AWS::Connect::QuickConnect",
+        {"QuickConnectConfig": {"QuickConnectType": "QUEUE", "QueueConfig": Match.any_value()}},
+    )
+
+
+def test_operator_users_have_an_after_contact_work_limit_inside_the_budget(imported_template: Template) -> None:
+    users = imported_template.find_resources("AWS::Connect::User")
+    assert {u["Properties"]["Username"] for u in users.values()} == {"eva", "olle"}
+    for user in users.values():
+        limit = user["Properties"]["PhoneConfig"]["AfterContactWorkTimeLimit"]
+        assert 0 < limit == OPERATOR_ACW_SECONDS < 45  # 0 would mean no limit in Connect
+
+
+def test_hours_are_in_stockholm_time(template: Template) -> None:
+    properties = _one(template, "AWS::Connect::HoursOfOperation")
+    assert properties["TimeZone"] == "Europe/Stockholm"
+    assert len(properties["Config"]) == 7
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]

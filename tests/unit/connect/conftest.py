@@ -1,0 +1,60 @@
+"""The real contact-flow handler against moto, driven through the real flow JSON by the simulator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from telefonist.connect.flow_simulator import FlowSimulator, LambdaInvoker
+from telefonist.connect.flows import inbound_simulator, local_flow_values
+from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.seeding import SeededTenant, seed_demo_tenant
+
+from functions.contact_flow import handler
+
+LOCAL_VALUES = local_flow_values()
+FUNCTION_ARN = LOCAL_VALUES["ContactFlowFunctionArn"]
+QUEUE_ARN = LOCAL_VALUES["OperatorQueueArn"]
+CALLER = "+46701234567"
+
+
+@dataclass
+class FakeLambdaContext:
+    function_name: str = "contact-flow"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = FUNCTION_ARN
+    aws_request_id: str = "req-1"
+
+
+def test_flow_values() -> dict[str, str]:
+    return dict(LOCAL_VALUES)
+
+
+test_flow_values.__test__ = False  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def real_handler(repo: CustomerRepository) -> Iterator[LambdaInvoker]:
+    """Invokes functions/contact_flow/handler.py as Lambda would, against the moto table."""
+    handler._environment.cache_clear()
+    handler._repository.cache_clear()
+    calls: list[str] = []
+
+    def invoke(arn: str, event: dict[str, Any]) -> Any:
+        assert arn == FUNCTION_ARN
+        calls.append(arn)
+        return handler.lambda_handler(event, FakeLambdaContext())  # type: ignore[arg-type]
+
+    yield invoke
+    handler._repository.cache_clear()
+
+
+@pytest.fixture
+def seeded(repo: CustomerRepository) -> SeededTenant:
+    return seed_demo_tenant(repo, people=3)
+
+
+def simulator(invoker: LambdaInvoker) -> FlowSimulator:
+    return inbound_simulator(invoker)

@@ -1,0 +1,139 @@
+"""The simulator rejects flows Connect would reject, and runs the transfer and whisper flows."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telefonist.connect.flow_simulator import FlowSimulator, FlowValidationError, SimulatedContact, validate_flow
+from telefonist.connect.flows import (
+    AGENT_WHISPER_FLOW,
+    EXTERNAL_TRANSFER_FLOW,
+    FLOWS_DIR,
+    INBOUND_FLOW,
+    FlowTemplateError,
+    load_flow,
+    render_flow,
+)
+
+from tests.unit.connect.conftest import CALLER, QUEUE_ARN, test_flow_values
+
+
+def _never(arn: str, event: dict[str, Any]) -> Any:
+    raise AssertionError("no Lambda expected")
+
+
+@pytest.fixture
+def inbound() -> dict[str, Any]:
+    return load_flow(INBOUND_FLOW, test_flow_values())
+
+
+def _action(flow: dict[str, Any], identifier: str) -> dict[str, Any]:
+    return next(a for a in flow["Actions"] if a["Identifier"] == identifier)
+
+
+@pytest.mark.parametrize("name", [INBOUND_FLOW, AGENT_WHISPER_FLOW, EXTERNAL_TRANSFER_FLOW])
+def test_every_project_flow_is_valid_once_rendered(name: str) -> None:
+    actions = validate_flow(load_flow(name, test_flow_values()))
+    assert actions
+
+
+def test_a_dangling_transition_is_rejected(inbound: dict[str, Any]) -> None:
+    _action(inbound, "lookup-customer")["Transitions"]["NextAction"] = "no-such-action"
+    with pytest.raises(FlowValidationError, match=r"lookup-customer: transition to 'no-such-action'"):
+        validate_flow(inbound)
+
+
+def test_an_unknown_action_type_is_rejected(inbound: dict[str, Any]) -> None:
+    _action(inbound, "enable-logging")["Type"] = "PlayPromptMaybe"
+    with pytest.raises(FlowValidationError, match=r"enable-logging: unknown action type 'PlayPromptMaybe'"):
+        FlowSimulator(inbound, _never)
+
+
+def test_an_action_the_flow_type_forbids_is_rejected() -> None:
+    whisper = load_flow(AGENT_WHISPER_FLOW, test_flow_values())
+    whisper["Actions"][-1]["Type"] = "DisconnectParticipant"
+    with pytest.raises(FlowValidationError, match="DisconnectParticipant is not allowed in a agentWhisper flow"):
+        validate_flow(whisper)
+
+
+def test_a_missing_start_action_is_rejected(inbound: dict[str, Any]) -> None:
+    inbound["StartAction"] = "nowhere"
+    with pytest.raises(FlowValidationError, match="StartAction"):
+        validate_flow(inbound)
+
+
+def test_an_error_type_the_action_cannot_raise_is_rejected(inbound: dict[str, Any]) -> None:
+    _action(inbound, "lookup-customer")["Transitions"]["Errors"][0]["ErrorType"] = "NoMatchingCondition"
+    with pytest.raises(FlowValidationError, match="has no error 'NoMatchingCondition'"):
+        validate_flow(inbound)
+
+
+def test_hours_check_needs_both_branches(inbound: dict[str, Any]) -> None:
+    _action(inbound, "check-operator-hours")["Transitions"]["Conditions"].pop()
+    with pytest.raises(FlowValidationError, match="True and False"):
+        validate_flow(inbound)
+
+
+def test_a_terminal_action_with_a_transition_is_rejected(inbound: dict[str, Any]) -> None:
+    _action(inbound, "disconnect")["Transitions"] = {"NextAction": "enable-logging"}
+    with pytest.raises(FlowValidationError, match="takes no transitions"):
+        validate_flow(inbound)
+
+
+def test_a_lambda_time_limit_over_eight_seconds_is_rejected(inbound: dict[str, Any]) -> None:
+    _action(inbound, "lookup-customer")["Parameters"]["InvocationTimeLimitSeconds"] = "9"
+    with pytest.raises(FlowValidationError, match="1 to 8 s"):
+        validate_flow(inbound)
+
+
+def test_an_unfilled_placeholder_is_rejected_at_render_and_at_validation(tmp_path: Path) -> None:
+    (tmp_path / "x.json").write_text((FLOWS_DIR / "inbound.json").read_text())
+    with pytest.raises(FlowTemplateError, match="OperatorQueueArn"):
+        render_flow("x", {k: v for k, v in test_flow_values().items() if k != "OperatorQueueArn"}, tmp_path)
+    raw = json.loads((FLOWS_DIR / "inbound.json").read_text())
+    with pytest.raises(FlowValidationError, match="placeholder"):
+        validate_flow(raw)
+
+
+def test_rendering_escapes_values_for_json() -> None:
+    values = {**test_flow_values(), "PleaseHoldMessage": 'Säg "hej"\nsedan'}
+    flow = load_flow(INBOUND_FLOW, values)
+    assert _action(flow, "play-please-hold")["Parameters"]["Text"] == 'Säg "hej"\nsedan'
+
+
+def _transfer(**contact: Any) -> Any:
+    flow = load_flow(EXTERNAL_TRANSFER_FLOW, test_flow_values())
+    return FlowSimulator(flow, _never).run(
+        SimulatedContact(dialed_number="+46852000001", caller_number=CALLER, **contact)
+    )
+
+
+def test_external_transfer_presents_the_callers_number() -> None:
+    result = _transfer(attributes={"transfer_to": "+46709876543"})
+    assert result.transferred_to_number == "+46709876543"
+    assert result.caller_id_presented == CALLER
+    assert result.queued_to is None
+
+
+def test_an_unanswered_transfer_returns_the_caller_to_the_operators() -> None:
+    result = _transfer(attributes={"transfer_to": "+46709876543"}, third_party_answers=False)
+    assert result.transferred_to_number is None
+    assert "play-not-reached" in result.path
+    assert result.queued_to == QUEUE_ARN
+
+
+def test_a_transfer_without_a_target_goes_back_to_the_operators() -> None:
+    result = _transfer()
+    assert result.queued_to == QUEUE_ARN
+    assert "transfer-to-person" not in result.path
+
+
+def test_a_loop_is_stopped(inbound: dict[str, Any]) -> None:
+    looping = copy.deepcopy(inbound)
+    _action(looping, "set-agent-whisper")["Transitions"]["NextAction"] = "enable-logging"
+    with pytest.raises(FlowValidationError, match="loop"):
+        FlowSimulator(looping, _never).run(SimulatedContact(dialed_number="+46852000001", caller_number=CALLER))
