@@ -111,7 +111,7 @@ def round_trips() -> dict[str, Any]:
             handler._environment.cache_clear()
             handler._repository.cache_clear()
             calls: list[str] = []
-            client = handler._repository()._client
+            client = handler._repository()._table.meta.client
             client.meta.events.register("before-call.dynamodb.*", lambda model, **_: calls.append(model.name))
             simulator = inbound_simulator(lambda arn, event: handler.lambda_handler(event, Context()))
             per_call: list[int] = []

@@ -18,8 +18,8 @@ from botocore.config import Config
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from telefonist import config
 from telefonist.clock import utc_now
-from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.errors import NotFoundError, RepositoryError
+from telefonist.dal.route_reader import RouteReader
 from telefonist.inbound.attributes import build_operator_attributes, fallback_attributes
 from telefonist.observability import logger, mask_phone_number, metrics, tracer
 
@@ -66,13 +66,13 @@ def _environment() -> Environment:
 
 
 @cache
-def _repository() -> CustomerRepository:
+def _repository() -> RouteReader:
     """Built on the first call (cached for the container's life), keeping the module import cheap."""
     dynamodb = boto3.resource("dynamodb", config=DYNAMODB_CLIENT_CONFIG)
-    return CustomerRepository(dynamodb.Table(_environment().customer_table_name))
+    return RouteReader(dynamodb.Table(_environment().customer_table_name))
 
 
-def operator_attributes(event: dict[str, Any], repository: CustomerRepository) -> dict[str, str]:
+def operator_attributes(event: dict[str, Any], repository: RouteReader) -> dict[str, str]:
     """Parse the event, read the route (one GetItem), build the map; degrade to the fallback map."""
     try:
         parsed = ConnectContactFlowEvent.model_validate(event)

@@ -1,6 +1,32 @@
-"""Data access: the only place that talks to DynamoDB. Domain code receives models from here."""
+"""Data access: the only place that talks to DynamoDB. Domain code receives models from here.
 
-from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import ConflictError, NotFoundError, RepositoryError
+Names load lazily (PEP 562) so a function imports only the repository it uses.
+"""
 
-__all__ = ["ConflictError", "CustomerRepository", "NotFoundError", "RepositoryError"]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from telefonist.dal.customer_repository import CustomerRepository
+    from telefonist.dal.errors import ConflictError, NotFoundError, RepositoryError
+
+_MODULES = {
+    "ConflictError": "telefonist.dal.errors",
+    "CustomerRepository": "telefonist.dal.customer_repository",
+    "NotFoundError": "telefonist.dal.errors",
+    "RepositoryError": "telefonist.dal.errors",
+}
+__all__ = [
+    "ConflictError",
+    "CustomerRepository",
+    "NotFoundError",
+    "RepositoryError",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _MODULES:
+        raise AttributeError(f"module 'telefonist.dal' has no attribute {name!r}")
+    return getattr(import_module(_MODULES[name]), name)

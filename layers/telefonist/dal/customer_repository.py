@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
-from pydantic import BaseModel, ValidationError
 
 from telefonist.clock import utc_now
 from telefonist.dal import keys
-from telefonist.dal.errors import ConflictError, NotFoundError, RepositoryError
+from telefonist.dal.errors import NotFoundError, RepositoryError
+from telefonist.dal.items import Versioned, parse_item, translate_client_error
+from telefonist.dal.route_reader import RouteReader
 from telefonist.dal.secrets import SecretCodec
 from telefonist.models import (
     CommonNumber,
@@ -31,17 +32,6 @@ from telefonist.models import (
     Tenant,
 )
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
-_KEY_FIELDS = ("pk", "sk", "entity", "item_version", "item_updated_at")
-
-
-@dataclass(frozen=True)
-class Versioned(Generic[ModelT]):
-    """A model with the version of the item it was read from (for optimistic concurrency)."""
-
-    model: ModelT
-    version: int
-
 
 @dataclass(frozen=True)
 class TenantConfiguration:
@@ -50,10 +40,6 @@ class TenantConfiguration:
     tenant: Versioned[Tenant]
     common_numbers: list[Versioned[CommonNumber]]
     offices: list[Versioned[Office]]
-
-
-def _strip_keys(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k not in _KEY_FIELDS}
 
 
 class CustomerRepository:
@@ -131,27 +117,8 @@ class CustomerRepository:
                 return
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-    @staticmethod
-    def _translate(exc: ClientError, what: str, missing_is_not_found: bool = False) -> RepositoryError:
-        code = exc.response.get("Error", {}).get("Code", "")
-        if code == "ConditionalCheckFailedException":
-            return (
-                NotFoundError(f"{what} not found")
-                if missing_is_not_found
-                else ConflictError(f"{what} was changed by someone else (stale version) or already exists")
-            )
-        if code == "TransactionCanceledException":
-            if missing_is_not_found:
-                return NotFoundError(f"{what} not found")
-            return ConflictError(f"{what} was changed by someone else (stale version) or already exists")
-        return RepositoryError(f"data store error ({code or 'unknown'}) on {what}")
-
-    @staticmethod
-    def _parse(model: type[ModelT], item: dict[str, Any], what: str) -> Versioned[ModelT]:
-        try:
-            return Versioned(model.model_validate(_strip_keys(item)), int(item.get("item_version", 0)))
-        except ValidationError as exc:
-            raise RepositoryError(f"stored {what} is invalid: {exc.error_count()} error(s)") from exc
+    _translate = staticmethod(translate_client_error)
+    _parse = staticmethod(parse_item)
 
     # ---------------------------------------------------------------- tenants
     def put_tenant(self, tenant: Tenant, expected_version: int | None = None) -> int:
@@ -245,8 +212,7 @@ class CustomerRepository:
     # ---------------------------------------------------------------- routes (inbound call path)
     def get_route(self, phone_number: str) -> Route:
         """Dialed number → customer, common number and script: one GetItem (1 round trip)."""
-        item = self._get(keys.number_pk(phone_number), keys.ROUTE_SK, "number")
-        return self._parse(Route, item, "route").model
+        return RouteReader(self._table).get_route(phone_number)
 
     def put_route(self, route: Route) -> None:
         self._put(keys.number_pk(route.phone_number), keys.ROUTE_SK, "route", route.model_dump(mode="json"), None)

@@ -1,19 +1,52 @@
-"""Domain models of the switchboard: tenants, common numbers, offices, people, referrals, prices."""
+"""Domain models of the switchboard: tenants, common numbers, offices, people, referrals, prices.
 
-from telefonist.models.common_number import (
-    CommonNumber,
-    Contact,
-    FaqEntry,
-    GeneralInformation,
-    OpeningHours,
-    TemporaryInformation,
-)
-from telefonist.models.directory import Directory, MessagePreference, Person, PersonPhone, PhoneKind, Referral
-from telefonist.models.office import Address, DoorCode, Office
-from telefonist.models.price_list import PriceBook, PriceList
-from telefonist.models.route import Route
-from telefonist.models.tenant import ClaimedNumber, Tenant, TenantStatus
+Names load lazily (PEP 562): the inbound call path imports only the route model, which keeps
+the contact-flow function's cold start short.
+"""
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from telefonist.models.common_number import (
+        CommonNumber,
+        Contact,
+        FaqEntry,
+        GeneralInformation,
+        OpeningHours,
+        TemporaryInformation,
+    )
+    from telefonist.models.directory import Directory, MessagePreference, Person, PersonPhone, PhoneKind, Referral
+    from telefonist.models.office import Address, DoorCode, Office
+    from telefonist.models.price_list import PriceBook, PriceList
+    from telefonist.models.route import Route
+    from telefonist.models.tenant import ClaimedNumber, Tenant, TenantStatus
+
+_MODULES = {
+    "Address": "telefonist.models.office",
+    "ClaimedNumber": "telefonist.models.tenant",
+    "CommonNumber": "telefonist.models.common_number",
+    "Contact": "telefonist.models.common_number",
+    "Directory": "telefonist.models.directory",
+    "DoorCode": "telefonist.models.office",
+    "FaqEntry": "telefonist.models.common_number",
+    "GeneralInformation": "telefonist.models.common_number",
+    "MessagePreference": "telefonist.models.directory",
+    "Office": "telefonist.models.office",
+    "OpeningHours": "telefonist.models.common_number",
+    "Person": "telefonist.models.directory",
+    "PersonPhone": "telefonist.models.directory",
+    "PhoneKind": "telefonist.models.directory",
+    "PriceBook": "telefonist.models.price_list",
+    "PriceList": "telefonist.models.price_list",
+    "Referral": "telefonist.models.directory",
+    "Route": "telefonist.models.route",
+    "TemporaryInformation": "telefonist.models.common_number",
+    "Tenant": "telefonist.models.tenant",
+    "TenantStatus": "telefonist.models.tenant",
+}
 __all__ = [
     "Address",
     "ClaimedNumber",
@@ -37,3 +70,9 @@ __all__ = [
     "Tenant",
     "TenantStatus",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _MODULES:
+        raise AttributeError(f"module 'telefonist.models' has no attribute {name!r}")
+    return getattr(import_module(_MODULES[name]), name)

@@ -1,0 +1,45 @@
+"""Item helpers shared by the repositories: versions, parsing, and ClientError → domain errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from botocore.exceptions import ClientError
+from pydantic import BaseModel, ValidationError
+
+from telefonist.dal.errors import ConflictError, NotFoundError, RepositoryError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+KEY_FIELDS = ("pk", "sk", "entity", "item_version", "item_updated_at")
+
+
+@dataclass(frozen=True)
+class Versioned(Generic[ModelT]):
+    """A model with the version of the item it was read from (for optimistic concurrency)."""
+
+    model: ModelT
+    version: int
+
+
+def strip_keys(item: dict[str, Any]) -> dict[str, Any]:
+    """The item without its keys and bookkeeping attributes: the model's own fields."""
+    return {k: v for k, v in item.items() if k not in KEY_FIELDS}
+
+
+def parse_item(model: type[ModelT], item: dict[str, Any], what: str) -> Versioned[ModelT]:
+    """Validate a stored item into its model; a corrupt item is a RepositoryError, not a crash."""
+    try:
+        return Versioned(model.model_validate(strip_keys(item)), int(item.get("item_version", 0)))
+    except ValidationError as exc:
+        raise RepositoryError(f"stored {what} is invalid: {exc.error_count()} error(s)") from exc
+
+
+def translate_client_error(exc: ClientError, what: str, missing_is_not_found: bool = False) -> RepositoryError:
+    """A failed conditional write is a conflict (or not-found for deletes); anything else a store error."""
+    code = exc.response.get("Error", {}).get("Code", "")
+    if code in ("ConditionalCheckFailedException", "TransactionCanceledException"):
+        if missing_is_not_found:
+            return NotFoundError(f"{what} not found")
+        return ConflictError(f"{what} was changed by someone else (stale version) or already exists")
+    return RepositoryError(f"data store error ({code or 'unknown'}) on {what}")
