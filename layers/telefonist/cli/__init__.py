@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from telefonist.cli import demo
+from telefonist.cli import demo, rate, rerate
 
 Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
-COMMANDS: list[Register] = [demo.register]
+COMMANDS: list[Register] = [demo.register, rate.register, rerate.register]
 
 
 def build_parser() -> argparse.ArgumentParser:
