@@ -10,6 +10,7 @@ from constructs import Construct
 from infra import constants
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
+from infra.constructs.rating_construct import RatingConstruct
 
 
 class ServiceStack(cdk.Stack):
@@ -18,3 +19,11 @@ class ServiceStack(cdk.Stack):
         cdk.Tags.of(self).add("service", constants.SERVICE_NAME)
         self.data = DataConstruct(self, constants.DATA_CONSTRUCT_ID)
         self.code = FunctionCodeConstruct(self, constants.CODE_CONSTRUCT_ID)
+        self.rating = RatingConstruct(
+            self,
+            constants.RATING_CONSTRUCT_ID,
+            data=self.data,
+            code=self.code,
+            connect_instance_arn=self.node.try_get_context(constants.CTX_CONNECT_INSTANCE_ARN)
+            or constants.PLACEHOLDER_CONNECT_INSTANCE_ARN,
+        )

@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DATABASE = "telefonist_billing"
-CUSTOMER_MONTH_TABLE = "billing_lines"
-MONTH_TABLE = "billing_lines_by_month"
+from telefonist import resources
+
+DATABASE = resources.GLUE_DATABASE
+CUSTOMER_MONTH_TABLE = resources.BILLING_LINES_TABLE
+MONTH_TABLE = resources.BILLING_LINES_BY_MONTH_TABLE
 DEFAULT_OVER_BUDGET_THRESHOLD_PERCENT = 25
 
 
