@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, TypeVar
 
@@ -22,15 +22,39 @@ T = TypeVar("T")
 
 
 class RatingEnvironment(BaseModel):
-    """What CDK sets for the rating function (names from telefonist.config)."""
+    """What CDK sets for the rating function (variable names from telefonist.config)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    customer_table: str = Field(alias=config.ENV_CUSTOMER_TABLE, min_length=1)
-    ledger_table: str = Field(alias=config.ENV_LEDGER_TABLE, min_length=1)
-    billing_bucket: str = Field(alias=config.ENV_BILLING_BUCKET, min_length=1)
-    archive_bucket: str = Field(alias=config.ENV_ARCHIVE_BUCKET, min_length=1)
-    quarantine_bucket: str = Field(alias=config.ENV_QUARANTINE_BUCKET, min_length=1)
+    customer_table: str = Field(min_length=1)
+    ledger_table: str = Field(min_length=1)
+    billing_bucket: str = Field(min_length=1)
+    archive_bucket: str = Field(min_length=1)
+    quarantine_bucket: str = Field(min_length=1)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> RatingEnvironment:
+        """Validate the environment; a ValidationError's locations are the variable names."""
+        values = {var: environ.get(var) for var in ENV_VARS.values()}
+        missing = [var for var, value in values.items() if not value]
+        if missing:
+            raise MissingEnvironment(missing)
+        return cls.model_validate({field: values[var] for field, var in ENV_VARS.items()})
+
+
+ENV_VARS = {
+    "customer_table": config.ENV_CUSTOMER_TABLE,
+    "ledger_table": config.ENV_LEDGER_TABLE,
+    "billing_bucket": config.ENV_BILLING_BUCKET,
+    "archive_bucket": config.ENV_ARCHIVE_BUCKET,
+    "quarantine_bucket": config.ENV_QUARANTINE_BUCKET,
+}
+
+
+class MissingEnvironment(ValueError):
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(f"missing environment variable(s): {', '.join(names)}")
+        self.names = names
 
 
 def ttl_cached(load: Callable[[], T], seconds: float, clock: Callable[[], float] = time.monotonic) -> Callable[[], T]:
@@ -93,4 +117,4 @@ def service() -> RatingService:
     """Built once per container: the environment is validated here, at cold start."""
     import os
 
-    return build_service(RatingEnvironment.model_validate(dict(os.environ)))
+    return build_service(RatingEnvironment.from_environ(os.environ))

@@ -6,6 +6,7 @@ record is quarantined with its reason and counts as processed, so it never block
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,14 +38,21 @@ def handle_batch(event: dict[str, Any], context: LambdaContext, service: RatingS
     # Archive first: a batch that cannot be archived fails whole and is retried (bisected).
     service.archive(records)
 
+    results: Counter[str] = Counter()
+
     def rate_one(record: KinesisStreamRecord) -> str:
         result = service.process(received(record))
-        metrics.add_metric(name=f"Records{result.value.title().replace('_', '')}", unit="Count", value=1)
+        results[result.value] += 1
         if result is RecordResult.QUARANTINED:
             logger.warning("record quarantined", extra={"sequence_number": record.kinesis.sequence_number})
         return result.value
 
-    return process_partial_response(event=event, record_handler=rate_one, processor=processor, context=context)
+    response = process_partial_response(event=event, record_handler=rate_one, processor=processor, context=context)
+    # One metric per outcome and batch (not per record): billed, stale, not_billable, quarantined, failed.
+    results["failed"] = len(response.get("batchItemFailures", []))
+    for outcome, count in results.items():
+        metrics.add_metric(name=f"Records_{outcome}", unit="Count", value=count)
+    return dict(response)
 
 
 @logger.inject_lambda_context

@@ -182,9 +182,7 @@ class RatingConstruct(Construct):
         self._grant_objects(role, data.bucket(resources.ARCHIVE_BUCKET), ARCHIVE_PREFIX, ["s3:PutObject"])
         self._grant_objects(role, data.bucket(resources.QUARANTINE_BUCKET), QUARANTINE_PREFIX, ["s3:PutObject"])
         role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.data_key.key_arn]
-            )
+            iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.data_key.key_arn])
         )
         stack = cdk.Stack.of(self)
         for spec, prefix in (
@@ -213,7 +211,9 @@ class RatingConstruct(Construct):
 
     @staticmethod
     def _grant_objects(role: iam.IRole, bucket: s3.IBucket, prefix: str, actions: list[str]) -> None:
-        role.add_to_principal_policy(iam.PolicyStatement(actions=actions, resources=[bucket.arn_for_objects(f"{prefix}*")]))
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=actions, resources=[bucket.arn_for_objects(f"{prefix}*")])
+        )
 
     # ---------------------------------------------------------------- Glue and Athena
     def _build_database(self) -> glue.CfnDatabase:

@@ -24,7 +24,12 @@ def _rating_policy_statements(template: Template) -> list[dict[str, Any]]:
 def test_ctr_stream_is_kms_encrypted_with_the_data_key(template: Template) -> None:
     template.has_resource_properties(
         "AWS::Kinesis::Stream",
-        {"StreamEncryption": {"EncryptionType": "KMS", "KeyId": {"Fn::GetAtt": [Match.string_like_regexp("DataDataKey"), "Arn"]}}},
+        {
+            "StreamEncryption": {
+                "EncryptionType": "KMS",
+                "KeyId": {"Fn::GetAtt": [Match.string_like_regexp("DataDataKey"), "Arn"]},
+            }
+        },
     )
 
 
@@ -87,9 +92,7 @@ def test_rating_role_is_least_privilege(template: Template) -> None:
     actions = {a for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
     assert not {"dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem", "s3:GetObject"} & actions
     customer = [s for s in statements if "dynamodb:Query" in s["Action"]]
-    assert customer[0]["Condition"] == {
-        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["NUMBER#*", "PRICELIST"]}
-    }
+    assert customer[0]["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["NUMBER#*", "PRICELIST"]}}
     s3_resources = [s["Resource"]["Fn::Join"][1][1] for s in statements if str(s["Action"]).count("s3:")]
     assert sorted(s3_resources) == ["/ctr/*", "/lines/*", "/quarantine/*"]
 
@@ -113,7 +116,9 @@ def test_glue_tables_project_partitions_so_one_customer_month_reads_only_its_pre
     template_parts = params["storage.location.template"]["Fn::Join"][1]
     assert template_parts[-1] == "/lines/month=${month}/tenant_id=${tenant_id}/"
     columns = [c["Name"] for c in per_customer["StorageDescriptor"]["Columns"]]
-    assert "amount_ore" in columns and "tenant_id" not in columns and "month" not in columns
+    assert "amount_ore" in columns
+    assert "tenant_id" not in columns
+    assert "month" not in columns
     by_month = tables["billing_lines_by_month"]
     assert [k["Name"] for k in by_month["PartitionKeys"]] == ["month"]
     assert "tenant_id" in [c["Name"] for c in by_month["StorageDescriptor"]["Columns"]]

@@ -55,9 +55,17 @@ def test_a_batch_becomes_one_parquet_line_per_billable_contact(rating, stores) -
         ctr("c-1", answered_local="2026-11-24 09:15", talk=30, acw=10),  # 0
         ctr("c-1", answered_local="2026-11-24 09:15", talk=30, acw=10),  # 1 duplicate
         ctr("c-2", answered_local="2026-11-24 17:59:59", talk=20, acw=0, transfer_completed=True),  # 2
-        ctr("c-2", talk=20, answered_local="2026-11-24 17:59:59", acw=60, transfer_completed=True,
-            last_updated="2026-11-24T18:30:00Z"),  # 3 newer version: more ACW
-        ctr("c-2", talk=20, answered_local="2026-11-24 17:59:59", acw=0, last_updated="2026-11-24T08:00:00Z"),  # 4 older
+        ctr(
+            "c-2",
+            talk=20,
+            answered_local="2026-11-24 17:59:59",
+            acw=60,
+            transfer_completed=True,
+            last_updated="2026-11-24T18:30:00Z",
+        ),  # 3 newer version: more ACW
+        ctr(
+            "c-2", talk=20, answered_local="2026-11-24 17:59:59", acw=0, last_updated="2026-11-24T08:00:00Z"
+        ),  # 4 older
         ctr("c-3", initiation="TRANSFER"),  # 5 the transfer leg: not billed
         ctr("c-4", tenant=None, dialed=DEMO_SWITCHBOARD_NUMBER, answered_local="2026-11-28 11:00", talk=40),  # 6
         ctr("c-5", tenant=None, dialed="+46800000000"),  # 7 unresolved
@@ -73,7 +81,11 @@ def test_a_batch_becomes_one_parquet_line_per_billable_contact(rating, stores) -
     assert sorted(rows) == ["c-1", "c-2", "c-4", "c-5"]
     assert (rows["c-1"]["tariff"], rows["c-1"]["over_45s"], rows["c-1"]["amount_ore"]) == (1, False, 2900)
     assert (rows["c-2"]["tariff"], rows["c-2"]["handling_seconds"], rows["c-2"]["over_45s"]) == (2, 80, True)
-    assert (rows["c-4"]["tenant_id"], rows["c-4"]["tenant_source"], rows["c-4"]["tariff"]) == ("acme", "dialed_number", 3)
+    assert (rows["c-4"]["tenant_id"], rows["c-4"]["tenant_source"], rows["c-4"]["tariff"]) == (
+        "acme",
+        "dialed_number",
+        3,
+    )
     assert rows["c-5"]["tenant_id"] is None
     assert rows["c-1"]["answered_at"] == "2026-11-24T09:15:00+01:00"
     assert rows["c-1"]["price_list_version"] == DEFAULT_PRICE_LIST.version
@@ -84,7 +96,8 @@ def test_a_batch_becomes_one_parquet_line_per_billable_contact(rating, stores) -
         "lines/month=2026-11/tenant_id=acme/c-4.parquet",
     ]
     entry = stores["ledger"].get("c-2")
-    assert entry is not None and entry.last_updated.isoformat() == "2026-11-24T18:30:00+00:00"
+    assert entry is not None
+    assert entry.last_updated.isoformat() == "2026-11-24T18:30:00+00:00"
     quarantined = sorted(stores["quarantine"].items(), key=lambda q: q["sequence_number"])
     assert [(q["sequence_number"], q["shard_id"], q["reason"]) for q in quarantined] == [
         (sequence_number(8), SHARD, "not valid JSON"),

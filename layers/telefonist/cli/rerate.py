@@ -20,7 +20,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     import boto3
-    from pydantic import ValidationError
     from tqdm import tqdm
 
     from functions.rating.dependencies import RatingEnvironment, build_service
@@ -30,14 +29,9 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         parse_month(args.month)
-        env = RatingEnvironment.model_validate(dict(os.environ))
-    except ValueError as exc:  # ValidationError is a ValueError
-        reason = (
-            f"missing environment: {', '.join(str(e['loc'][0]) for e in exc.errors())}"
-            if isinstance(exc, ValidationError)
-            else str(exc)
-        )
-        sys.stderr.write(f"telefonist rerate: {reason}\n")
+        env = RatingEnvironment.from_environ(os.environ)
+    except ValueError as exc:  # a malformed month or a missing variable, named
+        sys.stderr.write(f"telefonist rerate: {exc}\n")
         return 2
     service = build_service(env)
     archive = CtrArchive(boto3.client("s3"), env.archive_bucket)

@@ -45,9 +45,7 @@ def no_tenant_lookup(_dialed_number: str) -> str | None:
 
 def is_billable(ctr: ContactTraceRecord) -> bool:
     """Inbound, and an operator answered (spec §1). Transfer legs, outbound, callback: not billed."""
-    return (
-        ctr.initiation_method == BILLABLE_INITIATION and ctr.agent is not None and ctr.agent.connected_at is not None
-    )
+    return ctr.initiation_method == BILLABLE_INITIATION and ctr.agent is not None and ctr.agent.connected_at is not None
 
 
 def _tenant(ctr: ContactTraceRecord, resolve_tenant: TenantResolver) -> tuple[str | None, TenantSource]:
@@ -64,10 +62,9 @@ def _tenant(ctr: ContactTraceRecord, resolve_tenant: TenantResolver) -> tuple[st
 
 def rate_ctr(ctr: ContactTraceRecord, price_book: PriceBook, resolve_tenant: TenantResolver) -> RatingOutcome:
     """Rate a parsed CTR by spec/tariffs.md."""
-    if not is_billable(ctr):
-        return RatingOutcome(OutcomeStatus.NOT_BILLABLE, contact_id=ctr.contact_id, last_updated=ctr.last_updated)
     agent = ctr.agent
-    assert agent is not None and agent.connected_at is not None  # is_billable checked both
+    if not is_billable(ctr) or agent is None or agent.connected_at is None:
+        return RatingOutcome(OutcomeStatus.NOT_BILLABLE, contact_id=ctr.contact_id, last_updated=ctr.last_updated)
     period, local = period_of(agent.connected_at)
     talk = agent.interaction_seconds or 0
     handling = talk + (agent.after_contact_work_seconds or 0)
@@ -80,8 +77,7 @@ def rate_ctr(ctr: ContactTraceRecord, price_book: PriceBook, resolve_tenant: Ten
             OutcomeStatus.REJECTED, reason=str(exc), contact_id=ctr.contact_id, last_updated=ctr.last_updated
         )
     tenant_id, source = _tenant(ctr, resolve_tenant)
-    # Validating a dict runs in pydantic-core and is cheaper than model_construct's Python loop.
-    line = BillingLine.model_validate(
+    line = BillingLine.trusted(
         {
             "contact_id": ctr.contact_id,
             "tenant_id": tenant_id,

@@ -17,12 +17,12 @@ and Athena prunes to one customer's month before listing anything.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from telefonist.models.base import DomainModel
-from telefonist.models.types import Ore, Tariff
+from telefonist.models.types import Ore
 
 UNRESOLVED_TENANT = "_unresolved"
 LINES_PREFIX = "lines/"
@@ -36,7 +36,7 @@ class BillingLine(DomainModel):
     contact_id: str
     tenant_id: str | None = Field(description="None when neither the attribute nor the dialed number resolved")
     tenant_source: TenantSource
-    tariff: Tariff
+    tariff: int = Field(ge=1, le=6, description="Tariff 1 to 6")
     period: Literal["weekday_day", "evening_weekend"]
     answered_at: datetime = Field(description="Europe/Stockholm local time with its offset")
     month: str = Field(pattern=r"^\d{4}-\d{2}$", description="Stockholm month of the answer: the partition")
@@ -53,6 +53,24 @@ class BillingLine(DomainModel):
     @property
     def unresolved(self) -> bool:
         return self.tenant_id is None
+
+    @classmethod
+    def trusted(cls, values: dict[str, Any]) -> BillingLine:
+        """A line from values the rating engine computed itself (every field, right types).
+
+        The hot path of rating: full validation costs as much as parsing the whole CTR, and
+        `model_construct` loops over the fields in Python. This sets the instance's state the
+        way pydantic does, in O(1). tests/unit/rating prove such lines equal validated ones.
+        """
+        line = cls.__new__(cls)
+        object.__setattr__(line, "__dict__", values)
+        object.__setattr__(line, "__pydantic_fields_set__", set(_ALL_FIELDS))
+        object.__setattr__(line, "__pydantic_extra__", None)
+        object.__setattr__(line, "__pydantic_private__", None)
+        return line
+
+
+_ALL_FIELDS = frozenset(BillingLine.model_fields)
 
 
 def month_prefix(month: str) -> str:

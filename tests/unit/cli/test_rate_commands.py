@@ -120,3 +120,12 @@ def test_rerate_replaces_a_months_lines_after_a_price_change(aws, repo, capsys) 
 def test_rerate_refuses_a_malformed_month(capsys) -> None:
     assert main(["rerate", "--month", "2026-13"]) == 2
     assert "YYYY-MM" in capsys.readouterr().err
+
+
+def test_rerate_names_missing_environment_variables(capsys, monkeypatch) -> None:
+    monkeypatch.delenv("LEDGER_TABLE_NAME", raising=False)
+    monkeypatch.delenv("BILLING_BUCKET_NAME", raising=False)
+    assert main(["rerate", "--month", "2026-11"]) == 2
+    err = capsys.readouterr().err
+    assert "LEDGER_TABLE_NAME" in err
+    assert "BILLING_BUCKET_NAME" in err

@@ -26,7 +26,8 @@ def test_first_newer_and_tied_versions_are_accepted_older_ones_refused(ledger) -
     assert ledger.record_if_newer("c-1", T1, "k/a", "acme").accepted
     assert not ledger.record_if_newer("c-1", T0, "k/a", "acme").accepted
     entry = ledger.get("c-1")
-    assert entry is not None and entry.last_updated == T1
+    assert entry is not None
+    assert entry.last_updated == T1
 
 
 def test_keys_of_earlier_versions_are_returned_until_the_caller_is_done(ledger) -> None:

@@ -63,7 +63,10 @@ def test_monthly_invoices_of_every_customer(billing_dir) -> None:
 
 def test_calls_over_45s_share_and_flag_above_the_threshold(billing_dir) -> None:
     rows = run_finance_query("calls_over_45s_share", billing_dir, {"month": "2026-11"})
-    summary = {r["tenant_id"]: (r["calls"], r["calls_over_45s"], float(r["share_over_45s_percent"]), r["above_threshold"]) for r in rows}
+    summary = {
+        r["tenant_id"]: (r["calls"], r["calls_over_45s"], float(r["share_over_45s_percent"]), r["above_threshold"])
+        for r in rows
+    }
     assert summary == {"acme": (4, 2, 50.0, True), "beta": (4, 1, 25.0, False)}
     stricter = run_finance_query("calls_over_45s_share", billing_dir, {"month": "2026-11", "threshold_percent": 20})
     assert {r["tenant_id"]: r["above_threshold"] for r in stricter} == {"acme": True, "beta": True}

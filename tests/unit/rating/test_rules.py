@@ -209,7 +209,8 @@ def test_tenant_is_resolved_from_the_dialed_number_when_the_attribute_is_missing
 def test_an_unresolvable_tenant_still_bills_the_call_flagged(price_book, tenant) -> None:
     line = billed(ctr(tenant=tenant), price_book)
     assert line.tenant_id is None
-    assert line.unresolved and line.tenant_source == "unresolved"
+    assert line.unresolved
+    assert line.tenant_source == "unresolved"
 
 
 def test_no_dialed_number_and_no_attribute_is_unresolved(price_book) -> None:
@@ -244,7 +245,10 @@ def test_a_call_before_every_price_list_is_rejected_with_the_reason(price_book) 
         (json.dumps({k: v for k, v in ctr().items() if k != "ContactId"}), "missing ContactId"),
         (json.dumps(ctr(contact_id="../../x")), "ContactId is not a valid contact id"),
         (json.dumps(ctr(answered_utc="yesterday")), "unreadable timestamp in Agent.ConnectedToAgentTimestamp"),
-        (json.dumps(ctr(answered_utc="2026-11-24T08:15:00")), "unreadable timestamp in Agent.ConnectedToAgentTimestamp"),
+        (
+            json.dumps(ctr(answered_utc="2026-11-24T08:15:00")),
+            "unreadable timestamp in Agent.ConnectedToAgentTimestamp",
+        ),
         (json.dumps(ctr(last_updated="2026-13-45T00:00:00Z")), "unreadable timestamp in LastUpdateTimestamp"),
         (json.dumps({k: v for k, v in ctr().items() if k != "LastUpdateTimestamp"}), "missing LastUpdateTimestamp"),
         (
@@ -274,7 +278,8 @@ def test_malformed_records_are_rejected_with_a_specific_reason(price_book, raw, 
 def test_negative_durations_are_rejected_naming_the_field(price_book) -> None:
     outcome = rate_record(json.dumps(ctr(talk=-3)), price_book)
     assert outcome.status is OutcomeStatus.REJECTED
-    assert outcome.reason is not None and outcome.reason.startswith("invalid Agent.AgentInteractionDuration")
+    assert outcome.reason is not None
+    assert outcome.reason.startswith("invalid Agent.AgentInteractionDuration")
 
 
 def test_unknown_fields_and_decoded_objects_are_accepted(price_book) -> None:
@@ -289,7 +294,8 @@ def test_latest_lines_keep_the_newest_version_and_ignore_older_ones(price_book) 
     v1 = billed(ctr("c-1", talk=30, last_updated="2026-11-24T09:00:00Z"), price_book)
     v2 = billed(ctr("c-1", talk=130, last_updated="2026-11-24T09:05:00Z"), price_book)
     latest = LatestLines()
-    assert latest.offer(v1) and latest.offer(v2)
+    assert latest.offer(v1)
+    assert latest.offer(v2)
     assert not latest.offer(v1)  # an older version arriving late
     assert latest.offer(v2)  # a duplicate: replaying changes nothing
     assert latest.lines() == [v2]
@@ -298,3 +304,19 @@ def test_latest_lines_keep_the_newest_version_and_ignore_older_ones(price_book) 
 def test_on_a_tie_the_later_received_version_wins(price_book) -> None:
     lines = latest_lines([rate_record(ctr("c-1", talk=30), price_book), rate_record(ctr("c-1", talk=200), price_book)])
     assert [(line.contact_id, line.tariff) for line in lines] == [("c-1", 5)]
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        ctr("c-1"),
+        ctr("c-2", tenant=None, answered_local="2026-12-24 10:00", talk=200, transferred_to=True),
+        ctr("c-3", dialed=None, acw=None, Queue=None),
+    ],
+)
+def test_lines_built_by_the_engine_are_valid_billing_lines(price_book, record) -> None:
+    line = billed(record, price_book)
+    validated = BillingLine.model_validate(line.model_dump())
+    assert validated == line
+    assert validated.model_dump_json() == line.model_dump_json()
+    assert line.model_fields_set == set(BillingLine.model_fields)

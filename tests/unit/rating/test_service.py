@@ -8,7 +8,7 @@ import pytest
 from telefonist.rating.line import line_key
 from telefonist.rating.service import LedgerDecision, RatingService, ReceivedRecord, RecordResult
 
-from tests.rating_builders import encode, ctr
+from tests.rating_builders import ctr, encode
 
 
 class FakeLedger:
@@ -95,7 +95,7 @@ def test_a_version_that_moves_partition_deletes_the_old_object(ports) -> None:
 def test_bad_records_are_quarantined_whole_with_reason(ports) -> None:
     service, _ledger, lines, quarantine = ports
     assert service.process(received(b"\xff{oops", 7)) is RecordResult.QUARANTINED
-    (record, reason), = quarantine.items
+    ((record, reason),) = quarantine.items
     assert (record.data, record.sequence_number, reason) == (b"\xff{oops", "7", "not valid JSON")
     assert not lines.objects
 
@@ -103,7 +103,9 @@ def test_bad_records_are_quarantined_whole_with_reason(ports) -> None:
 def test_not_billable_records_write_nothing(ports) -> None:
     service, ledger, lines, quarantine = ports
     assert service.process(received(ctr(initiation="OUTBOUND"))) is RecordResult.NOT_BILLABLE
-    assert not (ledger.items or lines.objects or quarantine.items)
+    assert not (ledger.items)
+    assert not (lines.objects)
+    assert not (quarantine.items)
 
 
 def test_a_failing_line_store_raises_and_the_retry_writes_the_line(price_book) -> None:
