@@ -13,7 +13,6 @@ import random
 import sys
 import time
 import tracemalloc
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from telefonist.models.price_list import PriceBook
 from telefonist.rating.engine import LatestLines, OutcomeStatus, rate_record
 from telefonist.sample_data import DEFAULT_PRICE_LIST
 
-from tests.rating_builders import ctr, kinesis_event
+from tests.rating_builders import FakeContext, ctr, kinesis_event
 
 
 def make_records(count: int, seed: int = 6) -> list[bytes]:
@@ -64,14 +63,6 @@ def best_of(runs: int, work) -> float:
         work()
         times.append(time.perf_counter() - started)
     return min(times)
-
-
-@dataclass
-class FakeContext:
-    function_name: str = "rating-benchmark"
-    memory_limit_in_mb: int = 1024
-    invoked_function_arn: str = "arn:aws:lambda:eu-central-1:111122223333:function:rating"
-    aws_request_id: str = "bench"
 
 
 def kinesis_batch_on_moto(records: list[bytes]) -> dict[str, float]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -103,3 +104,13 @@ def kinesis_event(records: list[dict[str, Any] | str | bytes], arrival: float = 
             for i, record in enumerate(records)
         ]
     }
+
+
+@dataclass
+class FakeContext:
+    """The Lambda context the Powertools decorators read."""
+
+    function_name: str = "rating"
+    memory_limit_in_mb: int = 1024
+    invoked_function_arn: str = "arn:aws:lambda:eu-central-1:111122223333:function:rating"
+    aws_request_id: str = "req-1"

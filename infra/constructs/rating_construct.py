@@ -39,6 +39,11 @@ _PARQUET = {
 }
 
 
+def _acknowledge(scope: Construct, finding: str, reason: str) -> None:
+    """A cdk-nag finding acknowledged on one construct, with the written reason."""
+    cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=finding, reason=reason))
+
+
 class RatingConstruct(Construct):
     """The CTR stream from Amazon Connect, the rating function on it, and finance's catalog."""
 
@@ -78,11 +83,10 @@ class RatingConstruct(Construct):
             encryption_key=self._data.data_key,
             retention_period=STREAM_RETENTION,
         )
-        cdk.Validations.of(stream).acknowledge(
-            cdk.Acknowledgment(
-                id="AwsSolutions::AwsSolutions-KDS3",
-                reason="Encrypted with the service's customer-managed data key (rotated), not the AWS-managed one",
-            )
+        _acknowledge(
+            stream,
+            "AwsSolutions::AwsSolutions-KDS3",
+            "Encrypted with the service's customer-managed data key (rotated), not the AWS-managed one",
         )
         return stream
 
@@ -108,17 +112,15 @@ class RatingConstruct(Construct):
             enforce_ssl=True,
             retention_period=cdk.Duration.days(14),
         )
-        cdk.Validations.of(queue).acknowledge(
-            cdk.Acknowledgment(
-                id="AwsSolutions::AwsSolutions-SQS3",
-                reason="This queue is itself the on-failure destination of the rating event source mapping",
-            )
+        _acknowledge(
+            queue,
+            "AwsSolutions::AwsSolutions-SQS3",
+            "This queue is itself the on-failure destination of the rating event source mapping",
         )
-        cdk.Validations.of(queue).acknowledge(
-            cdk.Acknowledgment(
-                id="Serverless::Serverless-SQSRedrivePolicy",
-                reason="This queue is itself the on-failure destination of the rating event source mapping",
-            )
+        _acknowledge(
+            queue,
+            "Serverless::Serverless-SQSRedrivePolicy",
+            "This queue is itself the on-failure destination of the rating event source mapping",
         )
         return queue
 
@@ -193,20 +195,18 @@ class RatingConstruct(Construct):
             cfn_bucket = data.bucket(spec).node.default_child
             assert isinstance(cfn_bucket, cdk.CfnElement)
             logical_id = stack.resolve(stack.get_logical_id(cfn_bucket))
-            cdk.Validations.of(role).acknowledge(
-                cdk.Acknowledgment(
-                    id=f"AwsSolutions::AwsSolutions-IAM5[Resource::<{logical_id}.Arn>/{prefix}*]",
-                    reason=f"Objects under one prefix ({prefix}) whose keys are per contact or per batch, "
-                    "unknown in advance; only the actions the function uses",
-                )
+            _acknowledge(
+                role,
+                f"AwsSolutions::AwsSolutions-IAM5[Resource::<{logical_id}.Arn>/{prefix}*]",
+                f"Objects under one prefix ({prefix}) whose keys are per contact or per batch, "
+                "unknown in advance; only the actions the function uses",
             )
         for action in ("kms:ReEncrypt*", "kms:GenerateDataKey*"):
-            cdk.Validations.of(role).acknowledge(
-                cdk.Acknowledgment(
-                    id=f"AwsSolutions::AwsSolutions-IAM5[Action::{action}]",
-                    reason="CDK's grant for sending failed-batch records to the KMS-encrypted on-failure queue "
-                    "(SqsDlq), on the data key only",
-                )
+            _acknowledge(
+                role,
+                f"AwsSolutions::AwsSolutions-IAM5[Action::{action}]",
+                "CDK's grant for sending failed-batch records to the KMS-encrypted on-failure queue "
+                "(SqsDlq), on the data key only",
             )
 
     @staticmethod

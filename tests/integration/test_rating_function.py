@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,15 +18,7 @@ from telefonist.sample_data import DEFAULT_PRICE_LIST, DEMO_SWITCHBOARD_NUMBER
 from telefonist.seeding import seed_demo_tenant
 
 from functions.rating import dependencies, handler
-from tests.rating_builders import SHARD, ctr, kinesis_event, sequence_number
-
-
-@dataclass
-class FakeContext:
-    function_name: str = "rating"
-    memory_limit_in_mb: int = 1024
-    invoked_function_arn: str = "arn:aws:lambda:eu-central-1:111122223333:function:rating"
-    aws_request_id: str = "req-1"
+from tests.rating_builders import SHARD, FakeContext, ctr, kinesis_event, sequence_number
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from telefonist.resources import BILLING_BUCKET
 from telefonist.seeding import seed_demo_tenant
 
 from functions.rating import dependencies, handler
-from tests.integration.test_rating_function import FakeContext
-from tests.rating_builders import ctr, kinesis_event
+from tests.rating_builders import FakeContext, ctr, kinesis_event
 
 
 def write_lines(tmp_path, lines: list[str]):
