@@ -12,7 +12,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
-from constructs import Construct
+from constructs import Construct, IConstruct
 from telefonist import config, resources
 from telefonist.dal import keys
 from telefonist.dal.billing_store import ARCHIVE_PREFIX, QUARANTINE_PREFIX
@@ -39,7 +39,7 @@ _PARQUET = {
 }
 
 
-def _acknowledge(scope: Construct, finding: str, reason: str) -> None:
+def _acknowledge(scope: IConstruct, finding: str, reason: str) -> None:
     """A cdk-nag finding acknowledged on one construct, with the written reason."""
     cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=finding, reason=reason))
 
