@@ -177,7 +177,8 @@ class RatingConstruct(Construct):
         )
         role.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=["dynamodb:UpdateItem"], resources=[data.table(resources.LEDGER_TABLE).table_arn]
+                actions=["dynamodb:PutItem", "dynamodb:UpdateItem"],
+                resources=[data.table(resources.LEDGER_TABLE).table_arn],
             )
         )
         self._grant_objects(role, self.billing_bucket, LINES_PREFIX, ["s3:PutObject", "s3:DeleteObject"])

@@ -7,7 +7,7 @@ number compares exactly, whatever the ISO text's precision), `last_updated`, `li
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,6 +19,10 @@ from telefonist.dal.errors import RepositoryError
 from telefonist.rating.service import LedgerDecision
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _condition_failed(exc: ClientError) -> bool:
+    return bool(exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException")
 
 
 def epoch_microseconds(moment: datetime) -> int:
@@ -46,11 +50,42 @@ class LedgerRepository:
     ) -> LedgerDecision:
         """Record a version if no newer one is recorded (a tie wins: the later received).
 
-        One UpdateItem (1 round trip). Returns the keys of earlier versions that differ from
-        `line_key`, which the caller deletes; they stay in the item so a retry deletes them too.
+        Common case, 1 round trip: a conditional PutItem that holds only when the contact is new,
+        or is not newer and already lives at the same single key. Otherwise (an older version,
+        or the contact moves partition, or earlier keys still await deletion) the general
+        UpdateItem runs: it adds the key to `line_keys` and returns the keys of earlier versions,
+        which the caller deletes and then forgets (`forget_keys`); until then a retry sees them.
         """
+        values = {
+            ":t": epoch_microseconds(last_updated),
+            ":k": line_key,
+        }
+        item = {
+            "contact_id": contact_id,
+            "last_updated_us": values[":t"],
+            "last_updated": last_updated.astimezone(UTC).isoformat(),
+            "line_key": line_key,
+            "line_keys": {line_key},
+            "tenant_id": tenant_id,
+            "rated_at": self._clock().isoformat(),
+        }
         try:
-            item = self._table.update_item(
+            self._table.put_item(
+                Item=item,
+                ConditionExpression="attribute_not_exists(contact_id) OR "
+                "(last_updated_us <= :t AND line_key = :k AND size(line_keys) = :one)",
+                ExpressionAttributeValues={**values, ":one": 1},
+            )
+            return LedgerDecision(accepted=True)
+        except ClientError as exc:
+            if not _condition_failed(exc):
+                raise RepositoryError(f"ledger write failed for contact {contact_id}") from exc
+        return self._record_moved(item)
+
+    def _record_moved(self, item: dict[str, Any]) -> LedgerDecision:
+        contact_id = item["contact_id"]
+        try:
+            stored = self._table.update_item(
                 Key={"contact_id": contact_id},
                 UpdateExpression=(
                     "SET last_updated_us = :t, last_updated = :iso, line_key = :k, tenant_id = :tenant, "
@@ -58,21 +93,35 @@ class LedgerRepository:
                 ),
                 ConditionExpression="attribute_not_exists(contact_id) OR last_updated_us <= :t",
                 ExpressionAttributeValues={
-                    ":t": epoch_microseconds(last_updated),
-                    ":iso": last_updated.astimezone(UTC).isoformat(),
-                    ":k": line_key,
-                    ":tenant": tenant_id,
-                    ":now": self._clock().isoformat(),
-                    ":ks": {line_key},
+                    ":t": item["last_updated_us"],
+                    ":iso": item["last_updated"],
+                    ":k": item["line_key"],
+                    ":tenant": item["tenant_id"],
+                    ":now": item["rated_at"],
+                    ":ks": item["line_keys"],
                 },
                 ReturnValues="ALL_NEW",
             )["Attributes"]
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if _condition_failed(exc):
                 return LedgerDecision(accepted=False)
             raise RepositoryError(f"ledger write failed for contact {contact_id}") from exc
-        superseded = sorted(set(item.get("line_keys", set())) - {line_key})
+        superseded = sorted(set(stored.get("line_keys", set())) - {item["line_key"]})
         return LedgerDecision(accepted=True, superseded_keys=tuple(superseded))
+
+    def forget_keys(self, contact_id: str, keys: Sequence[str]) -> None:
+        """Drop keys whose objects were deleted, so the contact is back on the 1-call path."""
+        if not keys:
+            return
+        try:
+            self._table.update_item(
+                Key={"contact_id": contact_id},
+                UpdateExpression="DELETE line_keys :ks",
+                ConditionExpression="attribute_exists(contact_id)",
+                ExpressionAttributeValues={":ks": set(keys)},
+            )
+        except ClientError as exc:
+            raise RepositoryError(f"ledger update failed for contact {contact_id}") from exc
 
     def get(self, contact_id: str) -> LedgerEntry | None:
         """A contact's ledger entry (1 round trip); None when never rated."""

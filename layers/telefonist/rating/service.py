@@ -7,7 +7,8 @@ Order of writes for a billable record, and why it is safe to retry at any point:
 1. the ledger's conditional write (`last_updated <= new`) decides whether this version wins and
    returns every key ever written for the contact; an older version stops here;
 2. the line is written to its key (an overwrite: replaying it changes nothing);
-3. keys of earlier versions that differ (the contact moved partition) are deleted.
+3. keys of earlier versions that differ (the contact moved partition) are deleted, then
+   forgotten by the ledger.
 A failure in 2 or 3 fails the record; the retry passes step 1 again (a tie wins) and redoes
 2 and 3. Records of one contact share a Kinesis partition key, hence a shard, hence are
 processed in order: two versions of a contact are never written concurrently.
@@ -66,6 +67,8 @@ class LedgerPort(Protocol):
     def record_if_newer(
         self, contact_id: str, last_updated: datetime, line_key: str, tenant_id: str | None
     ) -> LedgerDecision: ...
+
+    def forget_keys(self, contact_id: str, keys: Sequence[str]) -> None: ...
 
 
 class LineStorePort(Protocol):
@@ -135,4 +138,5 @@ class RatingService:
         self._lines.put_line(key, line)
         for old_key in decision.superseded_keys:
             self._lines.delete_line(old_key)
+        self._ledger.forget_keys(line.contact_id, decision.superseded_keys)
         return RecordResult.BILLED

@@ -23,6 +23,9 @@ class FakeLedger:
         self.items[contact_id] = (last_updated, keys)
         return LedgerDecision(accepted=True, superseded_keys=tuple(sorted(keys - {line_key})))
 
+    def forget_keys(self, contact_id, keys) -> None:
+        self.items[contact_id][1].difference_update(keys)
+
 
 class FakeLines:
     def __init__(self, fail_for: str | None = None) -> None:
