@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -12,17 +14,48 @@ from telefonist.dal.billing_store import BillingLineStore, CtrArchive, Quarantin
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.errors import RepositoryError
 from telefonist.dal.ledger_repository import LedgerRepository
+from telefonist.dal.secrets import KmsSecretCodec
+from telefonist.local_aws import LocalResources, create_resources, moto_server, patched_environment
 from telefonist.rating.service import RatingService
-from telefonist.resources import ARCHIVE_BUCKET, BILLING_BUCKET, LEDGER_TABLE, QUARANTINE_BUCKET
+from telefonist.resources import (
+    ARCHIVE_BUCKET,
+    BILLING_BUCKET,
+    CTR_STREAM,
+    CUSTOMER_TABLE,
+    LEDGER_TABLE,
+    QUARANTINE_BUCKET,
+)
 from telefonist.sample_data import DEFAULT_PRICE_LIST, DEMO_SWITCHBOARD_NUMBER
 from telefonist.seeding import seed_demo_tenant
 
 from functions.rating import dependencies, handler
-from tests.rating_builders import SHARD, FakeContext, ctr, kinesis_event, sequence_number
+from tests.rating_builders import SHARD, FakeContext, ctr, encode, kinesis_event, sequence_number
+
+pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def rating(aws, repo: CustomerRepository) -> Any:
+def local_aws() -> Iterator[LocalResources]:
+    """moto's server on 127.0.0.1 with every resource of the stack; env vars set as CDK would."""
+    with moto_server() as endpoint:
+        # moto's backends are per process: start every test from an empty account
+        reset = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")  # noqa: S310 - loopback
+        urllib.request.urlopen(reset).close()  # noqa: S310 - moto on 127.0.0.1, an http URL we built
+        created = create_resources()
+        with patched_environment(created.environment):
+            yield created
+
+
+@pytest.fixture
+def repo(local_aws: LocalResources) -> CustomerRepository:
+    return CustomerRepository(
+        boto3.resource("dynamodb").Table(CUSTOMER_TABLE.local_name),
+        secrets=KmsSecretCodec(boto3.client("kms"), local_aws.secrets_key_id),
+    )
+
+
+@pytest.fixture
+def rating(repo: CustomerRepository) -> Iterator[Any]:
     seed_demo_tenant(repo, people=3)  # routes of the demo numbers and the price list
     dependencies.service.cache_clear()
     yield handler
@@ -30,7 +63,7 @@ def rating(aws, repo: CustomerRepository) -> Any:
 
 
 @pytest.fixture
-def stores(aws) -> dict[str, Any]:
+def stores(local_aws: LocalResources) -> dict[str, Any]:
     s3 = boto3.client("s3")
     return {
         "lines": BillingLineStore(s3, BILLING_BUCKET.local_name),
@@ -64,8 +97,9 @@ def test_a_batch_becomes_one_parquet_line_per_billable_contact(rating, stores) -
         json.dumps({k: v for k, v in ctr("c-6").items() if k != "ContactId"}),  # 9
         json.dumps(ctr("c-7", answered_utc="tuesday morning")),  # 10
     ]
-    # When
-    response = rating.lambda_handler(kinesis_event(records), FakeContext())
+    # When they travel through the (local) Kinesis stream into the function
+    event = event_from_stream(records)
+    response = rating.lambda_handler(event, FakeContext())
     # Then nothing failed: bad records are quarantined, not failed
     assert response == {"batchItemFailures": []}
     rows = {row["contact_id"]: row for row in stores["lines"].read_rows()}
@@ -89,15 +123,36 @@ def test_a_batch_becomes_one_parquet_line_per_billable_contact(rating, stores) -
     entry = stores["ledger"].get("c-2")
     assert entry is not None
     assert entry.last_updated.isoformat() == "2026-11-24T18:30:00+00:00"
-    quarantined = sorted(stores["quarantine"].items(), key=lambda q: q["sequence_number"])
+    quarantined = sorted(stores["quarantine"].items(), key=lambda q: int(q["sequence_number"]))
+    sequence_numbers = [r["kinesis"]["sequenceNumber"] for r in event["Records"]]
     assert [(q["sequence_number"], q["shard_id"], q["reason"]) for q in quarantined] == [
-        (sequence_number(8), SHARD, "not valid JSON"),
-        (sequence_number(9), SHARD, "missing ContactId"),
-        (sequence_number(10), SHARD, "unreadable timestamp in Agent.ConnectedToAgentTimestamp"),
+        (sequence_numbers[8], SHARD, "not valid JSON"),
+        (sequence_numbers[9], SHARD, "missing ContactId"),
+        (sequence_numbers[10], SHARD, "unreadable timestamp in Agent.ConnectedToAgentTimestamp"),
     ]
     assert quarantined[0]["data_text"] == "{this is not json"
-    (archived_key,) = stores["archive"].keys_for_days([date(2025, 11, 24)])  # the arrival day (UTC)
-    assert len(stores["archive"].read(archived_key)) == len(records)
+    (archived_key,) = stores["archive"].keys_for_days([datetime.now(UTC).date()])  # the arrival day (UTC)
+    assert [r.data for r in stores["archive"].read(archived_key)] == [encode(r) for r in records]
+
+
+def event_from_stream(records: list[Any]) -> dict[str, Any]:
+    """Put the records on the local CTR stream and read them back as Lambda's Kinesis event."""
+    kinesis = boto3.client("kinesis")
+    stream = CTR_STREAM.local_name
+    for record in records:
+        kinesis.put_record(StreamName=stream, Data=encode(record), PartitionKey="contact")
+    iterator = kinesis.get_shard_iterator(StreamName=stream, ShardId=SHARD, ShardIteratorType="TRIM_HORIZON")
+    read = kinesis.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
+    assert len(read) == len(records)
+    event = kinesis_event([r["Data"] for r in read])
+    for lambda_record, stream_record in zip(event["Records"], read, strict=True):
+        seq = stream_record["SequenceNumber"]
+        lambda_record["kinesis"]["sequenceNumber"] = seq
+        lambda_record["kinesis"]["approximateArrivalTimestamp"] = stream_record[
+            "ApproximateArrivalTimestamp"
+        ].timestamp()
+        lambda_record["eventID"] = f"{SHARD}:{seq}"
+    return event
 
 
 def test_redelivery_changes_nothing_and_a_late_older_version_is_ignored(rating, stores) -> None:
@@ -123,7 +178,7 @@ class FailingLines(BillingLineStore):
         self._inner.put_line(key, line)
 
 
-def test_failing_records_are_reported_by_sequence_number_bad_ones_quarantined(aws, repo, stores) -> None:
+def test_failing_records_are_reported_by_sequence_number_bad_ones_quarantined(repo, stores) -> None:
     seed_demo_tenant(repo, people=1)
     service = RatingService(
         price_book=repo.load_price_book,
