@@ -21,9 +21,10 @@ class ServiceStack(cdk.Stack):
         self.code = FunctionCodeConstruct(self, constants.CODE_CONSTRUCT_ID)
         self.rating = RatingConstruct(
             self,
-            constants.RATING_CONSTRUCT_ID,
+            "Rating",
             data=self.data,
             code=self.code,
-            connect_instance_arn=self.node.try_get_context(constants.CTX_CONNECT_INSTANCE_ARN)
-            or constants.PLACEHOLDER_CONNECT_INSTANCE_ARN,
+            # Until the Connect construct is wired in: a well-formed ARN that names no real instance.
+            connect_instance_arn=self.node.try_get_context("telefonist:connectInstanceArn")
+            or "arn:aws:connect:eu-central-1:111122223333:instance/00000000-0000-0000-0000-000000000000",
         )

@@ -8,8 +8,6 @@ from aws_cdk.assertions import Match, Template
 from telefonist import resources
 from telefonist.rating.finance import QUERIES
 
-from infra import constants
-
 
 def _rating_policy_statements(template: Template) -> list[dict[str, Any]]:
     policies = template.find_resources("AWS::IAM::Policy")
@@ -37,7 +35,7 @@ def test_connect_streams_ctrs_to_the_stream(template: Template) -> None:
     template.has_resource_properties(
         "AWS::Connect::InstanceStorageConfig",
         {
-            "InstanceArn": constants.PLACEHOLDER_CONNECT_INSTANCE_ARN,
+            "InstanceArn": Match.string_like_regexp(r"^arn:aws:connect:[a-z0-9-]+:\d{12}:instance/"),
             "ResourceType": "CONTACT_TRACE_RECORDS",
             "StorageType": "KINESIS_STREAM",
             "KinesisStreamConfig": {"StreamArn": {"Fn::GetAtt": [Match.string_like_regexp("RatingCtrStream"), "Arn"]}},
