@@ -12,6 +12,7 @@ from infra.constructs.connect_construct import ConnectConstruct
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
 from infra.constructs.notify_construct import NotifyConstruct
+from infra.constructs.rating_construct import RatingConstruct
 
 
 class ServiceStack(cdk.Stack):
@@ -22,3 +23,12 @@ class ServiceStack(cdk.Stack):
         self.code = FunctionCodeConstruct(self, constants.CODE_CONSTRUCT_ID)
         self.notify = NotifyConstruct(self, "Notify", data=self.data, code=self.code)
         self.connect = ConnectConstruct(self, "Connect", data=self.data, code=self.code)
+        self.rating = RatingConstruct(
+            self,
+            "Rating",
+            data=self.data,
+            code=self.code,
+            # Until the Connect construct is wired in: a well-formed ARN that names no real instance.
+            connect_instance_arn=self.node.try_get_context("telefonist:connectInstanceArn")
+            or "arn:aws:connect:eu-central-1:111122223333:instance/00000000-0000-0000-0000-000000000000",
+        )

@@ -106,4 +106,5 @@ QUEUES = (NOTIFY_DLQ, NOTIFY_QUEUE, RATING_DLQ)
 
 GLUE_DATABASE = "telefonist_billing"
 BILLING_LINES_TABLE = "billing_lines"
+BILLING_LINES_BY_MONTH_TABLE = "billing_lines_by_month"  # same objects, partitioned by month only
 ATHENA_WORKGROUP = "telefonist-finance"

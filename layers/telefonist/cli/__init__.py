@@ -15,6 +15,10 @@ from telefonist.cli import demo, provision, release  # inbound: numbers in Amazo
 Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
 COMMANDS: list[Register] = [demo.register]
 COMMANDS += [provision.register, release.register]
+from telefonist.cli import demo, rate, rerate
+
+Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
+COMMANDS: list[Register] = [demo.register, rate.register, rerate.register]
 
 
 def build_parser() -> argparse.ArgumentParser:

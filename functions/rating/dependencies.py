@@ -1,0 +1,120 @@
+"""The rating function's environment and its adapters, built once per container."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any, TypeVar
+
+import boto3
+from pydantic import BaseModel, ConfigDict, Field
+from telefonist import config
+from telefonist.dal.billing_store import BillingLineStore, CtrArchive, QuarantineStore
+from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.dal.errors import NotFoundError
+from telefonist.dal.ledger_repository import LedgerRepository
+from telefonist.rating.engine import TenantResolver
+from telefonist.rating.service import RatingService
+
+CACHE_SECONDS = 300.0  # price lists and routes change rarely; a warm container re-reads them after this
+T = TypeVar("T")
+
+
+class RatingEnvironment(BaseModel):
+    """What CDK sets for the rating function (variable names from telefonist.config)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    customer_table: str = Field(min_length=1)
+    ledger_table: str = Field(min_length=1)
+    billing_bucket: str = Field(min_length=1)
+    archive_bucket: str = Field(min_length=1)
+    quarantine_bucket: str = Field(min_length=1)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> RatingEnvironment:
+        """Validate the environment; a ValidationError's locations are the variable names."""
+        values = {var: environ.get(var) for var in ENV_VARS.values()}
+        missing = [var for var, value in values.items() if not value]
+        if missing:
+            raise MissingEnvironment(missing)
+        return cls.model_validate({field: values[var] for field, var in ENV_VARS.items()})
+
+
+ENV_VARS = {
+    "customer_table": config.ENV_CUSTOMER_TABLE,
+    "ledger_table": config.ENV_LEDGER_TABLE,
+    "billing_bucket": config.ENV_BILLING_BUCKET,
+    "archive_bucket": config.ENV_ARCHIVE_BUCKET,
+    "quarantine_bucket": config.ENV_QUARANTINE_BUCKET,
+}
+
+
+class MissingEnvironment(ValueError):
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(f"missing environment variable(s): {', '.join(names)}")
+        self.names = names
+
+
+def ttl_cached(load: Callable[[], T], seconds: float, clock: Callable[[], float] = time.monotonic) -> Callable[[], T]:
+    """`load()` at most once per `seconds`."""
+    state: dict[str, Any] = {}
+
+    def get() -> T:
+        now = clock()
+        if "value" not in state or now - state["at"] >= seconds:
+            state["value"], state["at"] = load(), now
+        value: T = state["value"]
+        return value
+
+    return get
+
+
+def cached_tenant_resolver(
+    repo: CustomerRepository, seconds: float = CACHE_SECONDS, clock: Callable[[], float] = time.monotonic
+) -> TenantResolver:
+    """Dialed number → tenant through the routing record, cached (unknown numbers too).
+
+    A store failure (RepositoryError) propagates: the record fails and is retried, rather than
+    being billed as unresolved while the route exists.
+    """
+    cache: dict[str, tuple[float, str | None]] = {}
+
+    def resolve(dialed_number: str) -> str | None:
+        now = clock()
+        hit = cache.get(dialed_number)
+        if hit and now - hit[0] < seconds:
+            return hit[1]
+        try:
+            tenant: str | None = repo.get_route(dialed_number).tenant_id
+        except NotFoundError:
+            tenant = None
+        cache[dialed_number] = (now, tenant)
+        return tenant
+
+    return resolve
+
+
+def build_service(env: RatingEnvironment, session: Any = None) -> RatingService:
+    """The rating service on DynamoDB and S3 (clients from `session`, default boto3's)."""
+    session = session or boto3.session.Session()
+    dynamodb = session.resource("dynamodb")
+    s3 = session.client("s3")
+    customers = CustomerRepository(dynamodb.Table(env.customer_table))
+    return RatingService(
+        price_book=ttl_cached(customers.load_price_book, CACHE_SECONDS),
+        resolve_tenant=cached_tenant_resolver(customers),
+        ledger=LedgerRepository(dynamodb.Table(env.ledger_table)),
+        lines=BillingLineStore(s3, env.billing_bucket),
+        quarantine=QuarantineStore(s3, env.quarantine_bucket),
+        archive=CtrArchive(s3, env.archive_bucket),
+    )
+
+
+@cache
+def service() -> RatingService:
+    """Built once per container: the environment is validated here, at cold start."""
+    import os
+
+    return build_service(RatingEnvironment.from_environ(os.environ))

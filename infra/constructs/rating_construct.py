@@ -1,0 +1,311 @@
+"""Rating: Connect CTRs → encrypted Kinesis stream → rating function → Parquet lines → Glue/Athena."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_athena as athena
+from aws_cdk import aws_connect as connect
+from aws_cdk import aws_glue as glue
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kinesis as kinesis
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct, IConstruct
+from telefonist import config, resources
+from telefonist.dal import keys
+from telefonist.dal.billing_store import ARCHIVE_PREFIX, QUARANTINE_PREFIX
+from telefonist.rating.finance import CUSTOMER_MONTH_TABLE, MONTH_TABLE, QUERIES
+from telefonist.rating.line import LINE_COLUMNS, LINES_PREFIX
+
+from infra.constructs.data_construct import DataConstruct
+from infra.constructs.function_code import FunctionCodeConstruct
+from infra.constructs.service_function import ServiceFunction
+
+# Event source tuning: CTRs are small (2 KB) and rating is cheap, so large batches keep the
+# invocation count low; the window bounds the added latency (billing is not real time).
+BATCH_SIZE = 500
+BATCH_WINDOW = cdk.Duration.seconds(10)
+RETRY_ATTEMPTS = 5
+MAX_RECORD_AGE = cdk.Duration.days(1)
+STREAM_RETENTION = cdk.Duration.days(7)
+ATHENA_BYTES_SCANNED_CUTOFF = 10 * 1024**3  # 10 GiB per query
+PROJECTION_START_MONTH = "2026-01"
+_PARQUET = {
+    "input_format": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+    "output_format": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+    "serde": "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+}
+
+
+def _acknowledge(scope: IConstruct, finding: str, reason: str) -> None:
+    """A cdk-nag finding acknowledged on one construct, with the written reason."""
+    cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=finding, reason=reason))
+
+
+class RatingConstruct(Construct):
+    """The CTR stream from Amazon Connect, the rating function on it, and finance's catalog."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        data: DataConstruct,
+        code: FunctionCodeConstruct,
+        connect_instance_arn: str,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._data = data
+        self.billing_bucket = data.bucket(resources.BILLING_BUCKET)
+        self.stream = self._build_stream()
+        self.storage_config = self._build_connect_storage(connect_instance_arn)
+        self.failure_queue = self._build_failure_queue()
+        self.function = self._build_function(code)
+        self._grant(self.function.role)
+        self.event_source = self._build_event_source()
+        self.database = self._build_database()
+        self.tables = [
+            self._build_table(CUSTOMER_MONTH_TABLE, ("month", "tenant_id")),
+            self._build_table(MONTH_TABLE, ("month",)),
+        ]
+        self.workgroup = self._build_workgroup()
+        self.named_queries = self._build_named_queries()
+
+    # ---------------------------------------------------------------- stream and Connect
+    def _build_stream(self) -> kinesis.Stream:
+        stream = kinesis.Stream(
+            self,
+            resources.CTR_STREAM.logical_id,
+            shard_count=resources.CTR_STREAM.shards,
+            encryption=kinesis.StreamEncryption.KMS,
+            encryption_key=self._data.data_key,
+            retention_period=STREAM_RETENTION,
+        )
+        _acknowledge(
+            stream,
+            "AwsSolutions::AwsSolutions-KDS3",
+            "Encrypted with the service's customer-managed data key (rotated), not the AWS-managed one",
+        )
+        return stream
+
+    def _build_connect_storage(self, instance_arn: str) -> connect.CfnInstanceStorageConfig:
+        return connect.CfnInstanceStorageConfig(
+            self,
+            "CtrStorageConfig",
+            instance_arn=instance_arn,
+            resource_type="CONTACT_TRACE_RECORDS",
+            storage_type="KINESIS_STREAM",
+            kinesis_stream_config=connect.CfnInstanceStorageConfig.KinesisStreamConfigProperty(
+                stream_arn=self.stream.stream_arn
+            ),
+        )
+
+    # ---------------------------------------------------------------- function and event source
+    def _build_failure_queue(self) -> sqs.Queue:
+        queue = sqs.Queue(
+            self,
+            resources.RATING_DLQ.logical_id,
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=self._data.data_key,
+            enforce_ssl=True,
+            retention_period=cdk.Duration.days(14),
+        )
+        _acknowledge(
+            queue,
+            "AwsSolutions::AwsSolutions-SQS3",
+            "This queue is itself the on-failure destination of the rating event source mapping",
+        )
+        _acknowledge(
+            queue,
+            "Serverless::Serverless-SQSRedrivePolicy",
+            "This queue is itself the on-failure destination of the rating event source mapping",
+        )
+        return queue
+
+    def _build_function(self, code: FunctionCodeConstruct) -> ServiceFunction:
+        data = self._data
+        return ServiceFunction(
+            self,
+            "RatingFunction",
+            code=code,
+            handler="functions.rating.handler.lambda_handler",
+            description="Rates contact trace records into per-tariff billing lines",
+            environment={
+                config.ENV_CUSTOMER_TABLE: data.table(resources.CUSTOMER_TABLE).table_name,
+                config.ENV_LEDGER_TABLE: data.table(resources.LEDGER_TABLE).table_name,
+                config.ENV_BILLING_BUCKET: self.billing_bucket.bucket_name,
+                config.ENV_ARCHIVE_BUCKET: data.bucket(resources.ARCHIVE_BUCKET).bucket_name,
+                config.ENV_QUARANTINE_BUCKET: data.bucket(resources.QUARANTINE_BUCKET).bucket_name,
+            },
+            log_key=data.data_key,
+            timeout=cdk.Duration.minutes(2),
+            memory_size=1024,
+            no_dead_letter_reason="Invoked by a Kinesis event source mapping whose on-failure destination is "
+            "the RatingFailureQueue",
+        )
+
+    def _build_event_source(self) -> sources.KinesisEventSource:
+        source = sources.KinesisEventSource(
+            self.stream,
+            starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+            batch_size=BATCH_SIZE,
+            max_batching_window=BATCH_WINDOW,
+            bisect_batch_on_error=True,
+            retry_attempts=RETRY_ATTEMPTS,
+            max_record_age=MAX_RECORD_AGE,
+            report_batch_item_failures=True,
+            parallelization_factor=1,  # one contact's versions stay in order (same shard, one poller)
+            on_failure=sources.SqsDlq(self.failure_queue),
+        )
+        self.function.function.add_event_source(source)
+        return source
+
+    def _grant(self, role: iam.IRole) -> None:
+        data = self._data
+        customer_table = data.table(resources.CUSTOMER_TABLE)
+        # Routes (dialed number → tenant) and the price lists only: the leading keys say so.
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:GetItem", "dynamodb:Query"],
+                resources=[customer_table.table_arn],
+                conditions={
+                    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": [keys.number_pk("*"), keys.PRICE_LIST_PK]}
+                },
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:PutItem", "dynamodb:UpdateItem"],
+                resources=[data.table(resources.LEDGER_TABLE).table_arn],
+            )
+        )
+        self._grant_objects(role, self.billing_bucket, LINES_PREFIX, ["s3:PutObject", "s3:DeleteObject"])
+        self._grant_objects(role, data.bucket(resources.ARCHIVE_BUCKET), ARCHIVE_PREFIX, ["s3:PutObject"])
+        self._grant_objects(role, data.bucket(resources.QUARANTINE_BUCKET), QUARANTINE_PREFIX, ["s3:PutObject"])
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.data_key.key_arn])
+        )
+        stack = cdk.Stack.of(self)
+        for spec, prefix in (
+            (resources.BILLING_BUCKET, LINES_PREFIX),
+            (resources.ARCHIVE_BUCKET, ARCHIVE_PREFIX),
+            (resources.QUARANTINE_BUCKET, QUARANTINE_PREFIX),
+        ):
+            cfn_bucket = data.bucket(spec).node.default_child
+            assert isinstance(cfn_bucket, cdk.CfnElement)
+            logical_id = stack.resolve(stack.get_logical_id(cfn_bucket))
+            _acknowledge(
+                role,
+                f"AwsSolutions::AwsSolutions-IAM5[Resource::<{logical_id}.Arn>/{prefix}*]",
+                f"Objects under one prefix ({prefix}) whose keys are per contact or per batch, "
+                "unknown in advance; only the actions the function uses",
+            )
+        for action in ("kms:ReEncrypt*", "kms:GenerateDataKey*"):
+            _acknowledge(
+                role,
+                f"AwsSolutions::AwsSolutions-IAM5[Action::{action}]",
+                "CDK's grant for sending failed-batch records to the KMS-encrypted on-failure queue "
+                "(SqsDlq), on the data key only",
+            )
+
+    @staticmethod
+    def _grant_objects(role: iam.IRole, bucket: s3.IBucket, prefix: str, actions: list[str]) -> None:
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=actions, resources=[bucket.arn_for_objects(f"{prefix}*")])
+        )
+
+    # ---------------------------------------------------------------- Glue and Athena
+    def _build_database(self) -> glue.CfnDatabase:
+        return glue.CfnDatabase(
+            self,
+            "BillingDatabase",
+            catalog_id=cdk.Stack.of(self).account,
+            database_input=glue.CfnDatabase.DatabaseInputProperty(
+                name=resources.GLUE_DATABASE, description="telefonist billing lines (finance)"
+            ),
+        )
+
+    def _build_table(self, name: str, partitions: tuple[str, ...]) -> glue.CfnTable:
+        """A Parquet table over lines/ with partition projection (no crawler, no MSCK REPAIR)."""
+        bucket = self.billing_bucket.bucket_name
+        template = f"s3://{bucket}/{LINES_PREFIX}" + "".join(f"{p}=${{{p}}}/" for p in partitions)
+        parameters = {
+            "classification": "parquet",
+            "projection.enabled": "true",
+            "projection.month.type": "date",
+            "projection.month.format": "yyyy-MM",
+            "projection.month.range": f"{PROJECTION_START_MONTH},NOW",
+            "projection.month.interval": "1",
+            "projection.month.interval.unit": "MONTHS",
+            "storage.location.template": template,
+        }
+        if "tenant_id" in partitions:
+            parameters["projection.tenant_id.type"] = "injected"
+        table = glue.CfnTable(
+            self,
+            f"Table{name.title().replace('_', '')}",
+            catalog_id=cdk.Stack.of(self).account,
+            database_name=resources.GLUE_DATABASE,
+            table_input=glue.CfnTable.TableInputProperty(
+                name=name,
+                table_type="EXTERNAL_TABLE",
+                parameters=parameters,
+                partition_keys=[glue.CfnTable.ColumnProperty(name=p, type="string") for p in partitions],
+                storage_descriptor=glue.CfnTable.StorageDescriptorProperty(
+                    columns=[
+                        glue.CfnTable.ColumnProperty(name=column, type=kind)
+                        for column, kind in LINE_COLUMNS
+                        if column not in partitions
+                    ],
+                    location=f"s3://{bucket}/{LINES_PREFIX}",
+                    input_format=_PARQUET["input_format"],
+                    output_format=_PARQUET["output_format"],
+                    serde_info=glue.CfnTable.SerdeInfoProperty(serialization_library=_PARQUET["serde"]),
+                ),
+            ),
+        )
+        table.node.add_dependency(self.database)
+        return table
+
+    def _build_workgroup(self) -> athena.CfnWorkGroup:
+        results = self._data.bucket(resources.ATHENA_RESULTS_BUCKET)
+        return athena.CfnWorkGroup(
+            self,
+            "FinanceWorkGroup",
+            name=resources.ATHENA_WORKGROUP,
+            description="Finance: billing lines; own result location, bytes-scanned limit",
+            state="ENABLED",
+            work_group_configuration=athena.CfnWorkGroup.WorkGroupConfigurationProperty(
+                bytes_scanned_cutoff_per_query=ATHENA_BYTES_SCANNED_CUTOFF,
+                enforce_work_group_configuration=True,
+                publish_cloud_watch_metrics_enabled=True,
+                engine_version=athena.CfnWorkGroup.EngineVersionProperty(
+                    selected_engine_version="Athena engine version 3"
+                ),
+                result_configuration=athena.CfnWorkGroup.ResultConfigurationProperty(
+                    output_location=f"s3://{results.bucket_name}/finance/",
+                    encryption_configuration=athena.CfnWorkGroup.EncryptionConfigurationProperty(
+                        encryption_option="SSE_KMS", kms_key=self._data.data_key.key_arn
+                    ),
+                ),
+            ),
+        )
+
+    def _build_named_queries(self) -> list[athena.CfnNamedQuery]:
+        built = []
+        for query in QUERIES.values():
+            named = athena.CfnNamedQuery(
+                self,
+                f"Query{query.name.title().replace('_', '')}",
+                name=query.name,
+                description=f"{query.description}. Parameters: {', '.join(query.parameters)}"[:1024],
+                database=resources.GLUE_DATABASE,
+                work_group=resources.ATHENA_WORKGROUP,
+                query_string=query.sql,
+            )
+            named.node.add_dependency(self.workgroup)
+            named.node.add_dependency(self.database)
+            built.append(named)
+        return built

@@ -1,0 +1,51 @@
+"""`telefonist rerate --month YYYY-MM`: re-rate a month's archived CTRs and replace its lines.
+
+Works against the configured resources: the table and bucket names of the environment
+variables in telefonist.config (AWS_ENDPOINT_URL points it at a local emulation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser("rerate", help="re-rate a month's archived CTRs and replace its billing lines")
+    parser.add_argument("--month", required=True, help="the Stockholm month of the calls, YYYY-MM")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import boto3
+    from tqdm import tqdm
+
+    from functions.rating.dependencies import RatingEnvironment, build_service
+    from telefonist.dal.billing_store import CtrArchive
+    from telefonist.dal.errors import RepositoryError
+    from telefonist.rating.rerate import archive_days, parse_month, rerate_month
+
+    try:
+        parse_month(args.month)
+        env = RatingEnvironment.from_environ(os.environ)
+    except ValueError as exc:  # a malformed month or a missing variable, named
+        sys.stderr.write(f"telefonist rerate: {exc}\n")
+        return 2
+    service = build_service(env)
+    archive = CtrArchive(boto3.client("s3"), env.archive_bucket)
+    try:
+        keys = archive.keys_for_days(archive_days(args.month))
+        with tqdm(desc=f"re-rating {args.month}", unit="CTR", file=sys.stderr) as bar:
+            summary = rerate_month(
+                args.month,
+                (record for key in keys for record in archive.read(key)),
+                service,
+                progress=bar.update,
+            )
+    except RepositoryError as exc:
+        sys.stderr.write(f"telefonist rerate: {exc}\n")
+        return 1
+    print(json.dumps({"archive_objects": len(keys), **vars(summary)}))
+    return 0

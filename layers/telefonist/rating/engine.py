@@ -1,0 +1,144 @@
+"""Rating: one CTR in, one outcome out (a billing line, not billable, or rejected with a reason).
+
+The same entry point serves the Lambda function, `telefonist rate` and `telefonist rerate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from telefonist.models.price_list import PriceBook
+from telefonist.rating.ctr import ContactTraceRecord, MalformedRecord, parse_ctr
+from telefonist.rating.line import BillingLine, TenantSource
+from telefonist.rating.period import period_of
+from telefonist.rating.tariff import is_over_budget, tariff_for
+
+TenantResolver = Callable[[str], str | None]
+BILLABLE_INITIATION = "INBOUND"
+
+
+class OutcomeStatus(StrEnum):
+    BILLED = "billed"
+    NOT_BILLABLE = "not_billable"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class RatingOutcome:
+    """What became of one record. `reason` is set for rejected records (spec §8)."""
+
+    status: OutcomeStatus
+    line: BillingLine | None = None
+    reason: str | None = None
+    contact_id: str | None = None
+    last_updated: datetime | None = None
+
+
+def no_tenant_lookup(_dialed_number: str) -> str | None:
+    """A resolver for when no routing data is at hand (the CLI): only the attribute counts."""
+    return None
+
+
+def is_billable(ctr: ContactTraceRecord) -> bool:
+    """Inbound, and an operator answered (spec §1). Transfer legs, outbound, callback: not billed."""
+    return ctr.initiation_method == BILLABLE_INITIATION and ctr.agent is not None and ctr.agent.connected_at is not None
+
+
+def _tenant(ctr: ContactTraceRecord, resolve_tenant: TenantResolver) -> tuple[str | None, TenantSource]:
+    tenant = ctr.tenant_attribute
+    if tenant:
+        return tenant, "attribute"
+    dialed = ctr.dialed_number
+    if dialed:
+        resolved = resolve_tenant(dialed)
+        if resolved:
+            return resolved, "dialed_number"
+    return None, "unresolved"
+
+
+def rate_ctr(ctr: ContactTraceRecord, price_book: PriceBook, resolve_tenant: TenantResolver) -> RatingOutcome:
+    """Rate a parsed CTR by spec/tariffs.md."""
+    agent = ctr.agent
+    if not is_billable(ctr) or agent is None or agent.connected_at is None:
+        return RatingOutcome(OutcomeStatus.NOT_BILLABLE, contact_id=ctr.contact_id, last_updated=ctr.last_updated)
+    period, local = period_of(agent.connected_at)
+    talk = agent.interaction_seconds or 0
+    handling = talk + (agent.after_contact_work_seconds or 0)
+    transferred = ctr.transfer_completed_at is not None or ctr.transferred_to is not None
+    tariff = tariff_for(period, talk, transferred)
+    try:
+        version, amount = price_book.price(tariff, local.date())
+    except LookupError as exc:
+        return RatingOutcome(
+            OutcomeStatus.REJECTED, reason=str(exc), contact_id=ctr.contact_id, last_updated=ctr.last_updated
+        )
+    tenant_id, source = _tenant(ctr, resolve_tenant)
+    line = BillingLine.trusted(
+        {
+            "contact_id": ctr.contact_id,
+            "tenant_id": tenant_id,
+            "tenant_source": source,
+            "tariff": tariff,
+            "period": period.value,
+            "answered_at": local,
+            "month": f"{local.year:04d}-{local.month:02d}",
+            "talk_seconds": talk,
+            "handling_seconds": handling,
+            "over_45s": is_over_budget(handling),
+            "transferred": transferred,
+            "amount_ore": amount,
+            "price_list_version": version,
+            "ctr_last_updated": ctr.last_updated,
+            "dialed_number": ctr.dialed_number,
+            "queue": ctr.queue_name,
+        }
+    )
+    return RatingOutcome(OutcomeStatus.BILLED, line=line, contact_id=ctr.contact_id, last_updated=ctr.last_updated)
+
+
+def rate_record(
+    raw: bytes | str | dict[str, Any], price_book: PriceBook, resolve_tenant: TenantResolver = no_tenant_lookup
+) -> RatingOutcome:
+    """Rate one raw CTR (JSON bytes/text or a decoded object): the one entry point of rating."""
+    try:
+        ctr = parse_ctr(raw)
+    except MalformedRecord as exc:
+        return RatingOutcome(OutcomeStatus.REJECTED, reason=str(exc))
+    return rate_ctr(ctr, price_book, resolve_tenant)
+
+
+class LatestLines:
+    """Keeps one line per contact, the newest `ctr_last_updated` winning; on a tie the later offer.
+
+    The in-memory form of spec §2, for a file (`telefonist rate`) or an archive (`rerate`).
+    """
+
+    def __init__(self) -> None:
+        self._lines: dict[str, BillingLine] = {}
+
+    def offer(self, line: BillingLine) -> bool:
+        """Keep the line if it is at least as new as the one held; True when it was kept."""
+        held = self._lines.get(line.contact_id)
+        if held is not None and held.ctr_last_updated > line.ctr_last_updated:
+            return False
+        self._lines[line.contact_id] = line
+        return True
+
+    def lines(self) -> list[BillingLine]:
+        return list(self._lines.values())
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+
+def latest_lines(outcomes: Iterable[RatingOutcome]) -> list[BillingLine]:
+    """The billed lines of some outcomes, one per contact, newest version winning."""
+    latest = LatestLines()
+    for outcome in outcomes:
+        if outcome.line is not None:
+            latest.offer(outcome.line)
+    return latest.lines()

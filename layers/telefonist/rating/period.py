@@ -1,0 +1,44 @@
+"""The tariff period of an answered call: weekday daytime or evening/weekend (spec §3)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+from functools import lru_cache
+
+import holidays
+
+from telefonist.clock import to_local
+
+DAY_STARTS = time(7, 0)
+DAY_ENDS = time(18, 0)
+HOLIDAY_CATEGORIES = ("public", "de_facto")  # de_facto: Midsommarafton, Julafton, Nyårsafton
+
+
+class Period(StrEnum):
+    WEEKDAY_DAY = "weekday_day"
+    EVENING_WEEKEND = "evening_weekend"
+
+
+@lru_cache(maxsize=64)
+def swedish_holidays(year: int) -> frozenset[date]:
+    """The Swedish holidays of a year, from the `holidays` package (public and de facto)."""
+    return frozenset(holidays.country_holidays("SE", years=year, categories=HOLIDAY_CATEGORIES))
+
+
+def is_swedish_holiday(day: date) -> bool:
+    return day in swedish_holidays(day.year)
+
+
+def period_at(local: datetime) -> Period:
+    """The period of a Stockholm local moment: Mon-Fri, not a holiday, 07:00 ≤ t < 18:00 → daytime."""
+    day = local.date()
+    if local.weekday() < 5 and DAY_STARTS <= local.time() < DAY_ENDS and not is_swedish_holiday(day):
+        return Period.WEEKDAY_DAY
+    return Period.EVENING_WEEKEND
+
+
+def period_of(answered_at: datetime) -> tuple[Period, datetime]:
+    """The period of an answer moment (any zone) and that moment in Europe/Stockholm."""
+    local = to_local(answered_at)
+    return period_at(local), local

@@ -1,0 +1,29 @@
+"""Tariffs 1-6 and the 45-second handling budget (spec §4 and §5)."""
+
+from __future__ import annotations
+
+from telefonist.rating.period import Period
+
+LONG_CALL_SECONDS = 120  # talk strictly over this is a customer-service call
+HANDLING_BUDGET_SECONDS = 45  # handling strictly over this is over budget
+
+# (long call, transferred, otherwise) per period: the first rule that holds decides.
+_TARIFFS = {
+    Period.WEEKDAY_DAY: (5, 2, 1),
+    Period.EVENING_WEEKEND: (6, 4, 3),
+}
+
+
+def tariff_for(period: Period, talk_seconds: int, transferred: bool) -> int:
+    """The tariff: talk > 120 s first, then transferred, otherwise answered and handled."""
+    long_call, relayed, answered = _TARIFFS[period]
+    if talk_seconds > LONG_CALL_SECONDS:
+        return long_call
+    if transferred:
+        return relayed
+    return answered
+
+
+def is_over_budget(handling_seconds: int) -> bool:
+    """Handling (talk + after-contact work) over 45 s: flagged, never re-tariffed or dropped."""
+    return handling_seconds > HANDLING_BUDGET_SECONDS

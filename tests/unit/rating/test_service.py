@@ -1,0 +1,129 @@
+"""The rating service over fake ports: one line per contact, quarantine, order of writes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from telefonist.rating.line import line_key
+from telefonist.rating.service import LedgerDecision, RatingService, ReceivedRecord, RecordResult
+
+from tests.rating_builders import ctr, encode
+
+
+class FakeLedger:
+    def __init__(self) -> None:
+        self.items: dict[str, tuple[datetime, set[str]]] = {}
+
+    def record_if_newer(self, contact_id, last_updated, line_key, tenant_id) -> LedgerDecision:
+        held = self.items.get(contact_id)
+        if held and held[0] > last_updated:
+            return LedgerDecision(accepted=False)
+        keys = (held[1] if held else set()) | {line_key}
+        self.items[contact_id] = (last_updated, keys)
+        return LedgerDecision(accepted=True, superseded_keys=tuple(sorted(keys - {line_key})))
+
+    def forget_keys(self, contact_id, keys) -> None:
+        self.items[contact_id][1].difference_update(keys)
+
+
+class FakeLines:
+    def __init__(self, fail_for: str | None = None) -> None:
+        self.objects: dict[str, object] = {}
+        self.fail_for = fail_for
+
+    def put_line(self, key, line) -> None:
+        if self.fail_for and self.fail_for in key:
+            raise OSError("S3 is down")
+        self.objects[key] = line
+
+    def delete_line(self, key) -> None:
+        self.objects.pop(key, None)
+
+
+class FakeQuarantine:
+    def __init__(self) -> None:
+        self.items: list[tuple[ReceivedRecord, str]] = []
+
+    def quarantine(self, record, reason) -> str:
+        self.items.append((record, reason))
+        return f"q/{record.sequence_number}"
+
+
+def received(record, seq: int = 1) -> ReceivedRecord:
+    return ReceivedRecord("shardId-0", str(seq), datetime(2026, 11, 24, tzinfo=UTC), encode(record))
+
+
+@pytest.fixture
+def ports(price_book):
+    ledger, lines, quarantine = FakeLedger(), FakeLines(), FakeQuarantine()
+    routes = {"+46852000009": "beta"}
+    service = RatingService(
+        price_book=lambda: price_book,
+        resolve_tenant=routes.get,
+        ledger=ledger,
+        lines=lines,
+        quarantine=quarantine,
+    )
+    return service, ledger, lines, quarantine
+
+
+def test_duplicates_newer_and_older_versions_leave_one_line_of_the_newest(ports) -> None:
+    service, _ledger, lines, _q = ports
+    v1 = ctr("c-1", talk=30, last_updated="2026-11-24T09:00:00Z")
+    v2 = ctr("c-1", talk=150, last_updated="2026-11-24T09:10:00Z")
+    results = [service.process(received(r, i)) for i, r in enumerate([v1, v1, v2, v1, v2])]
+    assert results == [
+        RecordResult.BILLED,
+        RecordResult.BILLED,  # a tie is accepted and rewrites the same line: nothing changes
+        RecordResult.BILLED,
+        RecordResult.STALE,
+        RecordResult.BILLED,
+    ]
+    assert len(lines.objects) == 1
+    (line,) = lines.objects.values()
+    assert (line.tariff, line.talk_seconds) == (5, 150)
+
+
+def test_a_version_that_moves_partition_deletes_the_old_object(ports) -> None:
+    service, _ledger, lines, _q = ports
+    unresolved = ctr("c-2", tenant=None, dialed="+46800000000", last_updated="2026-11-24T09:00:00Z")
+    resolved = ctr("c-2", tenant=None, dialed="+46852000009", last_updated="2026-11-24T09:01:00Z")
+    service.process(received(unresolved))
+    assert list(lines.objects) == ["lines/month=2026-11/tenant_id=_unresolved/c-2.parquet"]
+    service.process(received(resolved))
+    assert list(lines.objects) == ["lines/month=2026-11/tenant_id=beta/c-2.parquet"]
+
+
+def test_bad_records_are_quarantined_whole_with_reason(ports) -> None:
+    service, _ledger, lines, quarantine = ports
+    assert service.process(received(b"\xff{oops", 7)) is RecordResult.QUARANTINED
+    ((record, reason),) = quarantine.items
+    assert (record.data, record.sequence_number, reason) == (b"\xff{oops", "7", "not valid JSON")
+    assert not lines.objects
+
+
+def test_not_billable_records_write_nothing(ports) -> None:
+    service, ledger, lines, quarantine = ports
+    assert service.process(received(ctr(initiation="OUTBOUND"))) is RecordResult.NOT_BILLABLE
+    assert not (ledger.items)
+    assert not (lines.objects)
+    assert not (quarantine.items)
+
+
+def test_a_failing_line_store_raises_and_the_retry_writes_the_line(price_book) -> None:
+    ledger, lines = FakeLedger(), FakeLines(fail_for="c-3")
+    service = RatingService(
+        price_book=lambda: price_book,
+        resolve_tenant=lambda _n: None,
+        ledger=ledger,
+        lines=lines,
+        quarantine=FakeQuarantine(),
+    )
+    record = received(ctr("c-3"))
+    with pytest.raises(OSError, match="S3 is down"):
+        service.process(record)
+    lines.fail_for = None
+    assert service.process(record) is RecordResult.BILLED  # the ledger tie lets the retry through
+    line = next(iter(lines.objects.values()))
+    assert list(lines.objects) == [line_key(line)]
