@@ -6,9 +6,11 @@ from typing import Any
 
 import aws_cdk as cdk
 from constructs import Construct
+from telefonist import resources
 
 from infra import constants
 from infra.constructs.data_construct import DataConstruct
+from infra.constructs.directory_construct import DirectoryConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
 
 
@@ -18,3 +20,10 @@ class ServiceStack(cdk.Stack):
         cdk.Tags.of(self).add("service", constants.SERVICE_NAME)
         self.data = DataConstruct(self, constants.DATA_CONSTRUCT_ID)
         self.code = FunctionCodeConstruct(self, constants.CODE_CONSTRUCT_ID)
+        self.directory = DirectoryConstruct(
+            self,
+            "Directory",
+            code=self.code,
+            customer_table=self.data.table(resources.CUSTOMER_TABLE),
+            data_key=self.data.data_key,
+        )
