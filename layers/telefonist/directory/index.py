@@ -14,6 +14,7 @@ worst word, then by the sum over words, then by directory order (ties stable).
 from __future__ import annotations
 
 import heapq
+import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -43,6 +44,7 @@ _TWO_TYPOS_LENGTH = 9
 # A digit string prefix-matches phone numbers only from 4 digits ("0" would match every number).
 _MIN_DIGIT_PREFIX = 4
 _HIGH = "\U0010ffff"
+_PHONE_QUERY = re.compile(r"\s*\+?[\d\s\-()/.]*\d[\d\s\-()/.]*")
 
 
 class MatchKind(StrEnum):
@@ -168,13 +170,14 @@ class DirectoryIndex:
             tokens = tokenize(value)
             # "Per Olof" is also found as "perolof", "Ahlström-Berg" as "ahlstromberg".
             add(field, value, [*tokens, "".join(tokens)] if len(tokens) > 1 else tokens, True)
-        if person.title:
-            add(TITLE, person.title, tokenize(person.title), False)
+        # A word held by several fields is reported in the first: department, keywords, then title.
         if person.department:
             add(DEPARTMENT, person.department, tokenize(person.department), False)
         for keyword in person.keywords:
             tokens = tokenize(keyword)
             add(KEYWORD, keyword, [*tokens, "".join(tokens)] if len(tokens) > 1 else tokens, False)
+        if person.title:
+            add(TITLE, person.title, tokenize(person.title), False)
         if person.email:
             add(EMAIL, str(person.email), tokenize(str(person.email).partition("@")[0]), False)
         for phone in person.phones:
@@ -246,7 +249,11 @@ class DirectoryIndex:
 
         Raises InvalidSearchError when the query holds no letter or digit to search for.
         """
-        words = list(dict.fromkeys(tokenize(query)))
+        if _PHONE_QUERY.fullmatch(query):
+            # "070-123 45 67" is one number, not four words.
+            words = [re.sub(r"\D", "", query)]
+        else:
+            words = list(dict.fromkeys(tokenize(query)))
         if not words:
             raise InvalidSearchError("query", "must contain a letter or a digit")
         if limit < 1:
@@ -286,7 +293,9 @@ class DirectoryIndex:
             candidates.items(),
             key=lambda item: (max(r for r, _ in item[1]), sum(r for r, _ in item[1]), item[0]),
         )
-        return best
+        # Back from the evaluation order to the order of the query's words.
+        place = {word_position: n for n, word_position in enumerate(order)}
+        return [(idx, [ranks[place[w]] for w in range(len(words))]) for idx, ranks in best]
 
     def _tiers(self, matches: _WordMatches) -> list[list[list[Posting]]]:
         """Postings lists of a word's matches grouped by rank."""
