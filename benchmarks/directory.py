@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from telefonist.directory import DirectoryIndex, fold
+from telefonist.directory import DirectoryIndex, PersonMatch, fold
 from telefonist.models import Directory, MessagePreference, Person, PersonPhone, PhoneKind, Referral
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -163,6 +163,14 @@ def build_queries(directory: Directory, count: int, rng: random.Random) -> list[
     return queries
 
 
+def _typo_found(query: Query, matches: list[PersonMatch]) -> bool:
+    if query.target_person is not None:
+        return any(m.person.person_id == query.target_person for m in matches)
+    return any(
+        query.target_word in fold(f"{m.person.last_name} {' '.join(m.person.keywords)}").split() for m in matches
+    )
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -173,6 +181,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
@@ -184,24 +193,26 @@ def main() -> None:
 
     for query in queries:  # warm-up: first-call costs (caches, lazy imports) are not search time
         index.search(query.text, NOW)
-    timings: dict[str, list[float]] = {kind: [] for kind in ("exact", "prefix", "keyword", "typo")}
+    # Each query runs in `--rounds` interleaved rounds; its time is the median of its rounds, so a
+    # scheduler pause on this shared machine (2 cores, several processes) does not pose as search
+    # time. The p99 over every single run is printed too.
+    runs: list[list[float]] = [[] for _ in queries]
     typo_hits = 0
     gc.disable()
     try:
-        for query in queries:
-            started_ns = time.perf_counter_ns()
-            matches = index.search(query.text, NOW, 10)
-            timings[query.kind].append((time.perf_counter_ns() - started_ns) / 1e6)
-            if query.kind == "typo":
-                if query.target_person is not None:
-                    typo_hits += any(m.person.person_id == query.target_person for m in matches)
-                else:
-                    typo_hits += any(
-                        query.target_word in fold(f"{m.person.last_name} {' '.join(m.person.keywords)}").split()
-                        for m in matches
-                    )
+        for round_number in range(args.rounds):
+            for position, query in enumerate(queries):
+                started_ns = time.perf_counter_ns()
+                matches = index.search(query.text, NOW, 10)
+                runs[position].append((time.perf_counter_ns() - started_ns) / 1e6)
+                if round_number == 0 and query.kind == "typo":
+                    typo_hits += _typo_found(query, matches)
     finally:
         gc.enable()
+    timings: dict[str, list[float]] = {kind: [] for kind in ("exact", "prefix", "keyword", "typo")}
+    for query, times in zip(queries, runs, strict=True):
+        timings[query.kind].append(statistics.median(times))
+    single_runs = [t for times in runs for t in times]
 
     every = [t for values in timings.values() for t in values]
     print(f"directory: {args.people} people, index built in {build_ms:.0f} ms")
@@ -213,6 +224,7 @@ def main() -> None:
         )
     recall = typo_hits / max(len(timings["typo"]), 1)
     print(f"typo recall@10: {recall:.3f} ({typo_hits}/{len(timings['typo'])})")
+    print(f"p99 over all {len(single_runs)} single runs (scheduler pauses included): {percentile(single_runs, 0.99):.3f} ms")
     print(
         json.dumps(
             {
@@ -223,6 +235,8 @@ def main() -> None:
                 "p50_ms": round(statistics.median(every), 4),
                 "p99_ms": round(percentile(every, 0.99), 4),
                 "max_ms": round(max(every), 4),
+                "rounds": args.rounds,
+                "p99_ms_single_runs": round(percentile(single_runs, 0.99), 4),
                 "p99_ms_by_kind": {kind: round(percentile(v, 0.99), 4) for kind, v in timings.items()},
                 "typo_recall_at_10": round(recall, 4),
                 "goal_p99_ms": 1.0,

@@ -19,7 +19,6 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from enum import StrEnum
-from itertools import accumulate
 
 from pydantic import Field
 from rapidfuzz import process
@@ -101,8 +100,6 @@ class PersonMatch(DomainModel):
     message_preference: MessagePreference
 
 
-# A posting: (person position in the directory, slot of the field within the person).
-Posting = tuple[int, int]
 # What one query word matched: vocabulary token → rank, for name tokens and for other fields.
 _WordMatches = tuple[dict[str, int], dict[str, int]]
 
@@ -124,18 +121,15 @@ class DirectoryIndex:
         self._people: list[Person] = list(directory.people)
         self._position = {person.person_id: idx for idx, person in enumerate(self._people)}
         self._slots: list[list[tuple[str, str]]] = []
-        self._person_tokens: list[list[tuple[str, bool, int]]] = []
-        self._name_postings: dict[str, list[Posting]] = {}
-        self._field_postings: dict[str, list[Posting]] = {}
+        # Per person: token → slot, for names and for other fields (checked by C-level set intersection).
+        self._name_slots: list[dict[str, int]] = []
+        self._field_slots: list[dict[str, int]] = []
+        # Postings: token → positions (in directory order) of the people holding it.
+        self._name_postings: dict[str, list[int]] = {}
+        self._field_postings: dict[str, list[int]] = {}
         for idx, person in enumerate(self._people):
             self._add_person(idx, person)
         self._vocabulary = sorted(self._name_postings.keys() | self._field_postings.keys())
-        self._cumulative = list(
-            accumulate(
-                (len(self._name_postings.get(t, ())) + len(self._field_postings.get(t, ())) for t in self._vocabulary),
-                initial=0,
-            )
-        )
         self._sounds: dict[str, list[str]] = {}
         for token in self._name_postings:
             key = sound_key(token)
@@ -152,19 +146,17 @@ class DirectoryIndex:
     # ---------------------------------------------------------------- building
     def _add_person(self, idx: int, person: Person) -> None:
         slots: list[tuple[str, str]] = []
-        entries: list[tuple[str, bool, int]] = []
-        seen: set[tuple[str, bool]] = set()
+        name_slots: dict[str, int] = {}
+        field_slots: dict[str, int] = {}
 
         def add(field: str, value: str, tokens: Iterable[str], is_name: bool) -> None:
             slot = len(slots)
             slots.append((field, value))
-            postings = self._name_postings if is_name else self._field_postings
+            postings, held = (self._name_postings, name_slots) if is_name else (self._field_postings, field_slots)
             for token in tokens:
-                if (token, is_name) in seen:
-                    continue
-                seen.add((token, is_name))
-                entries.append((token, is_name, slot))
-                postings.setdefault(token, []).append((idx, slot))
+                if token not in held:
+                    held[token] = slot
+                    postings.setdefault(token, []).append(idx)
 
         for field, value in ((FIRST_NAME, person.first_name), (LAST_NAME, person.last_name)):
             tokens = tokenize(value)
@@ -183,7 +175,8 @@ class DirectoryIndex:
         for phone in person.phones:
             add(PHONE, phone.number, _phone_tokens(phone.number), False)
         self._slots.append(slots)
-        self._person_tokens.append(entries)
+        self._name_slots.append(name_slots)
+        self._field_slots.append(field_slots)
 
     def _build_typo_choices(self) -> dict[int, list[str]]:
         """Every prefix (from 4 letters) of every alphabetic token, by length: typos while typing."""
@@ -239,10 +232,6 @@ class DirectoryIndex:
                 for position in self._prefix_range(prefix):
                     yield self._vocabulary[position]
 
-    def _estimate(self, matches: _WordMatches) -> int:
-        names, fields = matches
-        return sum(len(self._name_postings[t]) for t in names) + sum(len(self._field_postings[t]) for t in fields)
-
     # ---------------------------------------------------------------- search
     def search(self, query: str, now: datetime, limit: int = 10) -> list[PersonMatch]:
         """The best `limit` people for a free-text query, with their referral status at `now`.
@@ -258,48 +247,23 @@ class DirectoryIndex:
             raise InvalidSearchError("query", "must contain a letter or a digit")
         if limit < 1:
             raise InvalidSearchError("limit", "must be at least 1")
-        found = self._rank(words, limit, typo=False)
+        matches = [self._word_matches(word, typo=False) for word in words]
+        found = self._rank(matches, limit)
         if len(found) < limit and any(len(w) >= _MIN_TYPO_LENGTH for w in words):
             # Typos rank last, so they are looked for only when better matches leave room.
-            found = self._rank(words, limit, typo=True)
-        return [self._person_match(idx, ranks, now) for idx, ranks in found]
+            matches = [self._word_matches(word, typo=True) for word in words]
+            found = self._rank(matches, limit)
+        return [self._person_match(idx, [self._best_in_person(idx, m) for m in matches], now) for idx in found]
 
-    def _rank(self, words: list[str], limit: int, typo: bool) -> list[tuple[int, list[tuple[int, int]]]]:
-        """(person position, [(rank, slot) per word]) of the best people, best first."""
-        matches = [self._word_matches(word, typo) for word in words]
-        if len(words) == 1:
-            return [(idx, [(rank, slot)]) for idx, rank, slot in self._first_of_tiers(matches[0], limit)]
-        estimates = [self._estimate(m) for m in matches]
-        order = sorted(range(len(words)), key=estimates.__getitem__)
-        candidates: dict[int, list[tuple[int, int]]] = {}
-        for idx, rank, slot in self._all_of(matches[order[0]]):
-            best = candidates.get(idx)
-            if best is None or rank < best[0][0]:
-                candidates[idx] = [(rank, slot)]
-        for word_position in order[1:]:
-            names, fields = matches[word_position]
-            kept: dict[int, list[tuple[int, int]]] = {}
-            for idx, ranks in candidates.items():
-                best_rank, best_slot = len(_KINDS), -1
-                for token, is_name, slot in self._person_tokens[idx]:
-                    rank = (names if is_name else fields).get(token)
-                    if rank is not None and rank < best_rank:
-                        best_rank, best_slot = rank, slot
-                if best_slot >= 0:
-                    kept[idx] = [*ranks, (best_rank, best_slot)]
-            candidates = kept
-        best = heapq.nsmallest(
-            limit,
-            candidates.items(),
-            key=lambda item: (max(r for r, _ in item[1]), sum(r for r, _ in item[1]), item[0]),
-        )
-        # Back from the evaluation order to the order of the query's words.
-        place = {word_position: n for n, word_position in enumerate(order)}
-        return [(idx, [ranks[place[w]] for w in range(len(words))]) for idx, ranks in best]
+    def _rank(self, matches: list[_WordMatches], limit: int) -> list[int]:
+        """Positions of the best `limit` people, best first."""
+        if len(matches) == 1:
+            return self._first_of_tiers(matches[0], limit)
+        return self._first_of_levels(matches, limit)
 
-    def _tiers(self, matches: _WordMatches) -> list[list[list[Posting]]]:
-        """Postings lists of a word's matches grouped by rank."""
-        tiers: list[list[list[Posting]]] = [[] for _ in _KINDS]
+    def _tiers(self, matches: _WordMatches) -> list[list[list[int]]]:
+        """Postings of a word's matched tokens, grouped by rank."""
+        tiers: list[list[list[int]]] = [[] for _ in _KINDS]
         names, fields = matches
         for token, rank in names.items():
             tiers[rank].append(self._name_postings[token])
@@ -307,31 +271,77 @@ class DirectoryIndex:
             tiers[rank].append(self._field_postings[token])
         return tiers
 
-    def _first_of_tiers(self, matches: _WordMatches, limit: int) -> list[tuple[int, int, int]]:
-        """The first `limit` people of a single word: tier by tier, directory order within a tier.
+    def _first_of_tiers(self, matches: _WordMatches, limit: int) -> list[int]:
+        """One word: tier by tier, directory order within a tier.
 
         Postings are merged lazily, so a broad prefix ("s") costs about `limit` steps, not one per
         person holding it.
         """
-        found: list[tuple[int, int, int]] = []
+        found: list[int] = []
         seen: set[int] = set()
-        for rank, lists in enumerate(self._tiers(matches)):
+        for lists in self._tiers(matches):
             if not lists:
                 continue
-            for idx, slot in lists[0] if len(lists) == 1 else heapq.merge(*lists):
+            for idx in lists[0] if len(lists) == 1 else heapq.merge(*lists):
                 if idx in seen:
                     continue
                 seen.add(idx)
-                found.append((idx, rank, slot))
+                found.append(idx)
                 if len(found) == limit:
                     return found
         return found
 
-    def _all_of(self, matches: _WordMatches) -> Iterator[tuple[int, int, int]]:
-        for rank, lists in enumerate(self._tiers(matches)):
-            for postings in lists:
-                for idx, slot in postings:
-                    yield idx, rank, slot
+    def _first_of_levels(self, matches: list[_WordMatches], limit: int) -> list[int]:
+        """Several words, every one must match: level by level of the worst word's rank.
+
+        The people of each word at each rank are sets built in C (set.update of postings); the
+        people whose worst rank is `level` are an intersection minus the previous level. Within a
+        level they are ordered by the sum of their ranks, then directory order.
+        """
+        by_rank: list[list[set[int]]] = []
+        for tiers in map(self._tiers, matches):
+            sets: list[set[int]] = []
+            for lists in tiers:
+                people: set[int] = set()
+                for postings in lists:
+                    people.update(postings)
+                sets.append(people)
+            by_rank.append(sets)
+        reached = [set[int]() for _ in matches]
+        previous: set[int] = set()
+        found: list[int] = []
+        for level in range(len(_KINDS)):
+            for word, sets in enumerate(by_rank):
+                reached[word] |= sets[level]
+            current = set.intersection(*sorted(reached, key=len))
+            new = current - previous
+            if new:
+
+                def rank_sum(idx: int, level: int = level) -> tuple[int, int]:
+                    total = 0
+                    for sets in by_rank:
+                        total += next(rank for rank in range(level + 1) if idx in sets[rank])
+                    return total, idx
+
+                found.extend(sorted(new, key=rank_sum) if len(new) > 1 else new)
+                if len(found) >= limit:
+                    return found[:limit]
+            previous = current
+        return found
+
+    def _best_in_person(self, idx: int, matches: _WordMatches) -> tuple[int, int]:
+        """(rank, slot) of a person's best token for a word; key-view intersections run in C."""
+        names, fields = matches
+        best_rank, best_slot = len(_KINDS), -1
+        held = self._name_slots[idx]
+        for token in held.keys() & names.keys():
+            if names[token] < best_rank:
+                best_rank, best_slot = names[token], held[token]
+        held = self._field_slots[idx]
+        for token in held.keys() & fields.keys():
+            if fields[token] < best_rank:
+                best_rank, best_slot = fields[token], held[token]
+        return best_rank, best_slot
 
     # ---------------------------------------------------------------- results
     def _person_match(self, idx: int, ranks: list[tuple[int, int]], now: datetime) -> PersonMatch:
@@ -341,12 +351,13 @@ class DirectoryIndex:
         for rank, slot in ranks:
             best_per_slot[slot] = min(rank, best_per_slot.get(slot, rank))
         current, upcoming = self._referral_views(person.person_id, now)
-        return PersonMatch(
+        # Every value comes from validated models: construct without validating again (search is hot).
+        return PersonMatch.model_construct(
             person=person,
             name=person.full_name,
             kind=_KINDS[max(rank for rank, _ in ranks)],
             matched=[
-                FieldMatch(field=slots[slot][0], value=slots[slot][1], kind=_KINDS[rank])
+                FieldMatch.model_construct(field=slots[slot][0], value=slots[slot][1], kind=_KINDS[rank])
                 for slot, rank in best_per_slot.items()
             ],
             referral=current,
@@ -367,7 +378,7 @@ class DirectoryIndex:
         if referral.refer_to_person_id is not None:
             position = self._position.get(referral.refer_to_person_id)
             colleague = self._people[position] if position is not None else None
-        return ReferralView(
+        return ReferralView.model_construct(
             referral_id=referral.referral_id,
             status=status,
             text=referral.text,
