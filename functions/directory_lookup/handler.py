@@ -103,6 +103,7 @@ def search_route(tenant_id: str) -> dict[str, Any]:
 
 def _error(exc: Exception) -> tuple[HTTPStatus, dict[str, Any]]:
     """The one mapping of domain errors to HTTP statuses (by type, never by message)."""
+    metrics.add_metric(name="DirectorySearchesRefused", unit="Count", value=1)
     if isinstance(exc, InvalidSearchError):
         return HTTPStatus.BAD_REQUEST, {"message": str(exc), "field": exc.field}
     if isinstance(exc, NotFoundError):
