@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from functools import cache
 from http import HTTPStatus
 from typing import Any
@@ -37,11 +38,20 @@ app = APIGatewayRestResolver()
 class Environment(BaseModel):
     """What CDK sets; validated once per warm container."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    customer_table_name: str = Field(alias=config.ENV_CUSTOMER_TABLE, min_length=1)
-    cache_seconds: float = Field(default=300.0, alias=config.ENV_DIRECTORY_CACHE_SECONDS, gt=0)
-    version_check_seconds: float = Field(default=1.0, alias=config.ENV_DIRECTORY_VERSION_CHECK_SECONDS, ge=0)
+    customer_table_name: str = Field(min_length=1)
+    cache_seconds: float = Field(default=300.0, gt=0)
+    version_check_seconds: float = Field(default=1.0, ge=0)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> Environment:
+        names = {
+            "customer_table_name": config.ENV_CUSTOMER_TABLE,
+            "cache_seconds": config.ENV_DIRECTORY_CACHE_SECONDS,
+            "version_check_seconds": config.ENV_DIRECTORY_VERSION_CHECK_SECONDS,
+        }
+        return cls.model_validate({field: environ[name] for field, name in names.items() if name in environ})
 
 
 class ForbiddenError(Exception):
@@ -50,7 +60,7 @@ class ForbiddenError(Exception):
 
 @cache
 def environment() -> Environment:
-    return Environment.model_validate(os.environ)
+    return Environment.from_environ(os.environ)
 
 
 @cache
@@ -114,10 +124,13 @@ def _error(exc: Exception) -> tuple[HTTPStatus, dict[str, Any]]:
     return HTTPStatus.SERVICE_UNAVAILABLE, {"message": "the directory is unavailable, try again"}
 
 
-@app.exception_handler([InvalidSearchError, NotFoundError, ForbiddenError, RepositoryError])
 def handle_domain_error(exc: Exception) -> Response[Any]:
     status, body = _error(exc)
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+# Registered by call rather than as a decorator: Powertools' decorator is untyped.
+app.exception_handler([InvalidSearchError, NotFoundError, ForbiddenError, RepositoryError])(handle_domain_error)
 
 
 @logger.inject_lambda_context

@@ -82,5 +82,3 @@ class DirectoryConstruct(Construct):
                 conditions={"StringEquals": {"kms:ViaService": f"dynamodb.{cdk.Stack.of(self).region}.amazonaws.com"}},
             )
         )
-
-

@@ -238,11 +238,9 @@ class DirectoryIndex:
 
         Raises InvalidSearchError when the query holds no letter or digit to search for.
         """
-        if _PHONE_QUERY.fullmatch(query):
-            # "070-123 45 67" is one number, not four words.
-            words = [re.sub(r"\D", "", query)]
-        else:
-            words = list(dict.fromkeys(tokenize(query)))
+        # "070-123 45 67" is one number, not four words.
+        phone = _PHONE_QUERY.fullmatch(query)
+        words = [re.sub(r"\D", "", query)] if phone else list(dict.fromkeys(tokenize(query)))
         if not words:
             raise InvalidSearchError("query", "must contain a letter or a digit")
         if limit < 1:

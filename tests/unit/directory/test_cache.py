@@ -88,7 +88,9 @@ def test_a_bumped_version_rebuilds_the_index_and_the_change_is_found(
     assert before.search("Pernilla", NOW)
     # Self-service removes Pernilla: the version is bumped with the change.
     changed = swedish_directory()
-    source.bump("acme", changed.model_copy(update={"people": [p for p in changed.people if p.first_name != "Pernilla"]}))
+    source.bump(
+        "acme", changed.model_copy(update={"people": [p for p in changed.people if p.first_name != "Pernilla"]})
+    )
     clock.now += 2
     after = cache.get("acme")
     assert after is not before

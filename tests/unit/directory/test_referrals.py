@@ -37,7 +37,11 @@ def test_upcoming_referrals_are_marked_upcoming_and_become_current_when_they_sta
     [match] = index.search("Per Olof", NOW)
     assert match.referral is None
     [upcoming] = match.upcoming_referrals
-    assert (upcoming.status, upcoming.text, upcoming.refer_to_name) == (ReferralStatus.UPCOMING, "Semester", "Per Persson")
+    assert (upcoming.status, upcoming.text, upcoming.refer_to_name) == (
+        ReferralStatus.UPCOMING,
+        "Semester",
+        "Per Persson",
+    )
     [on_leave] = index.search("Per Olof", NOW + 25 * HOUR)
     assert on_leave.referral is not None
     assert on_leave.referral.status is ReferralStatus.CURRENT

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from telefonist.directory import DirectoryIndexCache, DirectoryQuery, InvalidSearchError, search_directory
 
-from tests.unit.directory.fixtures import NOW
-from tests.unit.directory.test_cache import FakeSource, swedish_directory
+from tests.unit.directory.fixtures import NOW, swedish_directory
+from tests.unit.directory.test_cache import FakeSource
 
 
 @pytest.mark.parametrize(

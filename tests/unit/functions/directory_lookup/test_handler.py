@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 from telefonist.clock import utc_now
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.models import Person, Referral
@@ -157,9 +158,10 @@ def test_a_self_service_change_is_seen_on_the_next_search(seeded: CustomerReposi
     # Given a warm index
     assert handler.lambda_handler({"tenant_id": "acme", "query": "Zakarias"}, context)["count"] == 0
     # When self-service adds a person (which bumps the directory version)
-    seeded.put_person("acme", Person(
-            person_id="p16-zakarias", first_name="Zakarias", last_name="Topelius", email="zakarias@acme.example"
-        ))
+    seeded.put_person(
+        "acme",
+        Person(person_id="p16-zakarias", first_name="Zakarias", last_name="Topelius", email="zakarias@acme.example"),
+    )
     # Then the next search rebuilds the index and finds them
     result = handler.lambda_handler({"tenant_id": "acme", "query": "Zakarias"}, context)
     assert [m["person"]["person_id"] for m in result["matches"]] == ["p16-zakarias"]
@@ -170,3 +172,14 @@ def test_an_unchanged_directory_is_not_loaded_again(seeded: CustomerRepository, 
     for query in ("åsa", "per", "lager"):
         assert handler.lambda_handler({"tenant_id": "acme", "query": query}, context)["status"] == 200
     assert handler.directory_cache().loads == 1
+
+
+def test_the_environment_is_validated_and_names_what_is_missing() -> None:
+    env = handler.Environment.from_environ(
+        {"CUSTOMER_TABLE_NAME": "customers", "DIRECTORY_CACHE_SECONDS": "60", "UNRELATED": "x"}
+    )
+    assert (env.customer_table_name, env.cache_seconds, env.version_check_seconds) == ("customers", 60.0, 1.0)
+    with pytest.raises(ValidationError, match="customer_table_name"):
+        handler.Environment.from_environ({})
+    with pytest.raises(ValidationError, match="cache_seconds"):
+        handler.Environment.from_environ({"CUSTOMER_TABLE_NAME": "customers", "DIRECTORY_CACHE_SECONDS": "0"})
