@@ -55,7 +55,8 @@ class DirectoryIndexCache:
         self._max_tenants = max_tenants
         self._clock = clock
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
-        self.loads = 0  # how many times a directory was loaded (for tests and metrics)
+        self.loads = 0  # directories loaded from the store
+        self.builds = 0  # search structures built (a referral-only change reuses them)
 
     def get(self, tenant_id: str) -> DirectoryIndex:
         """The current index of a customer's directory; NotFoundError for an unknown customer."""
@@ -81,8 +82,11 @@ class DirectoryIndexCache:
 
     def _load(self, tenant_id: str, now: float) -> DirectoryIndex:
         self._source.get_tenant(tenant_id)
-        index = DirectoryIndex(self._source.load_directory(tenant_id))
+        directory = self._source.load_directory(tenant_id)
         self.loads += 1
+        previous = self._entries.get(tenant_id)
+        index = previous.index.refreshed(directory) if previous else DirectoryIndex(directory)
+        self.builds += not index.reused
         self._entries[tenant_id] = _Entry(index=index, loaded_at=now, checked_at=now)
         self._entries.move_to_end(tenant_id)
         while len(self._entries) > self._max_tenants:

@@ -13,6 +13,7 @@ worst word, then by the sum over words, then by directory order (ties stable).
 
 from __future__ import annotations
 
+import copy
 import heapq
 import re
 from bisect import bisect_left
@@ -112,12 +113,20 @@ def _phone_tokens(number: str) -> list[str]:
     return tokens
 
 
+def _by_person(referrals: Iterable[Referral]) -> dict[str, list[Referral]]:
+    grouped: dict[str, list[Referral]] = {}
+    for referral in sorted(referrals, key=lambda r: r.valid_from):
+        grouped.setdefault(referral.person_id, []).append(referral)
+    return grouped
+
+
 class DirectoryIndex:
     """Search structures of one directory version; immutable once built, safe to keep warm."""
 
     def __init__(self, directory: Directory) -> None:
         self.tenant_id = directory.tenant_id
         self.version = directory.version
+        self.reused = False  # True when `refreshed` shared the search structures of an older version
         self._people: list[Person] = list(directory.people)
         self._position = {person.person_id: idx for idx, person in enumerate(self._people)}
         self._slots: list[list[tuple[str, str]]] = []
@@ -127,8 +136,11 @@ class DirectoryIndex:
         # Postings: token → positions (in directory order) of the people holding it.
         self._name_postings: dict[str, list[int]] = {}
         self._field_postings: dict[str, list[int]] = {}
+        # Names, titles, departments and keywords repeat across people: fold each text once.
+        self._folded: dict[str, list[str]] = {}
         for idx, person in enumerate(self._people):
             self._add_person(idx, person)
+        del self._folded
         self._vocabulary = sorted(self._name_postings.keys() | self._field_postings.keys())
         self._sounds: dict[str, list[str]] = {}
         for token in self._name_postings:
@@ -136,12 +148,25 @@ class DirectoryIndex:
             if key:
                 self._sounds.setdefault(key, []).append(token)
         self._typo_choices = self._build_typo_choices()
-        self._referrals: dict[str, list[Referral]] = {}
-        for referral in sorted(directory.referrals, key=lambda r: r.valid_from):
-            self._referrals.setdefault(referral.person_id, []).append(referral)
+        self._referrals = _by_person(directory.referrals)
 
     def __len__(self) -> int:
         return len(self._people)
+
+    def refreshed(self, directory: Directory) -> DirectoryIndex:
+        """This index for a newer version of the directory.
+
+        When the people are unchanged (a referral was set or cleared, the most frequent change)
+        the search structures are shared and only the referrals are replaced; otherwise the
+        index is built anew.
+        """
+        if directory.tenant_id != self.tenant_id or directory.people != self._people:
+            return DirectoryIndex(directory)
+        refreshed = copy.copy(self)
+        refreshed.version = directory.version
+        refreshed.reused = True
+        refreshed._referrals = _by_person(directory.referrals)
+        return refreshed
 
     # ---------------------------------------------------------------- building
     def _add_person(self, idx: int, person: Person) -> None:
@@ -159,17 +184,17 @@ class DirectoryIndex:
                     postings.setdefault(token, []).append(idx)
 
         for field, value in ((FIRST_NAME, person.first_name), (LAST_NAME, person.last_name)):
-            tokens = tokenize(value)
+            tokens = self._tokens(value)
             # "Per Olof" is also found as "perolof", "Ahlström-Berg" as "ahlstromberg".
             add(field, value, [*tokens, "".join(tokens)] if len(tokens) > 1 else tokens, True)
         # A word held by several fields is reported in the first: department, keywords, then title.
         if person.department:
-            add(DEPARTMENT, person.department, tokenize(person.department), False)
+            add(DEPARTMENT, person.department, self._tokens(person.department), False)
         for keyword in person.keywords:
-            tokens = tokenize(keyword)
+            tokens = self._tokens(keyword)
             add(KEYWORD, keyword, [*tokens, "".join(tokens)] if len(tokens) > 1 else tokens, False)
         if person.title:
-            add(TITLE, person.title, tokenize(person.title), False)
+            add(TITLE, person.title, self._tokens(person.title), False)
         if person.email:
             add(EMAIL, str(person.email), tokenize(str(person.email).partition("@")[0]), False)
         for phone in person.phones:
@@ -177,6 +202,12 @@ class DirectoryIndex:
         self._slots.append(slots)
         self._name_slots.append(name_slots)
         self._field_slots.append(field_slots)
+
+    def _tokens(self, text: str) -> list[str]:
+        tokens = self._folded.get(text)
+        if tokens is None:
+            tokens = self._folded[text] = tokenize(text)
+        return tokens
 
     def _build_typo_choices(self) -> dict[int, list[str]]:
         """Every prefix (from 4 letters) of every alphabetic token, by length: typos while typing."""

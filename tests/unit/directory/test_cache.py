@@ -148,3 +148,26 @@ def test_the_least_recently_used_customer_is_evicted_beyond_the_limit(
     assert source.loads == loads
     cache.get("beta")
     assert source.loads == loads + 1
+
+
+def test_a_referral_only_change_reuses_the_search_structures(
+    cache: DirectoryIndexCache, source: FakeSource, clock: Clock
+) -> None:
+    before = cache.get("acme")
+    [asa] = before.search("Åsa", NOW)
+    assert asa.referral is not None
+    # Self-service clears Åsa's referrals: a new version with the same people.
+    directory = source.directories["acme"]
+    source.bump("acme", directory.model_copy(update={"referrals": []}))
+    clock.now += 2
+    after = cache.get("acme")
+    [asa_now] = after.search("Åsa", NOW)
+    assert asa_now.referral is None
+    assert (after.version, source.loads, cache.builds) == (2, 2, 1)
+    # The old index is untouched (a search in flight keeps its view).
+    assert before.search("Åsa", NOW)[0].referral is not None
+    # A change of people builds anew.
+    source.bump("acme", directory.model_copy(update={"people": directory.people[:3]}))
+    clock.now += 2
+    assert len(cache.get("acme")) == 3
+    assert cache.builds == 2
