@@ -43,6 +43,7 @@ _MIN_TYPO_LENGTH = 5
 _TWO_TYPOS_LENGTH = 9
 # A digit string prefix-matches phone numbers only from 4 digits ("0" would match every number).
 _MIN_DIGIT_PREFIX = 4
+_MAX_DIGIT_PREFIX_TOKENS = 200
 _HIGH = "\U0010ffff"
 _PHONE_QUERY = re.compile(r"\s*\+?[\d\s\-()/.]*\d[\d\s\-()/.]*")
 
@@ -196,7 +197,9 @@ class DirectoryIndex:
         if person.title:
             add(TITLE, person.title, self._tokens(person.title), False)
         if person.email:
-            add(EMAIL, str(person.email), tokenize(str(person.email).partition("@")[0]), False)
+            # Words of the local part ("asa.sodergren"); generated ids ("p00017") would only be noise.
+            local = tokenize(str(person.email).partition("@")[0])
+            add(EMAIL, str(person.email), [token for token in local if token.isalpha()], False)
         for phone in person.phones:
             add(PHONE, phone.number, _phone_tokens(phone.number), False)
         self._slots.append(slots)
@@ -232,7 +235,12 @@ class DirectoryIndex:
         if word in self._field_postings:
             fields[word] = _FIELD
         if word.isalpha() or len(word) >= _MIN_DIGIT_PREFIX:
-            for position in self._prefix_range(word):
+            positions = self._prefix_range(word)
+            if word.isdigit():
+                # A company's numbers share their exchange: "08520" may start every number. Such a
+                # prefix is cut to the numerically first numbers; more digits narrow it.
+                positions = positions[:_MAX_DIGIT_PREFIX_TOKENS]
+            for position in positions:
                 token = self._vocabulary[position]
                 if token in self._name_postings:
                     names.setdefault(token, _NAME_PREFIX)

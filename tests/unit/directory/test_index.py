@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from telefonist.directory import DirectoryIndex, InvalidSearchError, MatchKind
+from telefonist.models import Directory, MessagePreference, Person, PersonPhone, PhoneKind
 
 from tests.unit.directory.fixtures import NOW, swedish_directory
 
@@ -151,3 +152,22 @@ def test_no_match_is_an_empty_list_and_the_index_knows_its_version() -> None:
     assert index.version == 7
     assert len(index) == 15
     assert index.search("zlatan", NOW) == []
+
+
+def test_a_digit_prefix_shared_by_every_number_is_bounded_and_more_digits_narrow_it() -> None:
+    people = [
+        Person(
+            person_id=f"p{n:04d}",
+            first_name="Test",
+            last_name=f"Person{n}",
+            phones=[PersonPhone(kind=PhoneKind.MOBILE, number=f"+46701{n:06d}")],
+            message_preference=MessagePreference.SMS,
+        )
+        for n in range(300)
+    ]
+    index = DirectoryIndex(Directory(tenant_id="big", people=people))
+    matches = index.search("0701", NOW, limit=50)
+    assert len(matches) == 50
+    assert {m.kind for m in matches} == {MatchKind.FIELD_PREFIX}
+    assert [m.person.person_id for m in matches[:2]] == ["p0000", "p0001"]
+    assert [m.person.person_id for m in index.search("070-100 02 99", NOW)] == ["p0299"]
