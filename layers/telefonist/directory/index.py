@@ -8,7 +8,8 @@ candidates (prefixes of every length, for as-you-type typos) are precomputed. Th
 
 Ranking: exact name > name prefix > keyword, department or another field (exact, then prefix)
 > sound-alike name > typo. With several words every word must match; a person ranks by their
-worst word, then by the sum over words, then by directory order (ties stable).
+worst word, then by the sum over words, then by directory order (ties stable). A token that one
+word names exactly is not matched by another word ("Per P" wants a second P-word).
 """
 
 from __future__ import annotations
@@ -137,6 +138,8 @@ class DirectoryIndex:
         # Postings: token → positions (in directory order) of the people holding it.
         self._name_postings: dict[str, list[int]] = {}
         self._field_postings: dict[str, list[int]] = {}
+        # part → the joined tokens it is part of ("per" → {"perolof"}).
+        self._joined_with: dict[str, set[str]] = {}
         # Names, titles, departments and keywords repeat across people: fold each text once.
         self._folded: dict[str, list[str]] = {}
         for idx, person in enumerate(self._people):
@@ -187,13 +190,13 @@ class DirectoryIndex:
         for field, value in ((FIRST_NAME, person.first_name), (LAST_NAME, person.last_name)):
             tokens = self._tokens(value)
             # "Per Olof" is also found as "perolof", "Ahlström-Berg" as "ahlstromberg".
-            add(field, value, [*tokens, "".join(tokens)] if len(tokens) > 1 else tokens, True)
+            add(field, value, [*tokens, self._joined_of(tokens)] if len(tokens) > 1 else tokens, True)
         # A word held by several fields is reported in the first: department, keywords, then title.
         if person.department:
             add(DEPARTMENT, person.department, self._tokens(person.department), False)
         for keyword in person.keywords:
             tokens = self._tokens(keyword)
-            add(KEYWORD, keyword, [*tokens, "".join(tokens)] if len(tokens) > 1 else tokens, False)
+            add(KEYWORD, keyword, [*tokens, self._joined_of(tokens)] if len(tokens) > 1 else tokens, False)
         if person.title:
             add(TITLE, person.title, self._tokens(person.title), False)
         if person.email:
@@ -205,6 +208,12 @@ class DirectoryIndex:
         self._slots.append(slots)
         self._name_slots.append(name_slots)
         self._field_slots.append(field_slots)
+
+    def _joined_of(self, tokens: list[str]) -> str:
+        joined = "".join(tokens)
+        for part in tokens:
+            self._joined_with.setdefault(part, set()).add(joined)
+        return joined
 
     def _tokens(self, text: str) -> list[str]:
         tokens = self._folded.get(text)
@@ -256,6 +265,22 @@ class DirectoryIndex:
                     fields.setdefault(token, _TYPO)
         return names, fields
 
+    def _all_word_matches(self, words: list[str], typo: bool) -> list[_WordMatches]:
+        """Every word's matches; a token one word names exactly is left to that word.
+
+        So "Per P" asks for a Per with another P-word (Per Persson), not any Per again, and
+        "Ann-Sofie S" for an Ann-Sofie with an S-word. A joined token ("perolof") counts as its
+        parts.
+        """
+        matches = [self._word_matches(word, typo) for word in words]
+        if len(words) > 1:
+            for position, (names, fields) in enumerate(matches):
+                for other in words[:position] + words[position + 1 :]:
+                    for token in (other, *self._joined_with.get(other, ())):
+                        names.pop(token, None)
+                        fields.pop(token, None)
+        return matches
+
     def _typo_tokens(self, word: str) -> Iterator[str]:
         """Tokens that start with a prefix within one or two edits of the word (bounded by length)."""
         if len(word) < _MIN_TYPO_LENGTH or not word.isalpha():
@@ -284,11 +309,11 @@ class DirectoryIndex:
             raise InvalidSearchError("query", "must contain a letter or a digit")
         if limit < 1:
             raise InvalidSearchError("limit", "must be at least 1")
-        matches = [self._word_matches(word, typo=False) for word in words]
+        matches = self._all_word_matches(words, typo=False)
         found = self._rank(matches, limit)
         if len(found) < limit and any(len(w) >= _MIN_TYPO_LENGTH for w in words):
             # Typos rank last, so they are looked for only when better matches leave room.
-            matches = [self._word_matches(word, typo=True) for word in words]
+            matches = self._all_word_matches(words, typo=True)
             found = self._rank(matches, limit)
         return [self._person_match(idx, [self._best_in_person(idx, m) for m in matches], now) for idx in found]
 

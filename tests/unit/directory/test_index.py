@@ -171,3 +171,19 @@ def test_a_digit_prefix_shared_by_every_number_is_bounded_and_more_digits_narrow
     assert {m.kind for m in matches} == {MatchKind.FIELD_PREFIX}
     assert [m.person.person_id for m in matches[:2]] == ["p0000", "p0001"]
     assert [m.person.person_id for m in index.search("070-100 02 99", NOW)] == ["p0299"]
+
+
+def test_a_word_does_not_reuse_a_name_another_word_named(index: DirectoryIndex) -> None:
+    # "Per P" as typed so far: a Per with another P-word, not every Per again.
+    assert ids(index, "per p") == ["p09-per", "p10-pernilla", "p03-anna-karin"]
+    [persson, *fallbacks] = index.search("per persson", NOW)
+    assert (persson.person.person_id, persson.kind) == ("p09-per", MatchKind.EXACT_NAME)
+    assert all(m.kind is MatchKind.TYPO for m in fallbacks)  # the page is filled by typos only
+    # "Anna-Karin A": the A-word must be another one (Ahlström-Berg), not Anna or Anna-Karin.
+    [match] = index.search("anna-karin a", NOW)
+    assert [(m.field, m.value) for m in match.matched] == [
+        ("first_name", "Anna-Karin"),
+        ("last_name", "Ahlström-Berg"),
+    ]
+    assert ids(index, "per olof") == ["p02-per-olof"]
+    assert ids(index, "eva e") == ["p05-eva", "p06-eva"]
