@@ -6,10 +6,12 @@ from typing import Any
 
 import aws_cdk as cdk
 from constructs import Construct
+from telefonist import resources
 
 from infra import constants
 from infra.constructs.connect_construct import ConnectConstruct
 from infra.constructs.data_construct import DataConstruct
+from infra.constructs.directory_construct import DirectoryConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
 from infra.constructs.notify_construct import NotifyConstruct
 from infra.constructs.rating_construct import RatingConstruct
@@ -31,4 +33,10 @@ class ServiceStack(cdk.Stack):
             # Until the Connect construct is wired in: a well-formed ARN that names no real instance.
             connect_instance_arn=self.node.try_get_context("telefonist:connectInstanceArn")
             or "arn:aws:connect:eu-central-1:111122223333:instance/00000000-0000-0000-0000-000000000000",
+        self.directory = DirectoryConstruct(
+            self,
+            "Directory",
+            code=self.code,
+            customer_table=self.data.table(resources.CUSTOMER_TABLE),
+            data_key=self.data.data_key,
         )

@@ -1,0 +1,84 @@
+"""The operator's directory search: the directory_lookup function and its read-only grant."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+from telefonist import config
+
+from infra.constructs.function_code import FunctionCodeConstruct
+from infra.constructs.service_function import ServiceFunction
+
+# Only the tenants' partitions hold directories; routes (NUMBER#) and price lists stay out of reach.
+TENANT_PARTITIONS = "TENANT#*"
+READ_ACTIONS = ["dynamodb:GetItem", "dynamodb:Query"]
+CACHE_SECONDS = 300  # a warm index is rebuilt at least this often, even if no version bump was seen
+VERSION_CHECK_SECONDS = 1  # a change made in self-service reaches operators within about a second
+TIMEOUT_SECONDS = 10
+MEMORY_MB = 1024  # memory buys CPU: a 10,000-person index builds in well under a second
+
+
+class DirectoryConstruct(Construct):
+    """`directory_lookup`: synchronous (API Gateway, direct invoke), read-only on `TENANT#*` items.
+
+    The lead wires `function` to `GET /operator/tenants/{tenant_id}/directory` (Cognito user pool
+    authorizer; the handler admits the `operators` group only).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        code: FunctionCodeConstruct,
+        customer_table: dynamodb.ITable,
+        data_key: kms.IKey,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.service_function = self._build_function(code, customer_table, data_key)
+        self.function: lambda_.IFunction = self.service_function.function
+        self._grant_read(customer_table, data_key)
+
+    def _build_function(
+        self, code: FunctionCodeConstruct, customer_table: dynamodb.ITable, data_key: kms.IKey
+    ) -> ServiceFunction:
+        return ServiceFunction(
+            self,
+            "DirectoryLookup",
+            code=code,
+            handler="functions.directory_lookup.handler.lambda_handler",
+            description="Operators search a customer's directory (names, keywords, referral status)",
+            environment={
+                config.ENV_CUSTOMER_TABLE: customer_table.table_name,
+                config.ENV_DIRECTORY_CACHE_SECONDS: str(CACHE_SECONDS),
+                config.ENV_DIRECTORY_VERSION_CHECK_SECONDS: str(VERSION_CHECK_SECONDS),
+            },
+            log_key=data_key,
+            timeout=cdk.Duration.seconds(TIMEOUT_SECONDS),
+            memory_size=MEMORY_MB,
+            no_dead_letter_reason="Invoked synchronously (API Gateway and direct invoke): "
+            "the caller receives the error, there is no asynchronous event to keep",
+        )
+
+    def _grant_read(self, customer_table: dynamodb.ITable, data_key: kms.IKey) -> None:
+        role = self.service_function.role
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="ReadTenantDirectories",
+                actions=READ_ACTIONS,
+                resources=[customer_table.table_arn],
+                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [TENANT_PARTITIONS]}},
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="DecryptCustomerTable",
+                actions=["kms:Decrypt"],
+                resources=[data_key.key_arn],
+                conditions={"StringEquals": {"kms:ViaService": f"dynamodb.{cdk.Stack.of(self).region}.amazonaws.com"}},
+            )
+        )

@@ -1,0 +1,452 @@
+"""The search index of one directory version, built once and searched many times.
+
+Every field of a person is folded into tokens once (`normalize.tokenize`). Postings map a token
+to the people that hold it, in directory order, so a merge of postings yields people already in
+the stable tie order; a sorted vocabulary answers prefixes by bisection; sound keys and typo
+candidates (prefixes of every length, for as-you-type typos) are precomputed. The typo search
+(rapidfuzz) runs only as a fallback, when better kinds of match leave the page short.
+
+Ranking: exact name > name prefix > keyword, department or another field (exact, then prefix)
+> sound-alike name > typo. With several words every word must match; a person ranks by their
+worst word, then by the sum over words, then by directory order (ties stable). A token that one
+word names exactly is not matched by another word ("Per P" wants a second P-word).
+"""
+
+from __future__ import annotations
+
+import copy
+import heapq
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import Field
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from telefonist.directory.errors import InvalidSearchError
+from telefonist.directory.normalize import sound_key, tokenize
+from telefonist.models.base import DomainModel
+from telefonist.models.directory import Directory, MessagePreference, Person, Referral
+
+FIRST_NAME = "first_name"
+LAST_NAME = "last_name"
+TITLE = "title"
+DEPARTMENT = "department"
+KEYWORD = "keyword"
+EMAIL = "email"
+PHONE = "phone"
+
+# Typo tolerance: none below 5 letters, one edit (OSA: a transposition counts one) up to 8, two from 9.
+_MIN_TYPO_LENGTH = 5
+_TWO_TYPOS_LENGTH = 9
+# A digit string prefix-matches phone numbers only from 4 digits ("0" would match every number).
+_MIN_DIGIT_PREFIX = 4
+_MAX_DIGIT_PREFIX_TOKENS = 200
+_HIGH = "\U0010ffff"
+_PHONE_QUERY = re.compile(r"\s*\+?[\d\s\-()/.]*\d[\d\s\-()/.]*")
+
+
+class MatchKind(StrEnum):
+    """How a word of the query matched, best first (the order is the ranking)."""
+
+    EXACT_NAME = "exact_name"
+    NAME_PREFIX = "name_prefix"
+    FIELD = "field"
+    FIELD_PREFIX = "field_prefix"
+    SOUND_ALIKE = "sound_alike"
+    TYPO = "typo"
+
+
+_KINDS = list(MatchKind)
+_EXACT_NAME, _NAME_PREFIX, _FIELD, _FIELD_PREFIX, _SOUND_ALIKE, _TYPO = range(len(_KINDS))
+
+
+class ReferralStatus(StrEnum):
+    CURRENT = "current"
+    UPCOMING = "upcoming"
+
+
+class FieldMatch(DomainModel):
+    """Which stored field a word of the query matched, and how."""
+
+    field: str = Field(description="first_name, last_name, title, department, keyword, email or phone")
+    value: str = Field(description="The stored text that matched, as entered")
+    kind: MatchKind
+
+
+class ReferralView(DomainModel):
+    """A referral (hänvisning) as the operator reads it: with the refer-to colleague resolved."""
+
+    referral_id: str
+    status: ReferralStatus
+    text: str
+    valid_from: datetime
+    valid_until: datetime | None
+    refer_to_person_id: str | None = None
+    refer_to_name: str | None = None
+    refer_to_transfer_numbers: list[str] = Field(default_factory=list)
+
+
+class PersonMatch(DomainModel):
+    """A person found, with what the operator needs within the 45 seconds of a call."""
+
+    person: Person
+    name: str
+    kind: MatchKind = Field(description="The overall match: the worst kind over the query's words")
+    matched: list[FieldMatch]
+    referral: ReferralView | None = Field(description="The referral valid now; expired ones are not shown")
+    upcoming_referrals: list[ReferralView]
+    transfer_numbers: list[str]
+    message_preference: MessagePreference
+
+
+# What one query word matched: vocabulary token → rank, for name tokens and for other fields.
+_WordMatches = tuple[dict[str, int], dict[str, int]]
+
+
+def _phone_tokens(number: str) -> list[str]:
+    digits = number.lstrip("+")
+    tokens = [digits]
+    if number.startswith("+46"):
+        tokens.append("0" + number[3:])  # Swedish national form, as operators type it
+    return tokens
+
+
+def _by_person(referrals: Iterable[Referral]) -> dict[str, list[Referral]]:
+    grouped: dict[str, list[Referral]] = {}
+    for referral in sorted(referrals, key=lambda r: r.valid_from):
+        grouped.setdefault(referral.person_id, []).append(referral)
+    return grouped
+
+
+class DirectoryIndex:
+    """Search structures of one directory version; immutable once built, safe to keep warm."""
+
+    def __init__(self, directory: Directory) -> None:
+        self.tenant_id = directory.tenant_id
+        self.version = directory.version
+        self.reused = False  # True when `refreshed` shared the search structures of an older version
+        self._people: list[Person] = list(directory.people)
+        self._position = {person.person_id: idx for idx, person in enumerate(self._people)}
+        self._slots: list[list[tuple[str, str]]] = []
+        # Per person: token → slot, for names and for other fields (checked by C-level set intersection).
+        self._name_slots: list[dict[str, int]] = []
+        self._field_slots: list[dict[str, int]] = []
+        # Postings: token → positions (in directory order) of the people holding it.
+        self._name_postings: dict[str, list[int]] = {}
+        self._field_postings: dict[str, list[int]] = {}
+        # part → the joined tokens it is part of ("per" → {"perolof"}).
+        self._joined_with: dict[str, set[str]] = {}
+        # Names, titles, departments and keywords repeat across people: fold each text once.
+        self._folded: dict[str, list[str]] = {}
+        for idx, person in enumerate(self._people):
+            self._add_person(idx, person)
+        del self._folded
+        self._vocabulary = sorted(self._name_postings.keys() | self._field_postings.keys())
+        self._sounds: dict[str, list[str]] = {}
+        for token in self._name_postings:
+            key = sound_key(token)
+            if key:
+                self._sounds.setdefault(key, []).append(token)
+        self._typo_choices = self._build_typo_choices()
+        self._referrals = _by_person(directory.referrals)
+
+    def __len__(self) -> int:
+        return len(self._people)
+
+    def refreshed(self, directory: Directory) -> DirectoryIndex:
+        """This index for a newer version of the directory.
+
+        When the people are unchanged (a referral was set or cleared, the most frequent change)
+        the search structures are shared and only the referrals are replaced; otherwise the
+        index is built anew.
+        """
+        if directory.tenant_id != self.tenant_id or directory.people != self._people:
+            return DirectoryIndex(directory)
+        refreshed = copy.copy(self)
+        refreshed.version = directory.version
+        refreshed.reused = True
+        refreshed._referrals = _by_person(directory.referrals)
+        return refreshed
+
+    # ---------------------------------------------------------------- building
+    def _add_person(self, idx: int, person: Person) -> None:
+        slots: list[tuple[str, str]] = []
+        name_slots: dict[str, int] = {}
+        field_slots: dict[str, int] = {}
+
+        def add(field: str, value: str, tokens: Iterable[str], is_name: bool) -> None:
+            slot = len(slots)
+            slots.append((field, value))
+            postings, held = (self._name_postings, name_slots) if is_name else (self._field_postings, field_slots)
+            for token in tokens:
+                if token not in held:
+                    held[token] = slot
+                    postings.setdefault(token, []).append(idx)
+
+        for field, value in ((FIRST_NAME, person.first_name), (LAST_NAME, person.last_name)):
+            tokens = self._tokens(value)
+            # "Per Olof" is also found as "perolof", "Ahlström-Berg" as "ahlstromberg".
+            add(field, value, [*tokens, self._joined_of(tokens)] if len(tokens) > 1 else tokens, True)
+        # A word held by several fields is reported in the first: department, keywords, then title.
+        if person.department:
+            add(DEPARTMENT, person.department, self._tokens(person.department), False)
+        for keyword in person.keywords:
+            tokens = self._tokens(keyword)
+            add(KEYWORD, keyword, [*tokens, self._joined_of(tokens)] if len(tokens) > 1 else tokens, False)
+        if person.title:
+            add(TITLE, person.title, self._tokens(person.title), False)
+        if person.email:
+            # Words of the local part ("asa.sodergren"); generated ids ("p00017") would only be noise.
+            local = tokenize(str(person.email).partition("@")[0])
+            add(EMAIL, str(person.email), [token for token in local if token.isalpha()], False)
+        for phone in person.phones:
+            add(PHONE, phone.number, _phone_tokens(phone.number), False)
+        self._slots.append(slots)
+        self._name_slots.append(name_slots)
+        self._field_slots.append(field_slots)
+
+    def _joined_of(self, tokens: list[str]) -> str:
+        joined = "".join(tokens)
+        for part in tokens:
+            self._joined_with.setdefault(part, set()).add(joined)
+        return joined
+
+    def _tokens(self, text: str) -> list[str]:
+        tokens = self._folded.get(text)
+        if tokens is None:
+            tokens = self._folded[text] = tokenize(text)
+        return tokens
+
+    def _build_typo_choices(self) -> dict[int, list[str]]:
+        """Every prefix (from 4 letters) of every alphabetic token, by length: typos while typing."""
+        by_length: dict[int, set[str]] = {}
+        for token in self._vocabulary:
+            if not token.isalpha():
+                continue
+            for length in range(_MIN_TYPO_LENGTH - 1, len(token) + 1):
+                by_length.setdefault(length, set()).add(token[:length])
+        return {length: sorted(prefixes) for length, prefixes in by_length.items()}
+
+    # ---------------------------------------------------------------- matching one word
+    def _prefix_range(self, prefix: str) -> range:
+        return range(bisect_left(self._vocabulary, prefix), bisect_left(self._vocabulary, prefix + _HIGH))
+
+    def _word_matches(self, word: str, typo: bool) -> _WordMatches:
+        """The vocabulary tokens a query word matches, each with its best rank (lower is better)."""
+        names: dict[str, int] = {}
+        fields: dict[str, int] = {}
+        if word in self._name_postings:
+            names[word] = _EXACT_NAME
+        if word in self._field_postings:
+            fields[word] = _FIELD
+        if word.isalpha() or len(word) >= _MIN_DIGIT_PREFIX:
+            positions = self._prefix_range(word)
+            if word.isdigit():
+                # A company's numbers share their exchange: "08520" may start every number. Such a
+                # prefix is cut to the numerically first numbers; more digits narrow it.
+                positions = positions[:_MAX_DIGIT_PREFIX_TOKENS]
+            for position in positions:
+                token = self._vocabulary[position]
+                if token in self._name_postings:
+                    names.setdefault(token, _NAME_PREFIX)
+                if token in self._field_postings:
+                    fields.setdefault(token, _FIELD_PREFIX)
+        for token in self._sounds.get(sound_key(word), ()):
+            names.setdefault(token, _SOUND_ALIKE)
+        if typo:
+            for token in self._typo_tokens(word):
+                if token in self._name_postings:
+                    names.setdefault(token, _TYPO)
+                if token in self._field_postings:
+                    fields.setdefault(token, _TYPO)
+        return names, fields
+
+    def _all_word_matches(self, words: list[str], typo: bool) -> list[_WordMatches]:
+        """Every word's matches; a token one word names exactly is left to that word.
+
+        So "Per P" asks for a Per with another P-word (Per Persson), not any Per again, and
+        "Ann-Sofie S" for an Ann-Sofie with an S-word. A joined token ("perolof") counts as its
+        parts.
+        """
+        matches = [self._word_matches(word, typo) for word in words]
+        if len(words) > 1:
+            for position, (names, fields) in enumerate(matches):
+                for other in words[:position] + words[position + 1 :]:
+                    for token in (other, *self._joined_with.get(other, ())):
+                        names.pop(token, None)
+                        fields.pop(token, None)
+        return matches
+
+    def _typo_tokens(self, word: str) -> Iterator[str]:
+        """Tokens that start with a prefix within one or two edits of the word (bounded by length)."""
+        if len(word) < _MIN_TYPO_LENGTH or not word.isalpha():
+            return
+        max_edits = 2 if len(word) >= _TWO_TYPOS_LENGTH else 1
+        for length in range(len(word) - max_edits, len(word) + max_edits + 1):
+            choices = self._typo_choices.get(length)
+            if not choices:
+                continue
+            for prefix, _distance, _position in process.extract(
+                word, choices, scorer=OSA.distance, score_cutoff=max_edits, limit=None
+            ):
+                for position in self._prefix_range(prefix):
+                    yield self._vocabulary[position]
+
+    # ---------------------------------------------------------------- search
+    def search(self, query: str, now: datetime, limit: int = 10) -> list[PersonMatch]:
+        """The best `limit` people for a free-text query, with their referral status at `now`.
+
+        Raises InvalidSearchError when the query holds no letter or digit to search for.
+        """
+        # "070-123 45 67" is one number, not four words.
+        phone = _PHONE_QUERY.fullmatch(query)
+        words = [re.sub(r"\D", "", query)] if phone else list(dict.fromkeys(tokenize(query)))
+        if not words:
+            raise InvalidSearchError("query", "must contain a letter or a digit")
+        if limit < 1:
+            raise InvalidSearchError("limit", "must be at least 1")
+        matches = self._all_word_matches(words, typo=False)
+        found = self._rank(matches, limit)
+        if len(found) < limit and any(len(w) >= _MIN_TYPO_LENGTH for w in words):
+            # Typos rank last, so they are looked for only when better matches leave room.
+            matches = self._all_word_matches(words, typo=True)
+            found = self._rank(matches, limit)
+        return [self._person_match(idx, [self._best_in_person(idx, m) for m in matches], now) for idx in found]
+
+    def _rank(self, matches: list[_WordMatches], limit: int) -> list[int]:
+        """Positions of the best `limit` people, best first."""
+        if len(matches) == 1:
+            return self._first_of_tiers(matches[0], limit)
+        return self._first_of_levels(matches, limit)
+
+    def _tiers(self, matches: _WordMatches) -> list[list[list[int]]]:
+        """Postings of a word's matched tokens, grouped by rank."""
+        tiers: list[list[list[int]]] = [[] for _ in _KINDS]
+        names, fields = matches
+        for token, rank in names.items():
+            tiers[rank].append(self._name_postings[token])
+        for token, rank in fields.items():
+            tiers[rank].append(self._field_postings[token])
+        return tiers
+
+    def _first_of_tiers(self, matches: _WordMatches, limit: int) -> list[int]:
+        """One word: tier by tier, directory order within a tier.
+
+        Postings are merged lazily, so a broad prefix ("s") costs about `limit` steps, not one per
+        person holding it.
+        """
+        found: list[int] = []
+        seen: set[int] = set()
+        for lists in self._tiers(matches):
+            if not lists:
+                continue
+            for idx in lists[0] if len(lists) == 1 else heapq.merge(*lists):
+                if idx in seen:
+                    continue
+                seen.add(idx)
+                found.append(idx)
+                if len(found) == limit:
+                    return found
+        return found
+
+    def _first_of_levels(self, matches: list[_WordMatches], limit: int) -> list[int]:
+        """Several words, every one must match: level by level of the worst word's rank.
+
+        The people of each word at each rank are sets built in C (set.update of postings); the
+        people whose worst rank is `level` are an intersection minus the previous level. Within a
+        level they are ordered by the sum of their ranks, then directory order.
+        """
+        by_rank: list[list[set[int]]] = []
+        for tiers in map(self._tiers, matches):
+            sets: list[set[int]] = []
+            for lists in tiers:
+                people: set[int] = set()
+                for postings in lists:
+                    people.update(postings)
+                sets.append(people)
+            by_rank.append(sets)
+        reached = [set[int]() for _ in matches]
+        previous: set[int] = set()
+        found: list[int] = []
+        for level in range(len(_KINDS)):
+            for word, sets in enumerate(by_rank):
+                reached[word] |= sets[level]
+            current = set.intersection(*sorted(reached, key=len))
+            new = current - previous
+            if new:
+
+                def rank_sum(idx: int, level: int = level) -> tuple[int, int]:
+                    total = 0
+                    for sets in by_rank:
+                        total += next(rank for rank in range(level + 1) if idx in sets[rank])
+                    return total, idx
+
+                found.extend(sorted(new, key=rank_sum) if len(new) > 1 else new)
+                if len(found) >= limit:
+                    return found[:limit]
+            previous = current
+        return found
+
+    def _best_in_person(self, idx: int, matches: _WordMatches) -> tuple[int, int]:
+        """(rank, slot) of a person's best token for a word; key-view intersections run in C."""
+        names, fields = matches
+        best_rank, best_slot = len(_KINDS), -1
+        held = self._name_slots[idx]
+        for token in held.keys() & names.keys():
+            if names[token] < best_rank:
+                best_rank, best_slot = names[token], held[token]
+        held = self._field_slots[idx]
+        for token in held.keys() & fields.keys():
+            if fields[token] < best_rank:
+                best_rank, best_slot = fields[token], held[token]
+        return best_rank, best_slot
+
+    # ---------------------------------------------------------------- results
+    def _person_match(self, idx: int, ranks: list[tuple[int, int]], now: datetime) -> PersonMatch:
+        person = self._people[idx]
+        slots = self._slots[idx]
+        best_per_slot: dict[int, int] = {}
+        for rank, slot in ranks:
+            best_per_slot[slot] = min(rank, best_per_slot.get(slot, rank))
+        current, upcoming = self._referral_views(person.person_id, now)
+        # Every value comes from validated models: construct without validating again (search is hot).
+        return PersonMatch.model_construct(
+            person=person,
+            name=person.full_name,
+            kind=_KINDS[max(rank for rank, _ in ranks)],
+            matched=[
+                FieldMatch.model_construct(field=slots[slot][0], value=slots[slot][1], kind=_KINDS[rank])
+                for slot, rank in best_per_slot.items()
+            ],
+            referral=current,
+            upcoming_referrals=upcoming,
+            transfer_numbers=person.transfer_numbers,
+            message_preference=person.message_preference,
+        )
+
+    def _referral_views(self, person_id: str, now: datetime) -> tuple[ReferralView | None, list[ReferralView]]:
+        """The referral valid now (the one that started last wins) and the upcoming ones, soonest first."""
+        referrals = self._referrals.get(person_id, ())
+        current = max((r for r in referrals if r.is_current(now)), key=lambda r: r.valid_from, default=None)
+        upcoming = [self._referral_view(r, ReferralStatus.UPCOMING) for r in referrals if r.is_upcoming(now)]
+        return (self._referral_view(current, ReferralStatus.CURRENT) if current else None), upcoming
+
+    def _referral_view(self, referral: Referral, status: ReferralStatus) -> ReferralView:
+        colleague = None
+        if referral.refer_to_person_id is not None:
+            position = self._position.get(referral.refer_to_person_id)
+            colleague = self._people[position] if position is not None else None
+        return ReferralView.model_construct(
+            referral_id=referral.referral_id,
+            status=status,
+            text=referral.text,
+            valid_from=referral.valid_from,
+            valid_until=referral.valid_until,
+            refer_to_person_id=referral.refer_to_person_id,
+            refer_to_name=colleague.full_name if colleague else None,
+            refer_to_transfer_numbers=colleague.transfer_numbers if colleague else [],
+        )

@@ -1,0 +1,56 @@
+"""DirectoryConstruct: the directory_lookup function, read-only on the tenants' partitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk.assertions import Template
+from telefonist import config
+
+HANDLER = "functions.directory_lookup.handler.lambda_handler"
+
+
+def _function(template: Template) -> tuple[str, dict[str, Any]]:
+    found = template.find_resources("AWS::Lambda::Function", {"Properties": {"Handler": HANDLER}})
+    assert len(found) == 1
+    return next(iter(found.items()))
+
+
+def _statements_of_role(template: Template, role_ref: dict[str, Any]) -> list[dict[str, Any]]:
+    statements = []
+    for policy in template.find_resources("AWS::IAM::Policy").values():
+        if role_ref in policy["Properties"]["Roles"]:
+            statements += policy["Properties"]["PolicyDocument"]["Statement"]
+    return statements
+
+
+def test_the_function_reads_the_customer_table_with_a_warm_cache(template: Template) -> None:
+    _, function = _function(template)
+    variables = function["Properties"]["Environment"]["Variables"]
+    assert variables[config.ENV_CUSTOMER_TABLE]["Ref"].startswith("DataCustomerTable")
+    assert float(variables[config.ENV_DIRECTORY_CACHE_SECONDS]) > 0
+    assert float(variables[config.ENV_DIRECTORY_VERSION_CHECK_SECONDS]) >= 0
+    assert function["Properties"]["TracingConfig"] == {"Mode": "Active"}
+    assert function["Properties"]["LoggingConfig"]["LogFormat"] == "JSON"
+
+
+def test_the_role_may_only_get_and_query_tenant_partitions(template: Template) -> None:
+    _, function = _function(template)
+    role_ref = {"Ref": function["Properties"]["Role"]["Fn::GetAtt"][0]}
+    statements = _statements_of_role(template, role_ref)
+    dynamodb = [s for s in statements if any(a.startswith("dynamodb:") for a in _as_list(s["Action"]))]
+    assert len(dynamodb) == 1
+    [read] = dynamodb
+    assert sorted(_as_list(read["Action"])) == ["dynamodb:GetItem", "dynamodb:Query"]
+    assert read["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*"]}}
+    [table, attribute] = read["Resource"]["Fn::GetAtt"]
+    assert (table.startswith("DataCustomerTable"), attribute) == (True, "Arn")
+    kms = [s for s in statements if any(a.startswith("kms:") for a in _as_list(s["Action"]))]
+    assert [_as_list(s["Action"]) for s in kms] == [["kms:Decrypt"]]
+    assert "kms:ViaService" in str(kms[0]["Condition"])
+    writes = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Scan"}
+    assert not writes & {a for s in statements for a in _as_list(s["Action"])}
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
