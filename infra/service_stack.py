@@ -30,9 +30,8 @@ class ServiceStack(cdk.Stack):
             "Rating",
             data=self.data,
             code=self.code,
-            # Until the Connect construct is wired in: a well-formed ARN that names no real instance.
-            connect_instance_arn=self.node.try_get_context("telefonist:connectInstanceArn")
-            or "arn:aws:connect:eu-central-1:111122223333:instance/00000000-0000-0000-0000-000000000000",
+            connect_instance_arn=self.connect.instance_arn,
+        )
         self.directory = DirectoryConstruct(
             self,
             "Directory",

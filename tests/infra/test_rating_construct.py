@@ -35,7 +35,8 @@ def test_connect_streams_ctrs_to_the_stream(template: Template) -> None:
     template.has_resource_properties(
         "AWS::Connect::InstanceStorageConfig",
         {
-            "InstanceArn": Match.string_like_regexp(r"^arn:aws:connect:[a-z0-9-]+:\d{12}:instance/"),
+            # The stack's own instance (or the one imported by ARN from context).
+            "InstanceArn": {"Fn::GetAtt": [Match.string_like_regexp("ConnectInstance"), "Arn"]},
             "ResourceType": "CONTACT_TRACE_RECORDS",
             "StorageType": "KINESIS_STREAM",
             "KinesisStreamConfig": {"StreamArn": {"Fn::GetAtt": [Match.string_like_regexp("RatingCtrStream"), "Arn"]}},

@@ -10,15 +10,10 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from telefonist.cli import demo, provision, release  # inbound: numbers in Amazon Connect
+from telefonist.cli import demo, provision, rate, release, rerate
 
 Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
-COMMANDS: list[Register] = [demo.register]
-COMMANDS += [provision.register, release.register]
-from telefonist.cli import demo, rate, rerate
-
-Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
-COMMANDS: list[Register] = [demo.register, rate.register, rerate.register]
+COMMANDS: list[Register] = [demo.register, rate.register, rerate.register, provision.register, release.register]
 
 
 def build_parser() -> argparse.ArgumentParser:
