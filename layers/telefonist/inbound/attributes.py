@@ -20,7 +20,9 @@ TRUNCATION_MARKER: Final = " […]"
 MAX_VALUE_BYTES: Final = 2000
 MAX_TOTAL_BYTES: Final = 8192
 TEMPORARY_INFORMATION_SEPARATOR: Final = " • "
-UNKNOWN_TENANT: Final = "unknown"
+# No tenant: empty, never a made-up id. Rating then resolves the customer from the dialed number
+# (a DynamoDB outage still bills the right customer) or flags the line unresolved (spec §6).
+UNKNOWN_TENANT: Final = ""
 
 ROUTE_ACTION_QUEUE: Final = "queue"
 ROUTE_ACTION_CLOSED_MESSAGE: Final = "closed_message"

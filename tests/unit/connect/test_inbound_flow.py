@@ -64,7 +64,7 @@ def test_no_door_code_reaches_the_contact_attributes(real_handler: Any, seeded: 
 def test_unknown_number_gets_the_neutral_script_and_is_queued(real_handler: Any, seeded: SeededTenant) -> None:
     result = _call(real_handler, "+46852999999")
     assert result.queued_to == QUEUE_ARN
-    assert result.attributes["tenant_id"] == "unknown"
+    assert result.attributes["tenant_id"] == ""
     assert result.attributes["fallback_reason"] == "not_found"
     assert result.attributes["how_to_answer"] == FALLBACK_HOW_TO_ANSWER
     assert "set-fallback-attributes" not in result.path  # the function answered; the flow did not fail
@@ -77,7 +77,7 @@ def test_lambda_error_takes_the_error_branch_and_still_queues(seeded: SeededTena
 
     result = _call(failing, DEMO_SWITCHBOARD_NUMBER)
     assert "set-fallback-attributes" in result.path
-    assert result.attributes["tenant_id"] == "unknown"
+    assert result.attributes["tenant_id"] == ""
     assert result.attributes["fallback_reason"] == "lambda_error"
     assert result.attributes["how_to_answer"] == FALLBACK_HOW_TO_ANSWER
     assert result.queued_to == QUEUE_ARN

@@ -68,7 +68,7 @@ def test_closed_uses_stockholm_time_and_the_closed_message() -> None:
 def test_the_fallback_is_neutral_and_names_its_reason() -> None:
     attributes = fallback_attributes("not_found")
     assert tuple(attributes) == ATTRIBUTE_KEYS
-    assert attributes["tenant_id"] == "unknown"
+    assert attributes["tenant_id"] == ""
     assert attributes["fallback_reason"] == "not_found"
     assert attributes["route_action"] == "queue"
 
