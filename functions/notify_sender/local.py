@@ -16,21 +16,9 @@ from typing import Any
 import boto3
 from telefonist import config
 from telefonist.dal.notify_adapters import SqsMessageQueue
+from telefonist.local_aws import LocalLambdaContext
 
 from functions.notify_sender.handler import lambda_handler
-
-
-@dataclass(frozen=True)
-class LocalContext:
-    """The few attributes of a Lambda context that Powertools reads."""
-
-    function_name: str = "notify-sender-local"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = "arn:aws:lambda:eu-central-1:123456789012:function:notify-sender-local"
-    aws_request_id: str = "local"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
 
 
 @dataclass
@@ -50,7 +38,7 @@ def process_queue_once(
     records = queue.receive_records(max_messages)
     if not records:
         return QueueRun()
-    response = handler({"Records": records}, LocalContext())
+    response = handler({"Records": records}, LocalLambdaContext(function_name="notify-sender-local"))
     failed = {item["itemIdentifier"] for item in response.get("batchItemFailures", [])}
     for record in records:
         if record["messageId"] in failed:

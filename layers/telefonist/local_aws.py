@@ -28,6 +28,19 @@ FAKE_CREDENTIALS = {
 DEMO_EMAIL_SENDER = "växel@telefonist.example".replace("ä", "a")
 
 
+@dataclass(frozen=True)
+class LocalLambdaContext:
+    """The few attributes of a Lambda context that Powertools reads, for calling handlers locally."""
+
+    function_name: str = "telefonist-local"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:eu-central-1:123456789012:function:telefonist-local"
+    aws_request_id: str = "local"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
 class LocalAwsError(RuntimeError):
     """The local emulation could not start (port taken, moto missing)."""
 
