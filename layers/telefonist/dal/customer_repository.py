@@ -30,6 +30,7 @@ from telefonist.models import (
     Route,
     Tenant,
 )
+from telefonist.models.audit import AuditEntry
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 _KEY_FIELDS = ("pk", "sk", "entity", "item_version", "item_updated_at")
@@ -418,3 +419,23 @@ class CustomerRepository:
         if not items:
             raise NotFoundError("no price list stored")
         return PriceBook(versions=[self._parse(PriceList, i, "price list").model for i in items])
+
+    # ---------------------------------------------------------------- audit trail
+    def put_audit_entry(self, tenant_id: str, entry: AuditEntry) -> None:
+        """Append an audit entry to the tenant's partition (`AUDIT#<iso>#<id>`, 1 round trip)."""
+        sk = keys.audit_sk(entry.at.isoformat(), entry.entry_id)
+        self._put(keys.tenant_pk(tenant_id), sk, "audit", entry.model_dump(mode="json"), 0)
+
+    def list_audit_entries(self, tenant_id: str, limit: int = 50) -> list[AuditEntry]:
+        """The tenant's newest audit entries first (1 round trip for up to `limit` entries)."""
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key("pk").eq(keys.tenant_pk(tenant_id))
+            & Key("sk").begins_with(keys.AUDIT_PREFIX),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        try:
+            items = self._table.query(**query).get("Items", [])
+        except ClientError as exc:
+            raise self._translate(exc, "audit trail") from exc
+        return [self._parse(AuditEntry, item, "audit entry").model for item in items]
