@@ -6,6 +6,7 @@ with its own way of building the `SelfService` (AWS, moto's server, in-process m
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -26,6 +27,7 @@ from telefonist.self_service.errors import (
     ForbiddenError,
     InvalidInputError,
     PayloadTooLargeError,
+    UnsupportedMediaTypeError,
     field_errors,
 )
 from telefonist.self_service.identity import Caller, caller_from_claims
@@ -46,13 +48,15 @@ def _error_response(status: HTTPStatus, description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"model": api.ErrorBody}}}
 
 
-# Every route documents every error it can answer with, so clients (and schemathesis) know them.
+# Every route documents its result and every error it can answer with, so clients (and schemathesis) know them.
 ERRORS: dict[int, Any] = {
+    200: {"description": "OK"},  # no content: Powertools fills in the route's return model
     400: _error_response(HTTPStatus.BAD_REQUEST, "Invalid input: `errors` names each offending field"),
     401: _error_response(HTTPStatus.UNAUTHORIZED, "No valid token"),
     403: _error_response(HTTPStatus.FORBIDDEN, "The token's groups do not allow this"),
     404: _error_response(HTTPStatus.NOT_FOUND, "No such item in the caller's data"),
     409: _error_response(HTTPStatus.CONFLICT, "Stale `expected_version` or already exists: reload and retry"),
+    415: _error_response(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "The body is not application/json"),
     413: _error_response(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Body over 1 MB"),
     503: _error_response(HTTPStatus.SERVICE_UNAVAILABLE, "A dependency failed; retry later"),
 }
@@ -104,6 +108,10 @@ def _too_large(exc: PayloadTooLargeError) -> Response[Any]:
     return _error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", str(exc))
 
 
+def _unsupported(exc: UnsupportedMediaTypeError) -> Response[Any]:
+    return _error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", str(exc))
+
+
 def _unavailable(exc: RepositoryError) -> Response[Any]:
     logger.warning("dependency failed", extra={"error": type(exc).__name__, "detail": str(exc)})
     return _error(HTTPStatus.SERVICE_UNAVAILABLE, "unavailable", "a dependency failed; retry later")
@@ -119,6 +127,7 @@ EXCEPTION_HANDLERS: list[tuple[type[Exception], Callable[[Any], Response[Any]]]]
     (RouteNotFoundError, _no_route),
     (ConflictError, _conflict),
     (PayloadTooLargeError, _too_large),
+    (UnsupportedMediaTypeError, _unsupported),
     (RepositoryError, _unavailable),
 ]
 
@@ -127,24 +136,40 @@ class SelfServiceResolver(APIGatewayRestResolver):
     """Refuses oversized bodies (413) before anything parses them."""
 
     def _resolve(self) -> ResponseBuilder[Any]:
+        refusal = self._refusal()
+        if refusal is None:
+            return super()._resolve()
+
+        def refuse() -> None:
+            raise refusal
+
+        route = Route(
+            method=self.current_event.http_method.upper(),
+            path=self.current_event.path,
+            rule=self._compile_regex(r".*"),
+            func=refuse,
+            cors=False,
+            compress=False,
+            enable_validation=False,
+        )
+        return self._call_route(route, {})
+
+    def _refusal(self) -> Exception | None:
+        """Oversized bodies (413) and bodies that are not JSON (415), refused before any parsing."""
         body = self.current_event.body or ""
         size = len(body) * 3 // 4 if self.current_event.is_base64_encoded else len(body.encode())
         if size > MAX_BODY_BYTES:
-
-            def too_large() -> None:
-                raise PayloadTooLargeError(f"the body is {size} bytes; the limit is {MAX_BODY_BYTES}")
-
-            route = Route(
-                method=self.current_event.http_method.upper(),
-                path=self.current_event.path,
-                rule=self._compile_regex(r".*"),
-                func=too_large,
-                cors=False,
-                compress=False,
-                enable_validation=False,
-            )
-            return self._call_route(route, {})
-        return super()._resolve()
+            return PayloadTooLargeError(f"the body is {size} bytes; the limit is {MAX_BODY_BYTES}")
+        content_type = (self.current_event.headers or {}).get("content-type") or ""
+        media_type = content_type.split(";", 1)[0].strip().lower()
+        if body and media_type and media_type != "application/json" and not media_type.endswith("+json"):
+            return UnsupportedMediaTypeError("send the body as application/json")
+        if body and self.current_event.is_base64_encoded:
+            try:
+                base64.b64decode(body, validate=True).decode("utf-8")
+            except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+                return InvalidInputError.of("body", "the body is not UTF-8 JSON")
+        return None
 
 
 def build_resolver(service: Callable[[], SelfService]) -> SelfServiceResolver:

@@ -32,6 +32,10 @@ class PayloadTooLargeError(SelfServiceError):
     """The request body exceeds the API's limit (HTTP 413)."""
 
 
+class UnsupportedMediaTypeError(SelfServiceError):
+    """The request body is not JSON (HTTP 415)."""
+
+
 class InvalidInputError(SelfServiceError):
     """Input that passed the schema but not the domain's rules (HTTP 400, naming each field)."""
 
