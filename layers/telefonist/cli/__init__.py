@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from telefonist.cli import demo
+from telefonist.cli import demo, serve
 
 Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
-COMMANDS: list[Register] = [demo.register]
+COMMANDS: list[Register] = [demo.register, serve.register]
 
 
 def build_parser() -> argparse.ArgumentParser:
