@@ -10,6 +10,7 @@ from constructs import Construct
 from infra import constants
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
+from infra.constructs.self_service_api_construct import SelfServiceApiConstruct
 
 
 class ServiceStack(cdk.Stack):
@@ -18,3 +19,6 @@ class ServiceStack(cdk.Stack):
         cdk.Tags.of(self).add("service", constants.SERVICE_NAME)
         self.data = DataConstruct(self, constants.DATA_CONSTRUCT_ID)
         self.code = FunctionCodeConstruct(self, constants.CODE_CONSTRUCT_ID)
+        self.self_service = SelfServiceApiConstruct(
+            self, constants.SELF_SERVICE_CONSTRUCT_ID, data=self.data, code=self.code
+        )
