@@ -70,7 +70,7 @@ class SelfServiceApiConstruct(Construct):
         groups (`cognito:groups` claim) itself, as the self-service function does.
         """
         resource = self.api.root.resource_for_path(path.strip("/"))
-        return resource.add_method(method.upper(), apigw.LambdaIntegration(function), **self._method_options())
+        return self._add_method(resource, method, apigw.LambdaIntegration(function))
 
     # ------------------------------------------------------------------ builders
     def _build_user_pool(self) -> cognito.UserPool:
@@ -222,17 +222,19 @@ class SelfServiceApiConstruct(Construct):
             ),
         )
 
-    def _method_options(self) -> dict[str, object]:
-        return {
-            "authorizer": self.authorizer,
-            "authorization_type": apigw.AuthorizationType.COGNITO,
-            "request_validator": self.request_validator,
-        }
+    def _add_method(self, resource: apigw.IResource, method: str, integration: apigw.Integration) -> apigw.Method:
+        return resource.add_method(
+            method.upper(),
+            integration,
+            authorizer=self.authorizer,
+            authorization_type=apigw.AuthorizationType.COGNITO,
+            request_validator=self.request_validator,
+        )
 
     def _build_routes(self) -> None:
         integration = apigw.LambdaIntegration(self.handler.function)
-        self.api.root.add_method("ANY", integration, **self._method_options())  # type: ignore[arg-type]
-        self.api.root.add_resource("{proxy+}").add_method("ANY", integration, **self._method_options())  # type: ignore[arg-type]
+        self._add_method(self.api.root, "ANY", integration)
+        self._add_method(self.api.root.add_resource("{proxy+}"), "ANY", integration)
 
     def _protect(self, waf_web_acl_arn: str | None) -> None:
         if waf_web_acl_arn:
