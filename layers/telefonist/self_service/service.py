@@ -16,7 +16,7 @@ from pydantic import BaseModel, SecretStr, ValidationError
 
 from telefonist.clock import utc_now
 from telefonist.dal.customer_repository import CustomerRepository, Versioned
-from telefonist.dal.errors import ConflictError, NotFoundError
+from telefonist.dal.errors import ConflictError, NotFoundError, RepositoryError
 from telefonist.models import (
     CommonNumber,
     DoorCode,
@@ -332,27 +332,36 @@ class SelfService:
         tenant_id = self._admin_tenant(caller)
         parsed = parse_people_csv(body.csv)
         existing = {p.person_id for p in self._repo.load_directory(tenant_id).people}
-        results: list[api.CsvRowResult] = []
+        results: dict[int, api.CsvRowResult] = {}
+        valid = []
         for row in parsed:
             if row.person is None:
-                results.append(
-                    api.CsvRowResult(
-                        row=row.row, person_id=row.person_id, status="error", errors=_field_views(row.errors)
-                    )
-                )
+                errors = _field_views(row.errors)
+                results[row.row] = api.CsvRowResult(row=row.row, person_id=row.person_id, status="error", errors=errors)
+            elif body.dry_run:
+                results[row.row] = api.CsvRowResult(row=row.row, person_id=row.person_id, status="valid")
+            else:
+                valid.append(row)
+        size = self._repo.MAX_PEOPLE_PER_TRANSACTION
+        for chunk in (valid[i : i + size] for i in range(0, len(valid), size)):
+            try:
+                self._repo.put_people(tenant_id, [r.person for r in chunk if r.person is not None])
+            except RepositoryError:
+                # A failed chunk is reported row by row; the caller re-sends the file (imports are upserts).
+                failure = [api.FieldErrorView(field="row", message="could not be saved now; import the file again")]
+                for r in chunk:
+                    results[r.row] = api.CsvRowResult(row=r.row, person_id=r.person_id, status="error", errors=failure)
                 continue
-            if body.dry_run:
-                results.append(api.CsvRowResult(row=row.row, person_id=row.person_id, status="valid"))
-                continue
-            self._repo.put_person(tenant_id, row.person)
-            status: Literal["created", "updated"] = "updated" if row.person.person_id in existing else "created"
-            results.append(api.CsvRowResult(row=row.row, person_id=row.person_id, status=status))
+            for r in chunk:
+                status: Literal["created", "updated"] = "updated" if r.person_id in existing else "created"
+                results[r.row] = api.CsvRowResult(row=r.row, person_id=r.person_id, status=status)
+        rows = [results[r.row] for r in parsed]
         report = api.CsvImportReport(
-            created=sum(r.status == "created" for r in results),
-            updated=sum(r.status == "updated" for r in results),
-            failed=sum(r.status == "error" for r in results),
+            created=sum(r.status == "created" for r in rows),
+            updated=sum(r.status == "updated" for r in rows),
+            failed=sum(r.status == "error" for r in rows),
             dry_run=body.dry_run,
-            rows=results,
+            rows=rows,
         )
         if not body.dry_run:
             detail = f"{report.created} created, {report.updated} updated, {report.failed} failed"

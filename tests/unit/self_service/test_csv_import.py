@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.dal.errors import RepositoryError
 from telefonist.self_service.csv_import import parse_people_csv
 from telefonist.self_service.errors import InvalidInputError
 
@@ -43,6 +46,29 @@ def test_hundreds_of_rows_import_with_a_per_row_error_report(client: ApiClient, 
     assert len(people) == 2 + 397
     assert people["imp-0001"].mobile == "+46701000001"
     assert people["imp-0001"].keywords == ["offert", "avtal"]
+    # The replaced person's version moved on: an edit from before the import is stale
+    assert client.call("GET", "/people/acme-p1", ACME_ADMIN_TOKEN).body["version"] == 2
+    stale = {"keywords": ["x"], "expected_version": 1}
+    assert client.call("PUT", "/people/acme-p1/keywords", ACME_ADMIN_TOKEN, stale).status == 409
+
+
+def test_a_chunk_the_store_refuses_is_reported_row_by_row(
+    client: ApiClient, repo: CustomerRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    original = repo.put_people
+
+    def flaky(tenant_id: str, people: list[Any]) -> None:
+        calls.append(len(people))
+        if len(calls) == 2:
+            raise RepositoryError("throttled")
+        original(tenant_id, people)
+
+    monkeypatch.setattr(repo, "put_people", flaky)
+    report = client.call("POST", "/people/import", ACME_ADMIN_TOKEN, {"csv": _csv(150, {})}).body
+    assert calls == [99, 51]
+    assert (report["created"], report["failed"]) == (99, 51)
+    assert report["rows"][-1]["errors"][0]["field"] == "row"
 
 
 def test_a_dry_run_validates_without_writing(client: ApiClient, repo: CustomerRepository) -> None:
