@@ -52,6 +52,7 @@ def demo_tokens(tenant_id: str) -> dict[str, str]:
 @contextmanager
 def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iterator[LocalApi]:
     """moto on 127.0.0.1, the stack's resources, the demo customer, and the API served in a thread."""
+    import urllib.request
     from wsgiref.simple_server import WSGIRequestHandler, make_server
 
     import boto3
@@ -71,7 +72,10 @@ def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iter
         def log_message(self, format: str, *args: object) -> None:
             """No line per request (paths hold ids; the console stays readable)."""
 
-    with moto_server(moto_port):
+    with moto_server(moto_port) as endpoint:
+        # moto's server shares the process's backends: start from empty ones (tests reuse processes).
+        reset = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")  # noqa: S310 - loopback
+        urllib.request.urlopen(reset, timeout=10).close()  # noqa: S310 - our own server on 127.0.0.1
         created = create_resources()
         with patched_environment(created.environment):
             repo = CustomerRepository(
