@@ -181,14 +181,8 @@ class SelfService:
 
     @staticmethod
     def _common_view(common: Versioned[CommonNumber]) -> api.CommonNumberView:
-        c = common.model
-        return api.CommonNumberView(
-            common_number_id=c.common_number_id,
-            name=c.name,
-            info=c.info,
-            opening_hours=c.opening_hours,
-            version=common.version,
-        )
+        # The output model names the fields a client sees; the rest of the domain model stays inside.
+        return api.CommonNumberView.model_validate({**dict(common.model), "version": common.version})
 
     # ------------------------------------------------------------------ offices (door codes)
     def list_offices(self, caller: Caller) -> api.OfficeList:
@@ -264,15 +258,7 @@ class SelfService:
         directory = self._repo.load_directory(self._reader_tenant(caller))
         return api.PersonList(
             items=[
-                api.PersonSummaryView(
-                    person_id=p.person_id,
-                    first_name=p.first_name,
-                    last_name=p.last_name,
-                    title=p.title,
-                    department=p.department,
-                    keywords=list(p.keywords),
-                    message_preference=p.message_preference,
-                )
+                api.PersonSummaryView.model_validate(p, from_attributes=True)
                 for p in sorted(directory.people, key=lambda p: (p.last_name, p.first_name, p.person_id))
             ],
             directory_version=directory.version,
@@ -412,14 +398,7 @@ class SelfService:
 
     @staticmethod
     def _referral_view(r: Referral) -> api.ReferralView:
-        return api.ReferralView(
-            referral_id=r.referral_id,
-            person_id=r.person_id,
-            text=r.text,
-            valid_from=r.valid_from,
-            valid_until=r.valid_until,
-            refer_to_person_id=r.refer_to_person_id,
-        )
+        return api.ReferralView.model_validate(r, from_attributes=True)
 
     # ------------------------------------------------------------------ prices, billing, audit
     def get_price_list(self, caller: Caller) -> api.PriceListView:
