@@ -96,6 +96,13 @@ class SelfService:
         self._repo.put_audit_entry(tenant_id, entry)
         logger.info("self-service change", extra={"tenant_id": tenant_id, "action": action, "target": target})
 
+    def _configuration_changed(
+        self, tenant_id: str, caller: Caller, action: str, target: str, version: int | None = None
+    ) -> None:
+        """After a profile, common-number or office change: re-materialise the routes, then audit."""
+        self._repo.rebuild_routes(tenant_id)
+        self._audit(tenant_id, caller, action, target, version)
+
     # ------------------------------------------------------------------ tenants and profile
     def create_tenant(self, caller: Caller, body: api.TenantCreate) -> api.ProfileView:
         """Onboard a customer (operators only); routes are built once common numbers exist."""
@@ -122,8 +129,7 @@ class SelfService:
         # Claimed numbers and status are the operator's to change, not the customer's.
         tenant = _domain(Tenant, {**current.model_dump(), "name": body.name})
         version = self._repo.put_tenant(tenant, expected_version=body.expected_version)
-        self._repo.rebuild_routes(tenant_id)
-        self._audit(tenant_id, caller, "profile.update", f"tenant {tenant_id}", version)
+        self._configuration_changed(tenant_id, caller, "profile.update", f"tenant {tenant_id}", version)
         return self._profile_view(Versioned(tenant, version))
 
     @staticmethod
@@ -168,15 +174,15 @@ class SelfService:
             },
         )
         version = self._repo.put_common_number(tenant_id, common, expected_version=body.expected_version)
-        self._repo.rebuild_routes(tenant_id)
-        self._audit(tenant_id, caller, "common_number.put", f"common number {common_number_id}", version)
+        self._configuration_changed(
+            tenant_id, caller, "common_number.put", f"common number {common_number_id}", version
+        )
         return self._common_view(Versioned(common, version))
 
     def delete_common_number(self, caller: Caller, common_number_id: str) -> api.Deleted:
         tenant_id = self._admin_tenant(caller)
         self._repo.delete_common_number(tenant_id, common_number_id)
-        self._repo.rebuild_routes(tenant_id)
-        self._audit(tenant_id, caller, "common_number.delete", f"common number {common_number_id}")
+        self._configuration_changed(tenant_id, caller, "common_number.delete", f"common number {common_number_id}")
         return api.Deleted(deleted=common_number_id)
 
     @staticmethod
@@ -227,15 +233,13 @@ class SelfService:
             },
         )
         version = self._repo.put_office(tenant_id, office, expected_version=body.expected_version)
-        self._repo.rebuild_routes(tenant_id)
-        self._audit(tenant_id, caller, "office.put", f"office {office_id}", version)
+        self._configuration_changed(tenant_id, caller, "office.put", f"office {office_id}", version)
         return self._office_view(Versioned(office, version), reveal=True)
 
     def delete_office(self, caller: Caller, office_id: str) -> api.Deleted:
         tenant_id = self._admin_tenant(caller)
         self._repo.delete_office(tenant_id, office_id)
-        self._repo.rebuild_routes(tenant_id)
-        self._audit(tenant_id, caller, "office.delete", f"office {office_id}")
+        self._configuration_changed(tenant_id, caller, "office.delete", f"office {office_id}")
         return api.Deleted(deleted=office_id)
 
     @staticmethod
