@@ -45,6 +45,8 @@ def test_serve_answers_over_http_on_loopback_with_the_demo_customer() -> None:
             f"{api.url}/people/p00001/keywords", "PUT", admin, {"keywords": ["ramavtal"], "expected_version": 1}
         )
         assert (status, person["keywords"], person["version"]) == (200, ["ramavtal"], 2)
+        trail = _call(f"{api.url}/audit?limit=1", token=admin)[1]["items"]
+        assert [(e["actor"], e["action"]) for e in trail] == [("acme-admin", "person.keywords")]
         # No token, no data; an operator is not a customer
         assert _call(f"{api.url}/profile")[0] == 401
         assert _call(f"{api.url}/profile", token=api.tokens["operator"])[0] == 403

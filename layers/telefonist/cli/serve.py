@@ -63,8 +63,9 @@ def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iter
     from telefonist.dal.secrets import KmsSecretCodec
     from telefonist.local_aws import create_resources, moto_server, patched_environment
     from telefonist.resources import CUSTOMER_TABLE
-    from telefonist.seeding import seed_demo_tenant
+    from telefonist.sample_data import DEFAULT_PRICE_LIST, DEMO_TENANT_ID
     from telefonist.self_service.billing import BillingSummary, InMemoryBillingSummarySource, TariffTotal
+    from telefonist.self_service.demo_seed import seed_demo_customer
     from telefonist.self_service.local_gateway import ApiGatewayWsgiApp
     from telefonist.self_service.service import SelfService
 
@@ -82,12 +83,12 @@ def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iter
                 boto3.resource("dynamodb").Table(CUSTOMER_TABLE.local_name),
                 secrets=KmsSecretCodec(boto3.client("kms"), created.secrets_key_id),
             )
-            seeded = seed_demo_tenant(repo, people=people)
+            repo.put_price_list(DEFAULT_PRICE_LIST)
             month = to_local(utc_now()).strftime("%Y-%m")
             billing = InMemoryBillingSummarySource(
                 [
                     BillingSummary(
-                        tenant_id=seeded.tenant_id,
+                        tenant_id=DEMO_TENANT_ID,
                         month=month,
                         tariffs=[
                             TariffTotal(tariff=1, calls=42, amount_ore=42 * 2900),
@@ -98,12 +99,13 @@ def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iter
                 ]
             )
             service = SelfService(repo, billing)
+            profile = seed_demo_customer(service, people=people)  # as the operator and the admin would
             app = ApiGatewayWsgiApp(build_resolver(lambda: service).resolve, MAX_BODY_BYTES)
             server = make_server(LOOPBACK, port, app, handler_class=QuietHandler)
             thread = threading.Thread(target=server.serve_forever, name="self-service-api", daemon=True)
             thread.start()
             try:
-                yield LocalApi(f"http://{LOOPBACK}:{server.server_port}", demo_tokens(seeded.tenant_id))
+                yield LocalApi(f"http://{LOOPBACK}:{server.server_port}", demo_tokens(profile.tenant_id))
             finally:
                 server.shutdown()
                 server.server_close()
