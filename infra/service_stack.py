@@ -15,6 +15,7 @@ from infra.constructs.directory_construct import DirectoryConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
 from infra.constructs.notify_construct import NotifyConstruct
 from infra.constructs.rating_construct import RatingConstruct
+from infra.constructs.self_service_api_construct import SelfServiceApiConstruct
 
 
 class ServiceStack(cdk.Stack):
@@ -38,4 +39,14 @@ class ServiceStack(cdk.Stack):
             code=self.code,
             customer_table=self.data.table(resources.CUSTOMER_TABLE),
             data_key=self.data.data_key,
+        )
+        self.self_service = SelfServiceApiConstruct(
+            self, constants.SELF_SERVICE_CONSTRUCT_ID, data=self.data, code=self.code
+        )
+        # Operators' routes on the same API and authorizer; each function checks the group itself.
+        api = self.self_service
+        api.add_operator_route("/operator/tenants/{tenant_id}/directory", "GET", self.directory.function)
+        api.add_operator_route("/tenants/{tenant_id}/messages", "POST", self.notify.submit_function)
+        api.add_operator_route(
+            "/tenants/{tenant_id}/people/{person_id}/message-form", "GET", self.notify.submit_function
         )

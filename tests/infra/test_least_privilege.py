@@ -39,3 +39,13 @@ def test_only_resourceless_actions_name_every_resource(template: Template) -> No
 def test_no_function_uses_a_managed_policy(template: Template) -> None:
     for logical_id, role in template.find_resources("AWS::IAM::Role").items():
         assert not role["Properties"].get("ManagedPolicyArns"), f"{logical_id} has managed policies"
+
+
+def test_operator_routes_reach_their_functions_behind_the_cognito_authorizer(template: Template) -> None:
+    resources = template.find_resources("AWS::ApiGateway::Resource")
+    parts = {r["Properties"]["PathPart"] for r in resources.values()}
+    assert {"directory", "messages", "message-form"} <= parts
+    for method in template.find_resources("AWS::ApiGateway::Method").values():
+        props = method["Properties"]
+        if props["HttpMethod"] != "OPTIONS":
+            assert props["AuthorizationType"] == "COGNITO_USER_POOLS"

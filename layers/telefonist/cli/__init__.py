@@ -10,10 +10,17 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from telefonist.cli import demo, provision, rate, release, rerate
+from telefonist.cli import demo, provision, rate, release, rerate, serve
 
 Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
-COMMANDS: list[Register] = [demo.register, rate.register, rerate.register, provision.register, release.register]
+COMMANDS: list[Register] = [
+    demo.register,
+    serve.register,
+    rate.register,
+    rerate.register,
+    provision.register,
+    release.register,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -31,6 +31,7 @@ from telefonist.models import (
     Route,
     Tenant,
 )
+from telefonist.models.audit import AuditEntry
 
 
 @dataclass(frozen=True)
@@ -293,6 +294,47 @@ class CustomerRepository:
         body = person.model_dump(mode="json")
         return self._transact_put(tenant_id, keys.person_sk(person.person_id), "person", body, expected_version)
 
+    MAX_PEOPLE_PER_TRANSACTION = 99  # DynamoDB allows 100 items; one is the directory version bump
+
+    def put_people(self, tenant_id: str, people: list[Person]) -> None:
+        """Create or replace up to 99 people and bump the directory version: one transaction (bulk import).
+
+        Each item's version is incremented in place (`if_not_exists`), so concurrent single edits
+        still see a stale version and get a conflict.
+        """
+        if not people:
+            return
+        if len(people) > self.MAX_PEOPLE_PER_TRANSACTION:
+            raise ValueError(f"at most {self.MAX_PEOPLE_PER_TRANSACTION} people per transaction")
+        updates = [
+            self._upsert(tenant_id, keys.person_sk(p.person_id), "person", p.model_dump(mode="json")) for p in people
+        ]
+        try:
+            self._client.transact_write_items(TransactItems=[*updates, self._bump_directory(tenant_id)])
+        except ClientError as exc:
+            raise self._translate(exc, f"{len(people)} people") from exc
+
+    def _upsert(self, tenant_id: str, sk: str, entity: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A transaction Update that writes every attribute of `body` and increments the version."""
+        names = {f"#a{i}": name for i, name in enumerate(body)}
+        values: dict[str, Any] = {f":v{i}": value for i, value in enumerate(body.values())}
+        values.update({":e": entity, ":t": self._clock().isoformat(), ":zero": 0, ":one": 1})
+        assignments = [f"#a{i} = :v{i}" for i in range(len(body))]
+        assignments += [
+            "entity = :e",
+            "item_updated_at = :t",
+            "item_version = if_not_exists(item_version, :zero) + :one",
+        ]
+        return {
+            "Update": {
+                "TableName": self._table.name,
+                "Key": {"pk": keys.tenant_pk(tenant_id), "sk": sk},
+                "UpdateExpression": "SET " + ", ".join(assignments),
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": values,
+            }
+        }
+
     def get_person(self, tenant_id: str, person_id: str) -> tuple[Versioned[Person], list[Referral]]:
         """A person with all their referrals: one query over the person's key range (1 round trip)."""
         low, high = keys.person_range(person_id)
@@ -384,3 +426,23 @@ class CustomerRepository:
         if not items:
             raise NotFoundError("no price list stored")
         return PriceBook(versions=[self._parse(PriceList, i, "price list").model for i in items])
+
+    # ---------------------------------------------------------------- audit trail
+    def put_audit_entry(self, tenant_id: str, entry: AuditEntry) -> None:
+        """Append an audit entry to the tenant's partition (`AUDIT#<iso>#<id>`, 1 round trip)."""
+        sk = keys.audit_sk(entry.at.isoformat(), entry.entry_id)
+        self._put(keys.tenant_pk(tenant_id), sk, "audit", entry.model_dump(mode="json"), 0)
+
+    def list_audit_entries(self, tenant_id: str, limit: int = 50) -> list[AuditEntry]:
+        """The tenant's newest audit entries first (1 round trip for up to `limit` entries)."""
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key("pk").eq(keys.tenant_pk(tenant_id))
+            & Key("sk").begins_with(keys.AUDIT_PREFIX),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        try:
+            items = self._table.query(**query).get("Items", [])
+        except ClientError as exc:
+            raise self._translate(exc, "audit trail") from exc
+        return [self._parse(AuditEntry, item, "audit entry").model for item in items]

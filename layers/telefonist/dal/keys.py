@@ -11,6 +11,7 @@ PROFILE_SK = "#PROFILE"
 DIRECTORY_META_SK = "PERSON##META"
 ROUTE_SK = "ROUTE"
 PRICE_LIST_PK = "PRICELIST"
+AUDIT_PREFIX = "AUDIT#"
 
 
 def tenant_pk(tenant_id: str) -> str:
@@ -40,6 +41,11 @@ def referral_sk(person_id: str, referral_id: str) -> str:
 def person_range(person_id: str) -> tuple[str, str]:
     """Sort-key bounds holding exactly one person and its referrals (ids are slugs: no '#', '~')."""
     return person_sk(person_id), f"{person_sk(person_id)}#~"
+
+
+def audit_sk(at_iso: str, entry_id: str) -> str:
+    """Audit entries sort by time inside the tenant partition, between `#PROFILE` and `COMMON#`."""
+    return f"{AUDIT_PREFIX}{at_iso}#{entry_id}"
 
 
 def price_list_sk(valid_from_iso: str) -> str:

@@ -262,10 +262,11 @@ class _Run:
             outcome.message_id = submitted.get("message_id")
 
     def send_messages(self) -> None:
-        from functions.notify_sender.local import process_queue_once
-        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.core.models import DEFAULT_ACCOUNT_ID
         from moto.ses.models import ses_backends
         from moto.sns.models import sns_backends
+
+        from functions.notify_sender.local import process_queue_once
 
         with self._functions():
             for _ in range(1000):  # bounded: each poll takes up to 10 messages

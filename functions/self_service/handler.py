@@ -1,0 +1,64 @@
+"""Lambda entry of the self-service API (API Gateway REST, Cognito authorizer)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict, Field
+from telefonist import config
+from telefonist.observability import logger
+from telefonist.self_service.billing import BillingSummarySource, UnavailableBillingSummarySource
+from telefonist.self_service.service import SelfService
+
+from functions.self_service.api import build_resolver
+
+
+class Environment(BaseModel):
+    """What CDK passes; validated once per cold start."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    customer_table: str = Field(alias=config.ENV_CUSTOMER_TABLE, min_length=3)
+    secrets_key_id: str = Field(alias=config.ENV_SECRETS_KEY_ID, min_length=1)
+
+
+@cache
+def environment() -> Environment:
+    import os
+
+    return Environment.model_validate(os.environ)
+
+
+_billing_source: BillingSummarySource = UnavailableBillingSummarySource()
+
+
+def use_billing_source(source: BillingSummarySource) -> None:
+    """Wire the billing-lines reader (the stack's adapter over the rating Parquet files)."""
+    global _billing_source
+    _billing_source = source
+    service.cache_clear()
+
+
+@cache
+def service() -> SelfService:
+    import boto3
+    from telefonist.dal.customer_repository import CustomerRepository
+    from telefonist.dal.secrets import KmsSecretCodec
+
+    env = environment()
+    repo = CustomerRepository(
+        boto3.resource("dynamodb").Table(env.customer_table),
+        secrets=KmsSecretCodec(boto3.client("kms"), env.secrets_key_id),
+    )
+    return SelfService(repo, _billing_source)
+
+
+app = build_resolver(service)
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    environment()
+    return app.resolve(event, context)

@@ -1,0 +1,261 @@
+"""The self-service API: Cognito user pool, REST API with a Cognito authorizer, the function.
+
+Customers' administrators sign in to the user pool; the tenant is an immutable custom attribute
+that only the operator (AdminCreateUser) sets. API Gateway checks the token; the function reads
+the tenant and the groups (admins, operators, finance) from the verified claims and enforces them.
+"""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct
+from telefonist import config, resources
+
+from infra.constructs.data_construct import DataConstruct
+from infra.constructs.function_code import FunctionCodeConstruct
+from infra.constructs.service_function import ServiceFunction
+
+GROUPS = {
+    "admins": "A customer's administrators: maintain their own customer's data",
+    "operators": "The switchboard's operators: read every customer's scripts, offices and door codes",
+    "finance": "The switchboard's finance staff: billing summaries of every customer",
+}
+TENANT_ATTRIBUTE = "tenant_id"
+
+
+class SelfServiceApiConstruct(Construct):
+    """User pool + REST API + function; `add_operator_route` puts other functions behind the same authorizer."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        data: DataConstruct,
+        code: FunctionCodeConstruct,
+        waf_web_acl_arn: str | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._data = data
+        self.user_pool = self._build_user_pool()
+        self.user_pool_client = self._build_user_pool_client()
+        self._build_groups()
+        self.handler = self._build_function(code)
+        self.access_logs = logs.LogGroup(
+            self,
+            "AccessLogs",
+            retention=logs.RetentionDays.THREE_MONTHS,
+            encryption_key=data.data_key,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
+        self.api = self._build_api()
+        self.authorizer = apigw.CognitoUserPoolsAuthorizer(self, "Authorizer", cognito_user_pools=[self.user_pool])
+        self.request_validator = self.api.add_request_validator(
+            "RequestValidator", validate_request_body=True, validate_request_parameters=True
+        )
+        self._build_routes()
+        self._protect(waf_web_acl_arn)
+
+    # ------------------------------------------------------------------ public
+    def add_operator_route(self, path: str, method: str, function: lambda_.IFunction) -> apigw.Method:
+        """Route `method path` to another function behind the same Cognito authorizer.
+
+        API Gateway only checks that the token is valid; the function must check the caller's
+        groups (`cognito:groups` claim) itself, as the self-service function does.
+        """
+        resource = self.api.root.resource_for_path(path.strip("/"))
+        return self._add_method(resource, method, apigw.LambdaIntegration(function))
+
+    # ------------------------------------------------------------------ builders
+    def _build_user_pool(self) -> cognito.UserPool:
+        pool = cognito.UserPool(
+            self,
+            "UserPool",
+            self_sign_up_enabled=False,  # the operator creates customers' administrators
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            mfa=cognito.Mfa.REQUIRED,
+            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
+            password_policy=cognito.PasswordPolicy(
+                min_length=14,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_digits=True,
+                require_symbols=True,
+                temp_password_validity=cdk.Duration.days(3),
+            ),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            custom_attributes={
+                TENANT_ATTRIBUTE: cognito.StringAttribute(min_len=1, max_len=63, mutable=False),
+            },
+            feature_plan=cognito.FeaturePlan.PLUS,
+            standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+            deletion_protection=True,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        # cdk-nag 3 still looks for the pre-feature-plan AdvancedSecurityMode property.
+        pool_resource = pool.node.default_child
+        assert isinstance(pool_resource, cognito.CfnUserPool)
+        pool_resource.user_pool_add_ons = cognito.CfnUserPool.UserPoolAddOnsProperty(advanced_security_mode="ENFORCED")
+        return pool
+
+    def _build_user_pool_client(self) -> cognito.UserPoolClient:
+        return self.user_pool.add_client(
+            "SiteClient",
+            auth_flows=cognito.AuthFlow(user_srp=True),
+            generate_secret=False,
+            prevent_user_existence_errors=True,
+            # Users read their tenant but can never write it: it is set once, by the operator.
+            read_attributes=cognito.ClientAttributes()
+            .with_standard_attributes(email=True, given_name=True, family_name=True)
+            .with_custom_attributes(TENANT_ATTRIBUTE),
+            write_attributes=cognito.ClientAttributes().with_standard_attributes(given_name=True, family_name=True),
+            id_token_validity=cdk.Duration.minutes(60),
+            access_token_validity=cdk.Duration.minutes(60),
+            refresh_token_validity=cdk.Duration.days(1),
+        )
+
+    def _build_groups(self) -> None:
+        for name, description in GROUPS.items():
+            cognito.CfnUserPoolGroup(
+                self,
+                f"Group{name.title()}",
+                user_pool_id=self.user_pool.user_pool_id,
+                group_name=name,
+                description=description,
+            )
+
+    def _build_function(self, code: FunctionCodeConstruct) -> ServiceFunction:
+        table = self._data.table(resources.CUSTOMER_TABLE)
+        function = ServiceFunction(
+            self,
+            "SelfServiceFunction",
+            code=code,
+            handler="functions.self_service.handler.lambda_handler",
+            description="Self-service API (Mina sidor): customers maintain their own data",
+            environment={
+                config.ENV_CUSTOMER_TABLE: table.table_name,
+                config.ENV_SECRETS_KEY_ID: self._data.secrets_key.key_arn,
+            },
+            log_key=self._data.data_key,
+            timeout=cdk.Duration.seconds(29),  # API Gateway's integration limit; a CSV import of hundreds
+            no_dead_letter_reason="Invoked synchronously by API Gateway: the client gets the error, no retry queue",
+        )
+        self._grant_customer_table(function.role, table.table_arn)
+        self._grant_keys(function.role)
+        return function
+
+    def _grant_customer_table(self, role: iam.IRole, table_arn: str) -> None:
+        # Leading keys: tenants' partitions, the routing records of numbers, the price list (read).
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:GetItem", "dynamodb:Query"],
+                resources=[table_arn],
+                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*", "NUMBER#*", "PRICELIST"]}},
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:ConditionCheckItem",
+                ],
+                resources=[table_arn],
+                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*", "NUMBER#*"]}},
+            )
+        )
+
+    def _grant_keys(self, role: iam.IRole) -> None:
+        stack = cdk.Stack.of(self)
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+                resources=[self._data.data_key.key_arn],
+                conditions={"StringEquals": {"kms:ViaService": f"dynamodb.{stack.region}.amazonaws.com"}},
+            )
+        )
+        # Door codes: only with the tenant's encryption context, and nothing else in it.
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["kms:Encrypt", "kms:Decrypt"],
+                resources=[self._data.secrets_key.key_arn],
+                conditions={
+                    "Null": {"kms:EncryptionContext:tenant_id": "false"},
+                    "ForAllValues:StringEquals": {"kms:EncryptionContextKeys": ["tenant_id"]},
+                },
+            )
+        )
+
+    def _build_api(self) -> apigw.RestApi:
+        return apigw.RestApi(
+            self,
+            "Api",
+            description="telefonist self-service API (Mina sidor)",
+            cloud_watch_role=False,
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            deploy_options=apigw.StageOptions(
+                stage_name="v1",
+                tracing_enabled=True,
+                access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
+                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
+                    caller=False,
+                    http_method=True,
+                    ip=True,
+                    protocol=True,
+                    request_time=True,
+                    resource_path=True,
+                    response_length=True,
+                    status=True,
+                    user=True,
+                ),
+                throttling_rate_limit=50,
+                throttling_burst_limit=100,
+                metrics_enabled=True,
+            ),
+        )
+
+    def _add_method(self, resource: apigw.IResource, method: str, integration: apigw.Integration) -> apigw.Method:
+        return resource.add_method(
+            method.upper(),
+            integration,
+            authorizer=self.authorizer,
+            authorization_type=apigw.AuthorizationType.COGNITO,
+            request_validator=self.request_validator,
+        )
+
+    def _build_routes(self) -> None:
+        integration = apigw.LambdaIntegration(self.handler.function)
+        self._add_method(self.api.root, "ANY", integration)
+        self._add_method(self.api.root.add_resource("{proxy+}"), "ANY", integration)
+
+    def _protect(self, waf_web_acl_arn: str | None) -> None:
+        if waf_web_acl_arn:
+            wafv2.CfnWebACLAssociation(
+                self, "WafAssociation", resource_arn=self.api.deployment_stage.stage_arn, web_acl_arn=waf_web_acl_arn
+            )
+        else:
+            cdk.Validations.of(self.api).acknowledge(
+                cdk.Acknowledgment(
+                    id="AwsSolutions::AwsSolutions-APIG3",
+                    reason="WAF is optional (waf_web_acl_arn): every method needs a Cognito token, the stage "
+                    "is throttled and bodies over 1 MB are refused; attach the account's web ACL when one exists",
+                )
+            )
+        cdk.Validations.of(self.api).acknowledge(
+            cdk.Acknowledgment(
+                id="AwsSolutions::AwsSolutions-APIG6",
+                reason="Execution logging needs the account-wide API Gateway CloudWatch role, which uses an AWS "
+                "managed policy the project forbids; access logs (JSON) and X-Ray tracing are on",
+            )
+        )
+
+
+__all__ = ["GROUPS", "SelfServiceApiConstruct"]

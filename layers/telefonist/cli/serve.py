@@ -1,0 +1,141 @@
+"""`telefonist serve`: the self-service API on 127.0.0.1, against moto, with the demo customer.
+
+LOCAL ONLY. API Gateway's Cognito authorizer is replaced by development tokens
+(`Authorization: Bearer local:<tenant or ->:<groups>`, see telefonist.self_service.local_gateway);
+the server binds to the loopback interface only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from telefonist.self_service.service import SelfService
+
+LOOPBACK = "127.0.0.1"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser("serve", help="serve the self-service API locally (moto, dev tokens)")
+    parser.add_argument("--port", type=int, default=8080, help="HTTP port on 127.0.0.1 (default 8080)")
+    parser.add_argument("--moto-port", type=int, default=None, help="moto server port (default: a free one)")
+    parser.add_argument("--people", type=int, default=50, help="people in the demo directory")
+    parser.add_argument(
+        "--write-openapi", metavar="PATH", default=None, help="write the generated OpenAPI document and exit"
+    )
+    parser.set_defaults(run=run)
+
+
+@dataclass(frozen=True)
+class LocalApi:
+    url: str
+    tokens: dict[str, str]
+
+
+def demo_tokens(tenant_id: str) -> dict[str, str]:
+    from telefonist.self_service.local_gateway import local_token
+
+    return {
+        "customer administrator": local_token(tenant_id, "admins", subject=f"{tenant_id}-admin"),
+        "customer user (read-only)": local_token(tenant_id, "", subject=f"{tenant_id}-user"),
+        "operator": local_token(None, "operators", subject="operator-1"),
+        "finance": local_token(None, "finance", subject="finance-1"),
+    }
+
+
+@contextmanager
+def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iterator[LocalApi]:
+    """moto on 127.0.0.1, the stack's resources, the demo customer, and the API served in a thread."""
+    import urllib.request
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    import boto3
+
+    from functions.self_service.api import MAX_BODY_BYTES, build_resolver
+    from telefonist.clock import to_local, utc_now
+    from telefonist.dal.customer_repository import CustomerRepository
+    from telefonist.dal.secrets import KmsSecretCodec
+    from telefonist.local_aws import create_resources, moto_server, patched_environment
+    from telefonist.resources import CUSTOMER_TABLE
+    from telefonist.sample_data import DEFAULT_PRICE_LIST, DEMO_TENANT_ID
+    from telefonist.self_service.billing import BillingSummary, InMemoryBillingSummarySource, TariffTotal
+    from telefonist.self_service.demo_seed import seed_demo_customer
+    from telefonist.self_service.local_gateway import ApiGatewayWsgiApp
+    from telefonist.self_service.service import SelfService
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            """No line per request (paths hold ids; the console stays readable)."""
+
+    with moto_server(moto_port) as endpoint:
+        # moto's server shares the process's backends: start from empty ones (tests reuse processes).
+        reset = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")  # noqa: S310 - loopback
+        urllib.request.urlopen(reset, timeout=10).close()  # noqa: S310 - our own server on 127.0.0.1
+        created = create_resources()
+        with patched_environment(created.environment):
+            repo = CustomerRepository(
+                boto3.resource("dynamodb").Table(CUSTOMER_TABLE.local_name),
+                secrets=KmsSecretCodec(boto3.client("kms"), created.secrets_key_id),
+            )
+            repo.put_price_list(DEFAULT_PRICE_LIST)
+            month = to_local(utc_now()).strftime("%Y-%m")
+            billing = InMemoryBillingSummarySource(
+                [
+                    BillingSummary(
+                        tenant_id=DEMO_TENANT_ID,
+                        month=month,
+                        tariffs=[
+                            TariffTotal(tariff=1, calls=42, amount_ore=42 * 2900),
+                            TariffTotal(tariff=2, calls=17, amount_ore=17 * 3900),
+                        ],
+                        total_ore=42 * 2900 + 17 * 3900,
+                    )
+                ]
+            )
+            service = SelfService(repo, billing)
+            profile = seed_demo_customer(service, people=people)  # as the operator and the admin would
+            app = ApiGatewayWsgiApp(build_resolver(lambda: service).resolve, MAX_BODY_BYTES)
+            server = make_server(LOOPBACK, port, app, handler_class=QuietHandler)
+            thread = threading.Thread(target=server.serve_forever, name="self-service-api", daemon=True)
+            thread.start()
+            try:
+                yield LocalApi(f"http://{LOOPBACK}:{server.server_port}", demo_tokens(profile.tenant_id))
+            finally:
+                server.shutdown()
+                server.server_close()
+                thread.join(timeout=5)
+
+
+def run(args: argparse.Namespace) -> int:
+    from functions.self_service.api import build_resolver, openapi_document
+    from telefonist.local_aws import LocalAwsError
+
+    if args.write_openapi:
+        Path(args.write_openapi).write_text(openapi_document(build_resolver(_no_service)) + "\n")
+        print(f"wrote {args.write_openapi}")
+        return 0
+    try:
+        with local_api(args.port, args.people, args.moto_port) as api:
+            print(f"Self-service API (LOCAL ONLY, development tokens) on {api.url}")
+            print(f"OpenAPI: {api.url}/openapi.json")
+            for who, token in api.tokens.items():
+                print(f"  {who:28} -H 'Authorization: {token}'")
+            print(f"e.g. curl -H 'Authorization: {api.tokens['customer administrator']}' {api.url}/profile")
+            print("Ctrl-C stops.")
+            threading.Event().wait()
+    except (LocalAwsError, OSError) as exc:
+        print(f"telefonist serve: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        print("stopped")
+    return 0
+
+
+def _no_service() -> SelfService:
+    raise RuntimeError("writing the OpenAPI document needs no service")

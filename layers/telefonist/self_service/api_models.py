@@ -1,0 +1,289 @@
+"""Input and output models of the self-service API, separate from the domain models.
+
+Inputs refuse unknown fields; outputs are what a client may see (door codes only in the one
+office view an administrator or operator asks for, never in lists). Value objects without
+secrets (general information, opening hours, addresses, phones) are reused from the domain.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from telefonist.models import (
+    Address,
+    GeneralInformation,
+    MessagePreference,
+    OpeningHours,
+    PersonPhone,
+    TenantStatus,
+)
+from telefonist.models.types import (
+    EmailAddress,
+    Keyword,
+    NonEmptyStr,
+    PhoneNumber,
+    Slug,
+    TenantId,
+    Text,
+    UtcDatetime,
+)
+
+MAX_CSV_CHARS = 900_000
+
+Version = Field(ge=0, le=2**31, description="The version read (0 creates; a stale one gets 409)")
+UpdateVersion = Field(ge=1, le=2**31, description="The version read; a stale one gets 409")
+
+
+class ApiInput(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ApiOutput(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+# ---------------------------------------------------------------------------- errors
+class FieldErrorView(ApiOutput):
+    field: str = Field(description="Dotted path of the offending field, e.g. `phones.0.number`")
+    message: str
+
+
+class ErrorBody(ApiOutput):
+    error: str = Field(description="Machine-readable kind: invalid_input, unauthorized, forbidden, ...")
+    message: str
+    errors: list[FieldErrorView] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------- profile
+class ClaimedNumberView(ApiOutput):
+    phone_number: str
+    common_number_id: str
+
+
+class ProfileView(ApiOutput):
+    tenant_id: str
+    name: str
+    status: TenantStatus
+    claimed_numbers: list[ClaimedNumberView]
+    version: int
+
+
+class ProfileUpdate(ApiInput):
+    name: NonEmptyStr
+    expected_version: int = UpdateVersion
+
+
+class ClaimedNumberInput(ApiInput):
+    phone_number: PhoneNumber
+    common_number_id: Slug
+
+
+class TenantCreate(ApiInput):
+    """An operator onboards a customer: its id, name and the numbers claimed for it."""
+
+    tenant_id: TenantId
+    name: NonEmptyStr
+    claimed_numbers: list[ClaimedNumberInput] = Field(default_factory=list, max_length=50)
+
+
+# ---------------------------------------------------------------------------- common numbers
+class CommonNumberInput(ApiInput):
+    name: NonEmptyStr
+    info: GeneralInformation
+    opening_hours: OpeningHours = Field(default_factory=OpeningHours)
+    expected_version: int = Version
+
+
+class CommonNumberView(ApiOutput):
+    common_number_id: str
+    name: str
+    info: GeneralInformation
+    opening_hours: OpeningHours
+    version: int
+
+
+class CommonNumberList(ApiOutput):
+    items: list[CommonNumberView]
+
+
+# ---------------------------------------------------------------------------- offices
+class DoorCodeInput(ApiInput):
+    label: NonEmptyStr
+    code: str = Field(min_length=1, max_length=40, pattern=r"^\S(.*\S)?$")
+
+
+class OfficeInput(ApiInput):
+    name: NonEmptyStr
+    address: Address
+    visiting_instructions: Text = ""
+    door_codes: list[DoorCodeInput] = Field(default_factory=list, max_length=20)
+    expected_version: int = Version
+
+
+class DoorCodeView(ApiOutput):
+    label: str
+    code: str | None = Field(description="Only for the customer's administrators and operators; else null")
+
+
+class OfficeView(ApiOutput):
+    office_id: str
+    name: str
+    address: Address
+    visiting_instructions: str
+    door_codes: list[DoorCodeView]
+    version: int
+
+
+class OfficeSummaryView(ApiOutput):
+    """An office in a list: door-code labels only, never the codes."""
+
+    office_id: str
+    name: str
+    address: Address
+    visiting_instructions: str
+    door_code_labels: list[str]
+    version: int
+
+
+class OfficeList(ApiOutput):
+    items: list[OfficeSummaryView]
+
+
+# ---------------------------------------------------------------------------- people and referrals
+class PersonFields(ApiInput):
+    first_name: NonEmptyStr
+    last_name: NonEmptyStr
+    title: Text = ""
+    department: Text = ""
+    phones: list[PersonPhone] = Field(default_factory=list, max_length=10)
+    email: EmailAddress | None = None
+    keywords: list[Keyword] = Field(default_factory=list, max_length=100)
+    message_preference: MessagePreference = MessagePreference.EMAIL
+
+
+class PersonCreate(PersonFields):
+    person_id: Slug
+
+
+class PersonUpdate(PersonFields):
+    expected_version: int = UpdateVersion
+
+
+class KeywordsUpdate(ApiInput):
+    keywords: list[Keyword] = Field(max_length=100)
+    expected_version: int = UpdateVersion
+
+
+class MessagePreferenceUpdate(ApiInput):
+    message_preference: MessagePreference
+    expected_version: int = UpdateVersion
+
+
+class ReferralInput(ApiInput):
+    text: NonEmptyStr
+    valid_from: UtcDatetime
+    valid_until: UtcDatetime | None = None
+    refer_to_person_id: Slug | None = None
+
+
+class ReferralView(ApiOutput):
+    referral_id: str
+    person_id: str
+    text: str
+    valid_from: UtcDatetime
+    valid_until: UtcDatetime | None
+    refer_to_person_id: str | None
+
+
+class PersonView(ApiOutput):
+    person_id: str
+    first_name: str
+    last_name: str
+    title: str
+    department: str
+    phones: list[PersonPhone]
+    email: str | None
+    keywords: list[str]
+    message_preference: MessagePreference
+    version: int
+    referrals: list[ReferralView] = Field(default_factory=list)
+
+
+class PersonSummaryView(ApiOutput):
+    person_id: str
+    first_name: str
+    last_name: str
+    title: str
+    department: str
+    keywords: list[str]
+    message_preference: MessagePreference
+
+
+class PersonList(ApiOutput):
+    items: list[PersonSummaryView]
+    directory_version: int
+
+
+class CsvImportRequest(ApiInput):
+    """A CSV file (UTF-8, header row) of people; see the service for its columns."""
+
+    csv: str = Field(min_length=1, max_length=MAX_CSV_CHARS)
+    dry_run: bool = Field(default=False, description="Validate every row, write nothing")
+
+
+class CsvRowResult(ApiOutput):
+    row: int = Field(description="Line number in the file (the header is line 1)")
+    person_id: str | None
+    status: Literal["created", "updated", "valid", "error"]
+    errors: list[FieldErrorView] = Field(default_factory=list)
+
+
+class CsvImportReport(ApiOutput):
+    created: int
+    updated: int
+    failed: int
+    dry_run: bool
+    rows: list[CsvRowResult]
+
+
+# ---------------------------------------------------------------------------- prices, billing, audit
+class PriceListVersionView(ApiOutput):
+    version: str
+    valid_from: date
+    amounts_ore: dict[str, int] = Field(description="Tariff (1-6) → price in öre, excluding VAT")
+
+
+class PriceListView(ApiOutput):
+    versions: list[PriceListVersionView]
+
+
+class TariffTotalView(ApiOutput):
+    tariff: int
+    calls: int
+    amount_ore: int
+
+
+class BillingSummaryView(ApiOutput):
+    month: str
+    tariffs: list[TariffTotalView]
+    total_ore: int
+    currency: str
+
+
+class AuditEntryView(ApiOutput):
+    at: UtcDatetime
+    actor: str
+    action: str
+    target: str
+    version: int | None
+
+
+class AuditTrail(ApiOutput):
+    items: list[AuditEntryView]
+
+
+class Deleted(ApiOutput):
+    deleted: str

@@ -1,0 +1,453 @@
+"""The self-service use cases: who may do what, mapping API models to domain models, audit.
+
+Every method takes the caller (from the token) first. A customer's users act on their own
+tenant only: the tenant id is the caller's, never a parameter. Operators and finance act across
+tenants through the explicit `operator_*`/`finance_*` methods.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from telefonist.clock import utc_now
+from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.dal.errors import ConflictError, NotFoundError, RepositoryError
+from telefonist.dal.items import Versioned
+from telefonist.models import (
+    CommonNumber,
+    DoorCode,
+    Office,
+    Person,
+    Referral,
+    Tenant,
+)
+from telefonist.models.audit import AuditEntry
+from telefonist.observability import logger
+from telefonist.self_service import api_models as api
+from telefonist.self_service.billing import BillingSummarySource
+from telefonist.self_service.csv_import import parse_people_csv
+from telefonist.self_service.errors import ForbiddenError, InvalidInputError
+from telefonist.self_service.identity import Caller, Group
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+HIDDEN = None
+
+
+def _domain(model: type[ModelT], data: dict[str, Any]) -> ModelT:
+    """Build a domain model from API data; its rule violations become a 400 naming the field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInputError.from_validation(exc) from exc
+
+
+def _field_views(errors: list[Any]) -> list[api.FieldErrorView]:
+    return [api.FieldErrorView(field=e.field, message=e.message) for e in errors]
+
+
+class SelfService:
+    """Use cases of the self-service pages, independent of HTTP (the demo calls them directly)."""
+
+    def __init__(
+        self,
+        repo: CustomerRepository,
+        billing: BillingSummarySource,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._repo = repo
+        self._billing = billing
+        self._clock = clock
+
+    # ------------------------------------------------------------------ authorisation
+    @staticmethod
+    def _reader_tenant(caller: Caller) -> str:
+        """The caller's own tenant, for reading its data (any of the customer's users)."""
+        if caller.tenant_id is None:
+            raise ForbiddenError("this route is for a customer's users: the token names no customer")
+        return caller.tenant_id
+
+    @staticmethod
+    def _admin_tenant(caller: Caller) -> str:
+        """The caller's own tenant, for changing its data (the customer's administrators only)."""
+        if caller.tenant_id is None:
+            raise ForbiddenError("this route is for a customer's users: the token names no customer")
+        if not caller.in_group(Group.ADMINS):
+            raise ForbiddenError("only the customer's administrators may change its data")
+        return caller.tenant_id
+
+    @staticmethod
+    def _require(caller: Caller, group: Group) -> None:
+        if not caller.in_group(group):
+            raise ForbiddenError(f"this route is for the {group.value} group")
+
+    def _audit(self, tenant_id: str, caller: Caller, action: str, target: str, version: int | None = None) -> None:
+        entry = AuditEntry(
+            entry_id=uuid.uuid4().hex[:12],
+            at=self._clock(),
+            actor=caller.subject,
+            action=action,
+            target=target,
+            version=version,
+        )
+        self._repo.put_audit_entry(tenant_id, entry)
+        logger.info("self-service change", extra={"tenant_id": tenant_id, "action": action, "target": target})
+
+    def _configuration_changed(
+        self, tenant_id: str, caller: Caller, action: str, target: str, version: int | None = None
+    ) -> None:
+        """After a profile, common-number or office change: re-materialise the routes, then audit."""
+        self._repo.rebuild_routes(tenant_id)
+        self._audit(tenant_id, caller, action, target, version)
+
+    # ------------------------------------------------------------------ tenants and profile
+    def create_tenant(self, caller: Caller, body: api.TenantCreate) -> api.ProfileView:
+        """Onboard a customer (operators only); routes are built once common numbers exist."""
+        self._require(caller, Group.OPERATORS)
+        tenant = _domain(
+            Tenant,
+            {
+                "tenant_id": body.tenant_id,
+                "name": body.name,
+                "claimed_numbers": [n.model_dump() for n in body.claimed_numbers],
+                "created_at": self._clock(),
+            },
+        )
+        version = self._repo.put_tenant(tenant, expected_version=0)
+        self._audit(tenant.tenant_id, caller, "tenant.create", f"tenant {tenant.tenant_id}", version)
+        return self._profile_view(Versioned(tenant, version))
+
+    def get_profile(self, caller: Caller) -> api.ProfileView:
+        return self._profile_view(self._repo.get_tenant(self._reader_tenant(caller)))
+
+    def update_profile(self, caller: Caller, body: api.ProfileUpdate) -> api.ProfileView:
+        tenant_id = self._admin_tenant(caller)
+        current = self._repo.get_tenant(tenant_id).model
+        # Claimed numbers and status are the operator's to change, not the customer's.
+        tenant = _domain(Tenant, {**current.model_dump(), "name": body.name})
+        version = self._repo.put_tenant(tenant, expected_version=body.expected_version)
+        self._configuration_changed(tenant_id, caller, "profile.update", f"tenant {tenant_id}", version)
+        return self._profile_view(Versioned(tenant, version))
+
+    @staticmethod
+    def _profile_view(tenant: Versioned[Tenant]) -> api.ProfileView:
+        t = tenant.model
+        return api.ProfileView(
+            tenant_id=t.tenant_id,
+            name=t.name,
+            status=t.status,
+            claimed_numbers=[
+                api.ClaimedNumberView(phone_number=n.phone_number, common_number_id=n.common_number_id)
+                for n in t.claimed_numbers
+            ],
+            version=tenant.version,
+        )
+
+    # ------------------------------------------------------------------ common numbers
+    def list_common_numbers(self, caller: Caller) -> api.CommonNumberList:
+        return self._common_number_list(self._reader_tenant(caller))
+
+    def _common_number_list(self, tenant_id: str) -> api.CommonNumberList:
+        config = self._repo.load_configuration(tenant_id)
+        return api.CommonNumberList(items=[self._common_view(c) for c in config.common_numbers])
+
+    def get_common_number(self, caller: Caller, common_number_id: str) -> api.CommonNumberView:
+        return self._common_view(self._repo.get_common_number(self._reader_tenant(caller), common_number_id))
+
+    def put_common_number(
+        self, caller: Caller, common_number_id: str, body: api.CommonNumberInput
+    ) -> api.CommonNumberView:
+        """Create (expected_version 0) or change a common number and its script; rebuilds routes."""
+        tenant_id = self._admin_tenant(caller)
+        self._repo.get_tenant(tenant_id)  # the profile must exist before its numbers
+        common = _domain(
+            CommonNumber,
+            {
+                "common_number_id": common_number_id,
+                "name": body.name,
+                "info": body.info,
+                "opening_hours": body.opening_hours,
+                "updated_at": self._clock(),
+            },
+        )
+        version = self._repo.put_common_number(tenant_id, common, expected_version=body.expected_version)
+        self._configuration_changed(
+            tenant_id, caller, "common_number.put", f"common number {common_number_id}", version
+        )
+        return self._common_view(Versioned(common, version))
+
+    def delete_common_number(self, caller: Caller, common_number_id: str) -> api.Deleted:
+        tenant_id = self._admin_tenant(caller)
+        self._repo.delete_common_number(tenant_id, common_number_id)
+        self._configuration_changed(tenant_id, caller, "common_number.delete", f"common number {common_number_id}")
+        return api.Deleted(deleted=common_number_id)
+
+    @staticmethod
+    def _common_view(common: Versioned[CommonNumber]) -> api.CommonNumberView:
+        # The output model names the fields a client sees; the rest of the domain model stays inside.
+        return api.CommonNumberView.model_validate({**dict(common.model), "version": common.version})
+
+    # ------------------------------------------------------------------ offices (door codes)
+    def list_offices(self, caller: Caller) -> api.OfficeList:
+        """Offices without door codes (lists never carry them, whoever asks)."""
+        config = self._repo.load_configuration(self._reader_tenant(caller))
+        return api.OfficeList(
+            items=[
+                api.OfficeSummaryView(
+                    office_id=o.model.office_id,
+                    name=o.model.name,
+                    address=o.model.address,
+                    visiting_instructions=o.model.visiting_instructions,
+                    door_code_labels=[c.label for c in o.model.door_codes],
+                    version=o.version,
+                )
+                for o in config.offices
+            ]
+        )
+
+    def get_office(self, caller: Caller, office_id: str) -> api.OfficeView:
+        """One office; door codes are decrypted for the customer's administrators only."""
+        tenant_id = self._reader_tenant(caller)
+        reveal = caller.in_group(Group.ADMINS)
+        return self._office_view(self._repo.get_office(tenant_id, office_id, reveal_door_codes=reveal), reveal)
+
+    def operator_get_office(self, caller: Caller, tenant_id: str, office_id: str) -> api.OfficeView:
+        """An operator reads any customer's office, door codes included (the call in hand needs them)."""
+        self._require(caller, Group.OPERATORS)
+        return self._office_view(self._repo.get_office(tenant_id, office_id, reveal_door_codes=True), True)
+
+    def put_office(self, caller: Caller, office_id: str, body: api.OfficeInput) -> api.OfficeView:
+        tenant_id = self._admin_tenant(caller)
+        self._repo.get_tenant(tenant_id)
+        office = _domain(
+            Office,
+            {
+                "office_id": office_id,
+                "name": body.name,
+                "address": body.address,
+                "visiting_instructions": body.visiting_instructions,
+                "door_codes": [DoorCode(label=c.label, code=SecretStr(c.code)) for c in body.door_codes],
+            },
+        )
+        version = self._repo.put_office(tenant_id, office, expected_version=body.expected_version)
+        self._configuration_changed(tenant_id, caller, "office.put", f"office {office_id}", version)
+        return self._office_view(Versioned(office, version), reveal=True)
+
+    def delete_office(self, caller: Caller, office_id: str) -> api.Deleted:
+        tenant_id = self._admin_tenant(caller)
+        self._repo.delete_office(tenant_id, office_id)
+        self._configuration_changed(tenant_id, caller, "office.delete", f"office {office_id}")
+        return api.Deleted(deleted=office_id)
+
+    @staticmethod
+    def _office_view(office: Versioned[Office], reveal: bool) -> api.OfficeView:
+        o = office.model
+        return api.OfficeView(
+            office_id=o.office_id,
+            name=o.name,
+            address=o.address,
+            visiting_instructions=o.visiting_instructions,
+            door_codes=[
+                api.DoorCodeView(label=c.label, code=c.code.get_secret_value() if reveal else HIDDEN)
+                for c in o.door_codes
+            ],
+            version=office.version,
+        )
+
+    # ------------------------------------------------------------------ people
+    def list_people(self, caller: Caller) -> api.PersonList:
+        directory = self._repo.load_directory(self._reader_tenant(caller))
+        return api.PersonList(
+            items=[
+                api.PersonSummaryView.model_validate(p, from_attributes=True)
+                for p in sorted(directory.people, key=lambda p: (p.last_name, p.first_name, p.person_id))
+            ],
+            directory_version=directory.version,
+        )
+
+    def get_person(self, caller: Caller, person_id: str) -> api.PersonView:
+        person, referrals = self._repo.get_person(self._reader_tenant(caller), person_id)
+        return self._person_view(person, referrals)
+
+    def create_person(self, caller: Caller, body: api.PersonCreate) -> api.PersonView:
+        tenant_id = self._admin_tenant(caller)
+        person = _domain(Person, body.model_dump())
+        version = self._repo.put_person(tenant_id, person, expected_version=0)
+        self._audit(tenant_id, caller, "person.create", f"person {person.person_id}", version)
+        return self._person_view(Versioned(person, version), [])
+
+    def update_person(self, caller: Caller, person_id: str, body: api.PersonUpdate) -> api.PersonView:
+        tenant_id = self._admin_tenant(caller)
+        data = body.model_dump(exclude={"expected_version"})
+        return self._replace_person(caller, tenant_id, person_id, data, body.expected_version, "person.update")
+
+    def set_keywords(self, caller: Caller, person_id: str, body: api.KeywordsUpdate) -> api.PersonView:
+        tenant_id = self._admin_tenant(caller)
+        current, _ = self._repo.get_person(tenant_id, person_id)
+        data = {**current.model.model_dump(), "keywords": body.keywords}
+        return self._replace_person(caller, tenant_id, person_id, data, body.expected_version, "person.keywords")
+
+    def set_message_preference(
+        self, caller: Caller, person_id: str, body: api.MessagePreferenceUpdate
+    ) -> api.PersonView:
+        tenant_id = self._admin_tenant(caller)
+        current, _ = self._repo.get_person(tenant_id, person_id)
+        data = {**current.model.model_dump(), "message_preference": body.message_preference}
+        return self._replace_person(
+            caller, tenant_id, person_id, data, body.expected_version, "person.message_preference"
+        )
+
+    def _replace_person(
+        self, caller: Caller, tenant_id: str, person_id: str, data: dict[str, Any], expected: int, action: str
+    ) -> api.PersonView:
+        current, referrals = self._repo.get_person(tenant_id, person_id)  # 404 before 409
+        if current.version != expected:
+            raise ConflictError(f"person {person_id} is at version {current.version}, not {expected}: reload it")
+        person = _domain(Person, {**data, "person_id": person_id})
+        version = self._repo.put_person(tenant_id, person, expected_version=expected)
+        self._audit(tenant_id, caller, action, f"person {person_id}", version)
+        return self._person_view(Versioned(person, version), referrals)
+
+    def delete_person(self, caller: Caller, person_id: str) -> api.Deleted:
+        tenant_id = self._admin_tenant(caller)
+        self._repo.delete_person(tenant_id, person_id)
+        self._audit(tenant_id, caller, "person.delete", f"person {person_id}")
+        return api.Deleted(deleted=person_id)
+
+    def import_people_csv(self, caller: Caller, body: api.CsvImportRequest) -> api.CsvImportReport:
+        """Create or replace people from CSV; each bad row is reported with its fields, the rest imported."""
+        tenant_id = self._admin_tenant(caller)
+        parsed = parse_people_csv(body.csv)
+        existing = {p.person_id for p in self._repo.load_directory(tenant_id).people}
+        results: dict[int, api.CsvRowResult] = {}
+        valid = []
+        for row in parsed:
+            if row.person is None:
+                errors = _field_views(row.errors)
+                results[row.row] = api.CsvRowResult(row=row.row, person_id=row.person_id, status="error", errors=errors)
+            elif body.dry_run:
+                results[row.row] = api.CsvRowResult(row=row.row, person_id=row.person_id, status="valid")
+            else:
+                valid.append(row)
+        size = self._repo.MAX_PEOPLE_PER_TRANSACTION
+        for chunk in (valid[i : i + size] for i in range(0, len(valid), size)):
+            try:
+                self._repo.put_people(tenant_id, [r.person for r in chunk if r.person is not None])
+            except RepositoryError:
+                # A failed chunk is reported row by row; the caller re-sends the file (imports are upserts).
+                failure = [api.FieldErrorView(field="row", message="could not be saved now; import the file again")]
+                for r in chunk:
+                    results[r.row] = api.CsvRowResult(row=r.row, person_id=r.person_id, status="error", errors=failure)
+                continue
+            for r in chunk:
+                status: Literal["created", "updated"] = "updated" if r.person_id in existing else "created"
+                results[r.row] = api.CsvRowResult(row=r.row, person_id=r.person_id, status=status)
+        rows = [results[r.row] for r in parsed]
+        report = api.CsvImportReport(
+            created=sum(r.status == "created" for r in rows),
+            updated=sum(r.status == "updated" for r in rows),
+            failed=sum(r.status == "error" for r in rows),
+            dry_run=body.dry_run,
+            rows=rows,
+        )
+        if not body.dry_run:
+            detail = f"{report.created} created, {report.updated} updated, {report.failed} failed"
+            self._audit(tenant_id, caller, "people.import", detail)
+        return report
+
+    @staticmethod
+    def _person_view(person: Versioned[Person], referrals: list[Referral]) -> api.PersonView:
+        p = person.model
+        return api.PersonView(
+            person_id=p.person_id,
+            first_name=p.first_name,
+            last_name=p.last_name,
+            title=p.title,
+            department=p.department,
+            phones=list(p.phones),
+            email=p.email,
+            keywords=list(p.keywords),
+            message_preference=p.message_preference,
+            version=person.version,
+            referrals=[SelfService._referral_view(r) for r in sorted(referrals, key=lambda r: r.valid_from)],
+        )
+
+    # ------------------------------------------------------------------ referrals (hänvisning)
+    def set_referral(
+        self, caller: Caller, person_id: str, referral_id: str, body: api.ReferralInput
+    ) -> api.ReferralView:
+        """Set a referral with its validity; the person (and the one referred to) must exist."""
+        tenant_id = self._admin_tenant(caller)
+        referral = _domain(
+            Referral,
+            {**body.model_dump(), "referral_id": referral_id, "person_id": person_id},
+        )
+        if referral.refer_to_person_id is not None:
+            try:
+                self._repo.get_person(tenant_id, referral.refer_to_person_id)
+            except NotFoundError as exc:
+                raise InvalidInputError.of("refer_to_person_id", "no such person in the directory") from exc
+        self._repo.put_referral(tenant_id, referral)
+        self._audit(tenant_id, caller, "referral.set", f"person {person_id} referral {referral_id}")
+        return self._referral_view(referral)
+
+    def clear_referral(self, caller: Caller, person_id: str, referral_id: str) -> api.Deleted:
+        tenant_id = self._admin_tenant(caller)
+        self._repo.delete_referral(tenant_id, person_id, referral_id)
+        self._audit(tenant_id, caller, "referral.clear", f"person {person_id} referral {referral_id}")
+        return api.Deleted(deleted=referral_id)
+
+    @staticmethod
+    def _referral_view(r: Referral) -> api.ReferralView:
+        return api.ReferralView.model_validate(r, from_attributes=True)
+
+    # ------------------------------------------------------------------ prices, billing, audit
+    def get_price_list(self, caller: Caller) -> api.PriceListView:
+        if caller.tenant_id is None and not (caller.in_group(Group.OPERATORS) or caller.in_group(Group.FINANCE)):
+            raise ForbiddenError("the price list is for customers, operators and finance")
+        book = self._repo.load_price_book()
+        return api.PriceListView(
+            versions=[
+                api.PriceListVersionView(
+                    version=v.version,
+                    valid_from=v.valid_from,
+                    amounts_ore={str(t): a for t, a in sorted(v.amounts_ore.items())},
+                )
+                for v in sorted(book.versions, key=lambda v: v.valid_from)
+            ]
+        )
+
+    def get_billing_summary(self, caller: Caller, month: str) -> api.BillingSummaryView:
+        return self._billing_view(self._reader_tenant(caller), month)
+
+    def finance_billing_summary(self, caller: Caller, tenant_id: str, month: str) -> api.BillingSummaryView:
+        self._require(caller, Group.FINANCE)
+        return self._billing_view(tenant_id, month)
+
+    def _billing_view(self, tenant_id: str, month: str) -> api.BillingSummaryView:
+        summary = self._billing.monthly_summary(tenant_id, month)
+        return api.BillingSummaryView(
+            month=summary.month,
+            tariffs=[
+                api.TariffTotalView(tariff=t.tariff, calls=t.calls, amount_ore=t.amount_ore) for t in summary.tariffs
+            ],
+            total_ore=summary.total_ore,
+            currency=summary.currency,
+        )
+
+    def list_audit(self, caller: Caller, limit: int = 50) -> api.AuditTrail:
+        tenant_id = self._admin_tenant(caller)
+        return api.AuditTrail(
+            items=[
+                api.AuditEntryView(at=e.at, actor=e.actor, action=e.action, target=e.target, version=e.version)
+                for e in self._repo.list_audit_entries(tenant_id, limit)
+            ]
+        )
+
+    def operator_common_numbers(self, caller: Caller, tenant_id: str) -> api.CommonNumberList:
+        self._require(caller, Group.OPERATORS)
+        return self._common_number_list(tenant_id)

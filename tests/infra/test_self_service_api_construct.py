@@ -1,0 +1,114 @@
+"""The self-service API's user pool, REST API and function, as synthesized (cdk-nag gated)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk.assertions import Match, Template
+
+from infra.constructs.data_construct import DataConstruct
+from infra.constructs.function_code import FunctionCodeConstruct
+from infra.constructs.self_service_api_construct import SelfServiceApiConstruct
+
+
+def _one(template: Template, kind: str) -> dict[str, Any]:
+    found = template.find_resources(kind)
+    assert len(found) == 1, f"{kind}: {len(found)}"
+    return next(iter(found.values()))["Properties"]
+
+
+def test_the_user_pool_is_hardened(template: Template) -> None:
+    pool = _one(template, "AWS::Cognito::UserPool")
+    assert pool["MfaConfiguration"] == "ON"
+    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] >= 12
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    assert pool["UserPoolAddOns"]["AdvancedSecurityMode"] == "ENFORCED"
+    tenant = [a for a in pool["Schema"] if a["Name"] == "tenant_id"]
+    assert len(tenant) == 1
+    assert tenant[0]["Mutable"] is False
+
+
+def test_the_three_groups_exist(template: Template) -> None:
+    groups = {g["Properties"]["GroupName"] for g in template.find_resources("AWS::Cognito::UserPoolGroup").values()}
+    assert groups == {"admins", "operators", "finance"}
+
+
+def test_users_can_read_but_never_write_their_tenant(template: Template) -> None:
+    client = _one(template, "AWS::Cognito::UserPoolClient")
+    assert "custom:tenant_id" in client["ReadAttributes"]
+    assert "custom:tenant_id" not in client["WriteAttributes"]
+    assert client["GenerateSecret"] is False
+
+
+def test_every_method_needs_a_cognito_token_and_is_validated(template: Template) -> None:
+    methods = template.find_resources("AWS::ApiGateway::Method")
+    assert len(methods) >= 2
+    for logical_id, method in methods.items():
+        assert method["Properties"]["AuthorizationType"] == "COGNITO_USER_POOLS", logical_id
+        assert "RequestValidatorId" in method["Properties"], logical_id
+    validator = _one(template, "AWS::ApiGateway::RequestValidator")
+    assert validator["ValidateRequestBody"] is True
+
+
+def test_the_stage_logs_traces_and_throttles(template: Template) -> None:
+    stage = _one(template, "AWS::ApiGateway::Stage")
+    assert stage["TracingEnabled"] is True
+    assert "DestinationArn" in stage["AccessLogSetting"]
+    assert json.loads(stage["AccessLogSetting"]["Format"])["status"] == "$context.status"
+    throttle = stage["MethodSettings"][0]
+    assert throttle["ThrottlingRateLimit"] > 0
+    assert throttle["ThrottlingBurstLimit"] > 0
+
+
+def _self_service_statements(template: Template) -> list[dict[str, Any]]:
+    statements: list[dict[str, Any]] = []
+    for logical_id, policy in template.find_resources("AWS::IAM::Policy").items():
+        if logical_id.startswith("SelfServiceApiSelfServiceFunction"):
+            statements += policy["Properties"]["PolicyDocument"]["Statement"]
+    assert statements
+    return statements
+
+
+def test_the_function_reaches_only_its_key_ranges_and_the_tenant_bound_secrets(template: Template) -> None:
+    statements = _self_service_statements(template)
+    dynamo = [s for s in statements if any(str(a).startswith("dynamodb:") for a in s["Action"])]
+    assert dynamo
+    for statement in dynamo:
+        assert "dynamodb:Scan" not in statement["Action"]
+        assert statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+    writes = next(s for s in dynamo if "dynamodb:PutItem" in s["Action"])
+    assert "PRICELIST" not in writes["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+    secrets = [s for s in statements if "Null" in s.get("Condition", {})]
+    assert secrets[0]["Condition"]["Null"] == {"kms:EncryptionContext:tenant_id": "false"}
+    assert sorted(secrets[0]["Action"]) == ["kms:Decrypt", "kms:Encrypt"]
+
+
+def test_add_operator_route_puts_another_function_behind_the_same_authorizer() -> None:
+    app = cdk.App(context={"aws:cdk:bundling-stacks": []})
+    stack = cdk.Stack(app, "RouteTest", env=cdk.Environment(region="eu-central-1"))
+    data = DataConstruct(stack, "Data")
+    code = FunctionCodeConstruct(stack, "Code")
+    api = SelfServiceApiConstruct(stack, "Api", data=data, code=code)
+    lookup = lambda_.Function(
+        stack,
+        "Lookup",
+        runtime=lambda_.Runtime.PYTHON_3_13,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(e, c): return {}"),
+    )
+    api.add_operator_route("/directory/search", "get", lookup)
+    template = Template.from_stack(stack)
+    template.has_resource_properties("AWS::ApiGateway::Resource", {"PathPart": "search"})
+    template.has_resource_properties(
+        "AWS::ApiGateway::Method",
+        {
+            "HttpMethod": "GET",
+            "AuthorizationType": "COGNITO_USER_POOLS",
+            "AuthorizerId": Match.any_value(),
+            "Integration": Match.object_like({"Uri": Match.any_value()}),
+        },
+    )
+    assert len(template.find_resources("AWS::ApiGateway::Authorizer")) == 1
