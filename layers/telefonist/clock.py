@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+_simulated_now: ContextVar[datetime | None] = ContextVar("simulated_now", default=None)
 
 
 def utc_now() -> datetime:
-    """The current moment as an aware UTC datetime."""
-    return datetime.now(UTC)
+    """The current moment as an aware UTC datetime (the simulated one inside `simulated_time`)."""
+    return _simulated_now.get() or datetime.now(UTC)
+
+
+@contextmanager
+def simulated_time(moment: datetime) -> Iterator[None]:
+    """Make `utc_now()` answer `moment` in this context: the demo runs each call at its own time."""
+    token = _simulated_now.set(as_utc(moment))
+    try:
+        yield
+    finally:
+        _simulated_now.reset(token)
 
 
 def as_utc(moment: datetime) -> datetime:

@@ -7,7 +7,6 @@ Each subcommand lives in its own module and registers itself in COMMANDS; heavy 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable, Sequence
 
 from telefonist.cli import demo, provision, rate, release, rerate, serve
@@ -36,7 +35,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     result: int = args.run(args)
     return result
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

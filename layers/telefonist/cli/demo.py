@@ -4,56 +4,54 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
-from typing import Any
+import os
+import sys
+from datetime import date
+from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = subparsers.add_parser("demo", help="run the service end to end locally (no AWS account)")
+    parser = subparsers.add_parser("demo", help="run a week of calls end to end locally (no AWS account)")
+    parser.add_argument("--calls", type=_positive, default=200, help="simulated calls (default 200)")
+    parser.add_argument("--seed", type=int, default=7, help="random seed: the same seed, the same week")
+    parser.add_argument(
+        "--date", type=date.fromisoformat, default=None, help="first day of the simulated week (default 2027-01-04)"
+    )
+    parser.add_argument("--people", type=_positive, default=50, help="people in the demo directory")
     parser.add_argument("--port", type=int, default=None, help="moto server port on 127.0.0.1 (default: a free one)")
-    parser.add_argument("--people", type=int, default=50, help="people in the demo directory")
+    parser.add_argument("--report", type=Path, default=None, help="write the full report (JSON) to this file")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     parser.set_defaults(run=run)
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
-    import boto3
+    # Before the functions' modules create their loggers: only warnings on the console.
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    from telefonist.demo.present import present
+    from telefonist.demo.run import DEFAULT_WEEK, DemoSettings, run_demo
+    from telefonist.local_aws import LocalAwsError
 
-    from telefonist.dal.customer_repository import CustomerRepository
-    from telefonist.dal.secrets import KmsSecretCodec
-    from telefonist.local_aws import LocalAwsError, create_resources, moto_server, patched_environment
-    from telefonist.resources import CUSTOMER_TABLE
-    from telefonist.sample_data import DEMO_SWITCHBOARD_NUMBER
-    from telefonist.seeding import seed_demo_tenant
-
-    started = time.perf_counter()
+    settings = DemoSettings(
+        calls=args.calls,
+        seed=args.seed,
+        week_start=args.date or DEFAULT_WEEK,
+        people=args.people,
+        port=args.port,
+        report_path=args.report,
+        progress=not args.no_progress and sys.stderr.isatty(),
+    )
     try:
-        server = moto_server(args.port)
-        endpoint = server.__enter__()
+        report = run_demo(settings)
     except LocalAwsError as exc:
-        print(f"telefonist demo: {exc}")
+        print(f"telefonist demo: {exc}", file=sys.stderr)
         return 1
-    try:
-        created = create_resources()
-        with patched_environment(created.environment):
-            repo = CustomerRepository(
-                boto3.resource("dynamodb").Table(CUSTOMER_TABLE.local_name),
-                secrets=KmsSecretCodec(boto3.client("kms"), created.secrets_key_id),
-            )
-            seeded = seed_demo_tenant(repo, people=args.people)
-            route = repo.get_route(DEMO_SWITCHBOARD_NUMBER)
-            directory = repo.load_directory(seeded.tenant_id)
-            summary: dict[str, Any] = {
-                "endpoint": endpoint,
-                "tenant": seeded.tenant_id,
-                "routes": [r.phone_number[:-4] + "****" for r in seeded.routes],
-                "script": route.info.how_to_answer,
-                "people": len(directory.people),
-                "referrals": len(directory.referrals),
-                "seconds": round(time.perf_counter() - started, 2),
-            }
-            print(f"Customer {route.tenant_name}: {len(seeded.routes)} numbers, {summary['people']} people")
-            print(f"Answer calls to {route.common_number_name} with: {route.info.how_to_answer}")
-            print(json.dumps(summary, ensure_ascii=False))
-    finally:
-        server.__exit__(None, None, None)
-    return 0
+    present(report)
+    print(json.dumps(report.summary(), ensure_ascii=False, default=str))
+    return 0 if report.ok else 1

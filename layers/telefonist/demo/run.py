@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import json
 import tempfile
 import time
@@ -27,6 +28,7 @@ from typing import Any, TextIO
 import boto3
 
 from telefonist import config, resources
+from telefonist.clock import simulated_time
 from telefonist.demo.ctr_builder import build_ctr, delivery_stream, transfer_leg
 from telefonist.demo.scenarios import Action, CallScenario, generate_calls
 from telefonist.local_aws import LocalLambdaContext
@@ -35,6 +37,7 @@ DEFAULT_WEEK = date(2027, 1, 4)  # Monday; Wednesday is Trettondedag jul, then a
 RATING_BATCH_SIZE = 100  # as the event source mapping's batch size
 KINESIS_PUT_BATCH = 500
 RATING_RETRIES = 3
+UNROUTED_NUMBER = "+46852000099"  # claimed, but its route was never set up: callers still get an operator
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,12 @@ def operator_queries(people: list[Any]) -> list[str]:
     return queries
 
 
+def dialed_numbers(claimed: list[str]) -> list[str]:
+    """The numbers callers dial, weighted: mostly the switchboard, some the other common numbers,
+    a few a number nobody routed (the fallback path)."""
+    return [claimed[0]] * 16 + claimed[1:] * 3 + [UNROUTED_NUMBER]
+
+
 def run_demo(settings: DemoSettings, out: Callable[[str], None] = print) -> DemoReport:
     """Run the whole job locally; the report says whether every billable call was rated once."""
     from telefonist.local_aws import create_resources, moto_server, patched_environment
@@ -177,7 +186,11 @@ class _Run:
             tenant_id, people, numbers = self.seed()
         self.out(f"Seeded customer {tenant_id}: {len(people)} people, numbers {', '.join(numbers)}")
         calls = generate_calls(
-            self.settings.calls, self.settings.seed, self.settings.week_start, numbers, operator_queries(people)
+            self.settings.calls,
+            self.settings.seed,
+            self.settings.week_start,
+            dialed_numbers(numbers),
+            operator_queries(people),
         )
         with self.phase("calls"):
             outcomes = self.answer_calls(calls, tenant_id)
@@ -191,17 +204,22 @@ class _Run:
 
     # ------------------------------------------------------------------ seeding
     def seed(self) -> tuple[str, list[Any], list[str]]:
+        """The demo customer through the self-service use cases, as its administrator would."""
         from telefonist.dal.customer_repository import CustomerRepository
         from telefonist.dal.secrets import KmsSecretCodec
-        from telefonist.seeding import seed_demo_tenant
+        from telefonist.sample_data import DEFAULT_PRICE_LIST
+        from telefonist.self_service.billing import UnavailableBillingSummarySource
+        from telefonist.self_service.demo_seed import seed_demo_customer
+        from telefonist.self_service.service import SelfService
 
         repo = CustomerRepository(
             boto3.resource("dynamodb").Table(resources.CUSTOMER_TABLE.local_name),
             secrets=KmsSecretCodec(boto3.client("kms"), self.secrets_key_id),
         )
-        seeded = seed_demo_tenant(repo, people=self.settings.people)
-        directory = repo.load_directory(seeded.tenant_id)
-        return seeded.tenant_id, directory.people, [r.phone_number for r in seeded.routes]
+        profile = seed_demo_customer(SelfService(repo, UnavailableBillingSummarySource()), self.settings.people)
+        repo.put_price_list(DEFAULT_PRICE_LIST)  # the provider's price list, not the customer's data
+        directory = repo.load_directory(profile.tenant_id)
+        return profile.tenant_id, directory.people, [n.phone_number for n in profile.claimed_numbers]
 
     # ------------------------------------------------------------------ the calls
     def answer_calls(self, calls: list[CallScenario], tenant_id: str) -> list[CallOutcome]:
@@ -216,15 +234,18 @@ class _Run:
         outcomes = []
         with self._functions():
             for call in self._progress(calls, "calls"):
-                flow = simulator.run(
-                    SimulatedContact(
-                        dialed_number=call.dialed_number, caller_number=call.caller_number, contact_id=call.contact_id
+                with simulated_time(call.answered_at):  # the functions see the call's own time
+                    flow = simulator.run(
+                        SimulatedContact(
+                            dialed_number=call.dialed_number,
+                            caller_number=call.caller_number,
+                            contact_id=call.contact_id,
+                        )
                     )
-                )
-                outcome = CallOutcome(call, reached_operator=flow.queued_to is not None, attributes=flow.attributes)
-                outcomes.append(outcome)
-                if outcome.billable:
-                    self.operator_handles(outcome, tenant_id, directory_lookup, notify)
+                    outcome = CallOutcome(call, reached_operator=flow.queued_to is not None, attributes=flow.attributes)
+                    outcomes.append(outcome)
+                    if outcome.billable:
+                        self.operator_handles(outcome, tenant_id, directory_lookup, notify)
         self.report.calls = len(calls)
         self.report.reached_operator = sum(o.reached_operator for o in outcomes)
         self.report.closed_hours = len(calls) - self.report.reached_operator
@@ -233,11 +254,16 @@ class _Run:
 
     def operator_handles(self, outcome: CallOutcome, tenant_id: str, directory_lookup: Any, notify: Any) -> None:
         call = outcome.scenario
+        if not outcome.attributes.get("tenant_id"):
+            # The neutral fallback script: no customer, no directory; the operator informs only.
+            outcome.scenario = dataclasses.replace(call, action=Action.INFORMATION)
+            return
         context = LocalLambdaContext(function_name="directory-lookup")
         found = directory_lookup.lambda_handler({"tenant_id": tenant_id, "query": call.query, "limit": 5}, context)
         self.report.directory_searches += 1
         matches = found.get("matches", [])
         if not matches:
+            outcome.scenario = dataclasses.replace(call, action=Action.INFORMATION)
             return
         self.report.directory_hits += 1
         best = matches[0]
@@ -337,13 +363,14 @@ class _Run:
     def finance_queries(self, outcomes: list[CallOutcome]) -> None:
         from telefonist.dal.billing_store import BillingLineStore
         from telefonist.rating.finance import run_finance_query
+        from telefonist.rating.line import UNRESOLVED_TENANT  # lines without a customer: their own report
 
         store = BillingLineStore(boto3.client("s3"), resources.BILLING_BUCKET.local_name)
         months = sorted({o.scenario.answered_at.strftime("%Y-%m") for o in outcomes if o.billable})
         with tempfile.TemporaryDirectory(prefix="telefonist-demo-") as tmp:
             files = store.download("lines/", Path(tmp))
             self.report.billing_objects = len(files)
-            tenants = sorted({p.parent.name.removeprefix("tenant_id=") for p in files})
+            tenants = sorted({p.parent.name.removeprefix("tenant_id=") for p in files} - {UNRESOLVED_TENANT})
             for month in months:
                 for tenant in tenants:
                     self.report.invoice += run_finance_query(

@@ -127,8 +127,8 @@ def generate_calls(
         elif action is Action.ABANDONED:
             talk = 0
         else:
-            talk = rng.randrange(8, 90)
-        after_work = 0 if action is Action.ABANDONED else rng.randrange(0, 30)
+            talk = int(rng.triangular(5, 70, 15))  # most handled well inside the 45-second budget
+        after_work = 0 if action is Action.ABANDONED else int(rng.triangular(0, 20, 2))
         calls.append(
             CallScenario(
                 contact_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
