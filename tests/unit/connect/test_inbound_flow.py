@@ -103,6 +103,24 @@ def test_dynamodb_failure_degrades_to_the_fallback_and_still_queues(real_handler
     assert result.queued_to == QUEUE_ARN
 
 
+def test_dynamodb_throttling_degrades_to_the_fallback_and_still_queues(real_handler: Any, seeded: SeededTenant) -> None:
+    from botocore.stub import Stubber
+
+    from functions.contact_flow import handler
+
+    # Given DynamoDB throttles the function's read (the Stubber answers before botocore's retries)
+    client = handler._repository()._table.meta.client
+    with Stubber(client) as stub:
+        stub.add_client_error("get_item", "ProvisionedThroughputExceededException", http_status_code=400)
+        # When
+        result = _call(real_handler, DEMO_SWITCHBOARD_NUMBER)
+        stub.assert_no_pending_responses()
+    # Then the caller still reaches an operator, with the neutral script
+    assert result.attributes["fallback_reason"] == "store_error"
+    assert result.attributes["how_to_answer"] == FALLBACK_HOW_TO_ANSWER
+    assert result.queued_to == QUEUE_ARN
+
+
 def test_temporary_information_valid_now_is_shown(real_handler: Any, repo: CustomerRepository) -> None:
     now = utc_now()
     notice = TemporaryInformation(
