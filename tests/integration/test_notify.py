@@ -280,6 +280,32 @@ def test_ses_failing_keeps_the_message_retries_and_lands_in_the_dead_letter_queu
     assert message.attempts == resources.NOTIFY_MAX_RECEIVE_COUNT + 1
 
 
+def test_sns_failing_keeps_the_sms_retries_and_lands_in_the_dead_letter_queue(notify: LocalResources) -> None:
+    from botocore.stub import Stubber
+
+    # Given Eva prefers SMS, and SNS fails every publish
+    message_id = _submit(direct_event(person_id="eva"))["message_id"]
+    sns = sender_handler.runtime().delivery.sms._client  # type: ignore[attr-defined]
+    with Stubber(sns) as stub:
+        for _ in range(resources.NOTIFY_MAX_RECEIVE_COUNT):
+            stub.add_client_error("publish", "InternalError", http_status_code=500)
+        # When the sender polls as often as SQS lets it
+        runs = []
+        while (run := process_queue_once()).received:
+            runs.append(run)
+        stub.assert_no_pending_responses()
+    # Then it was tried up to maxReceiveCount, kept, marked failed, and dead-lettered
+    assert len(runs) == resources.NOTIFY_MAX_RECEIVE_COUNT
+    message = _messages().get(TENANT, message_id)
+    assert message is not None
+    assert message.status is MessageStatus.FAILED
+    assert message.attempts == resources.NOTIFY_MAX_RECEIVE_COUNT
+    assert message.last_error == "sms: SNS InternalError"
+    assert sent_sms() == []
+    dead = boto3.client("sqs").receive_message(QueueUrl=_dlq_url(), MaxNumberOfMessages=10)["Messages"]
+    assert [json.loads(m["Body"])["message_id"] for m in dead] == [message_id]
+
+
 def test_a_malformed_queue_message_is_reported_failed_not_dropped(notify: LocalResources) -> None:
     queue_url = notify.environment[config.ENV_NOTIFY_QUEUE_URL]
     boto3.client("sqs").send_message(QueueUrl=queue_url, MessageBody='{"tenant_id": "acme"}')
