@@ -153,22 +153,14 @@ def run_demo(settings: DemoSettings, out: Callable[[str], None] = print) -> Demo
     return report
 
 
+@dataclass
 class _Run:
-    def __init__(
-        self,
-        settings: DemoSettings,
-        report: DemoReport,
-        phase: Phases,
-        lambda_log: TextIO,
-        out: Callable[[str], None],
-        secrets_key_id: str,
-    ) -> None:
-        self.settings = settings
-        self.report = report
-        self.phase = phase
-        self.lambda_log = lambda_log
-        self.out = out
-        self.secrets_key_id = secrets_key_id
+    settings: DemoSettings
+    report: DemoReport
+    phase: Phases
+    lambda_log: TextIO
+    out: Callable[[str], None]
+    secrets_key_id: str
 
     @contextlib.contextmanager
     def _functions(self) -> Iterator[None]:
