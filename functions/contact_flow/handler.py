@@ -33,26 +33,31 @@ DYNAMODB_CLIENT_CONFIG = Config(
 
 
 class Environment(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True, defer_build=True)
 
     customer_table_name: str = Field(alias=config.ENV_CUSTOMER_TABLE, min_length=1)
 
 
-class _Endpoint(BaseModel):
+class _EventPart(BaseModel):
+    # Schemas are built on the first event, not at import: the cold start stays short.
+    model_config = ConfigDict(defer_build=True)
+
+
+class _Endpoint(_EventPart):
     Address: str = Field(min_length=1, max_length=40)
 
 
-class _ContactData(BaseModel):
+class _ContactData(_EventPart):
     ContactId: str = ""
     SystemEndpoint: _Endpoint
     CustomerEndpoint: _Endpoint | None = None
 
 
-class _Details(BaseModel):
+class _Details(_EventPart):
     ContactData: _ContactData
 
 
-class ConnectContactFlowEvent(BaseModel):
+class ConnectContactFlowEvent(_EventPart):
     """The parts of Connect's contact-flow event this function reads (the rest is ignored)."""
 
     Details: _Details
