@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from telefonist.models.price_list import PriceBook
+from telefonist.rating.engine import TenantResolver, no_tenant_lookup
 from telefonist.rating.line import BillingLine
-from telefonist.rating.service import LedgerDecision, ReceivedRecord
+from telefonist.rating.service import LedgerDecision, RatingService, ReceivedRecord
 
 
 class FakeLedger:
@@ -61,3 +64,23 @@ class FakeArchive:
     def archive(self, records: Sequence[ReceivedRecord]) -> str | None:
         self.batches.append(list(records))
         return f"archive/{len(self.batches)}"
+
+
+@dataclass
+class FakePorts:
+    """Every port of the rating service as a fake, and the service composed over them."""
+
+    ledger: FakeLedger = field(default_factory=FakeLedger)
+    lines: FakeLines = field(default_factory=FakeLines)
+    quarantine: FakeQuarantine = field(default_factory=FakeQuarantine)
+    archive: FakeArchive = field(default_factory=FakeArchive)
+
+    def service(self, price_book: PriceBook, resolve_tenant: TenantResolver = no_tenant_lookup) -> RatingService:
+        return RatingService(
+            price_book=lambda: price_book,
+            resolve_tenant=resolve_tenant,
+            ledger=self.ledger,
+            lines=self.lines,
+            quarantine=self.quarantine,
+            archive=self.archive,
+        )

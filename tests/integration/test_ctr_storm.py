@@ -31,14 +31,14 @@ from telefonist.demo.scenarios import Action, CallScenario, generate_calls
 from telefonist.local_aws import LocalResources
 from telefonist.models.price_list import PriceBook, PriceList
 from telefonist.rating.line import line_row
-from telefonist.rating.service import RatingService, ReceivedRecord
+from telefonist.rating.service import ReceivedRecord
 from telefonist.resources import BILLING_BUCKET, QUARANTINE_BUCKET
 from telefonist.sample_data import DEFAULT_PRICE_LIST, DEMO_SUPPORT_NUMBER, DEMO_SWITCHBOARD_NUMBER, DEMO_TENANT_ID
 from telefonist.seeding import seed_demo_tenant
 
 from functions.rating import dependencies, handler
 from tests.rating_builders import FakeContext, ctr, encode, kinesis_event
-from tests.rating_fakes import FakeArchive, FakeLedger, FakeLines, FakeQuarantine
+from tests.rating_fakes import FakePorts
 
 BATCH = 100  # records per Lambda invocation (the event source mapping's batch size)
 # Weeks with a DST change (29 Mar, 25 Oct), Midsommar, the 1 July price change and Christmas.
@@ -265,26 +265,19 @@ def test_a_storm_of_10000_records_leaves_one_line_per_billable_contact() -> None
         "missing ContactId",
         *(f"unreadable timestamp in {where}" for where in TIMESTAMP_FIELDS),
     }
-    ledger, lines, quarantine, archive = FakeLedger(), FakeLines(), FakeQuarantine(), FakeArchive()
-    service = RatingService(
-        price_book=lambda: PRICE_BOOK,
-        resolve_tenant=ROUTES.get,
-        ledger=ledger,
-        lines=lines,
-        quarantine=quarantine,
-        archive=archive,
-    )
+    ports = FakePorts()
+    service = ports.service(PRICE_BOOK, ROUTES.get)
     responses = [handler.handle_batch(event, FakeContext(), service) for event in storm.events()]
     check_outcome(
         storm,
         responses,
-        keys=list(lines.objects),
-        rows=[line_row(line) for line in lines.objects.values()],
-        quarantined=[(record.data, reason) for record, reason in quarantine.items],
+        keys=list(ports.lines.objects),
+        rows=[line_row(line) for line in ports.lines.objects.values()],
+        quarantined=[(record.data, reason) for record, reason in ports.quarantine.items],
     )
     # every record was archived as received, batch by batch
-    assert len(archive.batches) == 100
-    assert [record.data for batch in archive.batches for record in batch] == storm.records
+    assert len(ports.archive.batches) == 100
+    assert [record.data for batch in ports.archive.batches for record in batch] == storm.records
 
 
 @pytest.fixture

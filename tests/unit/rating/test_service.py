@@ -9,7 +9,7 @@ from telefonist.rating.line import line_key
 from telefonist.rating.service import RatingService, ReceivedRecord, RecordResult
 
 from tests.rating_builders import ctr, encode
-from tests.rating_fakes import FakeLedger, FakeLines, FakeQuarantine
+from tests.rating_fakes import FakeLedger, FakeLines, FakePorts, FakeQuarantine
 
 
 def received(record, seq: int = 1) -> ReceivedRecord:
@@ -18,16 +18,9 @@ def received(record, seq: int = 1) -> ReceivedRecord:
 
 @pytest.fixture
 def ports(price_book):
-    ledger, lines, quarantine = FakeLedger(), FakeLines(), FakeQuarantine()
-    routes = {"+46852000009": "beta"}
-    service = RatingService(
-        price_book=lambda: price_book,
-        resolve_tenant=routes.get,
-        ledger=ledger,
-        lines=lines,
-        quarantine=quarantine,
-    )
-    return service, ledger, lines, quarantine
+    fakes = FakePorts()
+    service = fakes.service(price_book, {"+46852000009": "beta"}.get)
+    return service, fakes.ledger, fakes.lines, fakes.quarantine
 
 
 def test_duplicates_newer_and_older_versions_leave_one_line_of_the_newest(ports) -> None:

@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from telefonist.models.price_list import PriceBook, PriceList
 from telefonist.rating.engine import OutcomeStatus, rate_record
 from telefonist.rating.line import BillingLine
-from telefonist.rating.service import RatingService, ReceivedRecord, RecordResult
+from telefonist.rating.service import ReceivedRecord, RecordResult
 
 from tests.rating_builders import ctr, encode
-from tests.rating_fakes import FakeLedger, FakeLines, FakeQuarantine
+from tests.rating_fakes import FakePorts
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 FIRST_DAY, LAST_DAY = date(2025, 1, 1), date(2028, 12, 31)
@@ -230,14 +230,8 @@ def test_rating_is_deterministic_and_rating_a_record_again_changes_nothing(
     assert first.line == again.line == decoded.line
     assert BillingLine.model_validate(first.line.model_dump()) == first.line  # the trusted line is a valid one
 
-    lines = FakeLines()
-    service = RatingService(
-        price_book=lambda: BOOK,
-        resolve_tenant=lambda _number: None,
-        ledger=FakeLedger(),
-        lines=lines,
-        quarantine=FakeQuarantine(),
-    )
+    ports = FakePorts()
+    service = ports.service(BOOK)
     received = ReceivedRecord("shardId-0", "1", datetime(2026, 11, 24, tzinfo=UTC), encode(record))
     assert [service.process(received), service.process(received)] == [RecordResult.BILLED] * 2
-    assert list(lines.objects.values()) == [first.line]
+    assert list(ports.lines.objects.values()) == [first.line]
