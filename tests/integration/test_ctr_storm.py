@@ -21,9 +21,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import boto3
 import pytest
 from telefonist.clock import STOCKHOLM
-from telefonist.dal.billing_store import BillingLineStore, QuarantineStore
+from telefonist.dal.billing_store import BillingLineStore, CtrArchive, QuarantineStore
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.demo.ctr_builder import build_ctr, transfer_leg
 from telefonist.demo.run import UNROUTED_NUMBER, dialed_numbers
@@ -32,7 +33,7 @@ from telefonist.local_aws import LocalResources
 from telefonist.models.price_list import PriceBook, PriceList
 from telefonist.rating.line import line_row
 from telefonist.rating.service import ReceivedRecord
-from telefonist.resources import BILLING_BUCKET, QUARANTINE_BUCKET
+from telefonist.resources import ARCHIVE_BUCKET, BILLING_BUCKET, QUARANTINE_BUCKET
 from telefonist.sample_data import DEFAULT_PRICE_LIST, DEMO_SUPPORT_NUMBER, DEMO_SWITCHBOARD_NUMBER, DEMO_TENANT_ID
 from telefonist.seeding import seed_demo_tenant
 
@@ -291,8 +292,6 @@ def seeded(aws: LocalResources, repo: CustomerRepository) -> Iterator[None]:
 
 @pytest.mark.usefixtures("seeded")
 def test_a_small_storm_through_the_real_adapters_on_moto_ends_the_same() -> None:
-    import boto3
-
     storm = make_storm(300, seed=10)
     responses = [handler.lambda_handler(event, FakeContext()) for event in storm.events()]
     s3 = boto3.client("s3")
@@ -308,3 +307,6 @@ def test_a_small_storm_through_the_real_adapters_on_moto_ends_the_same() -> None
         rows=rows,
         quarantined=[(ReceivedRecord.from_archive(item).data, item["reason"]) for item in quarantined],
     )
+    archive = CtrArchive(s3, ARCHIVE_BUCKET.local_name)
+    archived = sorted(archive.keys_for_days([date(2025, 11, 24)]))  # kinesis_event's arrival day (UTC)
+    assert [record.data for key in archived for record in archive.read(key)] == storm.records
