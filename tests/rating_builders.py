@@ -81,8 +81,10 @@ def sequence_number(n: int) -> str:
     return f"4961234567890123456789012345678901234567890123456{n:07d}"
 
 
-def kinesis_event(records: list[dict[str, Any] | str | bytes], arrival: float = 1764000000.0) -> dict[str, Any]:
-    """A Kinesis event as Lambda delivers it; record i has sequence_number(i)."""
+def kinesis_event(
+    records: list[dict[str, Any] | str | bytes], arrival: float = 1764000000.0, first: int = 0
+) -> dict[str, Any]:
+    """A Kinesis event as Lambda delivers it; record i has sequence_number(first + i)."""
     return {
         "Records": [
             {
@@ -101,7 +103,7 @@ def kinesis_event(records: list[dict[str, Any] | str | bytes], arrival: float = 
                 "awsRegion": "eu-central-1",
                 "eventSourceARN": "arn:aws:kinesis:eu-central-1:111122223333:stream/ctr",
             }
-            for i, record in enumerate(records)
+            for i, record in enumerate(records, start=first)
         ]
     }
 

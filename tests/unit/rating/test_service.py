@@ -6,48 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 from telefonist.rating.line import line_key
-from telefonist.rating.service import LedgerDecision, RatingService, ReceivedRecord, RecordResult
+from telefonist.rating.service import RatingService, ReceivedRecord, RecordResult
 
 from tests.rating_builders import ctr, encode
-
-
-class FakeLedger:
-    def __init__(self) -> None:
-        self.items: dict[str, tuple[datetime, set[str]]] = {}
-
-    def record_if_newer(self, contact_id, last_updated, line_key, tenant_id) -> LedgerDecision:
-        held = self.items.get(contact_id)
-        if held and held[0] > last_updated:
-            return LedgerDecision(accepted=False)
-        keys = (held[1] if held else set()) | {line_key}
-        self.items[contact_id] = (last_updated, keys)
-        return LedgerDecision(accepted=True, superseded_keys=tuple(sorted(keys - {line_key})))
-
-    def forget_keys(self, contact_id, keys) -> None:
-        self.items[contact_id][1].difference_update(keys)
-
-
-class FakeLines:
-    def __init__(self, fail_for: str | None = None) -> None:
-        self.objects: dict[str, object] = {}
-        self.fail_for = fail_for
-
-    def put_line(self, key, line) -> None:
-        if self.fail_for and self.fail_for in key:
-            raise OSError("S3 is down")
-        self.objects[key] = line
-
-    def delete_line(self, key) -> None:
-        self.objects.pop(key, None)
-
-
-class FakeQuarantine:
-    def __init__(self) -> None:
-        self.items: list[tuple[ReceivedRecord, str]] = []
-
-    def quarantine(self, record, reason) -> str:
-        self.items.append((record, reason))
-        return f"q/{record.sequence_number}"
+from tests.rating_fakes import FakeLedger, FakeLines, FakePorts, FakeQuarantine
 
 
 def received(record, seq: int = 1) -> ReceivedRecord:
@@ -56,16 +18,9 @@ def received(record, seq: int = 1) -> ReceivedRecord:
 
 @pytest.fixture
 def ports(price_book):
-    ledger, lines, quarantine = FakeLedger(), FakeLines(), FakeQuarantine()
-    routes = {"+46852000009": "beta"}
-    service = RatingService(
-        price_book=lambda: price_book,
-        resolve_tenant=routes.get,
-        ledger=ledger,
-        lines=lines,
-        quarantine=quarantine,
-    )
-    return service, ledger, lines, quarantine
+    fakes = FakePorts()
+    service = fakes.service(price_book, {"+46852000009": "beta"}.get)
+    return service, fakes.ledger, fakes.lines, fakes.quarantine
 
 
 def test_duplicates_newer_and_older_versions_leave_one_line_of_the_newest(ports) -> None:
