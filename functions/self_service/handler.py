@@ -22,6 +22,7 @@ class Environment(BaseModel):
 
     customer_table: str = Field(alias=config.ENV_CUSTOMER_TABLE, min_length=3)
     secrets_key_id: str = Field(alias=config.ENV_SECRETS_KEY_ID, min_length=1)
+    billing_bucket: str | None = Field(default=None, alias=config.ENV_BILLING_BUCKET)
 
 
 @cache
@@ -31,7 +32,7 @@ def environment() -> Environment:
     return Environment.model_validate(os.environ)
 
 
-_billing_source: BillingSummarySource = UnavailableBillingSummarySource()
+_billing_source: BillingSummarySource | None = None  # None: read from the billing bucket, if configured
 
 
 def use_billing_source(source: BillingSummarySource) -> None:
@@ -52,7 +53,16 @@ def service() -> SelfService:
         boto3.resource("dynamodb").Table(env.customer_table),
         secrets=KmsSecretCodec(boto3.client("kms"), env.secrets_key_id),
     )
-    return SelfService(repo, _billing_source)
+    return SelfService(repo, _billing_source or _bucket_billing_source(env))
+
+
+def _bucket_billing_source(env: Environment) -> BillingSummarySource:
+    if not env.billing_bucket:
+        return UnavailableBillingSummarySource()  # degrades to 503, never a 500
+    import boto3
+    from telefonist.dal.billing_summary import S3BillingSummarySource
+
+    return S3BillingSummarySource(boto3.client("s3"), env.billing_bucket)
 
 
 app = build_resolver(service)

@@ -13,6 +13,7 @@ from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 from telefonist import config, resources
@@ -133,6 +134,7 @@ class SelfServiceApiConstruct(Construct):
 
     def _build_function(self, code: FunctionCodeConstruct) -> ServiceFunction:
         table = self._data.table(resources.CUSTOMER_TABLE)
+        billing = self._data.bucket(resources.BILLING_BUCKET)
         function = ServiceFunction(
             self,
             "SelfServiceFunction",
@@ -142,6 +144,7 @@ class SelfServiceApiConstruct(Construct):
             environment={
                 config.ENV_CUSTOMER_TABLE: table.table_name,
                 config.ENV_SECRETS_KEY_ID: self._data.secrets_key.key_arn,
+                config.ENV_BILLING_BUCKET: billing.bucket_name,
             },
             log_key=self._data.data_key,
             timeout=cdk.Duration.seconds(29),  # API Gateway's integration limit; a CSV import of hundreds
@@ -149,7 +152,39 @@ class SelfServiceApiConstruct(Construct):
         )
         self._grant_customer_table(function.role, table.table_arn)
         self._grant_keys(function.role)
+        self._grant_billing_lines(function.role, billing)
         return function
+
+    def _grant_billing_lines(self, role: iam.IRole, billing: s3.IBucket) -> None:
+        """The billing summary reads the rating function's lines: list and get under lines/ only."""
+        stack = cdk.Stack.of(self)
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["s3:ListBucket"],
+                resources=[billing.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": ["lines/*"]}},
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["s3:GetObject"], resources=[billing.arn_for_objects("lines/*")])
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt"],
+                resources=[self._data.data_key.key_arn],
+                conditions={"StringEquals": {"kms:ViaService": f"s3.{stack.region}.amazonaws.com"}},
+            )
+        )
+        bucket_resource = billing.node.default_child
+        assert isinstance(bucket_resource, cdk.CfnElement)
+        bucket_id = stack.get_logical_id(bucket_resource)
+        cdk.Validations.of(role).acknowledge(
+            cdk.Acknowledgment(
+                id=f"AwsSolutions::AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/lines/*]",
+                reason="Billing lines are one object per contact under lines/month=/tenant_id=/; the tenant comes "
+                "from the caller's token at run time, so IAM can scope only to the lines/ prefix (read-only)",
+            )
+        )
 
     def _grant_customer_table(self, role: iam.IRole, table_arn: str) -> None:
         # Leading keys: tenants' partitions, the routing records of numbers, the price list (read).

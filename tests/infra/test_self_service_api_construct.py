@@ -112,3 +112,23 @@ def test_add_operator_route_puts_another_function_behind_the_same_authorizer() -
         },
     )
     assert len(template.find_resources("AWS::ApiGateway::Authorizer")) == 1
+
+
+def test_the_function_reads_billing_lines_only_under_their_prefix(template: Template) -> None:
+    statements = [
+        s
+        for policy in template.find_resources("AWS::IAM::Policy").values()
+        if "SelfService" in str(policy["Properties"]["Roles"])
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    s3_actions = {
+        a
+        for s in statements
+        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+        if a.startswith("s3:")
+    }
+    assert s3_actions == {"s3:ListBucket", "s3:GetObject"}
+    get = next(s for s in statements if s["Action"] == "s3:GetObject")
+    assert "/lines/*" in json.dumps(get["Resource"])
+    listing = next(s for s in statements if s["Action"] == "s3:ListBucket")
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["lines/*"]}}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.local_aws import LocalResources
 from telefonist.sample_data import DEFAULT_PRICE_LIST
@@ -53,6 +54,24 @@ def test_the_lambda_answers_from_the_tables_its_environment_names(
     assert json.loads(prices["body"])["versions"][0]["version"] == "2026-01"
     assert missing["statusCode"] == 404
     assert anonymous["statusCode"] == 401
-    # Until the billing-lines reader is wired, billing degrades to 503, never a 500.
+    # The billing summary comes from the billing bucket the environment names (empty here).
+    assert billing["statusCode"] == 200
+    assert json.loads(billing["body"])["total_ore"] == 0
+
+
+def test_billing_degrades_to_503_without_a_billing_bucket(
+    aws: LocalResources, repo: CustomerRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functions.self_service import handler
+
+    monkeypatch.delenv("BILLING_BUCKET_NAME")
+    handler.environment.cache_clear()
+    handler.service.cache_clear()
+    claims = {"sub": "u1", "custom:tenant_id": "acme", "cognito:groups": "admins"}
+    try:
+        billing = handler.lambda_handler(_event("/billing/2026-11", claims), CONTEXT)
+    finally:
+        handler.environment.cache_clear()
+        handler.service.cache_clear()
     assert billing["statusCode"] == 503
     handler.service.cache_clear()

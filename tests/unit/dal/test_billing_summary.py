@@ -1,0 +1,46 @@
+"""The customer's monthly billing summary, from the rating function's Parquet lines in S3."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from telefonist.dal.billing_store import BillingLineStore
+from telefonist.dal.billing_summary import S3BillingSummarySource
+from telefonist.local_aws import LocalResources
+from telefonist.models import PriceBook
+from telefonist.rating.engine import rate_record
+from telefonist.rating.line import line_key
+from telefonist.resources import BILLING_BUCKET
+from telefonist.sample_data import DEFAULT_PRICE_LIST
+
+from tests.rating_builders import ctr
+
+
+@pytest.fixture
+def billed(aws: LocalResources) -> None:
+    """Four lines for acme in November (tariffs 1, 1, 2, 3), one in December, one for globex."""
+    store = BillingLineStore(boto3.client("s3"), BILLING_BUCKET.local_name)
+    book = PriceBook(versions=[DEFAULT_PRICE_LIST])
+    records = [
+        ctr("n1", answered_local="2026-11-24 09:00"),
+        ctr("n2", answered_local="2026-11-25 10:00"),
+        ctr("n3", answered_local="2026-11-25 10:00", transferred_to=True),
+        ctr("n4", answered_local="2026-11-28 11:00"),
+        ctr("d1", answered_local="2026-12-01 09:00"),
+        ctr("g1", answered_local="2026-11-24 09:00", tenant="globex"),
+    ]
+    for record in records:
+        line = rate_record(record, book).line
+        assert line is not None
+        store.put_line(line_key(line), line)
+
+
+def test_a_month_is_summed_per_tariff_for_that_customer_only(billed: None) -> None:
+    summary = S3BillingSummarySource(boto3.client("s3"), BILLING_BUCKET.local_name).monthly_summary("acme", "2026-11")
+    assert [(t.tariff, t.calls, t.amount_ore) for t in summary.tariffs] == [(1, 2, 5800), (2, 1, 3900), (3, 1, 4900)]
+    assert summary.total_ore == 5800 + 3900 + 4900
+
+
+def test_a_month_without_calls_is_an_empty_summary(billed: None) -> None:
+    summary = S3BillingSummarySource(boto3.client("s3"), BILLING_BUCKET.local_name).monthly_summary("acme", "2027-02")
+    assert (summary.tariffs, summary.total_ore) == ([], 0)
