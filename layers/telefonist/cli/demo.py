@@ -53,5 +53,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"telefonist demo: {exc}", file=sys.stderr)
         return 1
     present(report)
-    print(json.dumps(report.summary(), ensure_ascii=False, default=str))
+    # One machine-readable line; the rows behind it are in --report.
+    compact = {**report.summary(), "unresolved": len(report.unresolved), "invoice": len(report.invoice)}
+    print(json.dumps(compact, ensure_ascii=False, default=str))
     return 0 if report.ok else 1
