@@ -88,7 +88,29 @@ class RatingConstruct(Construct):
             "AwsSolutions::AwsSolutions-KDS3",
             "Encrypted with the service's customer-managed data key (rotated), not the AWS-managed one",
         )
+        self._allow_connect_to_encrypt()
         return stream
+
+    def _allow_connect_to_encrypt(self) -> None:
+        """Connect puts CTRs as its service-linked role; a producer on a stream encrypted with a
+        customer-managed key needs kms:GenerateDataKey on that key, through Kinesis only. (The key
+        policy cannot name the stream: the stream already references the key.)"""
+        stack = cdk.Stack.of(self)
+        self._data.data_key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AmazonConnectWritesCtrStream",
+                actions=["kms:GenerateDataKey"],
+                principals=[iam.AccountRootPrincipal()],
+                resources=["*"],  # in a key policy, "*" is this key
+                conditions={
+                    "StringEquals": {"kms:ViaService": f"kinesis.{stack.region}.amazonaws.com"},
+                    "ArnLike": {
+                        "aws:PrincipalArn": f"arn:{stack.partition}:iam::{stack.account}:role/aws-service-role/"
+                        "connect.amazonaws.com/AWSServiceRoleForAmazonConnect*",
+                    },
+                },
+            )
+        )
 
     def _build_connect_storage(self, instance_arn: str) -> connect.CfnInstanceStorageConfig:
         return connect.CfnInstanceStorageConfig(

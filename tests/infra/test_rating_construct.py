@@ -154,3 +154,12 @@ def test_named_queries_are_the_finance_sql_verbatim(template: Template) -> None:
         assert named[name]["QueryString"] == query.sql
         assert named[name]["Database"] == resources.GLUE_DATABASE
         assert named[name]["WorkGroup"] == resources.ATHENA_WORKGROUP
+
+
+def test_connect_may_encrypt_ctrs_through_kinesis_only(template: Template) -> None:
+    keys = template.find_resources("AWS::KMS::Key")
+    statements = [s for k in keys.values() for s in k["Properties"]["KeyPolicy"]["Statement"]]
+    (grant,) = [s for s in statements if s.get("Sid") == "AmazonConnectWritesCtrStream"]
+    assert grant["Action"] == "kms:GenerateDataKey"
+    assert "kinesis." in str(grant["Condition"]["StringEquals"]["kms:ViaService"])
+    assert "connect.amazonaws.com/AWSServiceRoleForAmazonConnect" in str(grant["Condition"]["ArnLike"])
