@@ -5,8 +5,9 @@ Names load lazily (PEP 562) so a function imports only the repository it uses.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from telefonist.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from telefonist.dal.customer_repository import CustomerRepository
@@ -25,8 +26,4 @@ __all__ = [
     "RepositoryError",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _MODULES:
-        raise AttributeError(f"module 'telefonist.dal' has no attribute {name!r}")
-    return getattr(import_module(_MODULES[name]), name)
+__getattr__ = lazy_exports(__name__, _MODULES)

@@ -6,8 +6,9 @@ the contact-flow function's cold start short.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from telefonist.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from telefonist.models.common_number import (
@@ -71,8 +72,4 @@ __all__ = [
     "TenantStatus",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _MODULES:
-        raise AttributeError(f"module 'telefonist.models' has no attribute {name!r}")
-    return getattr(import_module(_MODULES[name]), name)
+__getattr__ = lazy_exports(__name__, _MODULES)
