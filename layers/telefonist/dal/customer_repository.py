@@ -16,8 +16,8 @@ from botocore.exceptions import ClientError
 
 from telefonist.clock import utc_now
 from telefonist.dal import keys
-from telefonist.dal.errors import NotFoundError, RepositoryError
-from telefonist.dal.items import Versioned, parse_item, translate_client_error
+from telefonist.dal.errors import NotFoundError, RepositoryError, translate_client_error
+from telefonist.dal.items import Versioned, parse_item
 from telefonist.dal.route_reader import RouteReader
 from telefonist.dal.secrets import SecretCodec
 from telefonist.models import (
@@ -212,8 +212,8 @@ class CustomerRepository:
 
     # ---------------------------------------------------------------- routes (inbound call path)
     def get_route(self, phone_number: str) -> Route:
-        """Dialed number → customer, common number and script: one GetItem (1 round trip)."""
-        return RouteReader(self._table).get_route(phone_number)
+        """Dialed number → the whole routing record, validated: one GetItem (1 round trip)."""
+        return self._parse(Route, RouteReader(self._table).read_item(phone_number), "route").model
 
     def put_route(self, route: Route) -> None:
         self._put(keys.number_pk(route.phone_number), keys.ROUTE_SK, "route", route.model_dump(mode="json"), None)

@@ -1,14 +1,13 @@
-"""Item helpers shared by the repositories: versions, parsing, and ClientError → domain errors."""
+"""Item helpers shared by the repositories: versions and parsing into the pydantic models."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from botocore.exceptions import ClientError
 from pydantic import BaseModel, ValidationError
 
-from telefonist.dal.errors import ConflictError, NotFoundError, RepositoryError
+from telefonist.dal.errors import RepositoryError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 KEY_FIELDS = ("pk", "sk", "entity", "item_version", "item_updated_at")
@@ -33,13 +32,3 @@ def parse_item(model: type[ModelT], item: dict[str, Any], what: str) -> Versione
         return Versioned(model.model_validate(strip_keys(item)), int(item.get("item_version", 0)))
     except ValidationError as exc:
         raise RepositoryError(f"stored {what} is invalid: {exc.error_count()} error(s)") from exc
-
-
-def translate_client_error(exc: ClientError, what: str, missing_is_not_found: bool = False) -> RepositoryError:
-    """A failed conditional write is a conflict (or not-found for deletes); anything else a store error."""
-    code = exc.response.get("Error", {}).get("Code", "")
-    if code in ("ConditionalCheckFailedException", "TransactionCanceledException"):
-        if missing_is_not_found:
-            return NotFoundError(f"{what} not found")
-        return ConflictError(f"{what} was changed by someone else (stale version) or already exists")
-    return RepositoryError(f"data store error ({code or 'unknown'}) on {what}")

@@ -1,7 +1,7 @@
 """The operator's view of a call: a flat string map that the contact flow sets as contact attributes.
 
 Connect shows contact attributes in the CCP and copies them into the CTR, so the map never holds
-door codes (a `Route` has none) and stays well inside Connect's limit of 32,768 UTF-8 bytes for all
+door codes (a routing record has none) and stays well inside Connect's limit of 32,768 UTF-8 bytes for all
 attributes of a contact: every value is capped, the whole map is capped, and a cut text ends with
 a visible marker so the operator knows there is more.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final
 
-from telefonist.models.route import Route
-from telefonist.models.tenant import TenantStatus
+from telefonist.inbound.route_view import RouteView
+from telefonist.models.status import TenantStatus
 
 TRUNCATION_MARKER: Final = " […]"
 # Connect allows 32,768 bytes for *all* attributes of a contact; other flows and functions
@@ -116,7 +116,7 @@ def fallback_attributes(reason: str) -> dict[str, str]:
     )
 
 
-def build_operator_attributes(route: Route, now: datetime) -> dict[str, str]:
+def build_operator_attributes(route: RouteView, now: datetime) -> dict[str, str]:
     """What the operator sees for a call to `route`'s number at `now`: script, notices, hours.
 
     Temporary information is only what is valid at `now` (empty when expired or not yet valid).
@@ -126,9 +126,9 @@ def build_operator_attributes(route: Route, now: datetime) -> dict[str, str]:
     """
     if route.tenant_status is TenantStatus.OFFBOARDED:
         return fallback_attributes("offboarded")
-    is_open = route.opening_hours.is_open_at(now)
-    closed_message = route.opening_hours.closed_message if not is_open else ""
-    notices = TEMPORARY_INFORMATION_SEPARATOR.join(n.text for n in route.info.temporary_information_at(now))
+    is_open = route.is_open_at(now)
+    closed_message = route.closed_message if not is_open else ""
+    notices = TEMPORARY_INFORMATION_SEPARATOR.join(notice.text for notice in route.notices_at(now))
     return _bounded(
         {
             "tenant_id": route.tenant_id,
@@ -138,10 +138,10 @@ def build_operator_attributes(route: Route, now: datetime) -> dict[str, str]:
             "open": "true" if is_open else "false",
             "customer_name": route.tenant_name,
             "common_number_name": route.common_number_name,
-            "how_to_answer": route.info.how_to_answer,
+            "how_to_answer": route.how_to_answer,
             "temporary_information": notices,
-            "how_to_transfer": route.info.how_to_transfer,
-            "how_to_take_messages": route.info.how_to_take_messages,
+            "how_to_transfer": route.how_to_transfer,
+            "how_to_take_messages": route.how_to_take_messages,
             "closed_message": closed_message,
             "office_summary": route.office_summary,
         }

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from telefonist.models.office import Address, DoorCode, Office
     from telefonist.models.price_list import PriceBook, PriceList
     from telefonist.models.route import Route
-    from telefonist.models.tenant import ClaimedNumber, Tenant, TenantStatus
+    from telefonist.models.status import TenantStatus
+    from telefonist.models.tenant import ClaimedNumber, Tenant
 
 _MODULES = {
     "Address": "telefonist.models.office",
@@ -46,7 +47,7 @@ _MODULES = {
     "Route": "telefonist.models.route",
     "TemporaryInformation": "telefonist.models.common_number",
     "Tenant": "telefonist.models.tenant",
-    "TenantStatus": "telefonist.models.tenant",
+    "TenantStatus": "telefonist.models.status",
 }
 __all__ = [
     "Address",

@@ -7,9 +7,9 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from telefonist.clock import as_utc, to_local
 from telefonist.models.base import DomainModel
 from telefonist.models.types import EmailAddress, NonEmptyStr, PhoneNumber, Slug, Text, UtcDatetime
+from telefonist.schedule import is_open_during, is_within
 
 
 class TemporaryInformation(DomainModel):
@@ -26,7 +26,7 @@ class TemporaryInformation(DomainModel):
         return self
 
     def is_valid_at(self, moment: datetime) -> bool:
-        return self.valid_from <= as_utc(moment) < self.valid_until
+        return is_within(self.valid_from, self.valid_until, moment)
 
 
 class FaqEntry(DomainModel):
@@ -59,11 +59,7 @@ class OpeningHours(DomainModel):
         return self
 
     def is_open_at(self, moment: datetime) -> bool:
-        if not self.weekly:
-            return True
-        local = to_local(moment)
-        hours = self.weekly.get(local.weekday())
-        return hours is not None and hours[0] <= local.time() < hours[1]
+        return is_open_during(self.weekly, moment)
 
 
 class GeneralInformation(DomainModel):

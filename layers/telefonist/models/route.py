@@ -6,7 +6,7 @@ from pydantic import Field
 
 from telefonist.models.base import DomainModel
 from telefonist.models.common_number import GeneralInformation, OpeningHours
-from telefonist.models.tenant import TenantStatus
+from telefonist.models.status import TenantStatus
 from telefonist.models.types import NonEmptyStr, PhoneNumber, Slug, TenantId, UtcDatetime
 
 

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from pydantic import Field
 
 from telefonist.models.base import DomainModel
+from telefonist.models.status import TenantStatus
 from telefonist.models.types import NonEmptyStr, PhoneNumber, Slug, TenantId, UtcDatetime
-
-
-class TenantStatus(StrEnum):
-    ACTIVE = "active"
-    OFFBOARDED = "offboarded"
 
 
 class ClaimedNumber(DomainModel):

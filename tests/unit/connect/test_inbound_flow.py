@@ -12,27 +12,26 @@ from telefonist.connect.flow_simulator import SimulatedContact
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.inbound.attributes import FALLBACK_HOW_TO_ANSWER
 from telefonist.models import GeneralInformation, OpeningHours, Route, TemporaryInformation
-from telefonist.models.tenant import TenantStatus
+from telefonist.models.status import TenantStatus
 from telefonist.resources import CUSTOMER_TABLE
 from telefonist.sample_data import DEMO_SWITCHBOARD_NUMBER
 from telefonist.seeding import SeededTenant
 
 from tests.unit.connect.conftest import CALLER, QUEUE_ARN, simulator
+from tests.unit.inbound.routes import acme_route
 
 CUSTOM_NUMBER = "+46852000042"
 
 
 def _route(**changes: Any) -> Route:
-    base = Route(
-        phone_number=CUSTOM_NUMBER,
-        tenant_id="bolaget",
-        tenant_name="Bolaget AB",
-        common_number_id="vaxel",
-        common_number_name="Växel",
-        info=GeneralInformation(how_to_answer="Bolaget, du talar med …"),
-        office_summary="Kontoret: Storgatan 1, 111 22 Stockholm",
-    )
-    return base.model_copy(update=changes)
+    bolaget = {
+        "phone_number": CUSTOM_NUMBER,
+        "tenant_id": "bolaget",
+        "tenant_name": "Bolaget AB",
+        "info": GeneralInformation(how_to_answer="Bolaget, du talar med …"),
+        "office_summary": "Kontoret: Storgatan 1, 111 22 Stockholm",
+    }
+    return acme_route(**{**bolaget, **changes})
 
 
 def _call(invoker: Any, number: str, **contact: Any) -> Any:

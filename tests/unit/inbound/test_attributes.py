@@ -15,21 +15,17 @@ from telefonist.inbound.attributes import (
     fallback_attributes,
     map_size,
 )
-from telefonist.models import GeneralInformation, OpeningHours, Route, TemporaryInformation
+from telefonist.inbound.route_view import RouteView, route_view_from_item
+from telefonist.models import GeneralInformation, OpeningHours, TemporaryInformation
+
+from tests.unit.inbound.routes import acme_route
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)  # a Tuesday, 11:00 in Stockholm
 
 
-def _route(**changes: object) -> Route:
-    route = Route(
-        phone_number="+46852000001",
-        tenant_id="acme",
-        tenant_name="Acme AB",
-        common_number_id="vaxel",
-        common_number_name="Växel",
-        info=GeneralInformation(how_to_answer="Acme, du talar med …", how_to_transfer="Koppla direkt."),
-    )
-    return route.model_copy(update=changes)
+def _route(**changes: object) -> RouteView:
+    """A routing record as the self-service side writes it, read back as the call path reads it."""
+    return route_view_from_item(acme_route(**changes).model_dump(mode="json"))
 
 
 def test_a_known_route_gives_every_key_as_a_string() -> None:

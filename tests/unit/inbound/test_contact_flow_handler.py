@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ReadTimeoutError
 from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.dal.route_reader import RouteReader
 
 from functions.contact_flow import handler
 
@@ -27,7 +33,7 @@ class _TimingOutTable:
 
 
 def test_a_timeout_degrades_to_the_fallback() -> None:
-    attributes = handler.operator_attributes(EVENT, CustomerRepository(_TimingOutTable()))
+    attributes = handler.operator_attributes(EVENT, RouteReader(_TimingOutTable()))
     assert attributes["fallback_reason"] == "store_error"
     assert attributes["route_action"] == "queue"
 
@@ -40,7 +46,7 @@ def test_the_client_is_bounded() -> None:
 
 
 def test_an_unreadable_event_degrades_to_the_fallback() -> None:
-    attributes = handler.operator_attributes({"Details": {}}, CustomerRepository(_TimingOutTable()))
+    attributes = handler.operator_attributes({"Details": {}}, RouteReader(_TimingOutTable()))
     assert attributes["fallback_reason"] == "bad_event"
 
 
@@ -49,7 +55,7 @@ def test_the_handler_masks_the_caller_and_counts_fallbacks(
 ) -> None:
     from tests.unit.connect.conftest import FakeLambdaContext
 
-    handler._environment.cache_clear()
+    handler._customer_table_name.cache_clear()
     handler._repository.cache_clear()
     handler.metrics.clear_metrics()
     attributes = handler.lambda_handler(EVENT, FakeLambdaContext())  # type: ignore[arg-type]
@@ -63,3 +69,64 @@ def test_the_handler_masks_the_caller_and_counts_fallbacks(
     assert metrics
     assert metrics[-1]["RouteLookups"] in ([1.0], 1.0)
     assert metrics[-1]["RouteFallbacks"] in ([1.0], 1.0)
+
+
+def _event_with(contact_data: dict[str, Any]) -> dict[str, Any]:
+    return {"Details": {"ContactData": contact_data}, "Name": "ContactFlowEvent"}
+
+
+@pytest.mark.parametrize(
+    ("event", "field"),
+    [
+        ({}, "Details"),
+        ({"Details": []}, "Details"),
+        ({"Details": {}}, "Details.ContactData"),
+        (_event_with({"ContactId": "c"}), "Details.ContactData.SystemEndpoint"),
+        (_event_with({"SystemEndpoint": {"Type": "TELEPHONE_NUMBER"}}), "Details.ContactData.SystemEndpoint.Address"),
+        (_event_with({"SystemEndpoint": {"Address": 46852000001}}), "Details.ContactData.SystemEndpoint.Address"),
+        (_event_with({"SystemEndpoint": {"Address": "+46" + "8" * 60}}), "Details.ContactData.SystemEndpoint.Address"),
+        (
+            _event_with({"SystemEndpoint": {"Address": "+46852000001"}, "CustomerEndpoint": {"Address": ["+4670"]}}),
+            "Details.ContactData.CustomerEndpoint.Address",
+        ),
+    ],
+)
+def test_an_unreadable_event_names_the_field(event: dict[str, Any], field: str) -> None:
+    with pytest.raises(handler.BadEventError, match=rf"^{re.escape(field)} "):
+        handler.ContactEndpoints.from_event(event)
+
+
+def test_a_call_without_caller_id_is_still_routed() -> None:
+    endpoints = handler.ContactEndpoints.from_event(
+        _event_with({"ContactId": "c-1", "SystemEndpoint": {"Address": "+46852000001"}, "CustomerEndpoint": None})
+    )
+    assert endpoints == handler.ContactEndpoints(contact_id="c-1", dialed="+46852000001", caller="")
+
+
+CALL_PATH_WITHOUT_PYDANTIC = """
+import json, sys
+from functions.contact_flow import handler
+from telefonist.clock import utc_now
+class Table:
+    def get_item(self, Key):
+        return {"Item": {"tenant_id": "acme", "tenant_name": "Acme AB", "common_number_name": "Växel",
+                         "info": {"how_to_answer": "Acme, välkommen!"}}}
+event = json.load(open("tests/events/connect-lambda-event.json"))
+attributes = handler.operator_attributes(event, handler.RouteReader(Table()))
+print(json.dumps({"how_to_answer": attributes["how_to_answer"], "pydantic": "pydantic" in sys.modules}))
+"""
+
+
+def test_the_call_path_never_loads_pydantic() -> None:
+    """The cold-start budget (benchmarks/inbound.py) holds because import and call skip pydantic."""
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "layers"), str(root)])}
+    out = subprocess.run(
+        [sys.executable, "-c", CALL_PATH_WITHOUT_PYDANTIC],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+    ).stdout
+    assert json.loads(out.strip().splitlines()[-1]) == {"how_to_answer": "Acme, välkommen!", "pydantic": False}
