@@ -47,8 +47,13 @@ def _expected_tariff(call: CallScenario) -> int:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    path = tmp_path_factory.mktemp("demo") / "report.json"
+def report_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("demo") / "report.json"
+
+
+@pytest.fixture(scope="module")
+def demo_run(report_path: Path) -> subprocess.CompletedProcess[str]:
+    path = report_path
     completed = subprocess.run(
         [
             sys.executable,
@@ -71,8 +76,20 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
         cwd=Path(__file__).resolve().parents[2],
     )
     assert completed.returncode == 0, completed.stdout[-2000:] + completed.stderr[-2000:]
-    assert "every billable call was rated exactly once" in completed.stdout
-    return json.loads(path.read_text())
+    return completed
+
+
+@pytest.fixture(scope="module")
+def report(demo_run: subprocess.CompletedProcess[str], report_path: Path) -> dict:
+    assert "every billable call was rated exactly once" in demo_run.stdout
+    return json.loads(report_path.read_text())
+
+
+def test_the_console_shows_the_demo_not_the_functions_logs(demo_run: subprocess.CompletedProcess[str]) -> None:
+    """Function logs (the unrouted number's warnings among them) go to the log file, not between the results."""
+    console = demo_run.stdout.splitlines()
+    assert not [line for line in console if line.startswith('{"level"')]
+    assert console[-1].startswith('{"calls"')  # the summary, last line JSON
 
 
 @pytest.fixture(scope="module")

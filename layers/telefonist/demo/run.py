@@ -16,6 +16,7 @@ import base64
 import contextlib
 import dataclasses
 import json
+import logging
 import tempfile
 import time
 from collections import Counter
@@ -164,9 +165,22 @@ class _Run:
 
     @contextlib.contextmanager
     def _functions(self) -> Iterator[None]:
-        """Handlers print their metrics (EMF) to stdout: keep them in the log file."""
-        with contextlib.redirect_stdout(self.lambda_log):
-            yield
+        """Handlers print their metrics (EMF) and logs to stdout, as in Lambda: keep both in the log file.
+
+        The logger's handler holds the stream it was created with, so redirecting stdout alone
+        would still print warnings (an unrouted number, say) between the demo's own lines.
+        """
+        from telefonist.observability import logger
+
+        handler = logger.registered_handler
+        stream_handler = handler if isinstance(handler, logging.StreamHandler) else None
+        previous = stream_handler.setStream(self.lambda_log) if stream_handler else None
+        try:
+            with contextlib.redirect_stdout(self.lambda_log):
+                yield
+        finally:
+            if stream_handler is not None and previous is not None:
+                stream_handler.setStream(previous)
 
     def _progress(self, items: list[Any], desc: str) -> Any:
         from tqdm import tqdm
