@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 from telefonist import config
 from telefonist.clock import utc_now
-from telefonist.dal.errors import NotFoundError, RepositoryError
+from telefonist.dal.errors import CorruptItemError, NotFoundError, RepositoryError
 from telefonist.dal.route_reader import RouteReader
 from telefonist.inbound.attributes import build_operator_attributes, fallback_attributes
 from telefonist.observability import logger, mask_phone_number, metrics, tracer
@@ -115,6 +115,9 @@ def operator_attributes(event: dict[str, Any], repository: RouteReader) -> dict[
     except NotFoundError:
         logger.warning("no route for dialed number", extra={"dialed": mask_phone_number(dialed)})
         return _fallback("not_found")
+    except CorruptItemError as exc:
+        logger.error("routing record unreadable", extra={"error": str(exc), "dialed": mask_phone_number(dialed)})
+        return _fallback("bad_route")
     except RepositoryError as exc:
         logger.error("route lookup failed", extra={"error": str(exc)})
         return _fallback("store_error")

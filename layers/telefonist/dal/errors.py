@@ -13,6 +13,10 @@ class NotFoundError(RepositoryError):
     """The item asked for does not exist."""
 
 
+class CorruptItemError(RepositoryError):
+    """A stored item no longer reads as its model (hand edits, a bug on the write side)."""
+
+
 class ConflictError(RepositoryError):
     """A conditional write lost: the item changed since it was read (stale version) or exists."""
 

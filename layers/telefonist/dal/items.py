@@ -7,7 +7,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from telefonist.dal.errors import RepositoryError
+from telefonist.dal.errors import CorruptItemError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 KEY_FIELDS = ("pk", "sk", "entity", "item_version", "item_updated_at")
@@ -27,8 +27,8 @@ def strip_keys(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def parse_item(model: type[ModelT], item: dict[str, Any], what: str) -> Versioned[ModelT]:
-    """Validate a stored item into its model; a corrupt item is a RepositoryError, not a crash."""
+    """Validate a stored item into its model; a corrupt item is a CorruptItemError, not a crash."""
     try:
         return Versioned(model.model_validate(strip_keys(item)), int(item.get("item_version", 0)))
     except ValidationError as exc:
-        raise RepositoryError(f"stored {what} is invalid: {exc.error_count()} error(s)") from exc
+        raise CorruptItemError(f"stored {what} is invalid: {exc.error_count()} error(s)") from exc

@@ -14,7 +14,7 @@ from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
-from telefonist.dal.errors import ConflictError, NotFoundError, RepositoryError
+from telefonist.dal.errors import ConflictError, CorruptItemError, NotFoundError, RepositoryError
 from telefonist.notify.models import Channel, Message, MessageStatus
 
 RETENTION = timedelta(days=90)
@@ -126,4 +126,4 @@ class MessageRepository:
         try:
             return Message.model_validate(body)
         except ValidationError as exc:
-            raise RepositoryError(f"stored message is invalid: {exc.error_count()} error(s)") from exc
+            raise CorruptItemError(f"stored message is invalid: {exc.error_count()} error(s)") from exc

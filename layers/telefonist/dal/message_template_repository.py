@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from telefonist.clock import utc_now
 from telefonist.dal import keys
-from telefonist.dal.errors import RepositoryError
+from telefonist.dal.errors import CorruptItemError, RepositoryError
 from telefonist.notify.templates import MessageTemplate, TemplateScope
 
 
@@ -54,4 +54,4 @@ class MessageTemplateRepository:
                 for item in items
             ]
         except ValidationError as exc:
-            raise RepositoryError(f"stored message template is invalid: {exc.error_count()} error(s)") from exc
+            raise CorruptItemError(f"stored message template is invalid: {exc.error_count()} error(s)") from exc

@@ -11,7 +11,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from telefonist.dal import keys
-from telefonist.dal.errors import NotFoundError, RepositoryError, translate_client_error
+from telefonist.dal.errors import CorruptItemError, NotFoundError, translate_client_error
 from telefonist.inbound.route_view import MalformedRouteError, RouteView, route_view_from_item
 
 
@@ -31,9 +31,9 @@ class RouteReader:
         return dict(item)
 
     def get_route(self, phone_number: str) -> RouteView:
-        """Dialed number → what the operator needs for the call; a malformed record is a RepositoryError."""
+        """Dialed number → what the operator needs for the call; a malformed record is a CorruptItemError."""
         item = self.read_item(phone_number)
         try:
             return route_view_from_item(item)
         except MalformedRouteError as exc:
-            raise RepositoryError(f"stored route is invalid at {exc.path}") from exc
+            raise CorruptItemError(f"stored route is invalid at {exc.path}") from exc

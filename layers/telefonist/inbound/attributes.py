@@ -95,7 +95,7 @@ def _bounded(values: dict[str, str]) -> dict[str, str]:
 def fallback_attributes(reason: str) -> dict[str, str]:
     """The map for a call whose customer cannot be resolved: a neutral script, still queued.
 
-    `reason` is a short code (not_found, offboarded, store_error, bad_event) for the CTR and logs.
+    `reason` is a short code (not_found, offboarded, store_error, bad_route, bad_event) for the CTR and logs.
     """
     return _bounded(
         {

@@ -9,6 +9,7 @@ import boto3
 import pytest
 from telefonist.clock import to_local, utc_now
 from telefonist.connect.flow_simulator import SimulatedContact
+from telefonist.dal import keys
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.inbound.attributes import FALLBACK_HOW_TO_ANSWER
 from telefonist.models import GeneralInformation, OpeningHours, Route, TemporaryInformation
@@ -116,6 +117,21 @@ def test_dynamodb_throttling_degrades_to_the_fallback_and_still_queues(real_hand
         stub.assert_no_pending_responses()
     # Then the caller still reaches an operator, with the neutral script
     assert result.attributes["fallback_reason"] == "store_error"
+    assert result.attributes["how_to_answer"] == FALLBACK_HOW_TO_ANSWER
+    assert result.queued_to == QUEUE_ARN
+
+
+def test_a_corrupt_routing_record_degrades_to_the_fallback_and_still_queues(
+    real_handler: Any, customer_table: Any
+) -> None:
+    # Given a routing record without a script (written by hand, or by a bug on the write side)
+    item = {**_route().model_dump(mode="json"), "pk": keys.number_pk(CUSTOM_NUMBER), "sk": keys.ROUTE_SK}
+    del item["info"]["how_to_answer"]
+    customer_table.put_item(Item=item)
+    # When
+    result = _call(real_handler, CUSTOM_NUMBER)
+    # Then the operator gets the neutral script rather than half of one
+    assert result.attributes["fallback_reason"] == "bad_route"
     assert result.attributes["how_to_answer"] == FALLBACK_HOW_TO_ANSWER
     assert result.queued_to == QUEUE_ARN
 

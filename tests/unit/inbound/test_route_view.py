@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from telefonist.dal import keys
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import RepositoryError
+from telefonist.dal.errors import CorruptItemError
 from telefonist.dal.route_reader import RouteReader
 from telefonist.inbound.attributes import build_operator_attributes
 from telefonist.inbound.route_view import MalformedRouteError, route_view_from_item
@@ -147,7 +147,7 @@ def test_the_reader_reads_what_the_repository_writes(repo: CustomerRepository, c
     assert view.weekly_hours == {1: (time(8), time(17))}
 
 
-def test_a_corrupt_stored_route_is_a_repository_error_naming_the_field(customer_table: Any) -> None:
+def test_a_corrupt_stored_route_is_a_corrupt_item_error_naming_the_field(customer_table: Any) -> None:
     customer_table.put_item(Item=_without(_stored(), "info", "how_to_answer"))
-    with pytest.raises(RepositoryError, match=r"info\.how_to_answer"):
+    with pytest.raises(CorruptItemError, match=r"info\.how_to_answer"):
         RouteReader(customer_table).get_route(NUMBER)
