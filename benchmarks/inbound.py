@@ -108,7 +108,7 @@ def round_trips() -> dict[str, Any]:
                 secrets=KmsSecretCodec(boto3.client("kms"), created.secrets_key_id),
             )
             seed_demo_tenant(repo, people=5)
-            handler._customer_table_name.cache_clear()
+            handler._environment.cache_clear()
             handler._repository.cache_clear()
             calls: list[str] = []
             client = handler._repository()._table.meta.client

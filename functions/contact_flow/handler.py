@@ -9,6 +9,7 @@ its error branch, which sets the same fallback attributes and queues the caller 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -85,19 +86,30 @@ def _address(value: Any, path: str, *, required: bool) -> str:
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class Environment:
+    """What CDK sets for this function (a dataclass, not pydantic, for the cold start's sake)."""
+
+    customer_table_name: str
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> Environment:
+        name = environ.get(config.ENV_CUSTOMER_TABLE, "")
+        if not name:
+            raise RuntimeError(f"environment variable {config.ENV_CUSTOMER_TABLE} is not set")
+        return cls(customer_table_name=name)
+
+
 @cache
-def _customer_table_name() -> str:
-    name = os.environ.get(config.ENV_CUSTOMER_TABLE, "")
-    if not name:
-        raise RuntimeError(f"environment variable {config.ENV_CUSTOMER_TABLE} is not set")
-    return name
+def _environment() -> Environment:
+    return Environment.from_environ(os.environ)
 
 
 @cache
 def _repository() -> RouteReader:
     """Built on the first call (cached for the container's life), keeping the module import cheap."""
     dynamodb = boto3.resource("dynamodb", config=DYNAMODB_CLIENT_CONFIG)
-    return RouteReader(dynamodb.Table(_customer_table_name()))
+    return RouteReader(dynamodb.Table(_environment().customer_table_name))
 
 
 def operator_attributes(event: dict[str, Any], repository: RouteReader) -> dict[str, str]:

@@ -38,7 +38,7 @@ test_flow_values.__test__ = False  # type: ignore[attr-defined]
 @pytest.fixture
 def real_handler(repo: CustomerRepository) -> Iterator[LambdaInvoker]:
     """Invokes functions/contact_flow/handler.py as Lambda would, against the moto table."""
-    handler._customer_table_name.cache_clear()
+    handler._environment.cache_clear()
     handler._repository.cache_clear()
     calls: list[str] = []
 

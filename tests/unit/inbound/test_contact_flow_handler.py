@@ -55,7 +55,7 @@ def test_the_handler_masks_the_caller_and_counts_fallbacks(
 ) -> None:
     from tests.unit.connect.conftest import FakeLambdaContext
 
-    handler._customer_table_name.cache_clear()
+    handler._environment.cache_clear()
     handler._repository.cache_clear()
     handler.metrics.clear_metrics()
     attributes = handler.lambda_handler(EVENT, FakeLambdaContext())  # type: ignore[arg-type]
@@ -130,3 +130,9 @@ def test_the_call_path_never_loads_pydantic() -> None:
         env=env,
     ).stdout
     assert json.loads(out.strip().splitlines()[-1]) == {"how_to_answer": "Acme, välkommen!", "pydantic": False}
+
+
+def test_a_missing_table_name_is_named() -> None:
+    with pytest.raises(RuntimeError, match="CUSTOMER_TABLE_NAME"):
+        handler.Environment.from_environ({})
+    assert handler.Environment.from_environ({"CUSTOMER_TABLE_NAME": "t"}).customer_table_name == "t"
