@@ -1,9 +1,10 @@
 """Invoked by the inbound contact flow: dialed number → the operator's attributes, in one read.
 
-Whatever fails (unknown number, offboarded customer, DynamoDB error or timeout, a malformed
-event), the function answers with the fallback map within a bounded time, so the flow still
-queues the caller with a neutral script. Only a crash or the Lambda timeout sends the flow down
-its error branch, which sets the same fallback attributes and queues the caller too.
+Whatever fails (unknown number, offboarded customer, DynamoDB error or timeout, a corrupt
+routing record, a malformed event), the function answers with the fallback map within a bounded
+time, so the flow still queues the caller with a neutral script. Only a crash or the Lambda
+timeout sends the flow down its error branch, which sets the same fallback attributes and queues
+the caller too.
 """
 
 from __future__ import annotations
