@@ -1,6 +1,7 @@
 # The two set-up commands of the README: `make demo` and `make test`.
-# Everything is installed into .venv by these targets; nothing outside the project is assumed
-# but python3 (3.11+) and node (for the optional CDK CLI).
+# Everything is installed into .venv (Python) and web/node_modules (npm ci) by these targets;
+# nothing outside the project is assumed but python3 (3.11+), node 20.19+ with npm, and for the
+# browser tests Debian's `chromium` (/usr/bin/chromium; .ci/run installs it).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: install demo test lint typecheck unit synth bench clean
+.PHONY: install demo test lint typecheck unit synth bench clean web web-test browser chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,9 +31,37 @@ typecheck: $(STAMP)
 	$(BIN)/mypy layers/telefonist functions infra app.py
 
 unit: $(STAMP)
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --ignore=tests/browser
 
-test: lint typecheck unit
+# ---- web/ (operator workspace, Mina sidor): npm ci when the lock changes, build when inputs change.
+WEB := web
+WEB_INSTALLED := $(WEB)/node_modules/.telefonist-installed
+WEB_BUILT := $(WEB)/dist/.telefonist-built
+WEB_INPUTS := $(shell find $(WEB)/src $(WEB)/scripts -type f ! -name schema.d.ts 2>/dev/null) \
+	$(wildcard $(WEB)/*.html) $(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/tsconfig.node.json \
+	$(WEB)/package.json docs/openapi.json
+CHROMIUM := /usr/bin/chromium
+
+$(WEB_INSTALLED): $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund
+	touch $@
+
+$(WEB_BUILT): $(WEB_INSTALLED) $(WEB_INPUTS)
+	cd $(WEB) && npm run build
+	touch $@
+
+web: $(WEB_BUILT)
+
+web-test: $(WEB_INSTALLED)
+	cd $(WEB) && npm run typecheck && npm test
+
+chromium:
+	@test -x $(CHROMIUM) || { echo "make: the browser tests need $(CHROMIUM): install Debian's package 'chromium' (apt-get install -y chromium)"; exit 1; }
+
+browser: $(STAMP) $(WEB_BUILT) chromium
+	$(BIN)/pytest tests/browser -p no:cacheprovider
+
+test: lint typecheck unit web-test browser
 
 synth: $(STAMP)
 	$(BIN)/python app.py
@@ -41,4 +70,4 @@ bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) cdk.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) cdk.out .pytest_cache .mypy_cache .ruff_cache $(WEB)/node_modules $(WEB)/dist
