@@ -62,6 +62,7 @@ def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iter
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.secrets import KmsSecretCodec
     from telefonist.local_aws import create_resources, moto_server, patched_environment
+    from telefonist.local_web import with_pages
     from telefonist.resources import CUSTOMER_TABLE
     from telefonist.sample_data import DEFAULT_PRICE_LIST, DEMO_TENANT_ID
     from telefonist.self_service.billing import BillingSummary, InMemoryBillingSummarySource, TariffTotal
@@ -101,7 +102,10 @@ def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iter
             service = SelfService(repo, billing)
             profile = seed_demo_customer(service, people=people)  # as the operator and the admin would
             app = ApiGatewayWsgiApp(build_resolver(lambda: service).resolve, MAX_BODY_BYTES)
-            server = make_server(LOOPBACK, port, app, handler_class=QuietHandler)
+            operator = demo_tokens(profile.tenant_id)["operator"]
+            numbers = [n.phone_number for n in profile.claimed_numbers]
+            pages = with_pages(app, operator_authorization=operator, numbers=numbers)  # + web/dist, calls
+            server = make_server(LOOPBACK, port, pages, handler_class=QuietHandler)
             thread = threading.Thread(target=server.serve_forever, name="self-service-api", daemon=True)
             thread.start()
             try:
@@ -124,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
         with local_api(args.port, args.people, args.moto_port) as api:
             print(f"Self-service API (LOCAL ONLY, development tokens) on {api.url}")
             print(f"OpenAPI: {api.url}/openapi.json")
+            print(f"Operator page: {api.url}/operator/ (simulated workspace; `make web` builds it)")
             for who, token in api.tokens.items():
                 print(f"  {who:28} -H 'Authorization: {token}'")
             print(f"e.g. curl -H 'Authorization: {api.tokens['customer administrator']}' {api.url}/profile")

@@ -1,0 +1,189 @@
+"""LOCAL ONLY: the built web pages beside the local API, and the simulated workspace's calls.
+
+`telefonist serve` wraps its API application with `with_pages`:
+
+- `/operator/` is the operator workspace (`web/dist/operator.html`), `/assets/...` its files;
+- `/operator/config.json` tells the page it runs in the local host: the fake Amazon Connect
+  adapter, the API on the same origin, the operator's development token and the demo numbers;
+- `POST /local/calls` places a simulated call: the real inbound flow JSON runs in the flow
+  simulator and invokes `functions/contact_flow`, and the contact attributes come back as
+  Amazon Connect would hand them to the page.
+
+In AWS the pages are static files behind CloudFront and the contact comes from Connect; nothing
+here is deployed. Everything else goes to the wrapped API application.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any, Final
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+WEB_DIST: Final = Path(__file__).resolve().parents[2] / "web" / "dist"
+OPERATOR_PREFIX: Final = "/operator/"
+ASSETS_PREFIX: Final = "/assets/"
+CALLS_PATH: Final = "/local/calls"
+MAX_CALL_BODY: Final = 4096
+# The pages' own policy: no inline script, nothing from another origin (the local API is this one).
+CONTENT_SECURITY_POLICY: Final = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
+@dataclass(frozen=True)
+class SimulatedCall:
+    """What the simulated workspace hands the page: the contact as Connect would."""
+
+    contact_id: str
+    dialed_number: str
+    caller_number: str
+    reached_operator: bool
+    attributes: dict[str, str]
+    messages: list[str]
+
+
+def place_call(dialed_number: str, caller_number: str) -> SimulatedCall:
+    """A caller dials a number: the inbound flow and `functions/contact_flow` run as in Connect."""
+    from functions.contact_flow import handler as contact_flow
+    from telefonist.connect.flow_simulator import SimulatedContact
+    from telefonist.connect.flows import inbound_simulator
+    from telefonist.local_aws import LocalLambdaContext
+
+    context = LocalLambdaContext(function_name="contact-flow")
+    simulator = inbound_simulator(lambda _arn, event: contact_flow.lambda_handler(event, context))
+    contact_id = str(uuid.uuid4())
+    result = simulator.run(
+        SimulatedContact(dialed_number=dialed_number, caller_number=caller_number, contact_id=contact_id)
+    )
+    return SimulatedCall(
+        contact_id=contact_id,
+        dialed_number=dialed_number,
+        caller_number=caller_number,
+        reached_operator=result.queued_to is not None,
+        attributes=result.attributes,
+        messages=result.messages,
+    )
+
+
+class LocalWebApp:
+    """The pages, their local configuration and the simulated calls in front of an API application."""
+
+    def __init__(
+        self,
+        api: WsgiApp,
+        *,
+        operator_authorization: str,
+        numbers: Sequence[str],
+        dist: Path = WEB_DIST,
+        call: Callable[[str, str], SimulatedCall] = place_call,
+    ) -> None:
+        self._api = api
+        self._authorization = operator_authorization
+        self._numbers = list(numbers)
+        self._dist = dist
+        self._call = call
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "/")
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        if path == "/operator":
+            return _respond(
+                start_response, HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", [("Location", "/operator/")]
+            )
+        if path == OPERATOR_PREFIX + "config.json" and method == "GET":
+            return _json(start_response, HTTPStatus.OK, self.config())
+        if path == OPERATOR_PREFIX and method == "GET":
+            return self._file(start_response, self._dist / "operator.html")
+        if path.startswith(ASSETS_PREFIX) and method == "GET":
+            return self._file(start_response, self._dist / "assets" / path[len(ASSETS_PREFIX) :])
+        if path == CALLS_PATH and method == "POST":
+            return self._place_call(environ, start_response)
+        return self._api(environ, start_response)
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "host": "local",
+            "api_url": "",
+            "authorization": self._authorization,
+            "calls_url": CALLS_PATH,
+            "numbers": self._numbers,
+        }
+
+    def _file(self, start_response: Callable[..., Any], path: Path) -> Iterable[bytes]:
+        root = self._dist.resolve()
+        target = path.resolve()
+        if not target.is_relative_to(root):
+            return _json(start_response, HTTPStatus.NOT_FOUND, {"message": "not found"})
+        if not target.is_file():
+            if not root.is_dir():
+                detail = f"{root} is missing: build the pages with `make web`"
+                return _json(start_response, HTTPStatus.SERVICE_UNAVAILABLE, {"message": detail})
+            return _json(start_response, HTTPStatus.NOT_FOUND, {"message": "not found"})
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type.endswith("javascript"):
+            content_type += "; charset=utf-8"
+        # Hashed asset names may be cached; the page itself never is (it names the current assets).
+        cache = "public, max-age=31536000, immutable" if target.parent.name == "assets" else "no-store"
+        return _respond(start_response, HTTPStatus.OK, target.read_bytes(), content_type, [("Cache-Control", cache)])
+
+    def _place_call(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        if length > MAX_CALL_BODY:
+            return _json(start_response, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"message": "body too large"})
+        try:
+            body = json.loads(environ["wsgi.input"].read(length) or b"{}")
+            dialed, caller = str(body["dialed_number"]).strip(), str(body.get("caller_number") or "").strip()
+        except (ValueError, KeyError, TypeError):
+            return _json(start_response, HTTPStatus.BAD_REQUEST, {"message": "dialed_number is required"})
+        if not dialed:
+            return _json(start_response, HTTPStatus.BAD_REQUEST, {"message": "dialed_number is required"})
+        call = self._call(dialed, caller)
+        return _json(
+            start_response,
+            HTTPStatus.OK,
+            {
+                "contact_id": call.contact_id,
+                "dialed_number": call.dialed_number,
+                "caller_number": call.caller_number,
+                "reached_operator": call.reached_operator,
+                "attributes": call.attributes,
+                "messages": call.messages,
+            },
+        )
+
+
+def with_pages(api: WsgiApp, *, operator_authorization: str, numbers: Sequence[str]) -> LocalWebApp:
+    """`api` with the built pages and the simulated workspace in front (what `telefonist serve` runs)."""
+    return LocalWebApp(api, operator_authorization=operator_authorization, numbers=numbers)
+
+
+def _json(start_response: Callable[..., Any], status: HTTPStatus, body: dict[str, Any]) -> Iterable[bytes]:
+    payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    return _respond(start_response, status, payload, "application/json", [("Cache-Control", "no-store")])
+
+
+def _respond(
+    start_response: Callable[..., Any],
+    status: HTTPStatus,
+    payload: bytes,
+    content_type: str,
+    extra: list[tuple[str, str]],
+) -> Iterable[bytes]:
+    headers = [
+        ("Content-Type", content_type),
+        ("Content-Length", str(len(payload))),
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+        *extra,
+    ]
+    start_response(f"{status.value} {status.phrase}", headers)
+    return [payload]
