@@ -9,40 +9,54 @@ from datetime import datetime
 from telefonist.models.price_list import PriceBook
 from telefonist.rating.engine import TenantResolver, no_tenant_lookup
 from telefonist.rating.line import BillingLine
-from telefonist.rating.service import LedgerDecision, RatingService, ReceivedRecord
+from telefonist.rating.service import EncodedLine, LedgerDecision, RatingService, ReceivedRecord, UnstorableLine
 
 
 class FakeLedger:
-    """The ledger's conditional write: a version wins unless a newer one is held (ties win)."""
+    """The ledger's two conditional writes: a claim is refused when a newer version is written
+    (ties win); `written` holds the newest written version, `keys` the claimed keys."""
 
     def __init__(self) -> None:
-        self.items: dict[str, tuple[datetime, set[str]]] = {}
+        self.written: dict[str, datetime] = {}
+        self.keys: dict[str, set[str]] = {}
 
-    def record_if_newer(
-        self, contact_id: str, last_updated: datetime, line_key: str, tenant_id: str | None
-    ) -> LedgerDecision:
-        held = self.items.get(contact_id)
-        if held and held[0] > last_updated:
+    def claim(self, contact_id: str, last_updated: datetime, line_key: str) -> LedgerDecision:
+        held = self.written.get(contact_id)
+        if held and held > last_updated:
             return LedgerDecision(accepted=False)
-        keys = (held[1] if held else set()) | {line_key}
-        self.items[contact_id] = (last_updated, keys)
+        keys = self.keys.setdefault(contact_id, set())
+        keys.add(line_key)
         return LedgerDecision(accepted=True, superseded_keys=tuple(sorted(keys - {line_key})))
 
-    def forget_keys(self, contact_id: str, keys: Sequence[str]) -> None:
-        self.items[contact_id][1].difference_update(keys)
+    def mark_written(
+        self, contact_id: str, last_updated: datetime, line_key: str, tenant_id: str | None, deleted: Sequence[str]
+    ) -> bool:
+        held = self.written.get(contact_id)
+        if held and held > last_updated:
+            return False
+        self.written[contact_id] = last_updated
+        self.keys[contact_id].difference_update(deleted)
+        return True
 
 
 class FakeLines:
-    """Billing lines by key; `fail_for` makes every key containing it fail like S3 would."""
+    """Billing lines by key; `fail_for` makes every key containing it fail like S3 would, and
+    `unstorable_for` makes the lines of that contact ones the storage format cannot hold."""
 
-    def __init__(self, fail_for: str | None = None) -> None:
+    def __init__(self, fail_for: str | None = None, unstorable_for: str | None = None) -> None:
         self.objects: dict[str, BillingLine] = {}
         self.fail_for = fail_for
+        self.unstorable_for = unstorable_for
 
-    def put_line(self, key: str, line: BillingLine) -> None:
+    def encode(self, line: BillingLine) -> EncodedLine:
+        if line.contact_id == self.unstorable_for:
+            raise UnstorableLine("line cannot be stored: column queue cannot hold its value")
+        return EncodedLine(line, b"")
+
+    def put_encoded(self, key: str, encoded: EncodedLine) -> None:
         if self.fail_for and self.fail_for in key:
             raise OSError("S3 is down")
-        self.objects[key] = line
+        self.objects[key] = encoded.line
 
     def delete_line(self, key: str) -> None:
         self.objects.pop(key, None)

@@ -16,7 +16,7 @@ from telefonist.dal.errors import RepositoryError
 from telefonist.dal.ledger_repository import LedgerRepository
 from telefonist.dal.secrets import KmsSecretCodec
 from telefonist.local_aws import LocalResources, create_resources, moto_server, patched_environment
-from telefonist.rating.service import RatingService
+from telefonist.rating.service import EncodedLine, RatingService
 from telefonist.resources import (
     ARCHIVE_BUCKET,
     BILLING_BUCKET,
@@ -172,10 +172,10 @@ class FailingLines(BillingLineStore):
     def __init__(self, inner: BillingLineStore, contact_id: str) -> None:
         self._inner, self._contact_id = inner, contact_id
 
-    def put_line(self, key: str, line: Any) -> None:
-        if line.contact_id == self._contact_id:
+    def put_encoded(self, key: str, encoded: EncodedLine) -> None:
+        if encoded.line.contact_id == self._contact_id:
             raise RepositoryError("cannot write billing line")
-        self._inner.put_line(key, line)
+        self._inner.put_encoded(key, encoded)
 
 
 def test_failing_records_are_reported_by_sequence_number_bad_ones_quarantined(repo, stores) -> None:
@@ -192,3 +192,100 @@ def test_failing_records_are_reported_by_sequence_number_bad_ones_quarantined(re
     assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == [sequence_number(1)]
     assert sorted(r["contact_id"] for r in stores["lines"].read_rows()) == ["c-ok", "c-ok-2"]
     assert [q["sequence_number"] for q in stores["quarantine"].items()] == [sequence_number(2)]
+
+
+def test_poison_records_are_quarantined_and_every_good_line_written(rating, stores) -> None:
+    # Given good records around poison ones: years 9999 and 0001, durations no int32 column holds
+    records = [
+        ctr("c-good-1", answered_local="2026-11-24 09:15"),  # 0
+        ctr("c-year-9999", answered_utc="9999-12-31T23:30:00Z"),  # 1
+        ctr("c-year-0001", answered_utc="0001-01-01T00:00:00+05:00"),  # 2
+        ctr("c-updated-0001", last_updated="0001-01-01T00:00:00+05:00"),  # 3
+        ctr("c-talk-2-31", talk=2**31),  # 4
+        ctr("c-handling-2-31", talk=2**31 - 1, acw=1),  # 5
+        ctr("c-good-2", answered_local="2026-11-28 11:00"),  # 6
+    ]
+    event = kinesis_event(records)
+    # When the function rates the batch
+    response = rating.lambda_handler(event, FakeContext())
+    # Then the batch succeeded: every good line written, every poison record quarantined with its reason
+    assert response == {"batchItemFailures": []}
+    assert sorted(r["contact_id"] for r in stores["lines"].read_rows()) == ["c-good-1", "c-good-2"]
+    quarantined = sorted(stores["quarantine"].items(), key=lambda q: q["sequence_number"])
+    assert [(q["sequence_number"], q["reason"]) for q in quarantined] == [
+        (sequence_number(1), "timestamp out of range in Agent.ConnectedToAgentTimestamp (years 2000-2099)"),
+        (sequence_number(2), "timestamp out of range in Agent.ConnectedToAgentTimestamp (years 2000-2099)"),
+        (sequence_number(3), "timestamp out of range in LastUpdateTimestamp (years 2000-2099)"),
+        (sequence_number(4), "duration out of range: talk and after-contact work over 2147483647 s"),
+        (sequence_number(5), "duration out of range: talk and after-contact work over 2147483647 s"),
+    ]
+    assert [q["data_text"] for q in quarantined] == [encode(r).decode() for r in records[1:6]]
+    # and the ledger holds no version of a poison contact, so a corrected version can still win
+    assert [stores["ledger"].get(r["ContactId"]) for r in records[1:6]] == [None] * 5
+
+
+class LinesFailingFor(BillingLineStore):
+    """The real billing store, but S3 refuses the next `failures` line writes (a flaky port)."""
+
+    def __init__(self, inner: BillingLineStore, failures: int) -> None:
+        self._inner, self.failures = inner, failures
+
+    def put_encoded(self, key: str, encoded: EncodedLine) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise RepositoryError("cannot write billing line")
+        self._inner.put_encoded(key, encoded)
+
+
+def flaky_service(repo: CustomerRepository, stores: dict[str, Any], failures: int) -> RatingService:
+    seed_demo_tenant(repo, people=1)
+    return RatingService(
+        price_book=repo.load_price_book,
+        resolve_tenant=dependencies.cached_tenant_resolver(repo),
+        ledger=stores["ledger"],
+        lines=LinesFailingFor(stores["lines"], failures),
+        quarantine=stores["quarantine"],
+    )
+
+
+def test_a_line_write_failing_once_leaves_the_contact_rated_on_redelivery(repo, stores) -> None:
+    # Given S3 refusing the first line write
+    service = flaky_service(repo, stores, failures=1)
+    event = kinesis_event([ctr("c-1", talk=150), ctr("c-2")])
+    # When the batch is delivered: the record fails, and the ledger has not marked the version done
+    assert handler.handle_batch(event, FakeContext(), service)["batchItemFailures"] == [
+        {"itemIdentifier": sequence_number(0)}
+    ]
+    assert [r["contact_id"] for r in stores["lines"].read_rows()] == ["c-2"]
+    assert stores["ledger"].get("c-1") is None
+    # Then its redelivery (from the failed record on) writes the line and the ledger records the version
+    assert handler.handle_batch(event, FakeContext(), service) == {"batchItemFailures": []}
+    rows = sorted((r["contact_id"], r["tariff"]) for r in stores["lines"].read_rows())
+    assert rows == [("c-1", 5), ("c-2", 1)]
+    entry = stores["ledger"].get("c-1")
+    assert entry is not None
+    assert entry.last_updated == datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+def test_a_newer_version_never_written_does_not_keep_an_older_one_from_billing(repo, stores) -> None:
+    # Given the newest version whose line could not be written (its retries ran out: it is in the DLQ)
+    service = flaky_service(repo, stores, failures=1)
+    newer = ctr("c-1", talk=150, last_updated="2026-11-24T10:00:00Z")
+    older = ctr("c-1", talk=10, last_updated="2026-11-24T09:00:00Z")
+    other = ctr("c-2")
+    assert handler.handle_batch(kinesis_event([newer, other]), FakeContext(), service)["batchItemFailures"] == [
+        {"itemIdentifier": sequence_number(0)}
+    ]
+    # When an older version of the contact arrives
+    assert handler.handle_batch(kinesis_event([older], first=2), FakeContext(), service) == {"batchItemFailures": []}
+    # Then the contact has a line (the older version's), not none at all
+    assert sorted((r["contact_id"], r["talk_seconds"]) for r in stores["lines"].read_rows()) == [
+        ("c-1", 10),
+        ("c-2", 30),
+    ]
+    # and when the newer version is re-driven it replaces it: still one line per contact
+    assert handler.handle_batch(kinesis_event([newer], first=3), FakeContext(), service) == {"batchItemFailures": []}
+    assert sorted((r["contact_id"], r["talk_seconds"]) for r in stores["lines"].read_rows()) == [
+        ("c-1", 150),
+        ("c-2", 30),
+    ]

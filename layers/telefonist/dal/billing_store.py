@@ -24,7 +24,7 @@ from botocore.exceptions import ClientError
 from telefonist.clock import utc_now
 from telefonist.dal.errors import RepositoryError
 from telefonist.rating.line import LINE_COLUMNS, BillingLine, line_row
-from telefonist.rating.service import ReceivedRecord
+from telefonist.rating.service import EncodedLine, ReceivedRecord, UnstorableLine
 
 ARCHIVE_PREFIX = "ctr/"
 QUARANTINE_PREFIX = "quarantine/"
@@ -38,13 +38,34 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
 LINE_SCHEMA = pa.schema([pa.field(name, _ARROW_TYPES[kind]) for name, kind in LINE_COLUMNS])
 
 
+# What pyarrow raises for a value its column type cannot hold (too large, not encodable text).
+_CONVERSION_ERRORS = (pa.ArrowException, ArithmeticError, ValueError, TypeError)
+
+
+def _unstorable_column(rows: list[dict[str, object]]) -> str:
+    """The first column whose values the schema cannot hold (only run after a failed conversion)."""
+    for column in LINE_SCHEMA:
+        try:
+            pa.array([row[column.name] for row in rows], type=column.type)
+        except _CONVERSION_ERRORS:
+            return str(column.name)
+    return "unknown"
+
+
 def lines_to_parquet(lines: Sequence[BillingLine]) -> bytes:
-    """Lines as one Parquet file in the schema of LINE_COLUMNS.
+    """Lines as one Parquet file in the schema of LINE_COLUMNS; UnstorableLine naming the column.
 
     Tuned for one-row files (one object per contact): no compression, dictionary, statistics or
     embedded Arrow schema, which would only grow the footer (5 KB → 2 KB, 1.0 → 0.7 ms).
     """
-    table = pa.Table.from_pylist([line_row(line) for line in lines], schema=LINE_SCHEMA)
+    rows = [line_row(line) for line in lines]
+    try:
+        table = pa.Table.from_pylist(rows, schema=LINE_SCHEMA)
+    except _CONVERSION_ERRORS:
+        # the reason names the column, never the value (it may be a caller's number)
+        raise UnstorableLine(
+            f"line cannot be stored: column {_unstorable_column(rows)} cannot hold its value"
+        ) from None
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="none", use_dictionary=False, write_statistics=False, store_schema=False)
     return buffer.getvalue()
@@ -66,11 +87,19 @@ class BillingLineStore:
         self._s3 = s3
         self._bucket = bucket
 
-    def put_line(self, key: str, line: BillingLine) -> None:
+    def encode(self, line: BillingLine) -> EncodedLine:
+        """The line as a one-row Parquet file; UnstorableLine when the schema cannot hold it."""
+        return EncodedLine(line, lines_to_parquet([line]))
+
+    def put_encoded(self, key: str, encoded: EncodedLine) -> None:
         try:
-            self._s3.put_object(Bucket=self._bucket, Key=key, Body=lines_to_parquet([line]))
+            self._s3.put_object(Bucket=self._bucket, Key=key, Body=encoded.body)
         except ClientError as exc:
             raise RepositoryError(f"cannot write billing line {key}") from exc
+
+    def put_line(self, key: str, line: BillingLine) -> None:
+        """Encode and write a line, for callers outside the rating service (tests, tools)."""
+        self.put_encoded(key, self.encode(line))
 
     def delete_line(self, key: str) -> None:
         try:

@@ -8,7 +8,8 @@ does not validate what it never reads. Field names are Connect's, as aliases.
 from __future__ import annotations
 
 import re
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, NonNegativeInt, ValidationError
 
@@ -16,13 +17,22 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, NonNegativeInt
 CONTACT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 _TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
+# The moments a CTR can name. Outside them a record is a poison one, quarantined (spec §8): at the
+# edges of Python's calendar the conversion to Stockholm time overflows, and a LastUpdateTimestamp
+# in year 9999 would win the ledger forever, so that no real version of the contact could replace
+# it. Checked by pydantic-core while parsing, with the zone's offset applied.
+EARLIEST_CTR_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
+END_OF_CTR_MOMENTS = datetime(2100, 1, 1, tzinfo=UTC)
+CTR_YEARS = f"{EARLIEST_CTR_MOMENT.year}-{END_OF_CTR_MOMENTS.year - 1}"
+CtrMoment = Annotated[AwareDatetime, Field(ge=EARLIEST_CTR_MOMENT, lt=END_OF_CTR_MOMENTS)]
+
 
 class _CtrPart(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
 class CtrAgent(_CtrPart):
-    connected_at: AwareDatetime | None = Field(default=None, alias="ConnectedToAgentTimestamp")
+    connected_at: CtrMoment | None = Field(default=None, alias="ConnectedToAgentTimestamp")
     interaction_seconds: NonNegativeInt | None = Field(default=None, alias="AgentInteractionDuration")
     after_contact_work_seconds: NonNegativeInt | None = Field(default=None, alias="AfterContactWorkDuration")
 
@@ -40,12 +50,12 @@ class ContactTraceRecord(_CtrPart):
 
     contact_id: str = Field(alias="ContactId", pattern=CONTACT_ID_PATTERN)
     initiation_method: str | None = Field(default=None, alias="InitiationMethod")
-    last_updated: AwareDatetime = Field(alias="LastUpdateTimestamp")
+    last_updated: CtrMoment = Field(alias="LastUpdateTimestamp")
     agent: CtrAgent | None = Field(default=None, alias="Agent")
     attributes: dict[str, Any] | None = Field(default=None, alias="Attributes")
     system_endpoint: CtrEndpoint | None = Field(default=None, alias="SystemEndpoint")
     queue: CtrQueue | None = Field(default=None, alias="Queue")
-    transfer_completed_at: AwareDatetime | None = Field(default=None, alias="TransferCompletedTimestamp")
+    transfer_completed_at: CtrMoment | None = Field(default=None, alias="TransferCompletedTimestamp")
     transferred_to: dict[str, Any] | None = Field(default=None, alias="TransferredToEndpoint")
 
     @property
@@ -68,6 +78,7 @@ class MalformedRecord(ValueError):
 
 
 _TIMESTAMP_ERRORS = {"datetime_parsing", "datetime_from_date_parsing", "datetime_type", "timezone_aware"}
+_BOUND_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
 
 
 def describe_validation_error(exc: ValidationError) -> str:
@@ -83,6 +94,8 @@ def describe_validation_error(exc: ValidationError) -> str:
         return f"missing {where}"
     if kind in _TIMESTAMP_ERRORS:
         return f"unreadable timestamp in {where}"
+    if kind in _BOUND_ERRORS and where.endswith("Timestamp"):
+        return f"timestamp out of range in {where} (years {CTR_YEARS})"
     if where == "ContactId":
         return "ContactId is not a valid contact id"
     return f"invalid {where}: {error['msg']}"

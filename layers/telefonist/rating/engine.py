@@ -13,7 +13,7 @@ from typing import Any
 
 from telefonist.models.price_list import PriceBook
 from telefonist.rating.ctr import ContactTraceRecord, MalformedRecord, parse_ctr
-from telefonist.rating.line import BillingLine, TenantSource
+from telefonist.rating.line import MAX_LINE_SECONDS, BillingLine, TenantSource
 from telefonist.rating.period import period_of
 from telefonist.rating.tariff import is_over_budget, tariff_for
 
@@ -60,22 +60,33 @@ def _tenant(ctr: ContactTraceRecord, resolve_tenant: TenantResolver) -> tuple[st
     return None, "unresolved"
 
 
+def _rejected(ctr: ContactTraceRecord, reason: str) -> RatingOutcome:
+    return RatingOutcome(
+        OutcomeStatus.REJECTED, reason=reason, contact_id=ctr.contact_id, last_updated=ctr.last_updated
+    )
+
+
 def rate_ctr(ctr: ContactTraceRecord, price_book: PriceBook, resolve_tenant: TenantResolver) -> RatingOutcome:
-    """Rate a parsed CTR by spec/tariffs.md."""
+    """Rate a parsed CTR by spec/tariffs.md.
+
+    A record that cannot become a line is rejected with the reason, never raised: only the tenant
+    resolver (a port: the routing store) can raise, so that a store failure is retried.
+    """
     agent = ctr.agent
     if not is_billable(ctr) or agent is None or agent.connected_at is None:
         return RatingOutcome(OutcomeStatus.NOT_BILLABLE, contact_id=ctr.contact_id, last_updated=ctr.last_updated)
-    period, local = period_of(agent.connected_at)
     talk = agent.interaction_seconds or 0
     handling = talk + (agent.after_contact_work_seconds or 0)
+    if handling > MAX_LINE_SECONDS:
+        return _rejected(ctr, f"duration out of range: talk and after-contact work over {MAX_LINE_SECONDS} s")
+    # CtrMoment keeps the answer time far from the calendar's edges: its local time cannot overflow
+    period, local = period_of(agent.connected_at)
     transferred = ctr.transfer_completed_at is not None or ctr.transferred_to is not None
     tariff = tariff_for(period, talk, transferred)
     try:
         version, amount = price_book.price(tariff, local.date())
     except LookupError as exc:
-        return RatingOutcome(
-            OutcomeStatus.REJECTED, reason=str(exc), contact_id=ctr.contact_id, last_updated=ctr.last_updated
-        )
+        return _rejected(ctr, str(exc))
     tenant_id, source = _tenant(ctr, resolve_tenant)
     line = BillingLine.trusted(
         {

@@ -28,6 +28,9 @@ UNRESOLVED_TENANT = "_unresolved"
 LINES_PREFIX = "lines/"
 
 TenantSource = Literal["attribute", "dialed_number", "unresolved"]
+# The largest number of seconds a line holds: `talk_seconds` and `handling_seconds` are int
+# columns (Parquet INT32) in LINE_COLUMNS. A CTR over it cannot become a line: it is quarantined.
+MAX_LINE_SECONDS = 2**31 - 1
 
 
 class BillingLine(DomainModel):
@@ -40,8 +43,8 @@ class BillingLine(DomainModel):
     period: Literal["weekday_day", "evening_weekend"]
     answered_at: datetime = Field(description="Europe/Stockholm local time with its offset")
     month: str = Field(pattern=r"^\d{4}-\d{2}$", description="Stockholm month of the answer: the partition")
-    talk_seconds: int = Field(ge=0)
-    handling_seconds: int = Field(ge=0)
+    talk_seconds: int = Field(ge=0, le=MAX_LINE_SECONDS)
+    handling_seconds: int = Field(ge=0, le=MAX_LINE_SECONDS)
     over_45s: bool
     transferred: bool
     amount_ore: Ore

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from telefonist.rating.engine import LatestLines, OutcomeStatus
-from telefonist.rating.service import RatingService, ReceivedRecord, RecordResult
+from telefonist.rating.service import RatingService, ReceivedRecord, RecordResult, UnstorableLine
 
 # The archive is by UTC arrival day; a month's calls arrive from its first local hour (the day
 # before in UTC) until some days after its end (CTRs are re-published when updated).
@@ -75,7 +75,12 @@ def rerate_month(
         progress(1)
     summary.lines = len(latest)
     for line in latest.lines():
-        if service.store_line(line) is RecordResult.BILLED:
+        try:
+            result = service.store_line(line)
+        except UnstorableLine:  # quarantined when it was received, like any rejected record
+            summary.rejected += 1
+            continue
+        if result is RecordResult.BILLED:
             summary.written += 1
         else:
             summary.stale += 1

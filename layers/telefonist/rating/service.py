@@ -3,15 +3,23 @@
 Pure orchestration over ports (ledger, line store, quarantine, archive) so the Lambda function,
 `telefonist rerate` and tests compose it with DynamoDB/S3 adapters from `telefonist.dal` or fakes.
 
-Order of writes for a billable record, and why it is safe to retry at any point:
-1. the ledger's conditional write (`last_updated <= new`) decides whether this version wins and
-   returns every key ever written for the contact; an older version stops here;
-2. the line is written to its key (an overwrite: replaying it changes nothing);
-3. keys of earlier versions that differ (the contact moved partition) are deleted, then
-   forgotten by the ledger.
-A failure in 2 or 3 fails the record; the retry passes step 1 again (a tie wins) and redoes
-2 and 3. Records of one contact share a Kinesis partition key, hence a shard, hence are
-processed in order: two versions of a contact are never written concurrently.
+Order of writes for a billable record: the ledger marks a version done only once its line is
+written, so that no contact can end without a line, and a version never written cannot keep
+an older one from being billed:
+1. the line is encoded; a line the storage format cannot hold is quarantined (UnstorableLine)
+   before anything is written;
+2. the ledger's claim (conditional on the newest *written* version being no newer: ties win)
+   adds the key to the contact's keys and returns the keys of earlier versions; an older
+   version stops here, so a late one never overwrites a newer line;
+3. the line is written to its key (an overwrite: replaying it changes nothing);
+4. keys of earlier versions that differ (the contact moved partition) are deleted;
+5. the ledger marks the version written and forgets the deleted keys.
+A failure anywhere fails the record and leaves the ledger's written version as it was: the
+retry redoes 2 to 5, and an older version arriving meanwhile is still written. A crash after 3
+leaves the new line in place with its key known to the ledger (from 2), so it is never
+orphaned: the retry or the next version keeps or deletes it. Records of one contact share a
+Kinesis partition key, hence a shard, hence are processed in order: two versions of a contact
+are never written concurrently.
 """
 
 from __future__ import annotations
@@ -57,22 +65,42 @@ class ReceivedRecord:
 
 @dataclass(frozen=True)
 class LedgerDecision:
-    """The ledger's answer: did this version win, and which keys of earlier versions to delete."""
+    """The ledger's answer to a claim: may this version be written, and which keys to delete."""
 
     accepted: bool
     superseded_keys: tuple[str, ...] = field(default_factory=tuple)
 
 
 class LedgerPort(Protocol):
-    def record_if_newer(
-        self, contact_id: str, last_updated: datetime, line_key: str, tenant_id: str | None
-    ) -> LedgerDecision: ...
+    def claim(self, contact_id: str, last_updated: datetime, line_key: str) -> LedgerDecision:
+        """Accept a version unless a newer one is written; remember its key before it is written."""
+        ...
 
-    def forget_keys(self, contact_id: str, keys: Sequence[str]) -> None: ...
+    def mark_written(
+        self, contact_id: str, last_updated: datetime, line_key: str, tenant_id: str | None, deleted: Sequence[str]
+    ) -> bool:
+        """Record the version as the contact's written line; False if a newer one was meanwhile."""
+        ...
+
+
+class UnstorableLine(ValueError):
+    """A line the storage format cannot hold; the reason names the column, never the value."""
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedLine:
+    """A line and its bytes in the storage format: encoded before anything is written."""
+
+    line: BillingLine
+    body: bytes
 
 
 class LineStorePort(Protocol):
-    def put_line(self, key: str, line: BillingLine) -> None: ...
+    def encode(self, line: BillingLine) -> EncodedLine:
+        """The line in the storage format; UnstorableLine when the format cannot hold it."""
+        ...
+
+    def put_encoded(self, key: str, encoded: EncodedLine) -> None: ...
 
     def delete_line(self, key: str) -> None: ...
 
@@ -120,23 +148,34 @@ class RatingService:
         return rate_record(record.data, self._price_book(), self._resolve_tenant)
 
     def process(self, record: ReceivedRecord) -> RecordResult:
-        """Rate one record and store its line, or quarantine it with the reason (never dropped)."""
+        """Rate one record and store its line, or quarantine it with the reason (never dropped).
+
+        Raises only when a port fails (the record is retried); a record that cannot become a
+        stored line is quarantined, so that it never fails its batch.
+        """
         outcome = self.rate(record)
         if outcome.status is OutcomeStatus.REJECTED:
             self._quarantine.quarantine(record, outcome.reason or "rejected")
             return RecordResult.QUARANTINED
         if outcome.line is None:
             return RecordResult.NOT_BILLABLE
-        return self.store_line(outcome.line)
+        try:
+            return self.store_line(outcome.line)
+        except UnstorableLine as exc:
+            self._quarantine.quarantine(record, str(exc))
+            return RecordResult.QUARANTINED
 
     def store_line(self, line: BillingLine) -> RecordResult:
-        """Write a line if its CTR version is the newest the ledger has seen (ties win)."""
+        """Write a line unless a newer version of the contact is written (ties win); see the module."""
+        encoded = self._lines.encode(line)
         key = line_key(line)
-        decision = self._ledger.record_if_newer(line.contact_id, line.ctr_last_updated, key, line.tenant_id)
-        if not decision.accepted:
+        claim = self._ledger.claim(line.contact_id, line.ctr_last_updated, key)
+        if not claim.accepted:
             return RecordResult.STALE
-        self._lines.put_line(key, line)
-        for old_key in decision.superseded_keys:
+        self._lines.put_encoded(key, encoded)
+        for old_key in claim.superseded_keys:
             self._lines.delete_line(old_key)
-        self._ledger.forget_keys(line.contact_id, decision.superseded_keys)
-        return RecordResult.BILLED
+        written = self._ledger.mark_written(
+            line.contact_id, line.ctr_last_updated, key, line.tenant_id, claim.superseded_keys
+        )
+        return RecordResult.BILLED if written else RecordResult.STALE

@@ -1,4 +1,4 @@
-"""The rating ledger on moto: conditional writes make the newest CTR version win, durably."""
+"""The rating ledger on moto: conditional writes make the newest written CTR version win, durably."""
 
 from __future__ import annotations
 
@@ -20,24 +20,30 @@ def ledger(aws) -> LedgerRepository:
     return LedgerRepository(boto3.resource("dynamodb").Table(LEDGER_TABLE.local_name))
 
 
+def write(ledger: LedgerRepository, contact_id: str, at: datetime, key: str, tenant: str | None) -> bool:
+    """Claim a version, then mark it written (as the service does around the S3 put)."""
+    claim = ledger.claim(contact_id, at, key)
+    return claim.accepted and ledger.mark_written(contact_id, at, key, tenant, claim.superseded_keys)
+
+
 def test_first_newer_and_tied_versions_are_accepted_older_ones_refused(ledger) -> None:
-    assert ledger.record_if_newer("c-1", T0, "k/a", "acme").accepted
-    assert ledger.record_if_newer("c-1", T0, "k/a", "acme").accepted  # tie: the later received wins
-    assert ledger.record_if_newer("c-1", T1, "k/a", "acme").accepted
-    assert not ledger.record_if_newer("c-1", T0, "k/a", "acme").accepted
+    assert write(ledger, "c-1", T0, "k/a", "acme")
+    assert write(ledger, "c-1", T0, "k/a", "acme")  # tie: the later received wins
+    assert write(ledger, "c-1", T1, "k/a", "acme")
+    assert not ledger.claim("c-1", T0, "k/a").accepted
     entry = ledger.get("c-1")
     assert entry is not None
     assert entry.last_updated == T1
 
 
-def test_keys_of_earlier_versions_are_returned_until_the_caller_forgets_them(ledger) -> None:
-    ledger.record_if_newer("c-1", T0, "k/unresolved", None)
-    moved = ledger.record_if_newer("c-1", T1, "k/acme", "acme")
+def test_keys_of_earlier_versions_are_returned_until_marked_written(ledger) -> None:
+    write(ledger, "c-1", T0, "k/unresolved", None)
+    moved = ledger.claim("c-1", T1, "k/acme")
     assert moved.superseded_keys == ("k/unresolved",)
     # a retry of the same version still names it, so a failed delete is redone
-    assert ledger.record_if_newer("c-1", T1, "k/acme", "acme").superseded_keys == ("k/unresolved",)
-    ledger.forget_keys("c-1", moved.superseded_keys)
-    again = ledger.record_if_newer("c-1", T1, "k/acme", "acme")
+    assert ledger.claim("c-1", T1, "k/acme").superseded_keys == ("k/unresolved",)
+    assert ledger.mark_written("c-1", T1, "k/acme", "acme", moved.superseded_keys)
+    again = ledger.claim("c-1", T1, "k/acme")
     assert (again.accepted, again.superseded_keys) == (True, ())
     entry = ledger.get("c-1")
     assert entry is not None
@@ -45,27 +51,56 @@ def test_keys_of_earlier_versions_are_returned_until_the_caller_forgets_them(led
 
 
 def test_an_older_version_is_refused_even_when_its_key_differs(ledger) -> None:
-    ledger.record_if_newer("c-1", T1, "k/acme", "acme")
-    assert not ledger.record_if_newer("c-1", T0, "k/unresolved", None).accepted
+    write(ledger, "c-1", T1, "k/acme", "acme")
+    assert not ledger.claim("c-1", T0, "k/unresolved").accepted
     entry = ledger.get("c-1")
     assert entry is not None
     assert entry.line_keys == frozenset({"k/acme"})
 
 
-def test_the_common_case_is_one_round_trip(ledger) -> None:
+def test_a_claimed_version_never_written_does_not_refuse_an_older_one(ledger) -> None:
+    # Given a newer version claimed whose line was never written
+    assert ledger.claim("c-1", T1, "k/acme").accepted
+    assert ledger.get("c-1") is None  # claimed is not written
+    # Then an older version is still accepted, told to delete the newer one's key, and written
+    older = ledger.claim("c-1", T0, "k/unresolved")
+    assert (older.accepted, older.superseded_keys) == (True, ("k/acme",))
+    assert ledger.mark_written("c-1", T0, "k/unresolved", None, older.superseded_keys)
+    entry = ledger.get("c-1")
+    assert entry is not None
+    assert (entry.last_updated, entry.line_keys) == (T0, frozenset({"k/unresolved"}))
+
+
+def test_marking_an_older_version_written_after_a_newer_one_is_refused(ledger) -> None:
+    ledger.claim("c-1", T0, "k/a")
+    write(ledger, "c-1", T1, "k/a", "acme")
+    assert not ledger.mark_written("c-1", T0, "k/a", "acme", ())
+    entry = ledger.get("c-1")
+    assert entry is not None
+    assert entry.last_updated == T1
+
+
+def test_a_line_costs_two_round_trips(ledger) -> None:
     calls: list[str] = []
     client = ledger._table.meta.client
     client.meta.events.register("before-call.dynamodb", lambda model, **_: calls.append(model.name))
-    ledger.record_if_newer("c-9", T0, "k/acme", "acme")
-    ledger.record_if_newer("c-9", T1, "k/acme", "acme")
-    assert calls == ["PutItem", "PutItem"]
+    write(ledger, "c-9", T0, "k/acme", "acme")
+    write(ledger, "c-9", T1, "k/acme", "acme")
+    assert calls == ["UpdateItem"] * 4
 
 
-def test_store_errors_become_repository_errors(ledger) -> None:
+STORE_CALLS = {
+    "claim": lambda ledger: ledger.claim("c-1", T0, "k"),
+    "mark_written": lambda ledger: ledger.mark_written("c-1", T0, "k", None, ()),
+}
+
+
+@pytest.mark.parametrize("operation", STORE_CALLS)
+def test_store_errors_become_repository_errors(ledger, operation: str) -> None:
     stubber = Stubber(ledger._table.meta.client)
-    stubber.add_client_error("put_item", service_error_code="ProvisionedThroughputExceededException")
-    with stubber, pytest.raises(RepositoryError, match="ledger write failed"):
-        ledger.record_if_newer("c-1", T0, "k", None)
+    stubber.add_client_error("update_item", service_error_code="ProvisionedThroughputExceededException")
+    with stubber, pytest.raises(RepositoryError, match=r"ledger (write|update) failed for contact c-1"):
+        STORE_CALLS[operation](ledger)
 
 
 def test_unknown_contacts_have_no_entry(ledger) -> None:

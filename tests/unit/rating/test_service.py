@@ -61,7 +61,8 @@ def test_bad_records_are_quarantined_whole_with_reason(ports) -> None:
 def test_not_billable_records_write_nothing(ports) -> None:
     service, ledger, lines, quarantine = ports
     assert service.process(received(ctr(initiation="OUTBOUND"))) is RecordResult.NOT_BILLABLE
-    assert not (ledger.items)
+    assert not ledger.written
+    assert not ledger.keys
     assert not (lines.objects)
     assert not (quarantine.items)
 
@@ -78,7 +79,8 @@ def test_a_failing_line_store_raises_and_the_retry_writes_the_line(price_book) -
     record = received(ctr("c-3"))
     with pytest.raises(OSError, match="S3 is down"):
         service.process(record)
+    assert ledger.written == {}  # the version is not marked written: no line was
     lines.fail_for = None
-    assert service.process(record) is RecordResult.BILLED  # the ledger tie lets the retry through
+    assert service.process(record) is RecordResult.BILLED  # the retry claims the version again
     line = next(iter(lines.objects.values()))
     assert list(lines.objects) == [line_key(line)]
