@@ -1,23 +1,42 @@
-"""`telefonist rate PATH|-`: CTR JSON lines in, one JSON billing line per billable contact out.
+"""`telefonist rate PATH|-`: CTRs in, one JSON billing line per billable contact out.
 
-The same rating code as the Lambda function. Bad lines go to standard error as one JSON object
-each (line number and reason); the run goes on; exit status 2 when anything was rejected.
+The same rating code as the Lambda function. The input is JSON lines (one CTR object per line),
+or a JSON document: one pretty-printed CTR, or a JSON array of CTRs (like spec/examples/*.json).
+Bad records go to standard error as one JSON object each (the line they start on, their place
+in an array, the reason); the run goes on, and the good lines are written whatever else fails;
+exit status 2 when anything was rejected.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from telefonist.rating.engine import RatingOutcome
 
 EXIT_REJECTED = 2
+INPUT_FORMS = (
+    "one CTR JSON object per line (JSON lines), one pretty-printed CTR, or a JSON array of CTRs "
+    "(like spec/examples/*.json)"
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = subparsers.add_parser("rate", help="rate CTR JSON lines (a file or - for stdin) to billing lines")
-    parser.add_argument("path", help="file of CTR JSON records, one per line, or - for standard input")
+    parser = subparsers.add_parser(
+        "rate",
+        help="rate CTRs (a file or - for stdin) to billing lines",
+        description=f"Rate contact trace records to billing lines (JSON, one per line, on standard output). "
+        f"Input: {INPUT_FORMS}. Each rejected record is one JSON object on standard error, with the line "
+        f"it starts on; exit status {EXIT_REJECTED} when any was rejected.",
+    )
+    parser.add_argument("path", help=f"file of CTRs, or - for standard input: {INPUT_FORMS}")
     parser.add_argument(
         "--price-list",
         type=Path,
@@ -41,26 +60,147 @@ def load_price_book(path: Path | None) -> Any:
     return PriceBook(versions=[PriceList.model_validate(data)])
 
 
-def rate_stream(source: IO[str], price_book: Any, out: IO[str], err: IO[str]) -> int:
-    """Rate every line of `source`; lines to `out`, rejections to `err`; the number rejected."""
-    from telefonist.rating.engine import LatestLines, OutcomeStatus, rate_record
+@dataclass(frozen=True)
+class SourceRecord:
+    """One CTR of the input as JSON text: the line it starts on, its place in an array."""
 
-    latest = LatestLines()
-    rejected = 0
-    for number, text in enumerate(source, start=1):
+    line: int
+    text: str
+    index: int | None = None
+
+    def report(self, reason: str) -> dict[str, Any]:
+        where: dict[str, Any] = {"line": self.line}
+        if self.index is not None:
+            where["record"] = self.index
+        return {**where, "reason": reason}
+
+
+class UnreadableDocument(ValueError):
+    """A JSON document broken at a line: what came before it was read, nothing after can be."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"not valid JSON at line {line}")
+        self.line = line
+
+
+def _is_document(first_line: str) -> bool:
+    """A JSON array, or an object whose first line holds only its brace (pretty-printed)."""
+    stripped = first_line.strip()
+    return stripped.startswith("[") or stripped == "{"
+
+
+def read_records(source: Iterable[str]) -> Iterator[SourceRecord]:
+    """The CTRs of JSON lines or of a JSON document, each with the line it starts on.
+
+    UnreadableDocument when a document breaks (after the records before the break); a bad line
+    of JSON lines is a record like any other, rejected when rated.
+    """
+    lines = iter(source)
+    for number, text in enumerate(lines, start=1):
         if not text.strip():
             continue
-        outcome = rate_record(text, price_book)
-        if outcome.status is OutcomeStatus.REJECTED:
-            rejected += 1
-            report = {"line": number, "reason": outcome.reason}
-            if outcome.contact_id:
-                report["contact_id"] = outcome.contact_id
-            err.write(json.dumps(report, ensure_ascii=False) + "\n")
-        elif outcome.line is not None:
-            latest.offer(outcome.line)
+        if _is_document(text):
+            yield from _document_records(text + "".join(lines), first_line=number)
+            return
+        yield SourceRecord(number, text)
+        for later, more in enumerate(lines, start=number + 1):
+            if more.strip():
+                yield SourceRecord(later, more)
+        return
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _document_records(text: str, first_line: int) -> Iterator[SourceRecord]:
+    """The records of a document: the elements of an array, or one or more objects in a row."""
+
+    def line_of(position: int) -> int:
+        return first_line + text.count("\n", 0, position)
+
+    def skip_space(position: int) -> int:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        return position
+
+    def value_end(position: int) -> int:
+        try:
+            return int(_DECODER.raw_decode(text, position)[1])
+        except json.JSONDecodeError as exc:
+            raise UnreadableDocument(line_of(exc.pos)) from None
+        except ValueError:  # an integer too long to read: the element can only be skipped with the rest
+            raise UnreadableDocument(line_of(position)) from None
+
+    position = skip_space(0)
+    if not text.startswith("[", position):
+        while position < len(text):
+            end = value_end(position)
+            yield SourceRecord(line_of(position), text[position:end])
+            position = skip_space(end)
+        return
+    position = skip_space(position + 1)
+    index = 0
+    while not text.startswith("]", position):
+        if index and not text.startswith(",", position):
+            raise UnreadableDocument(line_of(position))
+        if index:
+            position = skip_space(position + 1)
+        index += 1
+        end = value_end(position)
+        yield SourceRecord(line_of(position), text[position:end], index)
+        position = skip_space(end)
+    if skip_space(position + 1) < len(text):
+        raise UnreadableDocument(line_of(skip_space(position + 1)))
+
+
+def rate_stream(
+    source: Iterable[str],
+    price_book: Any,
+    out: IO[str],
+    err: IO[str],
+    rate: Callable[[str, Any], RatingOutcome] | None = None,
+) -> int:
+    """Rate every CTR of `source`; lines to `out`, rejections to `err`; the number rejected.
+
+    Whatever fails for one record (or while reading the rest of the input) is reported and the
+    run goes on: the lines of every good record are written at the end, newest version winning.
+    """
+    from telefonist.rating.engine import LatestLines, OutcomeStatus, rate_record
+
+    rate = rate or rate_record
+    latest = LatestLines()
+    rejected = 0
+
+    def reject(report: dict[str, Any]) -> None:
+        nonlocal rejected
+        rejected += 1
+        err.write(json.dumps(report, ensure_ascii=False) + "\n")
+
+    try:
+        for record in read_records(source):
+            try:
+                outcome = rate(record.text, price_book)
+            except Exception as exc:  # a fault of the rating itself: this record is lost, not the run
+                reject(record.report(f"cannot be rated ({type(exc).__name__})"))
+                continue
+            if outcome.status is OutcomeStatus.REJECTED:
+                report = record.report(outcome.reason or "rejected")
+                if outcome.contact_id:
+                    report["contact_id"] = outcome.contact_id
+                reject(report)
+            elif outcome.line is not None:
+                latest.offer(outcome.line)
+    except UnreadableDocument as exc:
+        reject({"line": exc.line, "reason": "not valid JSON"})
+    except OSError as exc:
+        reject({"reason": f"cannot read the input ({exc.strerror or type(exc).__name__})"})
     for line in latest.lines():
-        out.write(line.model_dump_json() + "\n")
+        try:
+            text = line.model_dump_json()
+        except Exception as exc:
+            reject({"contact_id": line.contact_id, "reason": f"cannot be written ({type(exc).__name__})"})
+            continue
+        out.write(text + "\n")
     return rejected
 
 
@@ -73,6 +213,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(json.dumps({"price_list": str(args.price_list), "reason": str(exc).splitlines()[0]}) + "\n")
         return EXIT_REJECTED
     if args.path == "-":
+        if isinstance(sys.stdin, io.TextIOWrapper):
+            sys.stdin.reconfigure(errors="replace")  # bad bytes make a bad record, not a failed run
         rejected = rate_stream(sys.stdin, price_book, sys.stdout, sys.stderr)
     else:
         try:
