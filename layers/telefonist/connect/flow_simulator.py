@@ -1,62 +1,76 @@
 """An offline interpreter of the Amazon Connect flow language, for the actions this project's flows use.
 
-It validates a flow (unknown action type, dangling transition, a branch the action cannot take)
-and runs it for a simulated contact: contact attributes, the target queue, prompts played, event
-hooks (the agent whisper is run too when its flow is given), Lambda invocations through an
-injected invoker, and the path of action ids. Semantics follow the flow-language reference
-(docs.aws.amazon.com/connect/latest/APIReference/flow-language-actions.html): an action takes
-the branch of the first matching Condition, else its error branch; a failure takes the Errors
-entry of its type, else NoMatchingError.
+It validates a flow against the reference table of `telefonist.connect.flow_language` (unknown
+action type or parameter, a parameter of the wrong shape, an error type without a branch, an action
+the flow type forbids) and its own structure (dangling transition, a loop), and runs it for a
+simulated contact: contact attributes, the target queue, event hooks (the agent whisper is run too
+when its flow is given), Lambda invocations through an injected invoker, the path of action ids,
+and every prompt with the party who hears it and the voice it is spoken in. Semantics follow the
+flow-language reference (docs.aws.amazon.com/connect/latest/APIReference/flow-language-actions.html):
+an action takes the branch of the first matching Condition, else its error branch; a failure takes
+the Errors entry of its type, else NoMatchingError.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
 from typing import Any, Final
+
+from telefonist.connect.flow_language import (
+    ACTIONS,
+    NO_MATCHING_CONDITION,
+    NO_MATCHING_ERROR,
+    POLLY_VOICES,
+    check_flow,
+)
 
 LambdaInvoker = Callable[[str, dict[str, Any]], Any]
 """(function ARN, Connect event) → the function's response; raising means the invocation failed."""
 
 MAX_ATTRIBUTE_BYTES: Final = 32_768
 MAX_STEPS: Final = 200
-NO_MATCHING_ERROR: Final = "NoMatchingError"
-NO_MATCHING_CONDITION: Final = "NoMatchingCondition"
-
-# Action type → the error types it may declare (flow-language reference, per action).
-ERRORS_OF: Final[dict[str, frozenset[str]]] = {
-    "UpdateFlowLoggingBehavior": frozenset(),
-    "UpdateContactEventHooks": frozenset({NO_MATCHING_ERROR}),
-    "InvokeLambdaFunction": frozenset({NO_MATCHING_ERROR}),
-    "UpdateContactAttributes": frozenset({NO_MATCHING_ERROR}),
-    "Compare": frozenset({NO_MATCHING_CONDITION}),
-    "CheckHoursOfOperation": frozenset({NO_MATCHING_ERROR}),
-    "MessageParticipant": frozenset({NO_MATCHING_ERROR}),
-    "UpdateContactTargetQueue": frozenset({NO_MATCHING_ERROR}),
-    "TransferContactToQueue": frozenset({"QueueAtCapacity", NO_MATCHING_ERROR}),
-    "TransferParticipantToThirdParty": frozenset({NO_MATCHING_ERROR}),
-    "DisconnectParticipant": frozenset(),
-    "EndFlowExecution": frozenset(),
-}
-SUPPORTED_ACTIONS: Final = frozenset(ERRORS_OF)
-# Actions a flow type may not use (the "Restrictions" of each action in the reference); the type is
-# read from the flow's Metadata.type, as the flow designer writes it.
-NOT_IN_FLOW_TYPE: Final[dict[str, frozenset[str]]] = {
-    "agentWhisper": frozenset(
-        {
-            "CheckHoursOfOperation",
-            "UpdateContactTargetQueue",
-            "TransferContactToQueue",
-            "TransferParticipantToThirdParty",
-            "DisconnectParticipant",
-        }
-    ),
-}
-TERMINAL_ACTIONS: Final = frozenset({"DisconnectParticipant", "EndFlowExecution"})
+# "This defaults to Joanna if this action is never run" (contact-actions-updatecontacttexttospeechvoice.html).
+DEFAULT_VOICE: Final = "Joanna"
+SUPPORTED_ACTIONS: Final = frozenset(ACTIONS)
+TERMINAL_ACTIONS: Final = frozenset(kind for kind, spec in ACTIONS.items() if spec.terminal)
 _PATH = re.compile(r"\$\.(External|Attributes)\.([A-Za-z0-9_\-]+)|\$\.(CustomerEndpoint|SystemEndpoint)\.Address")
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
+_DAYS: Final = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+
+
+class Party(Enum):
+    """Who hears a prompt: the caller, or the operator (whisper, or a relayed transfer leg)."""
+
+    CALLER = "caller"
+    OPERATOR = "operator"
+
+
+class ThirdPartyOutcome(Enum):
+    """What the external number does when TransferParticipantToThirdParty dials it.
+
+    With ContinueFlowExecution "True" the reference gives ConnectionTimeLimitExceeded (not answered
+    within the time limit) and CallFailed ("unable to connect successfully": busy, rejected, invalid);
+    with "False" every failure is NoMatchingError.
+    """
+
+    ANSWERED = "answered"
+    NO_ANSWER = "no_answer"
+    BUSY = "busy"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One prompt as played: to whom, in which Amazon Polly voice, and the text."""
+
+    party: Party
+    voice: str
+    text: str
 
 
 class FlowValidationError(ValueError):
@@ -71,7 +85,7 @@ class _ActionFailed(Exception):
 
 @dataclass
 class SimulatedContact:
-    """A caller dialing a number; `operators_open` is what CheckHoursOfOperation answers."""
+    """A caller dialing a number (or a transfer leg); `operators_open` is what CheckHoursOfOperation answers."""
 
     dialed_number: str
     caller_number: str
@@ -80,7 +94,10 @@ class SimulatedContact:
     attributes: dict[str, str] = field(default_factory=dict)
     operators_open: bool = True
     queue_at_capacity: bool = False
-    third_party_answers: bool = True
+    third_party: ThirdPartyOutcome = ThirdPartyOutcome.ANSWERED
+    # A relayed transfer: the operator who started this leg is on it (the caller waits on hold) until
+    # the third party answers, so the flow's prompts reach the operator. Blind: the caller is on it.
+    consulting_operator: bool = False
 
 
 @dataclass
@@ -98,6 +115,7 @@ class FlowResult:
     transferred_to_number: str | None = None
     caller_id_presented: str | None = None
     whisper: list[str] = field(default_factory=list)
+    prompts: list[Prompt] = field(default_factory=list)
     disconnected: bool = False
     ended: bool = False
 
@@ -105,13 +123,21 @@ class FlowResult:
     def reached_operator_queue(self) -> bool:
         return self.queued_to is not None
 
+    def heard_by(self, party: Party) -> list[str]:
+        """The prompts `party` heard, in order."""
+        return [prompt.text for prompt in self.prompts if prompt.party is party]
+
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
 def validate_flow(flow: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Check a flow and return its actions by id; raise FlowValidationError naming the problem."""
+    """Check a flow and return its actions by id; raise FlowValidationError naming every problem.
+
+    The structure (identifiers, transitions that lead somewhere) is checked here; parameters, error
+    types, conditions and flow types against the reference table (`flow_language.check_flow`).
+    """
     if not isinstance(flow, Mapping) or not isinstance(flow.get("Actions"), list):
         raise FlowValidationError("a flow needs an Actions list")
     if _PLACEHOLDER.search(json.dumps(flow)):
@@ -123,53 +149,58 @@ def validate_flow(flow: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             raise FlowValidationError("an action has no Identifier")
         if identifier in actions:
             raise FlowValidationError(f"action {identifier}: Identifier used twice")
-        kind = action.get("Type")
-        if kind not in SUPPORTED_ACTIONS:
-            raise FlowValidationError(f"action {identifier}: unknown action type {kind!r}")
         actions[identifier] = action
-    flow_type = (flow.get("Metadata") or {}).get("type", "contactFlow")
-    for identifier, action in actions.items():
-        if action["Type"] in NOT_IN_FLOW_TYPE.get(flow_type, frozenset()):
-            raise FlowValidationError(f"action {identifier}: {action['Type']} is not allowed in a {flow_type} flow")
+    findings = check_flow(flow)
     start = flow.get("StartAction")
     if start not in actions:
-        raise FlowValidationError(f"StartAction {start!r} is not an action of the flow")
+        findings.append(f"StartAction {start!r} is not an action of the flow")
     for identifier, action in actions.items():
-        _validate_action(identifier, action, actions)
+        findings += _check_targets(identifier, action, actions)
+    if findings:
+        raise FlowValidationError("; ".join(findings))
     return actions
 
 
-def _validate_action(identifier: str, action: dict[str, Any], actions: dict[str, dict[str, Any]]) -> None:
-    kind = action["Type"]
+def _check_targets(identifier: str, action: dict[str, Any], actions: dict[str, dict[str, Any]]) -> list[str]:
+    if action.get("Type") in TERMINAL_ACTIONS:
+        return []  # the table already rejects transitions out of a terminal action
     transitions = action.get("Transitions") or {}
-    params = action.get("Parameters") or {}
-    if kind in TERMINAL_ACTIONS:
-        if transitions.get("NextAction") or transitions.get("Errors") or transitions.get("Conditions"):
-            raise FlowValidationError(f"action {identifier}: {kind} ends the flow and takes no transitions")
-        return
     targets = [transitions.get("NextAction")]
     targets += [c.get("NextAction") for c in _as_list(transitions.get("Conditions"))]
     targets += [e.get("NextAction") for e in _as_list(transitions.get("Errors"))]
-    for target in targets:
-        if target is not None and target not in actions:
-            raise FlowValidationError(f"action {identifier}: transition to {target!r}, which is not an action")
+    findings = [
+        f"action {identifier}: transition to {target!r}, which is not an action"
+        for target in targets
+        if target is not None and target not in actions
+    ]
     if not any(targets):
-        raise FlowValidationError(f"action {identifier}: no transition out of a {kind}")
-    for error in _as_list(transitions.get("Errors")):
-        if error.get("ErrorType") not in ERRORS_OF[kind]:
-            raise FlowValidationError(f"action {identifier}: {kind} has no error {error.get('ErrorType')!r}")
-    if kind == "CheckHoursOfOperation":
-        operands = {tuple(c["Condition"]["Operands"]) for c in _as_list(transitions.get("Conditions"))}
-        if operands != {("True",), ("False",)}:
-            raise FlowValidationError(f"action {identifier}: CheckHoursOfOperation needs True and False branches")
-    if kind == "MessageParticipant" and sum(k in params for k in ("Text", "SSML", "PromptId", "Media")) != 1:
-        raise FlowValidationError(f"action {identifier}: exactly one of Text, SSML, PromptId, Media")
-    if kind == "InvokeLambdaFunction":
-        limit = int(params.get("InvocationTimeLimitSeconds", "0"))
-        if not 1 <= limit <= 8 or not params.get("LambdaFunctionARN"):
-            raise FlowValidationError(f"action {identifier}: a Lambda ARN and a time limit of 1 to 8 s are required")
-    if kind == "UpdateContactAttributes" and params.get("TargetContact") not in ("Current", "Related"):
-        raise FlowValidationError(f"action {identifier}: TargetContact must be Current or Related")
+        findings.append(f"action {identifier}: no transition out of a {action.get('Type')}")
+    return findings
+
+
+def hours_of_operation_open(config: Sequence[Mapping[str, Any]], local: datetime) -> bool:
+    """Whether hours of operation (CloudFormation's Config rows) are open at a local time.
+
+    Connect writes midnight as 00:00 ("To specify midnight, enter 12:00AM", set-hours-operation.html
+    #set-hours-operation-midnight): an end at 00:00 closes at the end of the day, so 00:00-00:00 is
+    open all 24 hours. An end before the start runs past midnight into the next day.
+    """
+    now = local.hour * 60 + local.minute + local.second / 60
+    day = _DAYS[local.weekday()]
+    yesterday = _DAYS[(local.weekday() - 1) % 7]
+    for row in config:
+        start, end = _minutes(row["StartTime"]), _minutes(row["EndTime"])
+        if end == 0:
+            end = 24 * 60
+        if row["Day"] == day and start <= now < (end if end > start else 24 * 60):
+            return True
+        if row["Day"] == yesterday and end < start and now < end:
+            return True
+    return False
+
+
+def _minutes(slice_: Mapping[str, Any]) -> int:
+    return int(slice_["Hours"]) * 60 + int(slice_["Minutes"])
 
 
 class FlowSimulator:
@@ -190,13 +221,16 @@ class FlowSimulator:
 
     def run(self, contact: SimulatedContact) -> FlowResult:
         result = FlowResult(attributes=dict(contact.attributes))
-        _Execution(self._actions, contact, result, self._invoke).run(self._flow["StartAction"])
+        party = Party.OPERATOR if contact.consulting_operator else Party.CALLER
+        _Execution(self._actions, contact, result, self._invoke, party=party).run(self._flow["StartAction"])
         whisper_arn = result.event_hooks.get("AgentWhisper")
         if result.queued_to and whisper_arn in self._flows_by_arn:
             whisper = self._flows_by_arn[whisper_arn]
             heard = FlowResult(attributes=dict(result.attributes))
-            _Execution(validate_flow(whisper), contact, heard, self._invoke).run(whisper["StartAction"])
+            execution = _Execution(validate_flow(whisper), contact, heard, self._invoke, party=Party.OPERATOR)
+            execution.run(whisper["StartAction"])
             result.whisper = heard.messages
+            result.prompts += heard.prompts
         return result
 
 
@@ -253,6 +287,8 @@ class _Execution:
     contact: SimulatedContact
     result: FlowResult
     invoke: LambdaInvoker
+    party: Party = Party.CALLER  # who is on the line and hears the prompts
+    voice: str = DEFAULT_VOICE
     external: dict[str, str] = field(default_factory=dict)
 
     def run(self, start: str) -> None:
@@ -300,6 +336,13 @@ class _Execution:
         result, contact = self.result, self.contact
         if kind == "UpdateFlowLoggingBehavior":
             return _Outcome()
+        if kind == "UpdateContactTextToSpeechVoice":
+            voice = self.resolve(params["TextToSpeechVoice"])
+            engine = self.resolve(params.get("TextToSpeechEngine", "Standard"))
+            if engine not in POLLY_VOICES.get(voice, frozenset()):
+                raise _ActionFailed(NO_MATCHING_ERROR, f"no voice {voice} with the {engine} engine")
+            self.voice = voice
+            return _Outcome()
         if kind == "UpdateContactEventHooks":
             for hook, arn in params["EventHooks"].items():
                 result.event_hooks[hook] = self.resolve(arn)
@@ -327,6 +370,7 @@ class _Execution:
             if not message.strip():
                 raise _ActionFailed(NO_MATCHING_ERROR, "nothing to say")
             result.messages.append(message)
+            result.prompts.append(Prompt(self.party, self.voice, message))
             return _Outcome()
         if kind == "UpdateContactTargetQueue":
             result.target_queue = self.resolve(params["QueueId"])
@@ -339,13 +383,7 @@ class _Execution:
             result.queued_to = result.target_queue
             return _Outcome(stop=True)
         if kind == "TransferParticipantToThirdParty":
-            number = self.resolve(params["ThirdPartyPhoneNumber"])
-            caller_id = params.get("CallerId", {}).get("Number")
-            result.caller_id_presented = self.resolve(caller_id) if caller_id else None
-            if not contact.third_party_answers:
-                raise _ActionFailed(NO_MATCHING_ERROR, "third party did not answer")
-            result.transferred_to_number = number
-            return _Outcome(stop=params.get("ContinueFlowExecution") == "False")
+            return self._dial_third_party(params)
         if kind == "DisconnectParticipant":
             result.disconnected = True
             return _Outcome(stop=True)
@@ -353,6 +391,25 @@ class _Execution:
             result.ended = True
             return _Outcome(stop=True)
         raise FlowValidationError(f"unknown action type {kind!r}")  # validate_flow stops this earlier
+
+    def _dial_third_party(self, params: dict[str, Any]) -> _Outcome:
+        result, outcome = self.result, self.contact.third_party
+        number = self.resolve(params.get("ThirdPartyPhoneNumber", ""))
+        caller_id = (params.get("CallerId") or {}).get("Number")
+        result.caller_id_presented = self.resolve(caller_id) if caller_id else None
+        continuing = params.get("ContinueFlowExecution") != "False"
+        if not number.startswith("+"):
+            raise _ActionFailed("CallFailed" if continuing else NO_MATCHING_ERROR, f"not an E.164 number: {number!r}")
+        if outcome is ThirdPartyOutcome.NO_ANSWER:
+            error = "ConnectionTimeLimitExceeded" if continuing else NO_MATCHING_ERROR
+            raise _ActionFailed(error, "the third party did not answer in time")
+        if outcome in (ThirdPartyOutcome.BUSY, ThirdPartyOutcome.FAILED):
+            raise _ActionFailed("CallFailed" if continuing else NO_MATCHING_ERROR, f"third party call: {outcome.value}")
+        result.transferred_to_number = number
+        # Answered: a relaying operator announces the caller and leaves; the caller is on the leg now.
+        self.party = Party.CALLER
+        # With ContinueFlowExecution the flow goes on once the third party hangs up.
+        return _Outcome(stop=not continuing)
 
     def _invoke_lambda(self, params: dict[str, Any]) -> None:
         arn = self.resolve(params["LambdaFunctionARN"])
@@ -364,6 +421,8 @@ class _Execution:
             response = self.invoke(arn, connect_event(self.contact, self.result.attributes, parameters))
         except Exception as exc:  # any failure of the function takes the error branch, as in Connect
             raise _ActionFailed(NO_MATCHING_ERROR, f"Lambda failed: {type(exc).__name__}") from exc
+        if params.get("InvocationType") == "ASYNCHRONOUS":
+            return  # no response to wait for: this action does not fill $.External
         response_type = (params.get("ResponseValidation") or {}).get("ResponseType", "STRING_MAP")
         if not isinstance(response, dict):
             raise _ActionFailed(NO_MATCHING_ERROR, "Lambda response is not an object")

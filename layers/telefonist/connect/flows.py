@@ -9,26 +9,61 @@ from __future__ import annotations
 
 import json
 import re
+from enum import Enum
 from pathlib import Path
 from typing import Any, Final
 
-from telefonist.connect.flow_simulator import FlowSimulator, LambdaInvoker
+from telefonist.connect.flow_simulator import (
+    FlowResult,
+    FlowSimulator,
+    LambdaInvoker,
+    SimulatedContact,
+    ThirdPartyOutcome,
+)
 from telefonist.inbound.attributes import ATTRIBUTE_KEYS, fallback_attributes
 
 FLOWS_DIR: Final = Path(__file__).resolve().parents[3] / "infra" / "flows"
 INBOUND_FLOW: Final = "inbound"
 AGENT_WHISPER_FLOW: Final = "agent_whisper"
 EXTERNAL_TRANSFER_FLOW: Final = "external_transfer"
+FLOW_NAMES: Final = (INBOUND_FLOW, AGENT_WHISPER_FLOW, EXTERNAL_TRANSFER_FLOW)
+
+# Contact attributes the flows read or write beside the operator's script (telefonist.inbound.attributes).
+DIALED_NUMBER_ATTRIBUTE: Final = "dialed_number"  # set by the inbound flow: the customer's number, claimed in Connect
+TRANSFER_TO_ATTRIBUTE: Final = "transfer_to"  # set by the operator's workspace before the quick connect
+TRANSFER_MODE_ATTRIBUTE: Final = "transfer_mode"  # likewise: "relay", or anything else for a blind transfer
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z][A-Za-z0-9_.]*)\}")
 # Reason recorded when the flow itself falls back (the Lambda failed or timed out).
 FLOW_FALLBACK_REASON: Final = "lambda_error"
 
+# Every prompt is Swedish, read by Elin, Amazon Polly's Swedish (sv-SE) voice, which exists only with
+# the neural engine (https://docs.aws.amazon.com/polly/latest/dg/NTTS-main.html). Each flow sets it
+# first: Connect reads with Joanna (en-US) until a flow sets a voice.
+PROMPT_VOICE: Final = {"TextToSpeechVoice": "Elin", "TextToSpeechEngine": "Neural"}
+
 PROMPTS: Final = {
+    # Heard by the caller.
     "PleaseHoldMessage": "Välkommen. Alla telefonister är upptagna just nu; du kopplas till nästa lediga.",
     "CannotQueueMessage": "Vi kan tyvärr inte ta emot ditt samtal just nu. Försök igen om en liten stund.",
     "NotReachedMessage": "Personen kunde inte nås. Du kopplas tillbaka till växeln.",
+    # Heard by the operator on a relayed transfer (the caller waits on hold meanwhile).
+    "OperatorNoAnswerMessage": "Personen svarar inte. Ta tillbaka samtalet med den som ringer.",
+    "OperatorCallFailedMessage": "Samtalet gick inte fram. Ta tillbaka samtalet med den som ringer.",
+    "OperatorNoNumberMessage": "Det finns inget nummer att koppla till. Ta tillbaka samtalet med den som ringer.",
 }
+
+
+class TransferKind(Enum):
+    """How the operator uses the quick connect "Koppla vidare" (how-quick-connects-work.html).
+
+    BLIND: the operator leaves at once; the caller is on the transfer leg and hears its prompts.
+    RELAY: the operator stays on the leg to announce the caller (the caller waits on hold) and
+    leaves once the person answers; until then the leg's prompts reach the operator.
+    """
+
+    BLIND = "blind"
+    RELAY = "relay"
 
 
 class FlowTemplateError(ValueError):
@@ -49,6 +84,7 @@ def flow_values(
         "OperatorQueueArn": operator_queue_arn,
         "OperatorHoursArn": operator_hours_arn,
         "AgentWhisperFlowArn": agent_whisper_flow_arn,
+        **PROMPT_VOICE,
         **PROMPTS,
     }
     values.update({f"Fallback.{key}": fallback[key] for key in ATTRIBUTE_KEYS})
@@ -71,6 +107,39 @@ def inbound_simulator(invoker: LambdaInvoker, values: dict[str, str] | None = No
     values = values or local_flow_values()
     whisper = load_flow(AGENT_WHISPER_FLOW, values)
     return FlowSimulator(load_flow(INBOUND_FLOW, values), invoker, {values["AgentWhisperFlowArn"]: whisper})
+
+
+def transfer_simulator(values: dict[str, str] | None = None) -> FlowSimulator:
+    """The external-transfer flow (quick connect "Koppla vidare"); it invokes no Lambda."""
+
+    def no_lambda(arn: str, event: dict[str, Any]) -> Any:
+        raise AssertionError(f"the transfer flow invokes no Lambda, yet called {arn}")
+
+    return FlowSimulator(load_flow(EXTERNAL_TRANSFER_FLOW, values or local_flow_values()), no_lambda)
+
+
+def simulate_transfer(
+    kind: TransferKind,
+    outcome: ThirdPartyOutcome,
+    *,
+    transfer_to: str | None,
+    dialed_number: str,
+    caller_number: str,
+    values: dict[str, str] | None = None,
+) -> FlowResult:
+    """One quick-connect transfer: the attributes as the inbound flow and the workspace leave them,
+    the leg's party as `kind` puts it; the result says what caller and operator each heard."""
+    attributes = {DIALED_NUMBER_ATTRIBUTE: dialed_number, TRANSFER_MODE_ATTRIBUTE: kind.value}
+    if transfer_to is not None:
+        attributes[TRANSFER_TO_ATTRIBUTE] = transfer_to
+    contact = SimulatedContact(
+        dialed_number=dialed_number,
+        caller_number=caller_number,
+        attributes=attributes,
+        third_party=outcome,
+        consulting_operator=kind is TransferKind.RELAY,
+    )
+    return transfer_simulator(values).run(contact)
 
 
 def render_flow(name: str, values: dict[str, str], flows_dir: Path = FLOWS_DIR) -> str:

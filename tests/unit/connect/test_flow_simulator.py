@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from telefonist.connect.flow_simulator import FlowSimulator, FlowValidationError, SimulatedContact, validate_flow
+from telefonist.connect.flow_simulator import (
+    FlowSimulator,
+    FlowValidationError,
+    SimulatedContact,
+    ThirdPartyOutcome,
+    hours_of_operation_open,
+    validate_flow,
+)
 from telefonist.connect.flows import (
     AGENT_WHISPER_FLOW,
     EXTERNAL_TRANSFER_FLOW,
@@ -20,6 +28,8 @@ from telefonist.connect.flows import (
 )
 
 from tests.unit.connect.conftest import CALLER, QUEUE_ARN, test_flow_values
+
+DIALED = "+46852000001"
 
 
 def _never(arn: str, event: dict[str, Any]) -> Any:
@@ -74,7 +84,7 @@ def test_an_error_type_the_action_cannot_raise_is_rejected(inbound: dict[str, An
 
 def test_hours_check_needs_both_branches(inbound: dict[str, Any]) -> None:
     _action(inbound, "check-operator-hours")["Transitions"]["Conditions"].pop()
-    with pytest.raises(FlowValidationError, match="True and False"):
+    with pytest.raises(FlowValidationError, match="Equals True and Equals False"):
         validate_flow(inbound)
 
 
@@ -86,7 +96,7 @@ def test_a_terminal_action_with_a_transition_is_rejected(inbound: dict[str, Any]
 
 def test_a_lambda_time_limit_over_eight_seconds_is_rejected(inbound: dict[str, Any]) -> None:
     _action(inbound, "lookup-customer")["Parameters"]["InvocationTimeLimitSeconds"] = "9"
-    with pytest.raises(FlowValidationError, match="1 to 8 s"):
+    with pytest.raises(FlowValidationError, match="InvocationTimeLimitSeconds must be an integer from 1 to 8"):
         validate_flow(inbound)
 
 
@@ -107,22 +117,25 @@ def test_rendering_escapes_values_for_json() -> None:
 
 def _transfer(**contact: Any) -> Any:
     flow = load_flow(EXTERNAL_TRANSFER_FLOW, test_flow_values())
+    attributes = {"dialed_number": DIALED, **contact.pop("attributes", {})}
     return FlowSimulator(flow, _never).run(
-        SimulatedContact(dialed_number="+46852000001", caller_number=CALLER, **contact)
+        SimulatedContact(dialed_number=DIALED, caller_number=CALLER, attributes=attributes, **contact)
     )
 
 
-def test_external_transfer_presents_the_callers_number() -> None:
+def test_external_transfer_presents_the_dialed_customer_number_not_the_callers() -> None:
+    """Outside the US AWS advises a number of the instance as caller ID (transfer-to-phone-number.html)."""
     result = _transfer(attributes={"transfer_to": "+46709876543"})
     assert result.transferred_to_number == "+46709876543"
-    assert result.caller_id_presented == CALLER
+    assert result.caller_id_presented == DIALED
+    assert result.caller_id_presented != CALLER
     assert result.queued_to is None
 
 
 def test_an_unanswered_transfer_returns_the_caller_to_the_operators() -> None:
-    result = _transfer(attributes={"transfer_to": "+46709876543"}, third_party_answers=False)
+    result = _transfer(attributes={"transfer_to": "+46709876543"}, third_party=ThirdPartyOutcome.NO_ANSWER)
     assert result.transferred_to_number is None
-    assert "play-not-reached" in result.path
+    assert "tell-caller-not-reached" in result.path
     assert result.queued_to == QUEUE_ARN
 
 
@@ -132,8 +145,60 @@ def test_a_transfer_without_a_target_goes_back_to_the_operators() -> None:
     assert "transfer-to-person" not in result.path
 
 
+def test_a_flow_that_sets_no_voice_speaks_with_connects_default_voice(inbound: dict[str, Any]) -> None:
+    """Joanna (en-US) until a flow sets a voice: the finding of issue 22 the voice action fixes."""
+    inbound["Actions"] = [a for a in inbound["Actions"] if a["Type"] != "UpdateContactTextToSpeechVoice"]
+    _action(inbound, "enable-logging")["Transitions"]["NextAction"] = "remember-dialed-number"
+
+    def failing(arn: str, event: dict[str, Any]) -> Any:
+        raise TimeoutError
+
+    result = FlowSimulator(inbound, failing).run(
+        SimulatedContact(dialed_number=DIALED, caller_number=CALLER, queue_at_capacity=True)
+    )
+    assert [p.voice for p in result.prompts] == ["Joanna"]
+
+
+def test_a_voice_the_engine_cannot_speak_takes_the_error_branch(inbound: dict[str, Any]) -> None:
+    """Elin is neural-only; the reference: "Results in error if ... the selected voice does not support
+    the selected engine". The table rejects it statically, so the simulator sees it only dynamically."""
+    _action(inbound, "set-voice")["Parameters"] = {
+        "TextToSpeechVoice": "$.Attributes.voice",
+        "TextToSpeechEngine": "Standard",
+    }
+    result = FlowSimulator(inbound, _never_called_after_error).run(
+        SimulatedContact(
+            dialed_number=DIALED, caller_number=CALLER, attributes={"voice": "Elin"}, queue_at_capacity=True
+        )
+    )
+    assert any(e.startswith("set-voice: NoMatchingError") for e in result.errors)
+    assert {p.voice for p in result.prompts} == {"Joanna"}
+
+
+def _never_called_after_error(arn: str, event: dict[str, Any]) -> Any:
+    raise TimeoutError
+
+
 def test_a_loop_is_stopped(inbound: dict[str, Any]) -> None:
     looping = copy.deepcopy(inbound)
     _action(looping, "set-agent-whisper")["Transitions"]["NextAction"] = "enable-logging"
     with pytest.raises(FlowValidationError, match="loop"):
         FlowSimulator(looping, _never).run(SimulatedContact(dialed_number="+46852000001", caller_number=CALLER))
+
+
+def _day(end: tuple[int, int], start: tuple[int, int] = (0, 0), day: str = "MONDAY") -> dict[str, Any]:
+    return {
+        "Day": day,
+        "StartTime": {"Hours": start[0], "Minutes": start[1]},
+        "EndTime": {"Hours": end[0], "Minutes": end[1]},
+    }
+
+
+def test_hours_ending_at_2359_are_closed_in_the_last_minute_and_midnight_is_written_0000() -> None:
+    """set-hours-operation.html: "To specify midnight, enter 12:00AM" (10:00AM-12:00AM is 14 hours)."""
+    monday_late = datetime(2027, 1, 4, 23, 59, 30)
+    assert not hours_of_operation_open([_day((23, 59))], monday_late)
+    assert hours_of_operation_open([_day((0, 0))], monday_late)
+    assert hours_of_operation_open([_day((0, 0), start=(10, 0))], datetime(2027, 1, 4, 23, 0))
+    assert not hours_of_operation_open([_day((0, 0), start=(10, 0))], datetime(2027, 1, 4, 9, 59))
+    assert not hours_of_operation_open([_day((0, 0))], datetime(2027, 1, 5, 12, 0))  # Tuesday: no row

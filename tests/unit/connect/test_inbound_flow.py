@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 import pytest
 from telefonist.clock import to_local, utc_now
-from telefonist.connect.flow_simulator import SimulatedContact
+from telefonist.connect.flow_simulator import Party, Prompt, SimulatedContact
 from telefonist.dal import keys
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.inbound.attributes import FALLBACK_HOW_TO_ANSWER
@@ -51,9 +51,18 @@ def test_known_customer_reaches_the_operator_queue_with_its_script(real_handler:
     assert result.attributes["how_to_answer"].startswith("Acme Verktyg")
     assert result.attributes["lookup"] == "ok"
     assert "Huvudkontoret" in result.attributes["office_summary"]
-    assert result.path[:4] == ["enable-logging", "set-agent-whisper", "lookup-customer", "set-operator-attributes"]
+    assert result.path[:6] == [
+        "enable-logging",
+        "set-voice",
+        "remember-dialed-number",
+        "set-agent-whisper",
+        "lookup-customer",
+        "set-operator-attributes",
+    ]
     assert result.path[-1] == "transfer-to-operators"
     assert result.whisper == ["Acme Verktyg AB, Växel"]
+    # The number dialed is kept for the transfer leg's caller ID (a number claimed in Connect).
+    assert result.attributes["dialed_number"] == DEMO_SWITCHBOARD_NUMBER
 
 
 def test_no_door_code_reaches_the_contact_attributes(real_handler: Any, seeded: SeededTenant) -> None:
@@ -174,6 +183,7 @@ def test_closed_hours_play_the_customers_message_then_disconnect(real_handler: A
     repo.put_route(_route(opening_hours=_closed_now("Vi har stängt. Välkommen åter i morgon.")))
     result = _call(real_handler, CUSTOM_NUMBER)
     assert result.messages == ["Vi har stängt. Välkommen åter i morgon."]
+    assert result.prompts == [Prompt(Party.CALLER, "Elin", "Vi har stängt. Välkommen åter i morgon.")]
     assert result.disconnected
     assert result.queued_to is None
     assert result.attributes["open"] == "false"
@@ -200,6 +210,8 @@ def test_operators_hours_closed_asks_to_hold_and_still_queues(real_handler: Any,
     result = _call(real_handler, DEMO_SWITCHBOARD_NUMBER, operators_open=False)
     assert "play-please-hold" in result.path
     assert len(result.messages) == 1
+    # Heard by the caller in Swedish; the whisper naming the customer by the operator, in Swedish too.
+    assert [(p.party, p.voice) for p in result.prompts] == [(Party.CALLER, "Elin"), (Party.OPERATOR, "Elin")]
     assert result.queued_to == QUEUE_ARN
 
 
