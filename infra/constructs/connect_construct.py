@@ -69,7 +69,9 @@ class ConnectConstruct(Construct):
             "TransferQueue", "Vidarekoppling", "Callers back from a transfer nobody answered; operators answer it"
         )
         self.transfer_flow = self._build_flow(
-            EXTERNAL_TRANSFER_FLOW, "QUEUE_TRANSFER", "Operator's external transfer, presenting the caller's number"
+            EXTERNAL_TRANSFER_FLOW,
+            "QUEUE_TRANSFER",
+            "Operator's external transfer, presenting the dialed customer number",
         )
         self.transfer_quick_connect = self._build_quick_connect()
         self.security_profile = self._build_security_profile()
@@ -99,6 +101,8 @@ class ConnectConstruct(Construct):
 
     def _build_hours(self) -> connect.CfnHoursOfOperation:
         # The service also covers evenings and weekends: operators around the clock by default.
+        # Connect writes midnight as 00:00, so 00:00-00:00 is the whole day; an end at 23:59 would
+        # leave a closed minute every night (set-hours-operation.html#set-hours-operation-midnight).
         return connect.CfnHoursOfOperation(
             self,
             "OperatorHours",
@@ -110,7 +114,7 @@ class ConnectConstruct(Construct):
                 connect.CfnHoursOfOperation.HoursOfOperationConfigProperty(
                     day=day,
                     start_time=connect.CfnHoursOfOperation.HoursOfOperationTimeSliceProperty(hours=0, minutes=0),
-                    end_time=connect.CfnHoursOfOperation.HoursOfOperationTimeSliceProperty(hours=23, minutes=59),
+                    end_time=connect.CfnHoursOfOperation.HoursOfOperationTimeSliceProperty(hours=0, minutes=0),
                 )
                 for day in _DAYS
             ],
@@ -201,7 +205,7 @@ class ConnectConstruct(Construct):
             "ExternalTransfer",
             instance_arn=self.instance_arn,
             name="Koppla vidare",
-            description="Connect the caller to the person sought (attribute transfer_to), caller's number shown",
+            description="Connect the caller to the person sought (attribute transfer_to), the customer's number shown",
             quick_connect_config=connect.CfnQuickConnect.QuickConnectConfigProperty(
                 quick_connect_type="QUEUE",
                 queue_config=connect.CfnQuickConnect.QueueQuickConnectConfigProperty(

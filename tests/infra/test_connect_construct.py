@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, time
 from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match, Template
-from telefonist.connect.flow_simulator import validate_flow
+from telefonist.connect.flow_language import FLOW_TYPE_OF_API_TYPE, check_flow, flow_type_of
+from telefonist.connect.flow_simulator import hours_of_operation_open, validate_flow
 
 from infra.app_factory import build_app
 from infra.constructs.connect_construct import (
@@ -138,6 +140,21 @@ def test_hours_are_in_stockholm_time(template: Template) -> None:
     properties = _one(template, "AWS::Connect::HoursOfOperation")
     assert properties["TimeZone"] == "Europe/Stockholm"
     assert len(properties["Config"]) == 7
+
+
+@pytest.mark.parametrize("day", range(4, 11))  # 2027-01-04 is a Monday: every weekday once
+@pytest.mark.parametrize("moment", [time(0, 0), time(12, 0), time(23, 59, 30)])
+def test_operators_hours_have_no_closed_minute(template: Template, day: int, moment: time) -> None:
+    """Issue 22: 00:00-23:59 left 23:59-00:00 closed every day; Connect writes midnight as 00:00."""
+    config = _one(template, "AWS::Connect::HoursOfOperation")["Config"]
+    assert hours_of_operation_open(config, datetime.combine(date(2027, 1, day), moment))
+
+
+@pytest.mark.parametrize("flow_type", ["CONTACT_FLOW", "AGENT_WHISPER", "QUEUE_TRANSFER"])
+def test_each_deployed_flow_matches_the_reference_table_and_its_type(template: Template, flow_type: str) -> None:
+    flow = _flow_json(template, flow_type)
+    assert check_flow(flow) == []
+    assert flow_type_of(flow) is FLOW_TYPE_OF_API_TYPE[flow_type]
 
 
 def _list(value: Any) -> list[Any]:
