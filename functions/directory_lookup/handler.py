@@ -12,14 +12,13 @@ directory version (bumped by every self-service change) moves.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from functools import cache
 from http import HTTPStatus
-from typing import Any
+from typing import Annotated, Any
 
 import boto3
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 from telefonist import config
@@ -27,12 +26,15 @@ from telefonist.clock import utc_now
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.errors import NotFoundError, RepositoryError
 from telefonist.directory import DirectoryIndexCache, DirectoryQuery, InvalidSearchError, search_directory
-from telefonist.observability import logger, metrics, redact
+from telefonist.directory.search import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, DirectoryResult
+from telefonist.edge.errors import InvalidInputError, ResourceNotFoundError, problem_of
+from telefonist.edge.identity import Group
+from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_resolver, new_router
+from telefonist.observability import logger, metrics
 
-OPERATORS_GROUP = "operators"
 ROUTE = "/operator/tenants/<tenant_id>/directory"
 
-app = APIGatewayRestResolver()
+router = new_router()
 
 
 class Environment(BaseModel):
@@ -54,10 +56,6 @@ class Environment(BaseModel):
         return cls.model_validate({field: environ[name] for field, name in names.items() if name in environ})
 
 
-class ForbiddenError(Exception):
-    """The caller is authenticated but not an operator."""
-
-
 @cache
 def environment() -> Environment:
     return Environment.from_environ(os.environ)
@@ -75,72 +73,64 @@ def directory_cache() -> DirectoryIndexCache:
     )
 
 
-def _groups(claims: dict[str, Any]) -> set[str]:
-    """`cognito:groups` as API Gateway passes it: a list, "a,b", or "[a b]" (array claims as strings)."""
-    value = claims.get("cognito:groups") or ""
-    if isinstance(value, list):
-        return {str(group) for group in value}
-    return {group for group in re.split(r"[\s,\[\]]+", str(value)) if group}
-
-
-def _search(data: dict[str, Any]) -> dict[str, Any]:
+def _search(data: dict[str, Any]) -> DirectoryResult:
     request = DirectoryQuery.parse(data)
     result = search_directory(directory_cache(), request, utc_now())
+    # Never the search text: it is people's names (SECURITY.md §2); its length is enough to debug.
     logger.info(
         "directory searched",
         tenant_id=request.tenant_id,
-        query=redact(request.query),
+        query_chars=len(request.query),
         matches=result.count,
         version=result.directory_version,
     )
     metrics.add_metric(name="DirectorySearches", unit="Count", value=1)
     if not result.count:
         metrics.add_metric(name="DirectorySearchesWithoutMatch", unit="Count", value=1)
-    return result.model_dump(mode="json")
+    return result
 
 
-@app.get(ROUTE)
-def search_route(tenant_id: str) -> dict[str, Any]:
-    claims = app.current_event.request_context.authorizer.claims or {}
-    if OPERATORS_GROUP not in _groups(claims):
-        raise ForbiddenError(f"only the {OPERATORS_GROUP} group may search a customer's directory")
-    params = app.current_event.query_string_parameters or {}
-    data: dict[str, Any] = {"tenant_id": tenant_id, "query": params.get("q", "")}
-    if "limit" in params:
-        data["limit"] = params["limit"]
-    return _search(data)
+# Over HTTP the search's inputs are the path's tenant and the query string's `q` and `limit`.
+_HTTP_FIELDS = {"tenant_id": "path.tenant_id", "query": "query.q", "limit": "query.limit"}
 
 
-def _error(exc: Exception) -> tuple[HTTPStatus, dict[str, Any]]:
-    """The one mapping of domain errors to HTTP statuses (by type, never by message)."""
+@router.get(ROUTE, tags=["operator"], summary="Search a customer's directory as you type (operators)", **ROUTE_DOCS)
+def search_route(
+    tenant_id: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="The customer")],
+    q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_LENGTH, description="Name, department, keyword...")],
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="How many people at most")] = DEFAULT_LIMIT,
+) -> DirectoryResult:
+    caller_of(router).require(Group.OPERATORS)
+    try:
+        return _search({"tenant_id": tenant_id, "query": q, "limit": limit})
+    except InvalidSearchError as exc:
+        metrics.add_metric(name="DirectorySearchesRefused", unit="Count", value=1)
+        raise InvalidInputError.of(_HTTP_FIELDS.get(exc.field, exc.field), exc.message) from exc
+    except NotFoundError as exc:
+        raise ResourceNotFoundError(f"no customer {tenant_id}", field="path.tenant_id") from exc
+
+
+app = edge_resolver(router)
+
+
+def _direct_error(exc: Exception) -> dict[str, Any]:
+    """A direct invoke's refusal: the edge's status and body, flattened into the payload."""
     metrics.add_metric(name="DirectorySearchesRefused", unit="Count", value=1)
-    if isinstance(exc, InvalidSearchError):
-        return HTTPStatus.BAD_REQUEST, {"message": str(exc), "field": exc.field}
-    if isinstance(exc, NotFoundError):
-        return HTTPStatus.NOT_FOUND, {"message": f"tenant_id: {exc}", "field": "tenant_id"}
-    if isinstance(exc, ForbiddenError):
-        return HTTPStatus.FORBIDDEN, {"message": str(exc)}
-    logger.exception("directory unavailable")
-    return HTTPStatus.SERVICE_UNAVAILABLE, {"message": "the directory is unavailable, try again"}
-
-
-def handle_domain_error(exc: Exception) -> Response[Any]:
-    status, body = _error(exc)
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
-
-
-# Registered by call rather than as a decorator: Powertools' decorator is untyped.
-app.exception_handler([InvalidSearchError, NotFoundError, ForbiddenError, RepositoryError])(handle_domain_error)
+    problem = problem_of(exc)
+    return {"status": problem.status.value, **problem.body()}
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    if "httpMethod" in event and "requestContext" in event:
+def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
+    if isinstance(event, dict) and "httpMethod" in event and "requestContext" in event:
         return app.resolve(event, context)
     # Direct invoke: the same search and the same errors, as a status in the payload.
     try:
-        return {"status": HTTPStatus.OK.value, **_search(event)}
-    except (InvalidSearchError, NotFoundError, RepositoryError) as exc:
-        status, body = _error(exc)
-        return {"status": status.value, **body}
+        if not isinstance(event, dict):  # None, a string, a list, a number: any JSON an invoke can carry
+            raise InvalidSearchError("body", "must be a JSON object")
+        return {"status": HTTPStatus.OK.value, **_search(event).model_dump(mode="json")}
+    except NotFoundError:
+        return _direct_error(ResourceNotFoundError(f"no customer {event.get('tenant_id')}", field="tenant_id"))
+    except (InvalidSearchError, RepositoryError) as exc:
+        return _direct_error(exc)

@@ -10,39 +10,35 @@ repeated submit with the same tenant and request id returns the first result and
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 
 import boto3
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-from aws_lambda_powertools.event_handler.exceptions import ForbiddenError
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
     IdempotencyConfig,
     idempotent_function,
 )
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 from telefonist import config
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import RepositoryError
 from telefonist.dal.message_repository import MessageRepository
 from telefonist.dal.message_template_repository import MessageTemplateRepository
 from telefonist.dal.notify_adapters import DirectoryPeople, SqsMessageQueue
-from telefonist.notify.errors import InvalidMessage, MessageNotAccepted, PersonNotFound
-from telefonist.notify.models import MessageRequest, SubmitResult
+from telefonist.edge.errors import Problem, problem_of
+from telefonist.edge.identity import Group
+from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_resolver, new_router
+from telefonist.notify.errors import InvalidMessage
+from telefonist.notify.models import MessageForm, MessageInput, MessageRequest, SubmitResult
 from telefonist.notify.service import NotifyService
 from telefonist.observability import logger, metrics
 
-OPERATORS_GROUP = "operators"
 ROUTE = "/tenants/<tenant_id>/messages"
 FORM_ROUTE = "/tenants/<tenant_id>/people/<person_id>/message-form"
 IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
@@ -89,7 +85,8 @@ def runtime() -> Runtime:
     )
     idempotency = IdempotencyConfig(
         event_key_jmespath="[tenant_id, request_id]",
-        payload_validation_jmespath="[person_id, text, channel, urgency, callback_wanted]",
+        # The whole validated request: a reused request id with any other content is a 409.
+        payload_validation_jmespath="@",
         raise_on_no_idempotency_key=True,
         expires_after_seconds=IDEMPOTENCY_WINDOW_SECONDS,
     )
@@ -120,99 +117,63 @@ def _submit_with(service: NotifyService) -> Any:
     return submit
 
 
-def problem(exc: Exception) -> tuple[int, dict[str, Any]]:
-    """An exception as an HTTP status and a body naming the field; one place for every mapping."""
-    if isinstance(exc, ValidationError):
-        errors = [
-            {"field": ".".join(str(part) for part in error["loc"]) or "body", "message": error["msg"]}
-            for error in exc.errors(include_input=False, include_url=False)
-        ]
-        return 400, {"field": errors[0]["field"], "message": errors[0]["message"], "errors": errors}
-    if isinstance(exc, InvalidMessage):
-        return 400, {"field": exc.field, "message": exc.reason}
-    if isinstance(exc, PersonNotFound):
-        return 404, {"field": exc.field, "message": str(exc)}
-    if isinstance(exc, IdempotencyValidationError):
-        return 409, {"field": "request_id", "message": "request_id was already used for a different message"}
-    if isinstance(exc, IdempotencyAlreadyInProgressError):
-        return 409, {"field": "request_id", "message": "this request is being processed; retry in a moment"}
-    if isinstance(exc, MessageNotAccepted | RepositoryError):
-        return 503, {"message": "the message could not be accepted; nothing was sent, submit again"}
-    raise exc
+def _refused(exc: Exception) -> Problem:
+    problem = problem_of(exc)
+    metrics.add_metric(name="MessagesRefused" if problem.status < 500 else "MessagesNotAccepted", unit="Count", value=1)
+    logger.info("message refused", extra={"status": problem.status.value, "field": problem.body().get("field")})
+    return problem
 
 
-def _refused(exc: Exception) -> tuple[int, dict[str, Any]]:
-    status, body = problem(exc)
-    metrics.add_metric(name="MessagesRefused" if status < 500 else "MessagesNotAccepted", unit="Count", value=1)
-    logger.info("message refused", extra={"status": status, "field": body.get("field")})
-    return status, body
+router = new_router()
+TenantPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="The customer")]
 
 
-app = APIGatewayRestResolver()
-
-
-def _require_operator() -> None:
-    claims = app.current_event.request_context.authorizer.claims or {}
-    groups = claims.get("cognito:groups", "")
-    names = groups if isinstance(groups, list) else str(groups).replace(",", " ").strip("[]").split()
-    if OPERATORS_GROUP not in names:
-        raise ForbiddenError("only operators send messages")
-
-
-@app.post(ROUTE)
-def post_message(tenant_id: str) -> Response[str]:
-    _require_operator()
+@router.post(ROUTE, tags=["operator"], summary="Send a message to a person (operators)", **ROUTE_DOCS)
+def post_message(tenant_id: TenantPath, body: MessageInput) -> Response[SubmitResult]:
+    caller_of(router).require(Group.OPERATORS)
     try:
-        body = json.loads(app.current_event.body or "")
-    except json.JSONDecodeError as exc:
-        raise InvalidMessage("body", "must be a JSON object") from exc
-    if not isinstance(body, dict):
-        raise InvalidMessage("body", "must be a JSON object")
-    result: SubmitResult = runtime().submit(request=MessageRequest.model_validate({**body, "tenant_id": tenant_id}))
-    return Response(202, content_types.APPLICATION_JSON, result.model_dump_json())
+        request = MessageRequest.model_validate({**body.model_dump(), "tenant_id": tenant_id})
+        result: SubmitResult = runtime().submit(request=request)
+    except Exception as exc:
+        _refused(exc)
+        raise
+    return Response(202, content_types.APPLICATION_JSON, result)
 
 
-@app.get(FORM_ROUTE)
-def get_message_form(tenant_id: str, person_id: str) -> Response[str]:
-    """Before typing: the channels the message will take and what this customer asks for."""
-    _require_operator()
-    common_number_id = app.current_event.get_query_string_value("common_number_id")
-    form = runtime().service.message_form(tenant_id, person_id, common_number_id)
-    return Response(200, content_types.APPLICATION_JSON, form.model_dump_json())
+@router.get(
+    FORM_ROUTE,
+    tags=["operator"],
+    summary="Before typing: the channels a message will take and what this customer asks for (operators)",
+    **ROUTE_DOCS,
+)
+def get_message_form(
+    tenant_id: TenantPath,
+    person_id: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63)],
+    common_number_id: Annotated[str | None, Query(pattern=SLUG_PATTERN, max_length=63)] = None,
+) -> MessageForm:
+    caller_of(router).require(Group.OPERATORS)
+    return runtime().service.message_form(tenant_id, person_id, common_number_id)
 
 
-def _problem_response(exc: Exception) -> Response[str]:
-    status, body = _refused(exc)
-    return Response(status, content_types.APPLICATION_JSON, json.dumps(body, ensure_ascii=False))
+app = edge_resolver(router)
 
 
-app.exception_handler(
-    [
-        ValidationError,
-        InvalidMessage,
-        PersonNotFound,
-        MessageNotAccepted,
-        RepositoryError,
-        IdempotencyValidationError,
-        IdempotencyAlreadyInProgressError,
-    ]
-)(_problem_response)
-
-
-def submit_direct(event: dict[str, Any]) -> dict[str, Any]:
+def submit_direct(event: Any) -> dict[str, Any]:
     """A direct invoke: the event is the request; the answer carries an HTTP-like status."""
     try:
+        if not isinstance(event, dict):  # None, a string, a list, a number: any JSON an invoke can carry
+            raise InvalidMessage("body", "must be a JSON object")
         result: SubmitResult = runtime().submit(request=MessageRequest.model_validate(event))
     except Exception as exc:
-        status, body = _refused(exc)
-        return {"status_code": status, "error": body}
+        problem = _refused(exc)
+        return {"status_code": problem.status.value, "error": problem.body()}
     return {"status_code": 202, **result.model_dump(mode="json")}
 
 
 @logger.inject_lambda_context(clear_state=True, log_event=False)  # events hold numbers and texts
 @metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
     runtime().idempotency.register_lambda_context(context)
-    if "httpMethod" in event and "requestContext" in event:
+    if isinstance(event, dict) and "httpMethod" in event and "requestContext" in event:
         return app.resolve(event, context)
     return submit_direct(event)

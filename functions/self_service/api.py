@@ -1,202 +1,50 @@
-"""The self-service REST API: routes, validation and the one place errors become HTTP responses.
+"""The self-service REST API's routes: Mina sidor, and the operators' and finance's cross-tenant reads.
 
-`build_resolver` is used by the Lambda handler, `telefonist serve` and the tests alike, each
-with its own way of building the `SelfService` (AWS, moto's server, in-process moto).
+The routes are a Powertools `Router` over a `SelfService` (built lazily by `service`, so import
+stays cheap); the edge (`telefonist.edge`) serves them: the caller from the token, the request
+bounds, and the one error body. The Lambda handler, `telefonist serve` and the tests use the same.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable
-from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-from aws_lambda_powertools.event_handler.api_gateway import ResponseBuilder, Route
-from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
+from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from telefonist.dal.errors import ConflictError, NotFoundError, RepositoryError
-from telefonist.observability import logger
+from telefonist.edge.bounds import MAX_BODY_BYTES
+from telefonist.edge.identity import Caller
+from telefonist.edge.resolver import (
+    OPENAPI_PATH,
+    ROUTE_DOCS,
+    SLUG_PATTERN,
+    EdgeResolver,
+    caller_of,
+    edge_resolver,
+    new_router,
+)
 from telefonist.self_service import api_models as api
 from telefonist.self_service.billing import Month
-from telefonist.self_service.errors import (
-    AuthenticationError,
-    FieldError,
-    ForbiddenError,
-    InvalidInputError,
-    PayloadTooLargeError,
-    UnsupportedMediaTypeError,
-    field_errors,
-)
-from telefonist.self_service.identity import Caller, caller_from_claims
 from telefonist.self_service.service import SelfService
-
-MAX_BODY_BYTES = 1_000_000
-OPENAPI_PATH = "/openapi.json"
-TITLE = "telefonist self-service API (Mina sidor)"
-API_VERSION = "1.0.0"
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
 SlugPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="An id: a-z, 0-9 and dashes")]
 MonthPath = Annotated[Month, Path(description="A month, YYYY-MM")]
 Limit = Annotated[int, Query(ge=1, le=200, description="How many entries, newest first")]
 
 
-def _error_response(status: HTTPStatus, description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"model": api.ErrorBody}}}
+def build_resolver(service: Callable[[], SelfService]) -> EdgeResolver:
+    """The self-service routes served alone (the self-service Lambda function)."""
+    return edge_resolver(build_router(service))
 
 
-# Every route documents its result and every error it can answer with, so clients (and schemathesis) know them.
-ERRORS: dict[int, Any] = {
-    200: {"description": "OK"},  # no content: Powertools fills in the route's return model
-    400: _error_response(HTTPStatus.BAD_REQUEST, "Invalid input: `errors` names each offending field"),
-    401: _error_response(HTTPStatus.UNAUTHORIZED, "No valid token"),
-    403: _error_response(HTTPStatus.FORBIDDEN, "The token's groups do not allow this"),
-    404: _error_response(HTTPStatus.NOT_FOUND, "No such item in the caller's data"),
-    409: _error_response(HTTPStatus.CONFLICT, "Stale `expected_version` or already exists: reload and retry"),
-    415: _error_response(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "The body is not application/json"),
-    413: _error_response(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Body over 1 MB"),
-    503: _error_response(HTTPStatus.SERVICE_UNAVAILABLE, "A dependency failed; retry later"),
-}
-SECURITY: list[dict[str, list[str]]] = [{"cognito": []}]
-
-
-def _error(status: HTTPStatus, kind: str, message: str, errors: list[FieldError] | None = None) -> Response[Any]:
-    body = api.ErrorBody(
-        error=kind,
-        message=message,
-        errors=[api.FieldErrorView(field=e.field, message=e.message) for e in errors or []],
-    )
-    return Response(
-        status_code=status.value, content_type=content_types.APPLICATION_JSON, body=body.model_dump(mode="json")
-    )
-
-
-# ---------------------------------------------------------------- errors: one handler each
-def _invalid_request(exc: RequestValidationError) -> Response[Any]:
-    # The location's first part says where (body, path, query); the rest names the field.
-    return _error(HTTPStatus.BAD_REQUEST, "invalid_input", "the request is invalid", field_errors(exc.errors()))
-
-
-def _invalid_input(exc: InvalidInputError) -> Response[Any]:
-    return _error(HTTPStatus.BAD_REQUEST, "invalid_input", "the request is invalid", exc.errors)
-
-
-def _unauthenticated(exc: AuthenticationError) -> Response[Any]:
-    return _error(HTTPStatus.UNAUTHORIZED, "unauthorized", str(exc))
-
-
-def _forbidden(exc: ForbiddenError) -> Response[Any]:
-    return _error(HTTPStatus.FORBIDDEN, "forbidden", str(exc))
-
-
-def _not_found(exc: NotFoundError) -> Response[Any]:
-    return _error(HTTPStatus.NOT_FOUND, "not_found", str(exc))
-
-
-def _no_route(exc: RouteNotFoundError) -> Response[Any]:
-    return _error(HTTPStatus.NOT_FOUND, "not_found", "no such route")
-
-
-def _conflict(exc: ConflictError) -> Response[Any]:
-    return _error(HTTPStatus.CONFLICT, "conflict", str(exc))
-
-
-def _too_large(exc: PayloadTooLargeError) -> Response[Any]:
-    return _error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", str(exc))
-
-
-def _unsupported(exc: UnsupportedMediaTypeError) -> Response[Any]:
-    return _error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", str(exc))
-
-
-def _unavailable(exc: RepositoryError) -> Response[Any]:
-    logger.warning("dependency failed", extra={"error": type(exc).__name__, "detail": str(exc)})
-    return _error(HTTPStatus.SERVICE_UNAVAILABLE, "unavailable", "a dependency failed; retry later")
-
-
-# Subclasses first is not needed: Powertools looks handlers up along the exception's MRO.
-EXCEPTION_HANDLERS: list[tuple[type[Exception], Callable[[Any], Response[Any]]]] = [
-    (RequestValidationError, _invalid_request),
-    (InvalidInputError, _invalid_input),
-    (AuthenticationError, _unauthenticated),
-    (ForbiddenError, _forbidden),
-    (NotFoundError, _not_found),
-    (RouteNotFoundError, _no_route),
-    (ConflictError, _conflict),
-    (PayloadTooLargeError, _too_large),
-    (UnsupportedMediaTypeError, _unsupported),
-    (RepositoryError, _unavailable),
-]
-
-
-class SelfServiceResolver(APIGatewayRestResolver):
-    """Refuses oversized bodies (413) before anything parses them."""
-
-    def _resolve(self) -> ResponseBuilder[Any]:
-        refusal = self._refusal()
-        if refusal is None:
-            return super()._resolve()
-
-        def refuse() -> None:
-            raise refusal
-
-        route = Route(
-            method=self.current_event.http_method.upper(),
-            path=self.current_event.path,
-            rule=self._compile_regex(r".*"),
-            func=refuse,
-            cors=False,
-            compress=False,
-            enable_validation=False,
-        )
-        return self._call_route(route, {})
-
-    def _refusal(self) -> Exception | None:
-        """Oversized bodies (413) and bodies that are not JSON (415), refused before any parsing."""
-        body = self.current_event.body or ""
-        size = len(body) * 3 // 4 if self.current_event.is_base64_encoded else len(body.encode())
-        if size > MAX_BODY_BYTES:
-            return PayloadTooLargeError(f"the body is {size} bytes; the limit is {MAX_BODY_BYTES}")
-        content_type = (self.current_event.headers or {}).get("content-type") or ""
-        media_type = content_type.split(";", 1)[0].strip().lower()
-        if body and media_type and media_type != "application/json" and not media_type.endswith("+json"):
-            return UnsupportedMediaTypeError("send the body as application/json")
-        if body and self.current_event.is_base64_encoded:
-            try:
-                base64.b64decode(body, validate=True).decode("utf-8")
-            except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
-                return InvalidInputError.of("body", "the body is not UTF-8 JSON")
-        return None
-
-
-def build_resolver(service: Callable[[], SelfService]) -> SelfServiceResolver:
-    """The API over a SelfService (built lazily by `service`, so import stays cheap)."""
-    app = SelfServiceResolver(enable_validation=True)
-    app.configure_openapi(
-        title=TITLE,
-        version=API_VERSION,
-        description="Customers maintain their profile, scripts, offices and directory; the tenant is the token's.",
-        security_schemes={"cognito": APIKey(name="Authorization", in_=APIKeyIn.header)},
-    )
+def build_router(service: Callable[[], SelfService]) -> Router:
+    """The self-service routes over a SelfService."""
+    app = new_router()  # named `app` like every resolver in this code: routes read `@app.get(...)`
 
     def caller() -> Caller:
-        context = app.current_event.raw_event.get("requestContext") or {}
-        authorizer = context.get("authorizer") or {}
-        return caller_from_claims(authorizer.get("claims"))
+        return caller_of(app)
 
-    for exc_type, handler in EXCEPTION_HANDLERS:
-        app.exception_handler(exc_type)(handler)
-
-    # ------------------------------------------------------------ the API's own description
-    @app.get(OPENAPI_PATH, include_in_schema=False)
-    def openapi() -> Response[str]:
-        return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_document(app))
-
-    common: dict[str, Any] = {"responses": ERRORS, "security": SECURITY}
+    common: dict[str, Any] = ROUTE_DOCS
 
     # ------------------------------------------------------------ profile
     @app.get("/profile", tags=["profile"], summary="The customer's profile", **common)
@@ -209,8 +57,8 @@ def build_resolver(service: Callable[[], SelfService]) -> SelfServiceResolver:
 
     # ------------------------------------------------------------ common numbers
     @app.get("/common-numbers", tags=["common numbers"], summary="Common numbers and their scripts", **common)
-    def list_common_numbers() -> api.CommonNumberList:
-        return service().list_common_numbers(caller())
+    def list_common_numbers(limit: api.PageSize = 20, cursor: api.Cursor = None) -> api.CommonNumberList:
+        return service().list_common_numbers(caller(), limit, cursor)
 
     @app.get("/common-numbers/<common_number_id>", tags=["common numbers"], summary="One common number", **common)
     def get_common_number(common_number_id: SlugPath) -> api.CommonNumberView:
@@ -231,8 +79,8 @@ def build_resolver(service: Callable[[], SelfService]) -> SelfServiceResolver:
 
     # ------------------------------------------------------------ offices
     @app.get("/offices", tags=["offices"], summary="Offices (never with door codes)", **common)
-    def list_offices() -> api.OfficeList:
-        return service().list_offices(caller())
+    def list_offices(limit: api.PageSize = 20, cursor: api.Cursor = None) -> api.OfficeList:
+        return service().list_offices(caller(), limit, cursor)
 
     @app.get(
         "/offices/<office_id>",
@@ -253,8 +101,8 @@ def build_resolver(service: Callable[[], SelfService]) -> SelfServiceResolver:
 
     # ------------------------------------------------------------ people
     @app.get("/people", tags=["people"], summary="The directory", **common)
-    def list_people() -> api.PersonList:
-        return service().list_people(caller())
+    def list_people(limit: api.PageSize = 20, cursor: api.Cursor = None) -> api.PersonList:
+        return service().list_people(caller(), limit, cursor)
 
     @app.post("/people", tags=["people"], summary="Add a person", **common)
     def create_person(body: api.PersonCreate) -> api.PersonView:
@@ -315,8 +163,8 @@ def build_resolver(service: Callable[[], SelfService]) -> SelfServiceResolver:
         return service().get_billing_summary(caller(), month)
 
     @app.get("/audit", tags=["audit"], summary="Who changed what, when (administrators)", **common)
-    def get_audit(limit: Limit = 50) -> api.AuditTrail:
-        return service().list_audit(caller(), limit)
+    def get_audit(limit: api.AuditPageSize = 50, cursor: api.Cursor = None) -> api.AuditTrail:
+        return service().list_audit(caller(), limit, cursor)
 
     # ------------------------------------------------------------ operators and finance (any tenant)
     @app.post("/operator/tenants", tags=["operator"], summary="Onboard a customer (operators)", **common)
@@ -329,8 +177,10 @@ def build_resolver(service: Callable[[], SelfService]) -> SelfServiceResolver:
         summary="A customer's scripts (operators)",
         **common,
     )
-    def operator_common_numbers(tenant_id: SlugPath) -> api.CommonNumberList:
-        return service().operator_common_numbers(caller(), tenant_id)
+    def operator_common_numbers(
+        tenant_id: SlugPath, limit: api.PageSize = 20, cursor: api.Cursor = None
+    ) -> api.CommonNumberList:
+        return service().operator_common_numbers(caller(), tenant_id, limit, cursor)
 
     @app.get(
         "/operator/tenants/<tenant_id>/offices/<office_id>",
@@ -353,26 +203,4 @@ def build_resolver(service: Callable[[], SelfService]) -> SelfServiceResolver:
     return app
 
 
-def openapi_document(app: APIGatewayRestResolver) -> str:
-    """The generated OpenAPI document, as served and as checked in (docs/openapi.json).
-
-    Powertools documents a 422 on every operation; this API answers invalid input with 400
-    (see `_invalid_request`), so the 422 and its schemas are taken out to keep the contract true.
-    """
-    document = json.loads(
-        app.get_openapi_json_schema(
-            title=TITLE,
-            version=API_VERSION,
-            security_schemes={"cognito": APIKey(name="Authorization", in_=APIKeyIn.header)},
-        )
-    )
-    for operations in document.get("paths", {}).values():
-        for operation in operations.values():
-            operation.get("responses", {}).pop("422", None)
-    schemas = document.get("components", {}).get("schemas", {})
-    for unused in ("HTTPValidationError", "ValidationError"):
-        schemas.pop(unused, None)
-    return json.dumps(document, indent=2, ensure_ascii=False)
-
-
-__all__ = ["MAX_BODY_BYTES", "OPENAPI_PATH", "SelfServiceResolver", "build_resolver", "openapi_document"]
+__all__ = ["MAX_BODY_BYTES", "OPENAPI_PATH", "build_resolver", "build_router"]

@@ -6,6 +6,7 @@ inbound call path cannot afford on a cold start inside Connect's 8-second budget
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
     from aws_lambda_powertools import Tracer
 
 logger = Logger(service="telefonist", log_uncaught_exceptions=True)
+
+# Libraries whose DEBUG lines echo what we must never log: botocore the wire bodies (whole directory
+# items), Powertools' resolver the route arguments (search text). Whatever level a function's log
+# configuration sets, they stay at INFO and above (SECURITY.md §2).
+for _chatty in ("botocore", "boto3", "urllib3", "aws_lambda_powertools.event_handler"):
+    logging.getLogger(_chatty).setLevel(logging.INFO)
 metrics = Metrics(namespace=METRICS_NAMESPACE, service="telefonist")
 
 _PHONE = re.compile(r"\+?\d[\d \-]{6,}\d")

@@ -1,28 +1,32 @@
-"""`telefonist serve`: the self-service API on 127.0.0.1, against moto, with the demo customer.
+"""`telefonist serve`: the whole REST API on 127.0.0.1, against moto, with the demo customer.
 
-LOCAL ONLY. API Gateway's Cognito authorizer is replaced by development tokens
-(`Authorization: Bearer local:<tenant or ->:<groups>`, see telefonist.self_service.local_gateway);
-the server binds to the loopback interface only.
+LOCAL ONLY. Every route of the deployed API is served by one resolver: Mina sidor's self-service
+routes, the operators' directory search and messages (with the functions' own composition roots,
+pointed at moto), finance's reads. API Gateway's Cognito authorizer is replaced by development
+tokens (`Authorization: Bearer local:<tenant or ->:<groups>`, see
+telefonist.self_service.local_gateway); the server binds to the loopback interface only. Queued
+messages are sent as the sender's event source mapping would, so they reach moto's outboxes.
 """
 
 from __future__ import annotations
 
 import argparse
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from telefonist.edge.resolver import EdgeResolver
     from telefonist.self_service.service import SelfService
 
 LOOPBACK = "127.0.0.1"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = subparsers.add_parser("serve", help="serve the self-service API locally (moto, dev tokens)")
+    parser = subparsers.add_parser("serve", help="serve the whole API locally (moto, dev tokens)")
     parser.add_argument("--port", type=int, default=8080, help="HTTP port on 127.0.0.1 (default 8080)")
     parser.add_argument("--moto-port", type=int, default=None, help="moto server port (default: a free one)")
     parser.add_argument("--people", type=int, default=50, help="people in the demo directory")
@@ -49,6 +53,48 @@ def demo_tokens(tenant_id: str) -> dict[str, str]:
     }
 
 
+def whole_api(service: Callable[[], SelfService]) -> EdgeResolver:
+    """Every route of the deployed API in one resolver (what `serve` serves and docs/openapi.json describes)."""
+    from functions.directory_lookup.handler import router as directory_router
+    from functions.notify.handler import router as notify_router
+    from functions.self_service.api import build_router
+    from telefonist.edge.resolver import edge_resolver
+
+    return edge_resolver(build_router(service), directory_router, notify_router)
+
+
+def _fresh_functions() -> None:
+    """The functions' composition roots are cached per process; serve builds them anew against its moto."""
+    from functions.directory_lookup import handler as directory_lookup
+    from functions.notify import handler as notify
+
+    for cached in (directory_lookup.environment, directory_lookup.directory_cache, notify.runtime):
+        cached.cache_clear()
+
+
+@contextmanager
+def _message_sender(interval_seconds: float = 0.5) -> Iterator[None]:
+    """Poll the notify queue through the sender in a thread, as Lambda's event source mapping would."""
+    from functions.notify_sender.local import process_queue_once
+
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.wait(interval_seconds):
+            try:
+                process_queue_once()
+            except Exception as exc:  # a local poller must outlive a failed poll; the next one retries
+                print(f"telefonist serve: sending messages failed ({type(exc).__name__}); retrying")
+
+    thread = threading.Thread(target=poll, name="notify-sender", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
 @contextmanager
 def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iterator[LocalApi]:
     """moto on 127.0.0.1, the stack's resources, the demo customer, and the API served in a thread."""
@@ -57,10 +103,10 @@ def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iter
 
     import boto3
 
-    from functions.self_service.api import MAX_BODY_BYTES, build_resolver
     from telefonist.clock import to_local, utc_now
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.secrets import KmsSecretCodec
+    from telefonist.edge.bounds import MAX_BODY_BYTES
     from telefonist.local_aws import create_resources, moto_server, patched_environment
     from telefonist.local_web import with_pages
     from telefonist.resources import CUSTOMER_TABLE
@@ -101,15 +147,17 @@ def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iter
             )
             service = SelfService(repo, billing)
             profile = seed_demo_customer(service, people=people)  # as the operator and the admin would
-            app = ApiGatewayWsgiApp(build_resolver(lambda: service).resolve, MAX_BODY_BYTES)
+            _fresh_functions()
+            app = ApiGatewayWsgiApp(whole_api(lambda: service).resolve, MAX_BODY_BYTES)
             operator = demo_tokens(profile.tenant_id)["operator"]
             numbers = [n.phone_number for n in profile.claimed_numbers]
             pages = with_pages(app, operator_authorization=operator, numbers=numbers)  # + web/dist, calls
             server = make_server(LOOPBACK, port, pages, handler_class=QuietHandler)
-            thread = threading.Thread(target=server.serve_forever, name="self-service-api", daemon=True)
+            thread = threading.Thread(target=server.serve_forever, name="api", daemon=True)
             thread.start()
             try:
-                yield LocalApi(f"http://{LOOPBACK}:{server.server_port}", demo_tokens(profile.tenant_id))
+                with _message_sender():
+                    yield LocalApi(f"http://{LOOPBACK}:{server.server_port}", demo_tokens(profile.tenant_id))
             finally:
                 server.shutdown()
                 server.server_close()
@@ -117,16 +165,16 @@ def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iter
 
 
 def run(args: argparse.Namespace) -> int:
-    from functions.self_service.api import build_resolver, openapi_document
+    from telefonist.edge.resolver import openapi_document
     from telefonist.local_aws import LocalAwsError
 
     if args.write_openapi:
-        Path(args.write_openapi).write_text(openapi_document(build_resolver(_no_service)) + "\n")
+        Path(args.write_openapi).write_text(openapi_document(whole_api(_no_service)) + "\n")
         print(f"wrote {args.write_openapi}")
         return 0
     try:
         with local_api(args.port, args.people, args.moto_port) as api:
-            print(f"Self-service API (LOCAL ONLY, development tokens) on {api.url}")
+            print(f"API (LOCAL ONLY, development tokens) on {api.url}")
             print(f"OpenAPI: {api.url}/openapi.json")
             print(f"Operator page: {api.url}/operator/ (simulated workspace; `make web` builds it)")
             for who, token in api.tokens.items():

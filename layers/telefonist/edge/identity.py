@@ -1,6 +1,9 @@
 """The caller, as the Cognito authorizer vouches for them: subject, customer (tenant) and groups.
 
 The tenant comes from the token's immutable custom attribute only; never from a path or a body.
+Operators and finance act for every customer, so their identities carry no tenant: a token with
+both a tenant and one of those groups is refused outright (a customer's user put into
+`operators` by mistake would otherwise read every customer's door codes).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from telefonist.self_service.errors import AuthenticationError
+from telefonist.edge.errors import AuthenticationError, ForbiddenError
 
 TENANT_CLAIM = "custom:tenant_id"
 GROUPS_CLAIM = "cognito:groups"
@@ -39,6 +42,15 @@ class Caller:
     def is_tenant_admin(self) -> bool:
         return self.tenant_id is not None and self.in_group(Group.ADMINS)
 
+    def require(self, group: Group) -> None:
+        """The one group check of the API: ForbiddenError (403) unless the caller is in `group`."""
+        if not self.in_group(group):
+            raise ForbiddenError(f"this route is for the {group.value} group")
+
+
+# Groups that act across customers: their identities never carry a tenant.
+CROSS_TENANT_GROUPS = frozenset({Group.OPERATORS.value, Group.FINANCE.value})
+
 
 def _groups(value: Any) -> frozenset[str]:
     # REST API authorizers pass claims as strings: "admins", "admins,finance" or "[admins finance]".
@@ -60,4 +72,9 @@ def caller_from_claims(claims: Mapping[str, Any] | None) -> Caller:
         tenant_id = tenant
     else:
         raise AuthenticationError("the token's customer id is malformed")
-    return Caller(subject=str(claims["sub"]), tenant_id=tenant_id, groups=_groups(claims.get(GROUPS_CLAIM)))
+    groups = _groups(claims.get(GROUPS_CLAIM))
+    if tenant_id is not None and groups & CROSS_TENANT_GROUPS:
+        raise ForbiddenError(
+            "a customer's token cannot carry the operators or finance group: ask your administrator to fix the account"
+        )
+    return Caller(subject=str(claims["sub"]), tenant_id=tenant_id, groups=groups)

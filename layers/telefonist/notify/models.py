@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated
 
@@ -66,16 +67,37 @@ class Channel(StrEnum):
     EMAIL = "email"
 
 
-class MessageStatus(StrEnum):
+class ChannelStatus(StrEnum):
+    """One channel of a message: waiting or being retried, sent, or given up after the last attempt."""
+
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"
 
 
-class MessageRequest(DomainModel):
-    """What the operator types while the caller waits."""
+class MessageStatus(StrEnum):
+    """A message as a whole: queued while in flight, then what its channels came to."""
 
-    tenant_id: TenantId
+    QUEUED = "queued"
+    SENT = "sent"
+    PARTIALLY_SENT = "partially_sent"
+    FAILED = "failed"
+
+
+def overall_status(channels: Iterable[ChannelStatus]) -> MessageStatus:
+    """The message's status from its channels': queued while any is in flight, sent when every one
+    was sent, partially sent when some were, failed when none was."""
+    statuses = set(channels)
+    if not statuses or ChannelStatus.QUEUED in statuses:
+        return MessageStatus.QUEUED
+    if statuses == {ChannelStatus.SENT}:
+        return MessageStatus.SENT
+    return MessageStatus.PARTIALLY_SENT if ChannelStatus.SENT in statuses else MessageStatus.FAILED
+
+
+class MessageInput(DomainModel):
+    """What the operator types while the caller waits (the API's body: the tenant is in the path)."""
+
     person_id: Slug
     request_id: RequestId
     caller_name: SingleLine
@@ -87,6 +109,12 @@ class MessageRequest(DomainModel):
     urgency: Urgency = Urgency.NORMAL
     channel: MessagePreference | None = Field(default=None, description="Overrides the person's preference")
     common_number_id: Slug | None = Field(default=None, description="The number the call came in on")
+
+
+class MessageRequest(MessageInput):
+    """A message for a person of one customer's directory."""
+
+    tenant_id: TenantId
 
 
 class RenderedSms(DomainModel):
@@ -103,16 +131,19 @@ class RenderedEmail(DomainModel):
 
 
 class Delivery(DomainModel):
-    """One channel of a message: where it goes and whether it went."""
+    """One channel of a message: where it goes, whether it went, how often it was tried, the last error."""
 
     destination: str
-    status: MessageStatus = MessageStatus.QUEUED
+    status: ChannelStatus = ChannelStatus.QUEUED
     provider_message_id: str | None = None
     sent_at: UtcDatetime | None = None
+    attempts: int = Field(default=0, ge=0, description="Sending attempts of this channel")
+    last_error: str | None = Field(default=None, description="Provider and error code of its last failure")
 
 
 class Message(DomainModel):
-    """The message log's record: written before sending, status queued → sent | failed."""
+    """The message log's record: written before sending; status queued → sent | partially_sent | failed,
+    from the status of each channel in `deliveries`."""
 
     tenant_id: TenantId
     message_id: str

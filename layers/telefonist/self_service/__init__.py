@@ -11,7 +11,7 @@ from telefonist.self_service.errors import (
     InvalidInputError,
     PayloadTooLargeError,
 )
-from telefonist.self_service.identity import Caller, Group, caller_from_claims
+from telefonist.edge.identity import Caller, Group, caller_from_claims
 from telefonist.self_service.service import SelfService
 
 __all__ = [

@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import pytest
-from telefonist.self_service.errors import AuthenticationError
-from telefonist.self_service.identity import Group, caller_from_claims
+from telefonist.edge.errors import AuthenticationError, ForbiddenError
+from telefonist.edge.identity import Group, caller_from_claims
 from telefonist.self_service.local_gateway import claims_from_local_token, local_token
 
 
 @pytest.mark.parametrize(
     "groups",
-    ["admins,finance", "[admins finance]", "admins finance", ["admins", "finance"]],
+    ["admins,employees", "[admins employees]", "admins employees", ["admins", "employees"]],
 )
 def test_groups_are_read_in_every_shape_authorizers_pass_them(groups: object) -> None:
     caller = caller_from_claims({"sub": "u1", "custom:tenant_id": "acme", "cognito:groups": groups})
     assert caller.in_group(Group.ADMINS)
-    assert caller.in_group(Group.FINANCE)
+    assert "employees" in caller.groups
     assert not caller.in_group(Group.OPERATORS)
     assert caller.is_tenant_admin
+
+
+@pytest.mark.parametrize("groups", ["operators", "admins,operators", "[finance]", ["admins", "finance"]])
+def test_a_customer_token_with_a_cross_tenant_group_is_refused(groups: object) -> None:
+    # A customer's user put into `operators` by mistake would otherwise read every customer's door codes.
+    with pytest.raises(ForbiddenError, match="cannot carry the operators or finance group"):
+        caller_from_claims({"sub": "u1", "custom:tenant_id": "acme", "cognito:groups": groups})
+
+
+def test_operators_and_finance_without_a_tenant_are_accepted() -> None:
+    assert caller_from_claims({"sub": "op", "cognito:groups": "operators"}).in_group(Group.OPERATORS)
+    assert caller_from_claims({"sub": "fin", "cognito:groups": "finance"}).in_group(Group.FINANCE)
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 from boto3.dynamodb.conditions import Attr
+from telefonist.edge.resolver import openapi_document
 
-from functions.self_service.api import build_resolver, openapi_document
+from functions.self_service.api import build_resolver
 from tests.unit.self_service.conftest import (
     ACME_ADMIN_TOKEN,
     GLOBEX_ADMIN_TOKEN,

@@ -58,14 +58,14 @@ def test_only_operators_may_search(seeded: CustomerRepository, context: FakeCont
 @pytest.mark.parametrize(
     ("params", "field"),
     [
-        (None, "query"),
-        ({"q": ""}, "query"),
-        ({"q": "   "}, "query"),
-        ({"q": "å" * 201}, "query"),
-        ({"q": "---"}, "query"),
-        ({"q": "åsa", "limit": "0"}, "limit"),
-        ({"q": "åsa", "limit": "51"}, "limit"),
-        ({"q": "åsa", "limit": "many"}, "limit"),
+        (None, "query.q"),
+        ({"q": ""}, "query.q"),
+        ({"q": "   "}, "query.q"),
+        ({"q": "å" * 201}, "query.q"),
+        ({"q": "---"}, "query.q"),
+        ({"q": "åsa", "limit": "0"}, "query.limit"),
+        ({"q": "åsa", "limit": "51"}, "query.limit"),
+        ({"q": "åsa", "limit": "many"}, "query.limit"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(
@@ -73,20 +73,20 @@ def test_bad_input_is_a_400_naming_the_field(
 ) -> None:
     status, body = call(rest_event(params=params), context)
     assert status == 400
-    assert body["field"] == field
-    assert body["message"].startswith(f"{field}: ")
+    assert (body["error"], body["field"]) == ("invalid_input", field)
+    assert body["errors"][0]["field"] == field
 
 
 def test_an_unknown_customer_is_a_404(seeded: CustomerRepository, context: FakeContext) -> None:
     status, body = call(rest_event(tenant_id="nobody", params={"q": "åsa"}), context)
     assert status == 404
-    assert body["field"] == "tenant_id"
+    assert (body["error"], body["field"]) == ("not_found", "path.tenant_id")
     assert "nobody" in body["message"]
 
 
 def test_a_malformed_customer_id_is_a_400(seeded: CustomerRepository, context: FakeContext) -> None:
     status, body = call(rest_event(tenant_id="Not A Slug", params={"q": "åsa"}), context)
-    assert (status, body["field"]) == (400, "tenant_id")
+    assert (status, body["field"]) == (400, "path.tenant_id")
 
 
 def test_a_failing_table_is_a_503_without_details(
@@ -95,7 +95,8 @@ def test_a_failing_table_is_a_503_without_details(
     customer_table.delete()
     status, body = call(rest_event(params={"q": "åsa"}), context)
     assert status == 503
-    assert "unavailable" in body["message"]
+    assert body["error"] == "unavailable"
+    assert "ResourceNotFound" not in body["message"]
 
 
 def test_direct_invoke_returns_the_same_result(seeded: CustomerRepository, context: FakeContext) -> None:
@@ -120,7 +121,15 @@ def test_direct_invoke_errors_carry_status_and_field(
 ) -> None:
     result = handler.lambda_handler(event, context)
     assert (result["status"], result["field"]) == (status, field)
-    assert result["message"].startswith(f"{field}: ")
+
+
+@pytest.mark.parametrize("event", [None, "", "åsa", "httpMethod requestContext", [], ["acme", "åsa"], 0, 42, 1.5, True])
+def test_a_direct_invoke_that_is_not_an_object_is_a_400_naming_body(
+    seeded: CustomerRepository, context: FakeContext, event: Any
+) -> None:
+    result = handler.lambda_handler(event, context)
+    assert (result["status"], result["field"]) == (400, "body")
+    assert "JSON object" in result["message"]
 
 
 def test_referral_status_is_current_by_the_clock(seeded: CustomerRepository, context: FakeContext) -> None:

@@ -1,0 +1,209 @@
+"""The resolver every REST route is served by: bounds first, then the routes, then one error body.
+
+Each function registers its routes on a Powertools `Router` and serves them with
+`edge_resolver(router)`; `telefonist serve` includes every function's router in one resolver, and
+the OpenAPI document (`docs/openapi.json`) is generated from that one, so it describes every route.
+Only public Powertools hooks are used: `resolve`, `include_router` and `exception_handler`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import traceback
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from telefonist.edge.bounds import MAX_BODY_BYTES, check_parameters, parse_json_body, unicode_problem
+from telefonist.edge.errors import (
+    ApiError,
+    ErrorBody,
+    InvalidInputError,
+    PayloadTooLargeError,
+    Problem,
+    UnsupportedMediaTypeError,
+    problem_of,
+)
+from telefonist.edge.identity import Caller, Group, caller_from_claims
+from telefonist.observability import logger, metrics
+
+TITLE = "telefonist API (Mina sidor, operators, finance)"
+API_VERSION = "1.0.0"
+OPENAPI_PATH = "/openapi.json"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"  # every id in a path: tenants, people, numbers, offices
+SECURITY_SCHEMES: dict[str, Any] = {"cognito": APIKey(name="Authorization", in_=APIKeyIn.header)}
+
+
+def _documented(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"model": ErrorBody}}}
+
+
+# Every route documents its result and every error it can answer with, in the one error body.
+RESPONSES: dict[int, Any] = {
+    200: {"description": "OK"},  # no content: Powertools fills in the route's return model
+    400: _documented("Invalid input: `field` and `errors` name each offending field"),
+    401: _documented("No valid token"),
+    403: _documented("The token's groups do not allow this"),
+    404: _documented("No such item in the caller's data, or no such route"),
+    409: _documented("Stale `expected_version`, already exists, or still in use: reload and retry"),
+    413: _documented(f"Body over {MAX_BODY_BYTES:,} bytes"),
+    415: _documented("The body is not application/json"),
+    500: _documented("An unexpected error (a bug): logged with its place, never with the input"),
+    503: _documented("A dependency failed; nothing was changed, retry later"),
+}
+ROUTE_DOCS: dict[str, Any] = {"responses": RESPONSES, "security": [{"cognito": []}]}
+
+
+def request_refusal(event: Mapping[str, Any]) -> ApiError | None:
+    """Why a request is refused before any parsing (size, media type, encoding, JSON bounds), or None."""
+    body = event.get("body") or ""
+    if not isinstance(body, str):
+        return InvalidInputError.of("body", "the body is not JSON text")
+    is_base64 = bool(event.get("isBase64Encoded"))
+    size = len(body) * 3 // 4 if is_base64 else len(body.encode("utf-8", "surrogatepass"))
+    if size > MAX_BODY_BYTES:
+        return PayloadTooLargeError(f"the body is {size} bytes; the limit is {MAX_BODY_BYTES}")
+    headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
+    media_type = str(headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+    if body and media_type and media_type != "application/json" and not media_type.endswith("+json"):
+        return UnsupportedMediaTypeError("send the body as application/json")
+    path = event.get("path")
+    if isinstance(path, str) and unicode_problem(path):
+        return InvalidInputError.of("path", "the path is not valid text")
+    try:
+        check_parameters(event.get("queryStringParameters"), "query")
+        check_parameters(event.get("pathParameters"), "path")
+        if body:
+            text = base64.b64decode(body, validate=True).decode("utf-8") if is_base64 else body
+            parse_json_body(text)
+    except InvalidInputError as exc:
+        return exc
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        return InvalidInputError.of("body", "the body is not UTF-8 JSON")
+    return None
+
+
+# Routes that act across customers, by path: the caller's group is checked before the request is
+# parsed, so a customer's token learns nothing from them (not even which fields a body needs).
+GROUP_OF_PREFIX: dict[str, Group] = {
+    "/operator/": Group.OPERATORS,
+    "/tenants/": Group.OPERATORS,
+    "/finance/": Group.FINANCE,
+}
+
+
+def _claims(event: Mapping[str, Any]) -> Any:
+    context = event.get("requestContext") or {}
+    authorizer = context.get("authorizer") if isinstance(context, Mapping) else None
+    return authorizer.get("claims") if isinstance(authorizer, Mapping) else None
+
+
+def access_refusal(event: Mapping[str, Any]) -> ApiError | None:
+    """401/403 for a cross-customer route whose caller is not in its group, else None."""
+    path = event.get("path")
+    group = next(
+        (g for prefix, g in GROUP_OF_PREFIX.items() if isinstance(path, str) and path.startswith(prefix)), None
+    )
+    if group is None:
+        return None
+    try:
+        caller_from_claims(_claims(event)).require(group)
+    except ApiError as exc:
+        return exc
+    return None
+
+
+def problem_response(problem: Problem) -> Response[Any]:
+    return Response(status_code=problem.status.value, content_type=content_types.APPLICATION_JSON, body=problem.body())
+
+
+def _answer(exc: Exception) -> Response[Any]:
+    """The one exception handler of the API (registered for `Exception`: Powertools looks along the MRO)."""
+    problem = problem_of(exc)
+    if problem.status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+        metrics.add_metric(name="ApiServerErrors", unit="Count", value=1)
+        # Where it failed, never what it was given: frames and type only, no message (it may echo input).
+        frames = [
+            f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} {frame.name}"
+            for frame in traceback.extract_tb(exc.__traceback__)
+        ]
+        log = logger.warning if problem.status == HTTPStatus.SERVICE_UNAVAILABLE else logger.error
+        log("request failed", extra={"status": problem.status.value, "error_type": type(exc).__name__, "at": frames})
+    return problem_response(problem)
+
+
+class EdgeResolver(APIGatewayRestResolver):
+    """API Gateway REST resolver with validation, the request bounds and the one error body."""
+
+    def __init__(self) -> None:
+        super().__init__(enable_validation=True)
+        self.exception_handler(Exception)(_answer)
+
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        """Refuse what breaks the limits before Powertools parses anything; then resolve as usual."""
+        if isinstance(event, Mapping):
+            refusal = access_refusal(event) or request_refusal(event)
+        else:
+            refusal = InvalidInputError.of("body", "no request")
+        if refusal is None:
+            return super().resolve(event, context)
+        problem = problem_of(refusal)
+        return {
+            "statusCode": problem.status.value,
+            "headers": {"Content-Type": content_types.APPLICATION_JSON},
+            "body": json.dumps(problem.body(), ensure_ascii=False),
+            "isBase64Encoded": False,
+        }
+
+
+def new_router() -> Router:
+    """A Router for one function's routes (typed here once: Powertools' constructor is not)."""
+    return Router()  # type: ignore[no-untyped-call]
+
+
+def caller_of(router: Router | APIGatewayRestResolver) -> Caller:
+    """The caller of the request being served, as the Cognito authorizer vouched for them."""
+    return caller_from_claims(_claims(router.current_event.raw_event))
+
+
+def edge_resolver(*routers: Router) -> EdgeResolver:
+    """A resolver serving `routers`, with `/openapi.json` describing them."""
+    app = EdgeResolver()
+    for router in routers:
+        app.include_router(router)
+
+    @app.get(OPENAPI_PATH, include_in_schema=False)
+    def openapi() -> Response[str]:
+        return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_document(app))
+
+    return app
+
+
+def openapi_document(app: APIGatewayRestResolver) -> str:
+    """The generated OpenAPI document, as served and as checked in (docs/openapi.json).
+
+    Powertools documents a 422 on every operation; this API answers invalid input with 400,
+    so the 422 and its schemas are taken out to keep the contract true.
+    """
+    document = json.loads(
+        app.get_openapi_json_schema(
+            title=TITLE,
+            version=API_VERSION,
+            description="Customers maintain their profile, scripts, offices and directory (the tenant is the "
+            "token's); operators search directories and take messages; finance reads billing.",
+            security_schemes=SECURITY_SCHEMES,
+        )
+    )
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            operation.get("responses", {}).pop("422", None)
+    schemas = document.get("components", {}).get("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    return json.dumps(document, indent=2, ensure_ascii=False)
