@@ -29,6 +29,7 @@ from telefonist.resources import CUSTOMER_TABLE
 
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
+from infra.constructs.key_grants import grant_key_via
 from infra.constructs.service_function import ServiceFunction
 
 CTX_CONNECT_INSTANCE_ARN: Final = "telefonist:connectInstanceArn"
@@ -159,7 +160,7 @@ class ConnectConstruct(Construct):
                 conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["NUMBER#*"]}},
             )
         )
-        self._data.data_key.grant_decrypt(function.role)
+        grant_key_via(function.role, self._data.data_key, ["kms:Decrypt"], ["dynamodb"])
         return function
 
     def _integrate(self, function: ServiceFunction) -> None:
@@ -317,7 +318,9 @@ class ConnectConstruct(Construct):
                 conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*", "NUMBER#*"]}},
             )
         )
-        self._data.data_key.grant(function.role, "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
+        grant_key_via(
+            function.role, self._data.data_key, ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], ["dynamodb"]
+        )
         cdk.Validations.of(function.role).acknowledge(
             cdk.Acknowledgment(
                 id="AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:connect:"

@@ -19,6 +19,7 @@ from telefonist import config, resources
 
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
+from infra.constructs.key_grants import grant_key_via
 from infra.constructs.service_function import ServiceFunction
 
 CTX_EMAIL_SENDER = "telefonist:emailSender"
@@ -88,19 +89,6 @@ class NotifyConstruct(Construct):
         )
 
     # ---------------------------------------------------------------- functions
-    def _kms_via(self, role: iam.IRole, actions: list[str], services: list[str]) -> None:
-        """Use the data key only through the services that hold the function's data."""
-        stack = cdk.Stack.of(self)
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=actions,
-                resources=[self._data.data_key.key_arn],
-                conditions={
-                    "StringEquals": {"kms:ViaService": [f"{s}.{stack.region}.amazonaws.com" for s in services]}
-                },
-            )
-        )
-
     def _build_submit(self) -> ServiceFunction:
         customers = self._data.table(resources.CUSTOMER_TABLE)
         messages = self._data.table(resources.MESSAGE_TABLE)
@@ -140,7 +128,7 @@ class NotifyConstruct(Construct):
             )
         )
         role.add_to_principal_policy(iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.queue.queue_arn]))
-        self._kms_via(role, ["kms:Decrypt", "kms:GenerateDataKey"], ["dynamodb", "sqs"])
+        grant_key_via(role, self._data.data_key, ["kms:Decrypt", "kms:GenerateDataKey"], ["dynamodb", "sqs"])
         return function
 
     def _build_sender(self) -> ServiceFunction:
@@ -166,7 +154,7 @@ class NotifyConstruct(Construct):
         role.add_to_principal_policy(
             iam.PolicyStatement(actions=["dynamodb:GetItem", "dynamodb:UpdateItem"], resources=[messages.table_arn])
         )
-        self._kms_via(role, ["kms:Decrypt", "kms:GenerateDataKey"], ["dynamodb", "sqs"])
+        grant_key_via(role, self._data.data_key, ["kms:Decrypt", "kms:GenerateDataKey"], ["dynamodb", "sqs"])
         self._grant_sms(role)
         self._grant_email(role)
         function.function.add_event_source(

@@ -21,6 +21,7 @@ from telefonist.rating.line import LINE_COLUMNS, LINES_PREFIX
 
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
+from infra.constructs.key_grants import grant_key_via
 from infra.constructs.service_function import ServiceFunction
 
 # Event source tuning: CTRs are small (2 KB) and rating is cheap, so large batches keep the
@@ -206,9 +207,8 @@ class RatingConstruct(Construct):
         self._grant_objects(role, self.billing_bucket, LINES_PREFIX, ["s3:PutObject", "s3:DeleteObject"])
         self._grant_objects(role, data.bucket(resources.ARCHIVE_BUCKET), ARCHIVE_PREFIX, ["s3:PutObject"])
         self._grant_objects(role, data.bucket(resources.QUARANTINE_BUCKET), QUARANTINE_PREFIX, ["s3:PutObject"])
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.data_key.key_arn])
-        )
+        # The stream (read by the event source mapping as this role), the ledger and customer tables, the buckets.
+        grant_key_via(role, data.data_key, ["kms:Decrypt", "kms:GenerateDataKey"], ["kinesis", "dynamodb", "s3"])
         stack = cdk.Stack.of(self)
         for spec, prefix in (
             (resources.BILLING_BUCKET, LINES_PREFIX),

@@ -20,6 +20,7 @@ from telefonist import config, resources
 
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
+from infra.constructs.key_grants import grant_key_via
 from infra.constructs.service_function import ServiceFunction
 
 GROUPS = {
@@ -168,13 +169,7 @@ class SelfServiceApiConstruct(Construct):
         role.add_to_principal_policy(
             iam.PolicyStatement(actions=["s3:GetObject"], resources=[billing.arn_for_objects("lines/*")])
         )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["kms:Decrypt"],
-                resources=[self._data.data_key.key_arn],
-                conditions={"StringEquals": {"kms:ViaService": f"s3.{stack.region}.amazonaws.com"}},
-            )
-        )
+        grant_key_via(role, self._data.data_key, ["kms:Decrypt"], ["s3"])
         bucket_resource = billing.node.default_child
         assert isinstance(bucket_resource, cdk.CfnElement)
         bucket_id = stack.get_logical_id(bucket_resource)
@@ -209,13 +204,11 @@ class SelfServiceApiConstruct(Construct):
         )
 
     def _grant_keys(self, role: iam.IRole) -> None:
-        stack = cdk.Stack.of(self)
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
-                resources=[self._data.data_key.key_arn],
-                conditions={"StringEquals": {"kms:ViaService": f"dynamodb.{stack.region}.amazonaws.com"}},
-            )
+        grant_key_via(
+            role,
+            self._data.data_key,
+            ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+            ["dynamodb"],
         )
         # Door codes: only with the tenant's encryption context, and nothing else in it.
         role.add_to_principal_policy(

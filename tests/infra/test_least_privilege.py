@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from aws_cdk.assertions import Template
@@ -49,3 +50,27 @@ def test_operator_routes_reach_their_functions_behind_the_cognito_authorizer(tem
         props = method["Properties"]
         if props["HttpMethod"] != "OPTIONS":
             assert props["AuthorizationType"] == "COGNITO_USER_POOLS"
+
+
+# The only key grants without kms:ViaService or an encryption context, each for a reason SECURITY.md
+# gives: CDK writes them for an event source mapping (Lambda's poller reads the encrypted SQS queue
+# or Kinesis stream as the function's role) and for the rating mapping's encrypted on-failure queue.
+UNCONDITIONED_KEY_GRANTS = {
+    ("NotifySenderRole", frozenset({"kms:Decrypt"})),
+    ("RatingRatingFunctionRole", frozenset({"kms:Decrypt"})),
+    ("RatingRatingFunctionRole", frozenset({"kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"})),
+}
+
+
+def test_every_key_grant_holds_only_through_a_service_or_an_encryption_context(template: Template) -> None:
+    unconditioned = set()
+    for logical_id, statement in _statements(template):
+        actions = frozenset(a for a in _as_list(statement["Action"]) if a.startswith("kms:"))
+        if not actions or actions <= {"kms:DescribeKey"}:
+            continue
+        conditions = json.dumps(statement.get("Condition", {}))
+        if "kms:ViaService" in conditions or "kms:EncryptionContext" in conditions:
+            continue
+        role = logical_id.split("DefaultPolicy", 1)[0]
+        unconditioned.add((role, actions))
+    assert unconditioned <= UNCONDITIONED_KEY_GRANTS, unconditioned - UNCONDITIONED_KEY_GRANTS
