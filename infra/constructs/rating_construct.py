@@ -200,7 +200,7 @@ class RatingConstruct(Construct):
         )
         role.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=["dynamodb:PutItem", "dynamodb:UpdateItem"],
+                actions=["dynamodb:UpdateItem"],  # claim and mark_written are conditional updates
                 resources=[data.table(resources.LEDGER_TABLE).table_arn],
             )
         )

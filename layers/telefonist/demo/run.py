@@ -396,7 +396,8 @@ class _Run:
 
         expected = {o.scenario.contact_id: o.scenario for o in outcomes if o.billable}
         ledger = boto3.resource("dynamodb").Table(resources.LEDGER_TABLE.local_name)
-        rated = {item["contact_id"] for item in _scan(ledger)}
+        # Rated = a line is written (`last_updated_us`); an item with only claimed keys is not.
+        rated = {item["contact_id"] for item in _scan(ledger) if "last_updated_us" in item}
         self.report.rated_contacts = len(rated)
         self.report.missing_contacts = sorted(set(expected) - rated)
         self.report.unexpected_contacts = sorted(rated - set(expected))
