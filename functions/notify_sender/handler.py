@@ -3,7 +3,8 @@
 An SQS event source mapping with partial batch responses: a message whose sending fails is
 reported as a batch item failure, SQS retries it after the visibility timeout, and after
 maxReceiveCount receives it moves to the dead-letter queue; on that last receive the message log
-marks it failed. Nothing is sent twice for a channel already marked sent.
+marks the channels that still fail as failed and the message partially_sent or failed. Nothing
+is sent twice for a channel already marked sent.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from telefonist.dal.errors import RepositoryError
 from telefonist.dal.message_repository import MessageRepository
 from telefonist.dal.notify_adapters import SesEmailSender, SnsSmsSender
 from telefonist.notify.errors import DeliveryFailed
-from telefonist.notify.models import NotifyJob
+from telefonist.notify.models import MessageStatus, NotifyJob
 from telefonist.notify.service import DeliveryService
 from telefonist.observability import logger, metrics
 
@@ -82,10 +83,14 @@ def record_handler(record: NotifyJobRecord) -> None:
         message = rt.delivery.deliver(job, receive_count, rt.env.max_receives)
     except (DeliveryFailed, RepositoryError) as exc:
         final = receive_count >= rt.env.max_receives
-        metrics.add_metric(name="MessagesFailed" if final else "MessageSendRetries", unit="Count", value=1)
+        status = exc.final_status if isinstance(exc, DeliveryFailed) else None
+        metric = "MessageSendRetries"
+        if final:
+            metric = "MessagesPartiallySent" if status == MessageStatus.PARTIALLY_SENT else "MessagesFailed"
+        metrics.add_metric(name=metric, unit="Count", value=1)
         logger.warning(
             "message not sent" + (": moved to the dead-letter queue" if final else ": will be retried"),
-            extra={"tenant_id": job.tenant_id, "message_id": job.message_id, "reason": str(exc)},
+            extra={"tenant_id": job.tenant_id, "message_id": job.message_id, "status": status, "reason": str(exc)},
         )
         raise
     metrics.add_metric(name="MessagesSent", unit="Count", value=1)

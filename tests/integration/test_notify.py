@@ -14,7 +14,7 @@ from telefonist.dal.message_repository import MessageRepository
 from telefonist.dal.message_template_repository import MessageTemplateRepository
 from telefonist.local_aws import DEMO_EMAIL_SENDER, LocalResources, patched_environment
 from telefonist.models import MessagePreference
-from telefonist.notify.models import Channel, MessageStatus
+from telefonist.notify.models import Channel, ChannelStatus, MessageStatus
 from telefonist.notify.templates import MessageTemplate, RequiredField, TemplateScope
 
 from functions.notify import handler as submit_handler
@@ -55,6 +55,11 @@ def _messages() -> MessageRepository:
 
 def _submit(event: dict[str, Any]) -> dict[str, Any]:
     return submit_handler.lambda_handler(event, Context())
+
+
+def _field(error: dict[str, Any]) -> str:
+    """The field an error names, with or without the API's `body.` prefix for the request body."""
+    return str(error["field"]).removeprefix("body.")
 
 
 def _queue_depth(url: str) -> int:
@@ -175,7 +180,7 @@ def test_the_message_form_shows_channels_instructions_and_required_fields(
     assert form["required_fields"] == ["caller_company"]
     # The customer's rule is enforced on submit: company missing is a 400 naming it.
     refused = _submit(direct_event(common_number_id="vaxel", caller_company=None))
-    assert (refused["status_code"], refused["error"]["field"]) == (400, "caller_company")
+    assert (refused["status_code"], _field(refused["error"])) == (400, "caller_company")
     missing = _submit(api_event(None, method="GET", path=f"/tenants/{TENANT}/people/nobody/message-form"))
     assert missing["statusCode"] == 404
 
@@ -195,7 +200,64 @@ def test_a_reused_request_id_with_another_text_is_a_409(notify: LocalResources) 
     _submit(direct_event(request_id="samma-id-1"))
     answer = _submit(direct_event(request_id="samma-id-1", text="Något helt annat"))
     assert answer["status_code"] == 409
-    assert answer["error"]["field"] == "request_id"
+    assert _field(answer["error"]) == "request_id"
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"caller_name": "Bertil Annan"},
+        {"caller_number": "070-111 22 33"},
+        {"caller_number": None},
+        {"caller_email": CALLER_EMAIL},
+        {"caller_company": "Annat Bolag AB"},
+        {"caller_company": None},
+        {"text": "Något helt annat"},
+        {"callback_wanted": False},
+        {"urgency": "urgent"},
+        {"channel": "both"},
+        {"person_id": "olle"},
+        {"common_number_id": "vaxel"},
+    ],
+)
+def test_a_reused_request_id_with_any_other_content_is_a_409_and_nothing_more_is_sent(
+    notify: LocalResources, changed: dict[str, Any]
+) -> None:
+    # Given a message submitted with a request id
+    first = _submit(direct_event(request_id="samma-id-2"))
+    assert first["status_code"] == 202
+    # When the same request id comes again with one field different, directly or through the API
+    direct = _submit(direct_event(request_id="samma-id-2", **changed))
+    api = _submit(api_event(request_body(request_id="samma-id-2", **changed)))
+    # Then both are a 409 naming request_id, and only the first message is stored and sent
+    assert (direct["status_code"], _field(direct["error"])) == (409, "request_id")
+    assert (api["statusCode"], _field(json.loads(api["body"]))) == (409, "request_id")
+    assert [m.message_id for m in _messages().list_recent(TENANT)] == [first["message_id"]]
+    while process_queue_once().received:
+        pass
+    assert len(sent_sms()) == 1
+    assert sent_emails() == []
+
+
+def test_the_same_content_again_replays_the_first_answer_and_sends_once(notify: LocalResources) -> None:
+    body = request_body(request_id="samma-id-3", channel="both", caller_email=CALLER_EMAIL, urgency="urgent")
+    first = _submit(direct_event(**body))
+    again = _submit(direct_event(**body))
+    via_api = json.loads(_submit(api_event(body))["body"])
+    assert first["status_code"] == again["status_code"] == 202
+    assert first["message_id"] == again["message_id"] == via_api["message_id"]
+    assert first["channels"] == again["channels"] == ["sms", "email"]
+    while process_queue_once().received:
+        pass
+    assert (len(sent_sms()), len(sent_emails())) == (1, 1)
+
+
+@pytest.mark.parametrize("event", [None, "", "en sträng", [], [direct_event()], 0, 42, 1.5, True])
+def test_a_direct_invoke_that_is_not_an_object_is_a_400_naming_body(notify: LocalResources, event: Any) -> None:
+    answer = submit_handler.lambda_handler(event, Context())
+    assert answer["status_code"] == 400
+    assert _field(answer["error"]) == "body"
+    assert _messages().list_recent(TENANT) == []
 
 
 @pytest.mark.parametrize(
@@ -218,10 +280,10 @@ def test_bad_input_is_a_4xx_naming_the_field(
 ) -> None:
     direct = _submit(direct_event(**overrides))
     assert direct["status_code"] == status
-    assert direct["error"]["field"] == field
+    assert _field(direct["error"]) == field
     api = _submit(api_event(request_body(**overrides)))
     assert api["statusCode"] == status
-    assert json.loads(api["body"])["field"] == field
+    assert _field(json.loads(api["body"])) == field
     assert _messages().list_recent(TENANT) == []  # nothing stored, nothing queued
     assert _queue_depth(notify.environment[config.ENV_NOTIFY_QUEUE_URL]) == 0
 
@@ -304,6 +366,76 @@ def test_sns_failing_keeps_the_sms_retries_and_lands_in_the_dead_letter_queue(no
     assert sent_sms() == []
     dead = boto3.client("sqs").receive_message(QueueUrl=_dlq_url(), MaxNumberOfMessages=10)["Messages"]
     assert [json.loads(m["Body"])["message_id"] for m in dead] == [message_id]
+
+
+def test_sms_sent_and_e_mail_failing_to_the_end_is_partially_sent(notify: LocalResources) -> None:
+    # Given a message for Eva by SMS and e-mail, and SES refusing everything
+    boto3.client("ses").delete_identity(Identity=DEMO_EMAIL_SENDER)
+    message_id = _submit(direct_event(channel="both", request_id="halvt-skickat-1"))["message_id"]
+    # When the sender polls as often as SQS lets it
+    runs = []
+    while (run := process_queue_once()).received:
+        runs.append(run)
+        message = _messages().get(TENANT, message_id)
+        assert message is not None
+        if len(runs) < resources.NOTIFY_MAX_RECEIVE_COUNT:
+            assert message.status is MessageStatus.QUEUED  # still in flight
+    # Then the SMS went once and stays sent; the e-mail is failed; the message is partially sent
+    assert len(runs) == resources.NOTIFY_MAX_RECEIVE_COUNT
+    assert [number for number, _ in sent_sms()] == [EVA_MOBILE]
+    assert sent_emails() == []
+    message = _messages().get(TENANT, message_id)
+    assert message is not None
+    assert message.status is MessageStatus.PARTIALLY_SENT
+    sms, email = message.deliveries[Channel.SMS], message.deliveries[Channel.EMAIL]
+    assert (sms.status, sms.attempts, sms.last_error) == (ChannelStatus.SENT, 1, None)
+    assert sms.provider_message_id is not None
+    assert (email.status, email.attempts, email.last_error) == (
+        ChannelStatus.FAILED,
+        resources.NOTIFY_MAX_RECEIVE_COUNT,
+        "SES MessageRejected",
+    )
+    assert email.provider_message_id is None
+    assert message.last_error == "email: SES MessageRejected"
+    dead = boto3.client("sqs").receive_message(QueueUrl=_dlq_url(), MaxNumberOfMessages=10)["Messages"]
+    assert [json.loads(m["Body"])["message_id"] for m in dead] == [message_id]
+
+    # When SES is back and the dead letter is redriven: only the e-mail goes, the message is sent
+    boto3.client("ses").verify_email_identity(EmailAddress=DEMO_EMAIL_SENDER)
+    queue_url = notify.environment[config.ENV_NOTIFY_QUEUE_URL]
+    boto3.client("sqs").send_message(QueueUrl=queue_url, MessageBody=dead[0]["Body"])
+    assert process_queue_once().sent == 1
+    assert (len(sent_sms()), len(sent_emails())) == (1, 1)
+    message = _messages().get(TENANT, message_id)
+    assert message is not None
+    assert message.status is MessageStatus.SENT
+    assert message.deliveries[Channel.EMAIL].status is ChannelStatus.SENT
+    assert message.deliveries[Channel.SMS].attempts == 1
+
+
+def test_both_channels_failing_to_the_end_is_failed(notify: LocalResources) -> None:
+    from botocore.stub import Stubber
+
+    # Given SNS fails every publish and SES refuses everything
+    boto3.client("ses").delete_identity(Identity=DEMO_EMAIL_SENDER)
+    message_id = _submit(direct_event(channel="both", request_id="inget-skickat-1"))["message_id"]
+    sns = sender_handler.runtime().delivery.sms._client  # type: ignore[attr-defined]
+    with Stubber(sns) as stub:
+        for _ in range(resources.NOTIFY_MAX_RECEIVE_COUNT):
+            stub.add_client_error("publish", "InternalError", http_status_code=500)
+        while process_queue_once().received:
+            pass
+        stub.assert_no_pending_responses()
+    # Then nothing was sent, each channel is failed with its error, and the message is failed
+    assert (sent_sms(), sent_emails()) == ([], [])
+    message = _messages().get(TENANT, message_id)
+    assert message is not None
+    assert message.status is MessageStatus.FAILED
+    assert {channel: (d.status, d.attempts, d.last_error) for channel, d in message.deliveries.items()} == {
+        Channel.SMS: (ChannelStatus.FAILED, resources.NOTIFY_MAX_RECEIVE_COUNT, "SNS InternalError"),
+        Channel.EMAIL: (ChannelStatus.FAILED, resources.NOTIFY_MAX_RECEIVE_COUNT, "SES MessageRejected"),
+    }
+    assert message.last_error == "sms: SNS InternalError; email: SES MessageRejected"
 
 
 def test_a_malformed_queue_message_is_reported_failed_not_dropped(notify: LocalResources) -> None:

@@ -7,6 +7,7 @@ Every method is one round trip and raises the domain errors of dal/errors.py, ne
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
 from telefonist.dal.errors import ConflictError, CorruptItemError, NotFoundError, RepositoryError
-from telefonist.notify.models import Channel, Message, MessageStatus
+from telefonist.notify.models import Channel, ChannelStatus, Message, MessageStatus
 
 RETENTION = timedelta(days=90)
 _KEY_FIELDS = ("pk", "sk", "expires_at")
@@ -90,34 +91,73 @@ class MessageRepository:
         )
         return int(response["Attributes"]["attempts"])
 
+    # A channel's attempts: items written before channels counted them have none yet.
+    _COUNT_CHANNEL_ATTEMPT = "deliveries.#c.attempts = if_not_exists(deliveries.#c.attempts, :zero) + :one"
+
     def mark_delivered(
         self, tenant_id: str, message_id: str, channel: Channel, provider_message_id: str, now: datetime
     ) -> None:
-        """Record one channel as sent, with the provider's message id."""
+        """Record one channel as sent, with the provider's message id and one more attempt."""
         self._update(
             tenant_id,
             message_id,
             "SET deliveries.#c.#s = :sent, deliveries.#c.provider_message_id = :pid, "
-            "deliveries.#c.sent_at = :now, updated_at = :now",
-            {":sent": MessageStatus.SENT.value, ":pid": provider_message_id, ":now": now.isoformat()},
+            f"deliveries.#c.sent_at = :now, {self._COUNT_CHANNEL_ATTEMPT}, updated_at = :now "
+            "REMOVE deliveries.#c.last_error",
+            {
+                ":sent": ChannelStatus.SENT.value,
+                ":pid": provider_message_id,
+                ":now": now.isoformat(),
+                ":zero": 0,
+                ":one": 1,
+            },
             ExpressionAttributeNames={"#c": channel.value, "#s": "status"},
         )
 
-    def finish(self, tenant_id: str, message_id: str, status: MessageStatus, error: str | None, now: datetime) -> None:
-        """Set the final status (sent or failed) and the last error."""
-        expression = "SET #s = :status, updated_at = :now" + (", last_error = :error" if error else "")
-        values: dict[str, Any] = {":status": status.value, ":now": now.isoformat()}
-        if error:
-            values[":error"] = error
-        self._update(tenant_id, message_id, expression, values, ExpressionAttributeNames={"#s": "status"})
-
-    def note_error(self, tenant_id: str, message_id: str, error: str, now: datetime) -> None:
-        """Keep the last error of an attempt the queue will retry."""
+    def mark_failed(
+        self, tenant_id: str, message_id: str, channel: Channel, error: str, final: bool, now: datetime
+    ) -> None:
+        """Record one channel's failed attempt: its error, one more attempt; failed if final, else queued."""
+        status = ChannelStatus.FAILED if final else ChannelStatus.QUEUED
         self._update(
             tenant_id,
             message_id,
-            "SET last_error = :error, updated_at = :now",
-            {":error": error, ":now": now.isoformat()},
+            f"SET deliveries.#c.#s = :status, deliveries.#c.last_error = :error, {self._COUNT_CHANNEL_ATTEMPT}, "
+            "updated_at = :now",
+            {":status": status.value, ":error": error, ":now": now.isoformat(), ":zero": 0, ":one": 1},
+            ExpressionAttributeNames={"#c": channel.value, "#s": "status"},
+        )
+
+    def finish(
+        self,
+        tenant_id: str,
+        message_id: str,
+        status: MessageStatus,
+        error: str | None,
+        now: datetime,
+        give_up: Collection[Channel] = (),
+    ) -> None:
+        """Set the final status and the last error; the channels in `give_up` become failed too."""
+        sets = ["#s = :status", "updated_at = :now"]
+        values: dict[str, Any] = {":status": status.value, ":now": now.isoformat()}
+        names = {"#s": "status"}
+        if error:
+            sets.append("last_error = :error")
+            values[":error"] = error
+        for number, channel in enumerate(give_up):
+            sets.append(f"deliveries.#c{number}.#s = :failed")
+            names[f"#c{number}"] = channel.value
+            values[":failed"] = ChannelStatus.FAILED.value
+        self._update(tenant_id, message_id, "SET " + ", ".join(sets), values, ExpressionAttributeNames=names)
+
+    def note_error(self, tenant_id: str, message_id: str, error: str, now: datetime) -> None:
+        """Keep the last error of an attempt the queue will retry; the message is queued (in flight) again."""
+        self._update(
+            tenant_id,
+            message_id,
+            "SET #s = :queued, last_error = :error, updated_at = :now",
+            {":queued": MessageStatus.QUEUED.value, ":error": error, ":now": now.isoformat()},
+            ExpressionAttributeNames={"#s": "status"},
         )
 
     @staticmethod

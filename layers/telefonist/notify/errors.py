@@ -33,4 +33,12 @@ class SendError(NotifyError):
 
 
 class DeliveryFailed(NotifyError):
-    """At least one channel of a message could not be sent on this attempt (the queue retries it)."""
+    """At least one channel of a message could not be sent on this attempt (the queue retries it).
+
+    `final_status` is the message's status when this was the last attempt (partially_sent or failed),
+    None while the queue still retries it.
+    """
+
+    def __init__(self, reason: str, final_status: str | None = None) -> None:
+        super().__init__(reason)
+        self.final_status = final_status

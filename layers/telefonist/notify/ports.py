@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Protocol
 
@@ -37,13 +38,31 @@ class MessageLog(Protocol):
 
     def mark_delivered(
         self, tenant_id: str, message_id: str, channel: Channel, provider_message_id: str, now: datetime
-    ) -> None: ...
+    ) -> None:
+        """One channel sent: its status, the provider's id, one more attempt."""
+        ...
+
+    def mark_failed(
+        self, tenant_id: str, message_id: str, channel: Channel, error: str, final: bool, now: datetime
+    ) -> None:
+        """One channel's attempt failed: one more attempt, its last error; failed if final, else queued."""
+        ...
 
     def finish(
-        self, tenant_id: str, message_id: str, status: MessageStatus, error: str | None, now: datetime
-    ) -> None: ...
+        self,
+        tenant_id: str,
+        message_id: str,
+        status: MessageStatus,
+        error: str | None,
+        now: datetime,
+        give_up: Collection[Channel] = (),
+    ) -> None:
+        """The message's final status and last error; the channels in `give_up` become failed too."""
+        ...
 
-    def note_error(self, tenant_id: str, message_id: str, error: str, now: datetime) -> None: ...
+    def note_error(self, tenant_id: str, message_id: str, error: str, now: datetime) -> None:
+        """The last error of an attempt the queue will retry; the message is queued (in flight)."""
+        ...
 
 
 class MessageQueue(Protocol):

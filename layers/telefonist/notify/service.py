@@ -13,6 +13,7 @@ from telefonist.notify.errors import DeliveryFailed, InvalidMessage, MessageNotA
 from telefonist.notify.models import (
     MAX_SMS_SEGMENTS,
     Channel,
+    ChannelStatus,
     Delivery,
     Message,
     MessageForm,
@@ -21,6 +22,7 @@ from telefonist.notify.models import (
     NotifyJob,
     SubmitResult,
     Urgency,
+    overall_status,
 )
 from telefonist.notify.ports import EmailSender, MessageLog, MessageQueue, PersonLookup, SmsSender
 from telefonist.notify.templates import message_values, render_email, render_sms
@@ -97,7 +99,14 @@ class NotifyService:
         try:
             self.queue.enqueue(NotifyJob(tenant_id=message.tenant_id, message_id=message.message_id))
         except MessageNotAccepted as exc:
-            self.log.finish(message.tenant_id, message.message_id, MessageStatus.FAILED, "not queued", self.clock())
+            self.log.finish(
+                message.tenant_id,
+                message.message_id,
+                MessageStatus.FAILED,
+                "not queued",
+                self.clock(),
+                give_up=list(message.deliveries),
+            )
             raise MessageNotAccepted("the message could not be queued; nothing was sent, submit again") from exc
         return SubmitResult(
             message_id=message.message_id,
@@ -119,9 +128,11 @@ class DeliveryService:
     def deliver(self, job: NotifyJob, receive_count: int, max_receives: int) -> Message:
         """Send every channel not yet sent; mark the message sent, or raise DeliveryFailed.
 
-        On the last receive the queue allows (`receive_count >= max_receives`), a failure marks
-        the message failed before raising: the queue then moves it to the dead-letter queue,
-        from where it can be redriven (a redriven failed message is tried again).
+        Each channel keeps its own status, attempts and last error; a channel once sent is never
+        sent again. On the last receive the queue allows (`receive_count >= max_receives`), the
+        channels that still fail become failed and the message partially_sent (some channel was
+        sent) or failed (none was) before raising: the queue then moves it to the dead-letter
+        queue, from where it can be redriven (only its unsent channels are tried again).
         """
         message = self.log.get(job.tenant_id, job.message_id)
         if message is None:
@@ -129,26 +140,33 @@ class DeliveryService:
         if message.status is MessageStatus.SENT:
             return message  # a duplicate delivery of the queue message: sent once already
         tenant, message_id = job.tenant_id, job.message_id
+        final = receive_count >= max_receives
         self.log.start_attempt(tenant, message_id, self.clock())
+        outcome = {channel: delivery.status for channel, delivery in message.deliveries.items()}
         failures: list[str] = []
         for channel, delivery in message.deliveries.items():
-            if delivery.status is MessageStatus.SENT:
-                continue
+            if delivery.status is ChannelStatus.SENT:
+                continue  # sent on an earlier attempt
             try:
                 provider_id = self._send(message, channel, delivery.destination)
             except SendError as exc:
                 failures.append(f"{channel.value}: {exc}")
+                outcome[channel] = ChannelStatus.FAILED if final else ChannelStatus.QUEUED
+                self.log.mark_failed(tenant, message_id, channel, str(exc), final, self.clock())
                 continue
+            outcome[channel] = ChannelStatus.SENT
             self.log.mark_delivered(tenant, message_id, channel, provider_id, self.clock())
         if not failures:
             self.log.finish(tenant, message_id, MessageStatus.SENT, None, self.clock())
             return self.log.get(tenant, message_id) or message
         reason = "; ".join(failures)
-        if receive_count >= max_receives:
-            self.log.finish(tenant, message_id, MessageStatus.FAILED, reason, self.clock())
-        else:
+        attempt = f"message {message_id}, attempt {receive_count} of {max_receives}: {reason}"
+        if not final:
             self.log.note_error(tenant, message_id, reason, self.clock())
-        raise DeliveryFailed(f"message {message_id}, attempt {receive_count} of {max_receives}: {reason}")
+            raise DeliveryFailed(attempt)
+        status = overall_status(outcome.values())
+        self.log.finish(tenant, message_id, status, reason, self.clock())
+        raise DeliveryFailed(attempt, final_status=status.value)
 
     def _send(self, message: Message, channel: Channel, destination: str) -> str:
         if channel is Channel.SMS:

@@ -17,7 +17,16 @@ from telefonist.dal.notify_adapters import SesEmailSender, SnsSmsSender, SqsMess
 from telefonist.local_aws import LocalResources
 from telefonist.models import MessagePreference
 from telefonist.notify.errors import MessageNotAccepted, SendError
-from telefonist.notify.models import Channel, Delivery, Message, MessageStatus, NotifyJob, RenderedEmail, Urgency
+from telefonist.notify.models import (
+    Channel,
+    ChannelStatus,
+    Delivery,
+    Message,
+    MessageStatus,
+    NotifyJob,
+    RenderedEmail,
+    Urgency,
+)
 from telefonist.notify.service import new_message_id
 from telefonist.notify.templates import MessageTemplate, TemplateScope
 from telefonist.sample_data import demo_common_numbers, demo_tenant
@@ -66,20 +75,71 @@ def test_status_attempts_and_provider_ids_are_kept(messages: MessageRepository) 
     messages.create(message)
     assert messages.start_attempt("acme", message.message_id, T0) == 1
     assert messages.start_attempt("acme", message.message_id, T0) == 2
+    messages.mark_failed("acme", message.message_id, Channel.SMS, "SNS Throttling", False, T0)
     messages.mark_delivered("acme", message.message_id, Channel.SMS, "sns-1", T0)
+    messages.mark_failed("acme", message.message_id, Channel.EMAIL, "SES Throttling", False, T0)
     messages.note_error("acme", message.message_id, "email: SES Throttling", T0)
     stored = messages.get("acme", message.message_id)
     assert stored is not None
     assert stored.attempts == 2
-    assert stored.deliveries[Channel.SMS].status is MessageStatus.SENT
-    assert stored.deliveries[Channel.SMS].provider_message_id == "sns-1"
-    assert stored.deliveries[Channel.EMAIL].status is MessageStatus.QUEUED
+    sms, email = stored.deliveries[Channel.SMS], stored.deliveries[Channel.EMAIL]
+    assert (sms.status, sms.attempts, sms.provider_message_id, sms.sent_at, sms.last_error) == (
+        ChannelStatus.SENT,
+        2,
+        "sns-1",
+        T0,
+        None,
+    )
+    assert (email.status, email.attempts, email.last_error) == (ChannelStatus.QUEUED, 1, "SES Throttling")
     assert stored.status is MessageStatus.QUEUED
-    messages.finish("acme", message.message_id, MessageStatus.FAILED, "email: SES Throttling", T0)
+    messages.mark_failed("acme", message.message_id, Channel.EMAIL, "SES MessageRejected", True, T0)
+    messages.finish("acme", message.message_id, MessageStatus.PARTIALLY_SENT, "email: SES MessageRejected", T0)
     final = messages.get("acme", message.message_id)
     assert final is not None
-    assert final.status is MessageStatus.FAILED
-    assert final.last_error == "email: SES Throttling"
+    assert final.status is MessageStatus.PARTIALLY_SENT
+    assert final.last_error == "email: SES MessageRejected"
+    assert final.deliveries[Channel.SMS] == sms
+    assert final.deliveries[Channel.EMAIL].model_dump(include={"status", "attempts", "last_error"}) == {
+        "status": ChannelStatus.FAILED,
+        "attempts": 2,
+        "last_error": "SES MessageRejected",
+    }
+    # A redrive puts the message in flight again
+    messages.note_error("acme", message.message_id, "email: SES Throttling", T0)
+    again = messages.get("acme", message.message_id)
+    assert again is not None
+    assert again.status is MessageStatus.QUEUED
+
+
+def test_a_message_given_up_before_sending_has_every_channel_failed(messages: MessageRepository) -> None:
+    message = _message(T0)
+    messages.create(message)
+    messages.finish("acme", message.message_id, MessageStatus.FAILED, "not queued", T0, give_up=[*Channel])
+    stored = messages.get("acme", message.message_id)
+    assert stored is not None
+    assert stored.status is MessageStatus.FAILED
+    assert {c: (d.status, d.attempts) for c, d in stored.deliveries.items()} == {
+        Channel.SMS: (ChannelStatus.FAILED, 0),
+        Channel.EMAIL: (ChannelStatus.FAILED, 0),
+    }
+
+
+def test_a_message_stored_before_channels_counted_attempts_is_read_and_counted(
+    messages: MessageRepository,
+) -> None:
+    message = _message(T0)
+    messages.create(message)
+    table = boto3.resource("dynamodb").Table(resources.MESSAGE_TABLE.local_name)
+    key = {"pk": "acme", "sk": message.message_id}
+    table.update_item(Key=key, UpdateExpression="REMOVE deliveries.sms.attempts, deliveries.email.attempts")
+    stored = messages.get("acme", message.message_id)
+    assert stored is not None
+    assert stored.deliveries[Channel.SMS].attempts == 0
+    messages.mark_delivered("acme", message.message_id, Channel.SMS, "sns-1", T0)
+    messages.mark_failed("acme", message.message_id, Channel.EMAIL, "SES Throttling", False, T0)
+    counted = messages.get("acme", message.message_id)
+    assert counted is not None
+    assert (counted.deliveries[Channel.SMS].attempts, counted.deliveries[Channel.EMAIL].attempts) == (1, 1)
 
 
 def test_updating_a_missing_message_is_not_found(messages: MessageRepository) -> None:

@@ -6,7 +6,14 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from telefonist.notify.models import MAX_TEXT_CHARS, MessageRequest, Urgency
+from telefonist.notify.models import (
+    MAX_TEXT_CHARS,
+    ChannelStatus,
+    MessageRequest,
+    MessageStatus,
+    Urgency,
+    overall_status,
+)
 
 from tests.notify_helpers import CALLER_NUMBER, direct_event
 
@@ -61,3 +68,21 @@ def test_text_keeps_its_line_breaks_and_loses_surrounding_blanks() -> None:
 def test_a_display_name_never_reaches_a_header() -> None:
     request = MessageRequest.model_validate(direct_event(caller_email="Anna Kund <Anna@Kund.example>"))
     assert request.caller_email == "anna@kund.example"
+
+
+@pytest.mark.parametrize(
+    ("channels", "overall"),
+    [
+        ([ChannelStatus.QUEUED], MessageStatus.QUEUED),
+        ([ChannelStatus.SENT, ChannelStatus.QUEUED], MessageStatus.QUEUED),
+        ([ChannelStatus.FAILED, ChannelStatus.QUEUED], MessageStatus.QUEUED),
+        ([ChannelStatus.SENT], MessageStatus.SENT),
+        ([ChannelStatus.SENT, ChannelStatus.SENT], MessageStatus.SENT),
+        ([ChannelStatus.SENT, ChannelStatus.FAILED], MessageStatus.PARTIALLY_SENT),
+        ([ChannelStatus.FAILED, ChannelStatus.SENT], MessageStatus.PARTIALLY_SENT),
+        ([ChannelStatus.FAILED], MessageStatus.FAILED),
+        ([ChannelStatus.FAILED, ChannelStatus.FAILED], MessageStatus.FAILED),
+    ],
+)
+def test_the_overall_status_follows_the_channels(channels: list[ChannelStatus], overall: MessageStatus) -> None:
+    assert overall_status(channels) is overall

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -11,6 +12,7 @@ from telefonist.notify.errors import DeliveryFailed, InvalidMessage, MessageNotA
 from telefonist.notify.models import (
     MAX_SMS_SEGMENTS,
     Channel,
+    ChannelStatus,
     Message,
     MessageRequest,
     MessageStatus,
@@ -59,20 +61,42 @@ class FakeLog:
         self._set(message_id, attempts=attempts)
         return attempts
 
+    def _set_channel(self, message_id: str, channel: Channel, **changes: object) -> None:
+        deliveries = dict(self.messages[message_id].deliveries)
+        delivery = deliveries[channel]
+        deliveries[channel] = delivery.model_copy(update={"attempts": delivery.attempts + 1, **changes})
+        self._set(message_id, deliveries=deliveries)
+
     def mark_delivered(
         self, tenant_id: str, message_id: str, channel: Channel, provider_id: str, now: datetime
     ) -> None:
-        deliveries = dict(self.messages[message_id].deliveries)
-        deliveries[channel] = deliveries[channel].model_copy(
-            update={"status": MessageStatus.SENT, "provider_message_id": provider_id}
+        self._set_channel(
+            message_id, channel, status=ChannelStatus.SENT, provider_message_id=provider_id, last_error=None
         )
-        self._set(message_id, deliveries=deliveries)
 
-    def finish(self, tenant_id: str, message_id: str, status: MessageStatus, error: str | None, now: datetime) -> None:
-        self._set(message_id, status=status, last_error=error)
+    def mark_failed(
+        self, tenant_id: str, message_id: str, channel: Channel, error: str, final: bool, now: datetime
+    ) -> None:
+        status = ChannelStatus.FAILED if final else ChannelStatus.QUEUED
+        self._set_channel(message_id, channel, status=status, last_error=error)
+
+    def finish(
+        self,
+        tenant_id: str,
+        message_id: str,
+        status: MessageStatus,
+        error: str | None,
+        now: datetime,
+        give_up: Collection[Channel] = (),
+    ) -> None:
+        deliveries = {
+            channel: d.model_copy(update={"status": ChannelStatus.FAILED}) if channel in give_up else d
+            for channel, d in self.messages[message_id].deliveries.items()
+        }
+        self._set(message_id, status=status, last_error=error, deliveries=deliveries)
 
     def note_error(self, tenant_id: str, message_id: str, error: str, now: datetime) -> None:
-        self._set(message_id, last_error=error)
+        self._set(message_id, status=MessageStatus.QUEUED, last_error=error)
 
 
 @dataclass
@@ -175,6 +199,8 @@ def test_a_queue_outage_marks_the_message_failed_and_says_so(events: list[str], 
         service.submit(_request())
     [stored] = log.messages.values()
     assert stored.status is MessageStatus.FAILED
+    assert {d.status for d in stored.deliveries.values()} == {ChannelStatus.FAILED}
+    assert {d.attempts for d in stored.deliveries.values()} == {0}  # never tried
 
 
 def _submitted(events: list[str], log: FakeLog, **overrides: object) -> NotifyJob:
@@ -196,25 +222,70 @@ def test_deliver_sends_each_channel_and_marks_sent(events: list[str], log: FakeL
     assert message.deliveries[Channel.EMAIL].provider_message_id == "email-1"
 
 
-def test_a_retry_sends_only_what_failed_and_the_last_failure_marks_failed(events: list[str], log: FakeLog) -> None:
+def test_a_retry_sends_only_what_failed_and_the_last_failure_is_partially_sent(events: list[str], log: FakeLog) -> None:
     job = _submitted(events, log)
     sms, email = FakeSms(), FakeEmail(failures_left=3)
     delivery = DeliveryService(log, sms, email, clock=lambda: NOW)
     for receive in (1, 2):
-        with pytest.raises(DeliveryFailed):
+        with pytest.raises(DeliveryFailed) as retried:
             delivery.deliver(job, receive_count=receive, max_receives=3)
-        assert log.messages[job.message_id].status is MessageStatus.QUEUED
-    with pytest.raises(DeliveryFailed):
+        assert retried.value.final_status is None
+        message = log.messages[job.message_id]
+        assert message.status is MessageStatus.QUEUED  # in flight
+        assert message.deliveries[Channel.EMAIL].status is ChannelStatus.QUEUED
+    with pytest.raises(DeliveryFailed) as last:
         delivery.deliver(job, receive_count=3, max_receives=3)
+    assert last.value.final_status == MessageStatus.PARTIALLY_SENT
     message = log.messages[job.message_id]
-    assert message.status is MessageStatus.FAILED
+    assert message.status is MessageStatus.PARTIALLY_SENT
     assert message.attempts == 3
     assert message.last_error == "email: SES ServiceUnavailable"
     assert len(sms.sent) == 1  # the SMS went out on the first attempt and was never repeated
-    assert message.deliveries[Channel.SMS].status is MessageStatus.SENT
+    sms_channel, email_channel = message.deliveries[Channel.SMS], message.deliveries[Channel.EMAIL]
+    assert (sms_channel.status, sms_channel.attempts, sms_channel.provider_message_id) == (
+        ChannelStatus.SENT,
+        1,
+        "sms-1",
+    )
+    assert (email_channel.status, email_channel.attempts, email_channel.last_error) == (
+        ChannelStatus.FAILED,
+        3,
+        "SES ServiceUnavailable",
+    )
     # Redriven from the dead-letter queue once SES is back: the e-mail goes, the SMS is not repeated.
     assert delivery.deliver(job, receive_count=1, max_receives=3).status is MessageStatus.SENT
     assert (len(sms.sent), len(email.sent)) == (1, 1)
+    message = log.messages[job.message_id]
+    assert {c: (d.status, d.attempts) for c, d in message.deliveries.items()} == {
+        Channel.SMS: (ChannelStatus.SENT, 1),
+        Channel.EMAIL: (ChannelStatus.SENT, 4),
+    }
+
+
+def test_every_channel_failing_to_the_end_is_failed(events: list[str], log: FakeLog) -> None:
+    job = _submitted(events, log, caller_email="kund@kundbolaget.example")
+    sms, email = FailingSms(), FakeEmail(failures_left=99)
+    delivery = DeliveryService(log, sms, email, clock=lambda: NOW)
+    for receive in (1, 2, 3):
+        with pytest.raises(DeliveryFailed):
+            delivery.deliver(job, receive_count=receive, max_receives=3)
+    message = log.messages[job.message_id]
+    assert message.status is MessageStatus.FAILED
+    assert message.last_error == "sms: SNS Throttling; email: SES ServiceUnavailable"
+    assert {c: (d.status, d.attempts, d.last_error) for c, d in message.deliveries.items()} == {
+        Channel.SMS: (ChannelStatus.FAILED, 3, "SNS Throttling"),
+        Channel.EMAIL: (ChannelStatus.FAILED, 3, "SES ServiceUnavailable"),
+    }
+    assert (sms.tried, email.sent) == (3, [])
+
+
+@dataclass
+class FailingSms:
+    tried: int = 0
+
+    def send_sms(self, phone_number: str, text: str) -> str:
+        self.tried += 1
+        raise SendError("SNS Throttling")
 
 
 def test_a_message_already_sent_is_not_sent_again(events: list[str], log: FakeLog) -> None:
