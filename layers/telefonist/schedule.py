@@ -21,7 +21,12 @@ def is_open_during(weekly: WeeklyHours, moment: datetime) -> bool:
         return True
     local = to_local(moment)
     hours = weekly.get(local.weekday())
-    return hours is not None and hours[0] <= local.time() < hours[1]
+    if hours is None:
+        return False
+    # Hours are wall-clock times; one stored with an offset (older data) is read by its clock face
+    # rather than compared aware-to-naive, which raises.
+    opens, closes = (t.replace(tzinfo=None) for t in hours)
+    return opens <= local.time() < closes
 
 
 def is_within(valid_from: datetime, valid_until: datetime, moment: datetime) -> bool:

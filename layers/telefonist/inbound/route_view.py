@@ -155,5 +155,6 @@ def _weekly(value: Any) -> dict[int, tuple[time, time]]:
             opens, closes = (time.fromisoformat(str(part)) for part in span)
         except ValueError:
             raise MalformedRouteError(path, "times must be HH:MM[:SS]") from None
-        weekly[int(day)] = (opens, closes)
+        # Wall-clock times: an offset stored by older data is ignored, not compared with local time.
+        weekly[int(day)] = (opens.replace(tzinfo=None), closes.replace(tzinfo=None))
     return weekly

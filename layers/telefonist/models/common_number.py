@@ -3,13 +3,40 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
 
 from telefonist.models.base import DomainModel
-from telefonist.models.types import EmailAddress, NonEmptyStr, PhoneNumber, Slug, Text, UtcDatetime
+from telefonist.models.types import (
+    EmailAddress,
+    NonEmptyStr,
+    PhoneNumber,
+    ShortText,
+    Slug,
+    Text,
+    UtcDatetime,
+    strip_text,
+)
 from telefonist.schedule import is_open_during, is_within
+
+# Caps that keep a common number, and the routing record that copies it, well under DynamoDB's
+# 400 KB item even in 4-byte characters (tests/unit/models/test_models.py measures the maximum).
+MAX_TEMPORARY_INFORMATION = 20
+MAX_FAQ_ENTRIES = 30
+MAX_FAQ_ANSWER_CHARS = 1000
+MAX_CONTACTS = 30
+FaqAnswer = Annotated[str, BeforeValidator(strip_text), StringConstraints(max_length=MAX_FAQ_ANSWER_CHARS)]
+
+
+def _wall_clock(value: time) -> time:
+    """Opening hours are Stockholm wall-clock times: an offset or `Z` would be compared with local time."""
+    if value.tzinfo is not None:
+        raise ValueError("must be a local (Europe/Stockholm) time without an offset or Z, e.g. 08:00")
+    return value
+
+
+LocalTime = Annotated[time, AfterValidator(_wall_clock)]
 
 
 class TemporaryInformation(DomainModel):
@@ -31,14 +58,14 @@ class TemporaryInformation(DomainModel):
 
 class FaqEntry(DomainModel):
     question: NonEmptyStr
-    answer: Text
+    answer: FaqAnswer
 
 
 class Contact(DomainModel):
     """Someone the operator may point callers to for a kind of question."""
 
     name: NonEmptyStr
-    role: Text = ""
+    role: ShortText = ""
     phone_number: PhoneNumber | None = None
     email: EmailAddress | None = None
 
@@ -46,7 +73,7 @@ class Contact(DomainModel):
 class OpeningHours(DomainModel):
     """Weekly opening hours in Stockholm local time; weekday 0 is Monday. Empty means always open."""
 
-    weekly: dict[int, tuple[time, time]] = Field(default_factory=dict)
+    weekly: dict[int, tuple[LocalTime, LocalTime]] = Field(default_factory=dict, max_length=7)
     closed_message: Text = ""
 
     @model_validator(mode="after")
@@ -68,9 +95,11 @@ class GeneralInformation(DomainModel):
     how_to_answer: NonEmptyStr
     how_to_transfer: Text = ""
     how_to_take_messages: Text = ""
-    temporary_information: list[TemporaryInformation] = Field(default_factory=list, max_length=20)
-    faq: list[FaqEntry] = Field(default_factory=list, max_length=50)
-    contacts: list[Contact] = Field(default_factory=list, max_length=50)
+    temporary_information: list[TemporaryInformation] = Field(
+        default_factory=list, max_length=MAX_TEMPORARY_INFORMATION
+    )
+    faq: list[FaqEntry] = Field(default_factory=list, max_length=MAX_FAQ_ENTRIES)
+    contacts: list[Contact] = Field(default_factory=list, max_length=MAX_CONTACTS)
 
     def temporary_information_at(self, moment: datetime) -> list[TemporaryInformation]:
         """The notices valid at a moment: expired and not-yet-valid ones are left out."""

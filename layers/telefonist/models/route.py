@@ -9,6 +9,8 @@ from telefonist.models.common_number import GeneralInformation, OpeningHours
 from telefonist.models.status import TenantStatus
 from telefonist.models.types import NonEmptyStr, PhoneNumber, Slug, TenantId, UtcDatetime
 
+MAX_OFFICE_SUMMARY_CHARS = 500
+
 
 class Route(DomainModel):
     """Dialed number → customer, common number and script, denormalised so a call costs one read.
@@ -25,5 +27,5 @@ class Route(DomainModel):
     common_number_name: NonEmptyStr
     info: GeneralInformation
     opening_hours: OpeningHours = Field(default_factory=OpeningHours)
-    office_summary: str = ""
+    office_summary: str = Field(default="", max_length=MAX_OFFICE_SUMMARY_CHARS)
     updated_at: UtcDatetime | None = None

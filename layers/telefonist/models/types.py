@@ -40,8 +40,12 @@ def _check_tariff(value: int) -> int:
     return value
 
 
-def _strip(value: object) -> object:
+def strip_text(value: object) -> object:
+    """Strip surrounding whitespace from text (a BeforeValidator of every free-text type)."""
     return value.strip() if isinstance(value, str) else value
+
+
+_strip = strip_text
 
 
 def _not_blank(value: str) -> str:
@@ -67,6 +71,8 @@ TenantId = Annotated[
 Slug = Annotated[str, StringConstraints(pattern=_SLUG)]
 NonEmptyStr = Annotated[str, BeforeValidator(_strip), AfterValidator(_not_blank), StringConstraints(max_length=200)]
 Text = Annotated[str, BeforeValidator(_strip), StringConstraints(max_length=2000)]
+ShortText = Annotated[str, BeforeValidator(_strip), StringConstraints(max_length=200)]
+
 Keyword = Annotated[str, BeforeValidator(_strip), StringConstraints(min_length=1, max_length=60)]
 Ore = Annotated[int, Field(ge=0, description="Amount in öre (SEK × 100), excluding VAT")]
 Tariff = Annotated[int, AfterValidator(_check_tariff), Field(description="Tariff 1 to 6")]

@@ -42,13 +42,17 @@ class ParsedRow:
 
 def parse_people_csv(text: str) -> list[ParsedRow]:
     """Parse and validate every row; InvalidInputError (field `csv`) when the file itself is unusable."""
-    text = text.lstrip("\ufeff")
+    # Universal newlines: CR-only (old Mac exports), LF and CRLF files all read line by line.
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     try:
         dialect: Any = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;")
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    try:
+        header = [name.strip().lower() for name in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise InvalidInputError.of("csv", f"line {reader.line_num or 1}: {exc}") from exc
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if missing or unknown:

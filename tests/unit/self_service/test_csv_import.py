@@ -101,3 +101,18 @@ def test_an_unusable_file_is_refused_naming_the_csv_field(text: str, message: st
         parse_people_csv(text)
     assert raised.value.errors[0].field == "csv"
     assert message in raised.value.errors[0].message
+
+
+def test_a_file_with_cr_only_line_ends_is_read_line_by_line() -> None:
+    text = "person_id,first_name,last_name,email\rcr-1,Åsa,Berg,a@acme.example\rcr-2,Per,,p@acme.example\r"
+    rows = parse_people_csv(text)
+    assert [(r.row, r.person_id, r.person is not None) for r in rows] == [(2, "cr-1", True), (3, "cr-2", False)]
+    assert [e.field for e in rows[1].errors] == ["last_name"]
+
+
+def test_a_file_the_csv_reader_cannot_read_is_a_400_naming_the_line(client: ApiClient) -> None:
+    # A header field over the csv module's field limit raises csv.Error while the header is read.
+    text = "person_id,first_name,last_name,email," + "x" * 200_000 + "\nimp-1,A,B,a@acme.example,\n"
+    response = client.call("POST", "/people/import", ACME_ADMIN_TOKEN, {"csv": text})
+    assert response.status == 400
+    assert [(e["field"], e["message"][:7]) for e in response.body["errors"]] == [("csv", "line 1:")]
