@@ -10,7 +10,8 @@ from pydantic import BaseModel, ValidationError
 from telefonist.dal.errors import CorruptItemError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
-KEY_FIELDS = ("pk", "sk", "entity", "item_version", "item_updated_at")
+# config_version: the profile's guard of a tenant's configuration writes (see CustomerRepository).
+KEY_FIELDS = ("pk", "sk", "entity", "item_version", "item_updated_at", "config_version")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 PROFILE_SK = "#PROFILE"
 DIRECTORY_META_SK = "PERSON##META"
 ROUTE_SK = "ROUTE"
+OWNER_SK = "OWNER"  # NUMBER#<e164> / OWNER: the one tenant a phone number belongs to
 PRICE_LIST_PK = "PRICELIST"
 AUDIT_PREFIX = "AUDIT#"
 

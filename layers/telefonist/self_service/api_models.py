@@ -8,8 +8,9 @@ secrets (general information, opening hours, addresses, phones) are reused from 
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from telefonist.models import (
@@ -30,11 +31,27 @@ from telefonist.models.types import (
     Text,
     UtcDatetime,
 )
+from telefonist.self_service.pagination import DEFAULT_PAGE_SIZE, MAX_CURSOR_CHARS, MAX_PAGE_SIZE
 
 MAX_CSV_CHARS = 900_000
 
 Version = Field(ge=0, le=2**31, description="The version read (0 creates; a stale one gets 409)")
 UpdateVersion = Field(ge=1, le=2**31, description="The version read; a stale one gets 409")
+
+
+# Query parameters of every list route (a page at a time; see telefonist.self_service.pagination).
+PageSize = Annotated[
+    int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"How many items at most (default {DEFAULT_PAGE_SIZE})")
+]
+AuditPageSize = Annotated[int, Query(ge=1, le=200, description="How many entries at most, newest first")]
+Cursor = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=MAX_CURSOR_CHARS,
+        description="The `next_cursor` of the previous page; left out for the first page",
+    ),
+]
 
 
 class ApiInput(BaseModel):
@@ -86,7 +103,9 @@ class TenantCreate(ApiInput):
 
     tenant_id: TenantId
     name: NonEmptyStr
-    claimed_numbers: list[ClaimedNumberInput] = Field(default_factory=list, max_length=50)
+    claimed_numbers: list[ClaimedNumberInput] = Field(
+        default_factory=list, max_length=50, description="Each number may belong to one customer only (else 409)"
+    )
 
 
 # ---------------------------------------------------------------------------- common numbers
@@ -105,8 +124,12 @@ class CommonNumberView(ApiOutput):
     version: int
 
 
+NextCursor = Field(description="Pass as `cursor` to get the next page; null at the end of the list")
+
+
 class CommonNumberList(ApiOutput):
     items: list[CommonNumberView]
+    next_cursor: str | None = NextCursor
 
 
 # ---------------------------------------------------------------------------- offices
@@ -119,7 +142,9 @@ class OfficeInput(ApiInput):
     name: NonEmptyStr
     address: Address
     visiting_instructions: Text = ""
-    door_codes: list[DoorCodeInput] = Field(default_factory=list, max_length=20)
+    door_codes: list[DoorCodeInput] | None = Field(
+        default=None, max_length=20, description="Left out (or null): the stored codes stay; [] clears them"
+    )
     expected_version: int = Version
 
 
@@ -150,6 +175,7 @@ class OfficeSummaryView(ApiOutput):
 
 class OfficeList(ApiOutput):
     items: list[OfficeSummaryView]
+    next_cursor: str | None = NextCursor
 
 
 # ---------------------------------------------------------------------------- people and referrals
@@ -223,8 +249,9 @@ class PersonSummaryView(ApiOutput):
 
 
 class PersonList(ApiOutput):
-    items: list[PersonSummaryView]
+    items: list[PersonSummaryView] = Field(description="People in person_id order")
     directory_version: int
+    next_cursor: str | None = NextCursor
 
 
 class CsvImportRequest(ApiInput):
@@ -279,10 +306,12 @@ class AuditEntryView(ApiOutput):
     action: str
     target: str
     version: int | None
+    detail: str = ""
 
 
 class AuditTrail(ApiOutput):
-    items: list[AuditEntryView]
+    items: list[AuditEntryView] = Field(description="Newest first")
+    next_cursor: str | None = NextCursor
 
 
 class Deleted(ApiOutput):

@@ -3,12 +3,26 @@
 Every method takes the caller (from the token) first. A customer's users act on their own
 tenant only: the tenant id is the caller's, never a parameter. Operators and finance act across
 tenants through the explicit `operator_*`/`finance_*` methods.
+
+Data rules a client relies on (README, "Self-service API"):
+- A phone number belongs to at most one tenant (a conditional write in the store); onboarding
+  with a number another tenant has is a 409 naming it. A common number that still has a phone
+  number routed to it cannot be deleted (409 naming the number).
+- A profile, common-number or office change and the routing records built from it are written
+  in one transaction: both or neither; a refused or failed write leaves no audit entry.
+- `PUT /offices/{id}` without `door_codes` keeps the stored codes; `[]` clears them.
+- Deleting a person deletes all of their own referrals, and other people's referrals that
+  refer callers to them KEEP their text and validity but lose the refer-to
+  (`refer_to_person_id` removed), each with an audit entry `referral.refer_to_cleared`: the
+  colleague is still away, only the pointer to a person who no longer exists goes.
+- Every list is paginated: `limit`, an opaque `cursor`, and `next_cursor` (null at the end).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
@@ -16,8 +30,9 @@ from pydantic import BaseModel, SecretStr, ValidationError
 
 from telefonist.clock import utc_now
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import ConflictError, NotFoundError, RepositoryError
+from telefonist.dal.errors import ConflictError, InvalidWriteError, NotFoundError, RepositoryError
 from telefonist.dal.items import Versioned
+from telefonist.edge.identity import Caller, Group
 from telefonist.models import (
     CommonNumber,
     DoorCode,
@@ -31,11 +46,12 @@ from telefonist.observability import logger
 from telefonist.self_service import api_models as api
 from telefonist.self_service.billing import BillingSummarySource
 from telefonist.self_service.csv_import import parse_people_csv
-from telefonist.self_service.errors import ForbiddenError, InvalidInputError
-from telefonist.self_service.identity import Caller, Group
+from telefonist.self_service.errors import FieldError, ForbiddenError, InvalidInputError
+from telefonist.self_service.pagination import DEFAULT_PAGE_SIZE, decode_cursor, fit_page
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 HIDDEN = None
+MAX_REFERRALS_PER_PERSON = 50
 
 
 def _domain(model: type[ModelT], data: dict[str, Any]) -> ModelT:
@@ -44,6 +60,15 @@ def _domain(model: type[ModelT], data: dict[str, Any]) -> ModelT:
         return model.model_validate(data)
     except ValidationError as exc:
         raise InvalidInputError.from_validation(exc) from exc
+
+
+@contextmanager
+def _refusals_as_input_errors() -> Iterator[None]:
+    """A write the store cannot hold (too large, over a cap) is the client's to fix: a 400 naming the field."""
+    try:
+        yield
+    except InvalidWriteError as exc:
+        raise InvalidInputError([FieldError(exc.field, str(exc))]) from exc
 
 
 def _field_views(errors: list[Any]) -> list[api.FieldErrorView]:
@@ -72,12 +97,12 @@ class SelfService:
         return caller.tenant_id
 
     @staticmethod
-    def _admin_tenant(caller: Caller) -> str:
-        """The caller's own tenant, for changing its data (the customer's administrators only)."""
+    def _admin_tenant(caller: Caller, purpose: str = "change its data") -> str:
+        """The caller's own tenant, for what only the customer's administrators may do (`purpose`)."""
         if caller.tenant_id is None:
             raise ForbiddenError("this route is for a customer's users: the token names no customer")
         if not caller.in_group(Group.ADMINS):
-            raise ForbiddenError("only the customer's administrators may change its data")
+            raise ForbiddenError(f"only the customer's administrators may {purpose}")
         return caller.tenant_id
 
     @staticmethod
@@ -85,7 +110,9 @@ class SelfService:
         if not caller.in_group(group):
             raise ForbiddenError(f"this route is for the {group.value} group")
 
-    def _audit(self, tenant_id: str, caller: Caller, action: str, target: str, version: int | None = None) -> None:
+    def _audit(
+        self, tenant_id: str, caller: Caller, action: str, target: str, version: int | None = None, detail: str = ""
+    ) -> None:
         entry = AuditEntry(
             entry_id=uuid.uuid4().hex[:12],
             at=self._clock(),
@@ -93,6 +120,7 @@ class SelfService:
             action=action,
             target=target,
             version=version,
+            detail=detail,
         )
         self._repo.put_audit_entry(tenant_id, entry)
         logger.info("self-service change", extra={"tenant_id": tenant_id, "action": action, "target": target})
@@ -100,8 +128,7 @@ class SelfService:
     def _configuration_changed(
         self, tenant_id: str, caller: Caller, action: str, target: str, version: int | None = None
     ) -> None:
-        """After a profile, common-number or office change: re-materialise the routes, then audit."""
-        self._repo.rebuild_routes(tenant_id)
+        """After a profile, common-number or office change (routes written with it, in one transaction): audit."""
         self._audit(tenant_id, caller, action, target, version)
 
     # ------------------------------------------------------------------ tenants and profile
@@ -117,7 +144,8 @@ class SelfService:
                 "created_at": self._clock(),
             },
         )
-        version = self._repo.put_tenant(tenant, expected_version=0)
+        with _refusals_as_input_errors():
+            version = self._repo.put_tenant(tenant, expected_version=0)
         self._audit(tenant.tenant_id, caller, "tenant.create", f"tenant {tenant.tenant_id}", version)
         return self._profile_view(Versioned(tenant, version))
 
@@ -129,7 +157,8 @@ class SelfService:
         current = self._repo.get_tenant(tenant_id).model
         # Claimed numbers and status are the operator's to change, not the customer's.
         tenant = _domain(Tenant, {**current.model_dump(), "name": body.name})
-        version = self._repo.put_tenant(tenant, expected_version=body.expected_version)
+        with _refusals_as_input_errors():
+            version = self._repo.put_tenant(tenant, expected_version=body.expected_version)
         self._configuration_changed(tenant_id, caller, "profile.update", f"tenant {tenant_id}", version)
         return self._profile_view(Versioned(tenant, version))
 
@@ -148,12 +177,17 @@ class SelfService:
         )
 
     # ------------------------------------------------------------------ common numbers
-    def list_common_numbers(self, caller: Caller) -> api.CommonNumberList:
-        return self._common_number_list(self._reader_tenant(caller))
+    def list_common_numbers(
+        self, caller: Caller, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None
+    ) -> api.CommonNumberList:
+        return self._common_number_list(self._reader_tenant(caller), limit, cursor)
 
-    def _common_number_list(self, tenant_id: str) -> api.CommonNumberList:
-        config = self._repo.load_configuration(tenant_id)
-        return api.CommonNumberList(items=[self._common_view(c) for c in config.common_numbers])
+    def _common_number_list(self, tenant_id: str, limit: int, cursor: str | None) -> api.CommonNumberList:
+        page = self._repo.page_common_numbers(tenant_id, limit, decode_cursor(cursor, tenant_id, "COMMON#"))
+        views, next_cursor = fit_page(
+            [self._common_view(c) for _, c in page.items], [k for k, _ in page.items], page.more, tenant_id
+        )
+        return api.CommonNumberList(items=views, next_cursor=next_cursor)
 
     def get_common_number(self, caller: Caller, common_number_id: str) -> api.CommonNumberView:
         return self._common_view(self._repo.get_common_number(self._reader_tenant(caller), common_number_id))
@@ -163,7 +197,6 @@ class SelfService:
     ) -> api.CommonNumberView:
         """Create (expected_version 0) or change a common number and its script; rebuilds routes."""
         tenant_id = self._admin_tenant(caller)
-        self._repo.get_tenant(tenant_id)  # the profile must exist before its numbers
         common = _domain(
             CommonNumber,
             {
@@ -174,13 +207,15 @@ class SelfService:
                 "updated_at": self._clock(),
             },
         )
-        version = self._repo.put_common_number(tenant_id, common, expected_version=body.expected_version)
+        with _refusals_as_input_errors():
+            version = self._repo.put_common_number(tenant_id, common, expected_version=body.expected_version)
         self._configuration_changed(
             tenant_id, caller, "common_number.put", f"common number {common_number_id}", version
         )
         return self._common_view(Versioned(common, version))
 
     def delete_common_number(self, caller: Caller, common_number_id: str) -> api.Deleted:
+        """Delete a common number; 409 naming the phone number while one is still routed to it."""
         tenant_id = self._admin_tenant(caller)
         self._repo.delete_common_number(tenant_id, common_number_id)
         self._configuration_changed(tenant_id, caller, "common_number.delete", f"common number {common_number_id}")
@@ -192,22 +227,23 @@ class SelfService:
         return api.CommonNumberView.model_validate({**dict(common.model), "version": common.version})
 
     # ------------------------------------------------------------------ offices (door codes)
-    def list_offices(self, caller: Caller) -> api.OfficeList:
+    def list_offices(self, caller: Caller, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None) -> api.OfficeList:
         """Offices without door codes (lists never carry them, whoever asks)."""
-        config = self._repo.load_configuration(self._reader_tenant(caller))
-        return api.OfficeList(
-            items=[
-                api.OfficeSummaryView(
-                    office_id=o.model.office_id,
-                    name=o.model.name,
-                    address=o.model.address,
-                    visiting_instructions=o.model.visiting_instructions,
-                    door_code_labels=[c.label for c in o.model.door_codes],
-                    version=o.version,
-                )
-                for o in config.offices
-            ]
-        )
+        tenant_id = self._reader_tenant(caller)
+        page = self._repo.page_offices(tenant_id, limit, decode_cursor(cursor, tenant_id, "OFFICE#"))
+        views = [
+            api.OfficeSummaryView(
+                office_id=o.model.office_id,
+                name=o.model.name,
+                address=o.model.address,
+                visiting_instructions=o.model.visiting_instructions,
+                door_code_labels=[c.label for c in o.model.door_codes],
+                version=o.version,
+            )
+            for _, o in page.items
+        ]
+        items, next_cursor = fit_page(views, [k for k, _ in page.items], page.more, tenant_id)
+        return api.OfficeList(items=items, next_cursor=next_cursor)
 
     def get_office(self, caller: Caller, office_id: str) -> api.OfficeView:
         """One office; door codes are decrypted for the customer's administrators only."""
@@ -221,8 +257,9 @@ class SelfService:
         return self._office_view(self._repo.get_office(tenant_id, office_id, reveal_door_codes=True), True)
 
     def put_office(self, caller: Caller, office_id: str, body: api.OfficeInput) -> api.OfficeView:
+        """Create or change an office; without `door_codes` the stored codes stay, `[]` clears them."""
         tenant_id = self._admin_tenant(caller)
-        self._repo.get_tenant(tenant_id)
+        keep = body.door_codes is None
         office = _domain(
             Office,
             {
@@ -230,11 +267,16 @@ class SelfService:
                 "name": body.name,
                 "address": body.address,
                 "visiting_instructions": body.visiting_instructions,
-                "door_codes": [DoorCode(label=c.label, code=SecretStr(c.code)) for c in body.door_codes],
+                "door_codes": [DoorCode(label=c.label, code=SecretStr(c.code)) for c in body.door_codes or []],
             },
         )
-        version = self._repo.put_office(tenant_id, office, expected_version=body.expected_version)
+        with _refusals_as_input_errors():
+            version = self._repo.put_office(
+                tenant_id, office, expected_version=body.expected_version, keep_door_codes=keep
+            )
         self._configuration_changed(tenant_id, caller, "office.put", f"office {office_id}", version)
+        if keep:  # show the codes that were kept, as an administrator sees them
+            return self._office_view(self._repo.get_office(tenant_id, office_id, reveal_door_codes=True), reveal=True)
         return self._office_view(Versioned(office, version), reveal=True)
 
     def delete_office(self, caller: Caller, office_id: str) -> api.Deleted:
@@ -259,15 +301,14 @@ class SelfService:
         )
 
     # ------------------------------------------------------------------ people
-    def list_people(self, caller: Caller) -> api.PersonList:
-        directory = self._repo.load_directory(self._reader_tenant(caller))
-        return api.PersonList(
-            items=[
-                api.PersonSummaryView.model_validate(p, from_attributes=True)
-                for p in sorted(directory.people, key=lambda p: (p.last_name, p.first_name, p.person_id))
-            ],
-            directory_version=directory.version,
-        )
+    def list_people(self, caller: Caller, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None) -> api.PersonList:
+        """The directory in person_id order, a page at a time."""
+        tenant_id = self._reader_tenant(caller)
+        version = self._repo.directory_version(tenant_id)
+        page = self._repo.page_people(tenant_id, limit, decode_cursor(cursor, tenant_id, "PERSON#"))
+        views = [api.PersonSummaryView.model_validate(p, from_attributes=True) for _, p in page.items]
+        items, next_cursor = fit_page(views, [k for k, _ in page.items], page.more, tenant_id)
+        return api.PersonList(items=items, directory_version=version, next_cursor=next_cursor)
 
     def get_person(self, caller: Caller, person_id: str) -> api.PersonView:
         person, referrals = self._repo.get_person(self._reader_tenant(caller), person_id)
@@ -313,9 +354,18 @@ class SelfService:
         return self._person_view(Versioned(person, version), referrals)
 
     def delete_person(self, caller: Caller, person_id: str) -> api.Deleted:
+        """Delete a person and all their referrals; others' referrals to them lose the refer-to (audited)."""
         tenant_id = self._admin_tenant(caller)
-        self._repo.delete_person(tenant_id, person_id)
+        cleared = self._repo.delete_person(tenant_id, person_id)
         self._audit(tenant_id, caller, "person.delete", f"person {person_id}")
+        for referral in cleared:
+            self._audit(
+                tenant_id,
+                caller,
+                "referral.refer_to_cleared",
+                f"person {referral.person_id} referral {referral.referral_id}",
+                detail=f"refer-to person {person_id} was deleted",
+            )
         return api.Deleted(deleted=person_id)
 
     def import_people_csv(self, caller: Caller, body: api.CsvImportRequest) -> api.CsvImportReport:
@@ -391,6 +441,11 @@ class SelfService:
                 self._repo.get_person(tenant_id, referral.refer_to_person_id)
             except NotFoundError as exc:
                 raise InvalidInputError.of("refer_to_person_id", "no such person in the directory") from exc
+        _, existing = self._repo.get_person(tenant_id, person_id)
+        if len(existing) >= MAX_REFERRALS_PER_PERSON and referral_id not in {r.referral_id for r in existing}:
+            raise InvalidInputError.of(
+                "referral_id", f"a person has at most {MAX_REFERRALS_PER_PERSON} referrals: clear an old one first"
+            )
         self._repo.put_referral(tenant_id, referral)
         self._audit(tenant_id, caller, "referral.set", f"person {person_id} referral {referral_id}")
         return self._referral_view(referral)
@@ -439,15 +494,21 @@ class SelfService:
             currency=summary.currency,
         )
 
-    def list_audit(self, caller: Caller, limit: int = 50) -> api.AuditTrail:
-        tenant_id = self._admin_tenant(caller)
-        return api.AuditTrail(
-            items=[
-                api.AuditEntryView(at=e.at, actor=e.actor, action=e.action, target=e.target, version=e.version)
-                for e in self._repo.list_audit_entries(tenant_id, limit)
-            ]
-        )
+    def list_audit(self, caller: Caller, limit: int = 50, cursor: str | None = None) -> api.AuditTrail:
+        """The audit trail, newest first, a page at a time (the customer's administrators only)."""
+        tenant_id = self._admin_tenant(caller, "read the audit trail")
+        page = self._repo.page_audit_entries(tenant_id, limit, decode_cursor(cursor, tenant_id, "AUDIT#"))
+        views = [
+            api.AuditEntryView(
+                at=e.at, actor=e.actor, action=e.action, target=e.target, version=e.version, detail=e.detail
+            )
+            for _, e in page.items
+        ]
+        items, next_cursor = fit_page(views, [k for k, _ in page.items], page.more, tenant_id)
+        return api.AuditTrail(items=items, next_cursor=next_cursor)
 
-    def operator_common_numbers(self, caller: Caller, tenant_id: str) -> api.CommonNumberList:
+    def operator_common_numbers(
+        self, caller: Caller, tenant_id: str, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None
+    ) -> api.CommonNumberList:
         self._require(caller, Group.OPERATORS)
-        return self._common_number_list(tenant_id)
+        return self._common_number_list(tenant_id, limit, cursor)

@@ -29,4 +29,5 @@ def test_audit_entries_do_not_disturb_the_configuration_or_the_directory(repo: C
     config = repo.load_configuration("acme")
     assert [c.model.common_number_id for c in config.common_numbers] == ["vaxel"]
     assert repo.load_directory("acme").people == []
-    assert len(repo.rebuild_routes("acme")) == 2
+    # support's number is not routed until support exists (never silently to vaxel's script)
+    assert [r.common_number_id for r in repo.rebuild_routes("acme")] == ["vaxel"]
