@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const source = resolve(here, "../../docs/openapi.json");
+// An optional argument names another document (to try an API change before it is checked in).
+const source = process.argv[2] ? resolve(process.argv[2]) : resolve(here, "../../docs/openapi.json");
 const target = resolve(here, "../src/api/schema.d.ts");
 const PREFIX = "#/components/schemas/";
 

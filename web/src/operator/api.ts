@@ -1,0 +1,51 @@
+// The operator's API calls, typed by the generated schema (an API change breaks typecheck here).
+import { type Api, type ApiFailure, failureOf, type paths } from "../api/client";
+
+type DirectoryRoute = paths["/operator/tenants/{tenant_id}/directory"]["get"];
+type FormRoute = paths["/tenants/{tenant_id}/people/{person_id}/message-form"]["get"];
+type MessagesRoute = paths["/tenants/{tenant_id}/messages"]["post"];
+
+export type DirectoryResult = DirectoryRoute["responses"][200]["content"]["application/json"];
+export type PersonMatch = DirectoryResult["matches"][number];
+export type ReferralView = NonNullable<PersonMatch["referral"]>;
+export type MessageFormView = FormRoute["responses"][200]["content"]["application/json"];
+export type MessageInput = MessagesRoute["requestBody"]["content"]["application/json"];
+export type SubmitResult = MessagesRoute["responses"][200]["content"]["application/json"];
+
+export type Result<T> = { ok: true; data: T } | { ok: false; failure: ApiFailure };
+
+export const SEARCH_LIMIT = 8;
+
+async function call<T>(request: () => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<Result<T>> {
+  try {
+    const { data, error, response } = await request();
+    if (data !== undefined && response.ok) return { ok: true, data };
+    return { ok: false, failure: failureOf(response, error) };
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    return { ok: false, failure: failureOf(undefined, error) };
+  }
+}
+
+export function searchDirectory(api: Api, tenantId: string, query: string, signal?: AbortSignal) {
+  return call(() =>
+    api.GET("/operator/tenants/{tenant_id}/directory", {
+      params: { path: { tenant_id: tenantId }, query: { q: query, limit: SEARCH_LIMIT } },
+      ...(signal ? { signal } : {}),
+    }),
+  );
+}
+
+export function messageForm(api: Api, tenantId: string, personId: string) {
+  return call(() =>
+    api.GET("/tenants/{tenant_id}/people/{person_id}/message-form", {
+      params: { path: { tenant_id: tenantId, person_id: personId } },
+    }),
+  );
+}
+
+export function sendMessage(api: Api, tenantId: string, message: MessageInput) {
+  return call(() =>
+    api.POST("/tenants/{tenant_id}/messages", { params: { path: { tenant_id: tenantId } }, body: message }),
+  );
+}
