@@ -85,5 +85,5 @@ function describe(event: WorkspaceEvent): string {
   if (event.kind === "connected") return t("sim.connected", { contactId: event.contactId.slice(0, 8) });
   if (event.kind === "ended") return t("sim.ended");
   const { mode, personName, number } = event.request;
-  return `${t("sim.quickConnect", { name: event.quickConnectName, mode })} ${personName} ${number}`;
+  return `${t("sim.quickConnect", { name: event.quickConnectName, mode: t(`sim.mode.${mode}`) })} ${personName}, ${number}`;
 }

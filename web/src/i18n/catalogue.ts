@@ -120,6 +120,8 @@ const sv = {
   "sim.connected": "Samtal {contactId} kopplat till operatören.",
   "sim.closed": "Samtalet nådde inte operatören (stängt: {message}).",
   "sim.quickConnect": "Snabbkoppling ”{name}” startad ({mode}).",
+  "sim.mode.blind": "koppla direkt",
+  "sim.mode.consult": "förmedla",
   "sim.ended": "Uppringaren lade på.",
 } as const;
 
@@ -241,6 +243,8 @@ const en: Record<MessageKey, string> = {
   "sim.connected": "Call {contactId} connected to the operator.",
   "sim.closed": "The call did not reach the operator (closed: {message}).",
   "sim.quickConnect": "Quick connect “{name}” started ({mode}).",
+  "sim.mode.blind": "blind transfer",
+  "sim.mode.consult": "consult first",
   "sim.ended": "The caller hung up.",
 };
 

@@ -1,0 +1,129 @@
+"""Browser tests: headless Debian Chromium (never a downloaded browser) against `telefonist serve`.
+
+One `local_api` per session (moto, the demo customer, the API and the built pages); each test
+gets a fresh browser context and page from pytest-playwright, and drives what a person does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+from telefonist.cli.serve import LocalApi, local_api
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",  # the network is closed: no refused connections to Google
+    "--disable-component-update",
+    "--disable-sync",
+]
+REPO = Path(__file__).resolve().parents[2]
+BUILT_PAGE = REPO / "web" / "dist" / "operator.html"
+AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
+
+# The demo customer (telefonist.sample_data): Acme's switchboard number, and one no customer has.
+ACME_SWITCHBOARD = "+46852000001"
+UNROUTED_NUMBER = "+46859999999"
+CALLER = "+46701234567"
+# demo_directory(): p00000 is Åsa Södergren, p00001 Björn Åkesson.
+ASA, BJORN = "p00000", "p00001"
+VIEWPORT = {"width": 1280, "height": 800}
+# Two cores shared with the rest of CI: give each expectation more than Playwright's 5 s.
+expect.set_options(timeout=10_000)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.path):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"the browser tests need {CHROMIUM}: install Debian's package 'chromium' (apt-get install -y chromium)"
+        )
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "viewport": VIEWPORT, "locale": "sv-SE", "timezone_id": "Europe/Stockholm"}
+
+
+@pytest.fixture(scope="session")
+def served() -> Iterator[LocalApi]:
+    """`telefonist serve` as the README starts it, on a free port, with a 20-person directory."""
+    if not BUILT_PAGE.exists():
+        pytest.fail(f"{BUILT_PAGE} is missing: build the pages with `make web`")
+    with local_api(0, people=20) as api:
+        _given_asa_is_ill_and_refers_to_bjorn(api)
+        yield api
+
+
+def _given_asa_is_ill_and_refers_to_bjorn(api: LocalApi) -> None:
+    """The customer's administrator records Åsa's referral through the API, as Mina sidor would."""
+    now = datetime.now(UTC)
+    body = {
+        "text": "Sjuk",
+        "valid_from": (now - timedelta(hours=1)).isoformat(),
+        "valid_until": (now + timedelta(hours=3)).isoformat(),
+        "refer_to_person_id": BJORN,
+    }
+    request = urllib.request.Request(  # noqa: S310 - our own server on 127.0.0.1
+        f"{api.url}/people/{ASA}/referrals/sjuk",
+        data=json.dumps(body).encode(),
+        method="PUT",
+        headers={"Authorization": api.tokens["customer administrator"], "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own server on 127.0.0.1
+        assert response.status == 200
+
+
+@pytest.fixture
+def operator_page(page: Page, served: LocalApi) -> Page:
+    """The operator page in the local host, waiting for a call."""
+    page.goto(f"{served.url}/operator/")
+    expect(page.get_by_role("heading", name="Inget samtal just nu", exact=False)).to_be_visible()
+    return page
+
+
+def place_call(page: Page, dialed: str = ACME_SWITCHBOARD, caller: str = CALLER) -> None:
+    """In the simulated workspace, a caller dials `dialed` and the contact connects to the operator."""
+    workspace = page.get_by_role("complementary", name="Simulerad arbetsyta")
+    workspace.get_by_label("Kundens nummer").fill(dialed)
+    workspace.get_by_label("Uppringarens nummer").fill(caller)
+    workspace.get_by_role("button", name="Ring", exact=True).click()
+    expect(workspace.get_by_role("log")).to_contain_text("kopplat till operatören")
+
+
+def inject_axe(page: Page) -> None:
+    page.add_script_tag(path=str(AXE))
+
+
+def find(page: Page, query: str, name: str) -> Locator:
+    """The operator types `query` (focus is in the search box) and the hit named `name` shows."""
+    page.keyboard.type(query)
+    hit = page.get_by_role("option", name=re.compile(name))
+    expect(hit).to_be_visible()
+    return hit
+
+
+def open_card(page: Page, query: str, name: str) -> Locator:
+    """Find `name` by typing `query`, then Enter: the card opens with the focus on it."""
+    find(page, query, name)
+    page.keyboard.press("Enter")
+    card = page.get_by_role("region", name=name)
+    expect(card).to_be_focused()
+    return card

@@ -1,0 +1,68 @@
+"""axe-core (from web/node_modules, the npm lock's version) on the operator page: no serious or critical violation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from telefonist.cli.serve import LocalApi
+
+from tests.browser.conftest import AXE, UNROUTED_NUMBER, VIEWPORT, open_card, place_call
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "operator-workspace.png"
+
+
+@pytest.fixture
+def csp_free_page(browser: Browser, served: LocalApi) -> Iterator[Page]:
+    """A page whose policy lets the test inject axe-core (the page itself allows no inline script)."""
+    context = browser.new_context(bypass_csp=True, viewport=VIEWPORT, locale="sv-SE", timezone_id="Europe/Stockholm")
+    page = context.new_page()
+    page.goto(f"{served.url}/operator/")
+    yield page
+    context.close()
+
+
+def serious_violations(page: Page) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = page.evaluate("async () => await axe.run(document)")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_a_call_with_a_card_and_a_message_form_has_no_serious_violation(csp_free_page: Page) -> None:
+    # Given a call to Acme with Åsa's card and the message form open
+    page = csp_free_page
+    place_call(page)
+    open_card(page, "asa", "Åsa Södergren")
+    page.keyboard.press("m")
+    expect(page.get_by_role("form", name="Meddelande till Åsa Södergren")).to_be_visible()
+    # When axe-core checks the page
+    # Then it finds no serious or critical violation
+    assert serious_violations(page) == [], serious_violations(page)
+
+
+def test_a_fallback_call_and_the_keyboard_map_have_no_serious_violation(csp_free_page: Page) -> None:
+    # Given a fallback call and the keyboard map open
+    page = csp_free_page
+    place_call(page, dialed=UNROUTED_NUMBER)
+    expect(page.get_by_role("alert").filter(has_text="Okänd kund")).to_be_visible()
+    page.keyboard.press("?")
+    expect(page.get_by_role("dialog", name="Kortkommandon")).to_be_visible()
+    # When axe-core checks the page, then it finds no serious or critical violation
+    assert serious_violations(page) == [], serious_violations(page)
+
+
+def test_the_readme_screenshot_shows_a_call_with_a_found_person(operator_page: Page) -> None:
+    # Given a call to Acme, "asa" typed and the card open
+    page = operator_page
+    place_call(page)
+    open_card(page, "asa", "Åsa Södergren")
+    # When the page is photographed, then docs/ holds the picture the README shows
+    page.screenshot(path=str(SCREENSHOT), full_page=False)
+    assert SCREENSHOT.stat().st_size > 10_000
