@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: install demo test lint typecheck unit synth bench clean web web-test browser chromium
+.PHONY: install demo serve test lint typecheck unit synth bench clean web web-test browser chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ $(WEB_BUILT): $(WEB_INSTALLED) $(WEB_INPUTS)
 	touch $@
 
 web: $(WEB_BUILT)
+
+# The API, the operator page and its simulated workspace on 127.0.0.1 (prints the URLs).
+serve: $(STAMP) $(WEB_BUILT)
+	$(BIN)/telefonist serve
 
 web-test: $(WEB_INSTALLED)
 	cd $(WEB) && npm run typecheck && npm test

@@ -124,3 +124,16 @@ def test_the_whole_call_by_keyboard_only(operator_page: Page) -> None:
     # And Esc goes back to the search with the text selected for the next name
     keyboard.press("Escape")
     expect(page.get_by_label("Sök person, avdelning eller sökord")).to_be_focused()
+
+
+def test_the_page_speaks_english_on_request(operator_page: Page) -> None:
+    # Given a call to Acme on the Swedish page
+    page = operator_page
+    place_call(page)
+    # When the operator switches the language
+    page.get_by_role("button", name="English").click()
+    # Then the page's own texts are in English (the customer's script stays as the customer wrote it)
+    expect(page.get_by_role("heading", name="How we answer")).to_be_visible()
+    expect(page.get_by_label("Search person, department or keyword")).to_be_visible()
+    expect(page.get_by_role("region", name="Script")).to_contain_text("Acme Verktyg, god morgon/dag")
+    expect(page.get_by_role("button", name="Svenska")).to_be_visible()

@@ -31,7 +31,7 @@ export function PersonCard({ match, cardRef, onAction }: Props) {
         {match.name}
       </h2>
       <p class="card__org">
-        {person.title} · {person.department}
+        {person.department} · {person.title}
       </p>
       {referral ? (
         <>
