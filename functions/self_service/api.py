@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from telefonist.edge.bounds import MAX_BODY_BYTES
 from telefonist.edge.identity import Caller
 from telefonist.edge.resolver import (
@@ -29,7 +29,6 @@ from telefonist.self_service.service import SelfService
 
 SlugPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="An id: a-z, 0-9 and dashes")]
 MonthPath = Annotated[Month, Path(description="A month, YYYY-MM")]
-Limit = Annotated[int, Query(ge=1, le=200, description="How many entries, newest first")]
 
 
 def build_resolver(service: Callable[[], SelfService]) -> EdgeResolver:

@@ -326,8 +326,9 @@ class CustomerRepository:
                 if failure is None:
                     continue  # another configuration change won the race: plan again on its result
                 raise failure from exc
+            # Normal while a customer is onboarded (numbers before scripts): INFO, not a warning.
             for phone_number in plan.unrouted:
-                logger.warning(
+                logger.info(
                     "claimed number has no common number: not routed",
                     extra={"tenant_id": tenant_id, "number": mask_phone_number(phone_number)},
                 )

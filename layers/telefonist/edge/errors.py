@@ -171,7 +171,7 @@ def problem_of(exc: Exception) -> Problem:
         IdempotencyValidationError,
     )
 
-    from telefonist.dal.errors import ConflictError, NotFoundError, RepositoryError
+    from telefonist.dal.errors import ConflictError, InvalidWriteError, NotFoundError, RepositoryError
     from telefonist.directory.errors import InvalidSearchError
     from telefonist.notify.errors import InvalidMessage, MessageNotAccepted, PersonNotFound
 
@@ -198,7 +198,9 @@ def problem_of(exc: Exception) -> Problem:
     if isinstance(exc, NotFoundError):
         return Problem(HTTPStatus.NOT_FOUND, "not_found", str(exc))
     if isinstance(exc, ConflictError):
-        return Problem(HTTPStatus.CONFLICT, "conflict", str(exc))
+        return Problem(HTTPStatus.CONFLICT, "conflict", str(exc), field=exc.field)
+    if isinstance(exc, InvalidWriteError):
+        return _invalid([FieldError(exc.field, str(exc))])
     if isinstance(exc, IdempotencyValidationError):
         message = "request_id was already used for a different message: use a new request_id"
         return Problem(HTTPStatus.CONFLICT, "conflict", message, field="body.request_id")

@@ -68,12 +68,6 @@ class FieldErrorView(ApiOutput):
     message: str
 
 
-class ErrorBody(ApiOutput):
-    error: str = Field(description="Machine-readable kind: invalid_input, unauthorized, forbidden, ...")
-    message: str
-    errors: list[FieldErrorView] = Field(default_factory=list)
-
-
 # ---------------------------------------------------------------------------- profile
 class ClaimedNumberView(ApiOutput):
     phone_number: str
