@@ -16,6 +16,7 @@ from infra.constructs.function_code import FunctionCodeConstruct
 from infra.constructs.notify_construct import NotifyConstruct
 from infra.constructs.rating_construct import RatingConstruct
 from infra.constructs.self_service_api_construct import SelfServiceApiConstruct
+from infra.constructs.transfer_construct import TransferConstruct
 
 
 class ServiceStack(cdk.Stack):
@@ -40,6 +41,14 @@ class ServiceStack(cdk.Stack):
             customer_table=self.data.table(resources.CUSTOMER_TABLE),
             data_key=self.data.data_key,
         )
+        self.transfer = TransferConstruct(
+            self,
+            "Transfer",
+            code=self.code,
+            customer_table=self.data.table(resources.CUSTOMER_TABLE),
+            data_key=self.data.data_key,
+            connect_instance_arn=self.connect.instance_arn,
+        )
         self.self_service = SelfServiceApiConstruct(
             self, constants.SELF_SERVICE_CONSTRUCT_ID, data=self.data, code=self.code
         )
@@ -49,4 +58,7 @@ class ServiceStack(cdk.Stack):
         api.add_operator_route("/tenants/{tenant_id}/messages", "POST", self.notify.submit_function)
         api.add_operator_route(
             "/tenants/{tenant_id}/people/{person_id}/message-form", "GET", self.notify.submit_function
+        )
+        api.add_operator_route(
+            "/operator/tenants/{tenant_id}/contacts/{contact_id}/transfer", "PUT", self.transfer.function
         )

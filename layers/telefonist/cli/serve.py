@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from telefonist.edge.resolver import EdgeResolver
+    from telefonist.local_web import SimulatedCall
     from telefonist.self_service.service import SelfService
 
 LOOPBACK = "127.0.0.1"
@@ -58,18 +59,52 @@ def whole_api(service: Callable[[], SelfService]) -> EdgeResolver:
     from functions.directory_lookup.handler import router as directory_router
     from functions.notify.handler import router as notify_router
     from functions.self_service.api import build_router
+    from functions.transfer.handler import router as transfer_router
     from telefonist.edge.resolver import edge_resolver
 
-    return edge_resolver(build_router(service), directory_router, notify_router)
+    return edge_resolver(build_router(service), directory_router, notify_router, transfer_router)
 
 
 def _fresh_functions() -> None:
     """The functions' composition roots are cached per process; serve builds them anew against its moto."""
     from functions.directory_lookup import handler as directory_lookup
     from functions.notify import handler as notify
+    from functions.transfer import handler as transfer
 
-    for cached in (directory_lookup.environment, directory_lookup.directory_cache, notify.runtime):
+    for cached in (directory_lookup.environment, directory_lookup.directory_cache, notify.runtime, transfer.service):
         cached.cache_clear()
+
+
+class _SimulatedConnect:
+    """Amazon Connect's contacts for `serve`: each simulated call that reaches an operator is a contact
+    whose attributes the transfer route reads and sets (Connect itself is not emulated anywhere)."""
+
+    def __init__(self) -> None:
+        from telefonist.transfer import InMemoryContactAttributes
+
+        self.attributes = InMemoryContactAttributes()
+
+    def __call__(self, dialed_number: str, caller_number: str) -> SimulatedCall:
+        from telefonist.local_web import place_call
+
+        call = place_call(dialed_number, caller_number)
+        if call.reached_operator:
+            self.attributes.contacts[call.contact_id] = dict(call.attributes)
+        return call
+
+
+def _simulated_connect() -> _SimulatedConnect:
+    from functions.transfer import handler as transfer
+
+    connect = _SimulatedConnect()
+    transfer.use_contacts(connect.attributes)
+    return connect
+
+
+def _forget_simulated_connect() -> None:
+    from functions.transfer import handler as transfer
+
+    transfer.use_contacts(None)
 
 
 @contextmanager
@@ -108,7 +143,7 @@ def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iter
     from telefonist.dal.secrets import KmsSecretCodec
     from telefonist.edge.bounds import MAX_BODY_BYTES
     from telefonist.local_aws import create_resources, moto_server, patched_environment
-    from telefonist.local_web import with_pages
+    from telefonist.local_web import LocalWebApp
     from telefonist.resources import CUSTOMER_TABLE
     from telefonist.sample_data import DEFAULT_PRICE_LIST, DEMO_TENANT_ID
     from telefonist.self_service.billing import BillingSummary, InMemoryBillingSummarySource, TariffTotal
@@ -148,10 +183,11 @@ def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iter
             service = SelfService(repo, billing)
             profile = seed_demo_customer(service, people=people)  # as the operator and the admin would
             _fresh_functions()
+            contacts = _simulated_connect()  # the transfer route sets attributes on the simulated calls
             app = ApiGatewayWsgiApp(whole_api(lambda: service).resolve, MAX_BODY_BYTES)
             operator = demo_tokens(profile.tenant_id)["operator"]
             numbers = [n.phone_number for n in profile.claimed_numbers]
-            pages = with_pages(app, operator_authorization=operator, numbers=numbers)  # + web/dist, calls
+            pages = LocalWebApp(app, operator_authorization=operator, numbers=numbers, call=contacts)
             server = make_server(LOOPBACK, port, pages, handler_class=QuietHandler)
             thread = threading.Thread(target=server.serve_forever, name="api", daemon=True)
             thread.start()
@@ -162,6 +198,7 @@ def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iter
                 server.shutdown()
                 server.server_close()
                 thread.join(timeout=5)
+                _forget_simulated_connect()
 
 
 def run(args: argparse.Namespace) -> int:

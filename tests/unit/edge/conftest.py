@@ -9,7 +9,9 @@ from telefonist.cli.serve import _fresh_functions, whole_api
 from telefonist.edge.bounds import MAX_BODY_BYTES
 from telefonist.self_service import SelfService
 from telefonist.self_service.local_gateway import ApiGatewayWsgiApp
+from telefonist.transfer import InMemoryContactAttributes
 
+from functions.transfer import handler as transfer
 from tests.unit.self_service.conftest import ApiClient, billing, service  # noqa: F401 - fixtures
 
 
@@ -25,8 +27,21 @@ class WholeApiClient(ApiClient):
         self._client = Client(self.wsgi)
 
 
+# A call to acme in progress, as Amazon Connect would hold it (Connect is not emulated: a fake).
+ACME_CONTACT_ID = "3f0c9a8e-1b2d-4c5e-8f70-0123456789ab"
+
+
 @pytest.fixture
-def api(service: SelfService) -> Iterator[WholeApiClient]:  # noqa: F811 - the imported fixture
+def contacts() -> Iterator[InMemoryContactAttributes]:
+    store = InMemoryContactAttributes()
+    store.contacts[ACME_CONTACT_ID] = {"tenant_id": "acme", "customer_name": "Acme"}
+    transfer.use_contacts(store)
+    yield store
+    transfer.use_contacts(None)
+
+
+@pytest.fixture
+def api(service: SelfService, contacts: InMemoryContactAttributes) -> Iterator[WholeApiClient]:  # noqa: F811
     _fresh_functions()  # directory and notify build their clients from the (moto) environment
     yield WholeApiClient(service)
     _fresh_functions()

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from telefonist.cli.serve import whole_api
 from telefonist.edge.resolver import openapi_document
 
-from tests.unit.edge.conftest import WholeApiClient
+from tests.unit.edge.conftest import ACME_CONTACT_ID, WholeApiClient
 from tests.unit.edge.test_edge import assert_error_body
 from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, FINANCE_TOKEN, OPERATOR_TOKEN
 
@@ -29,6 +29,7 @@ PATH_VALUES = {
     "person_id": "acme-p1",
     "referral_id": "r1",
     "month": "2026-11",
+    "contact_id": ACME_CONTACT_ID,
 }
 
 

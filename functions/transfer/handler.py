@@ -1,0 +1,98 @@
+"""functions/transfer: the operator sets where "Koppla vidare" sends the caller (operators only).
+
+`PUT /operator/tenants/{tenant_id}/contacts/{contact_id}/transfer` with `{person_id, number, mode}`:
+the number must be one of that person's in the directory of the contact's own customer; it is
+set on the contact as `transfer_to` (and `transfer_mode`) with Connect's UpdateContactAttributes,
+and the page then starts the transfer quick connect, whose flow dials it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from telefonist import config
+from telefonist.edge.identity import Group
+from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_resolver, new_router
+from telefonist.observability import logger, metrics
+from telefonist.transfer import ContactAttributes, TransferInput, TransferResult, TransferService
+
+ROUTE = "/operator/tenants/<tenant_id>/contacts/<contact_id>/transfer"
+CONTACT_ID_PATTERN = r"^[0-9a-fA-F-]{36}$"
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What CDK sets; read once per cold start."""
+
+    customer_table: str
+    connect_instance_arn: str | None  # None only where contacts are simulated (`telefonist serve`, tests)
+
+    @classmethod
+    def from_environ(cls) -> Environment:
+        return cls(
+            customer_table=os.environ[config.ENV_CUSTOMER_TABLE],
+            connect_instance_arn=os.environ.get(config.ENV_CONNECT_INSTANCE_ARN),
+        )
+
+
+_contacts: ContactAttributes | None = None  # None: Amazon Connect of the configured instance
+
+
+def use_contacts(contacts: ContactAttributes | None) -> None:
+    """Wire another contact store (the local host's simulated calls); None goes back to Connect."""
+    global _contacts
+    _contacts = contacts
+    service.cache_clear()
+
+
+@cache
+def service() -> TransferService:
+    import boto3
+    from telefonist.dal.customer_repository import CustomerRepository
+
+    env = Environment.from_environ()
+    repo = CustomerRepository(boto3.resource("dynamodb").Table(env.customer_table))
+    contacts = _contacts
+    if contacts is None:
+        from telefonist.dal.connect_contacts import ConnectContactAttributes
+
+        if not env.connect_instance_arn:
+            raise RuntimeError(f"{config.ENV_CONNECT_INSTANCE_ARN} is not set: the stack sets it")
+        instance_id = env.connect_instance_arn.rsplit("/", 1)[-1]
+        contacts = ConnectContactAttributes(boto3.client("connect"), instance_id)
+    return TransferService(lambda tenant_id, person_id: repo.get_person(tenant_id, person_id)[0].model, contacts)
+
+
+router = new_router()
+
+
+@router.put(
+    ROUTE,
+    tags=["operator"],
+    summary="Set the number 'Koppla vidare' dials: one of the person's, in the contact's customer's directory",
+    **ROUTE_DOCS,
+)
+def put_transfer(
+    tenant_id: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="The contact's customer")],
+    contact_id: Annotated[str, Path(pattern=CONTACT_ID_PATTERN, description="The contact in Amazon Connect")],
+    body: TransferInput,
+) -> TransferResult:
+    caller_of(router).require(Group.OPERATORS)
+    result = service().set_target(tenant_id, contact_id, body)
+    metrics.add_metric(name=f"Transfers_{result.transfer_mode.value}", unit="Count", value=1)
+    logger.info("transfer target set", extra={"tenant_id": tenant_id, "mode": result.transfer_mode.value})
+    return result
+
+
+app = edge_resolver(router)
+
+
+@logger.inject_lambda_context(clear_state=True, log_event=False)  # events hold numbers
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

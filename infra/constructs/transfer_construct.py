@@ -1,0 +1,76 @@
+"""The operator's transfer target: the transfer function, reading the directory and one Connect instance's contacts."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+from telefonist import config
+
+from infra.constructs.function_code import FunctionCodeConstruct
+from infra.constructs.key_grants import grant_key_via
+from infra.constructs.service_function import ServiceFunction
+
+TIMEOUT_SECONDS = 10
+
+
+class TransferConstruct(Construct):
+    """`transfer`: synchronous (API Gateway); reads people (`TENANT#*`) and one instance's contacts' attributes.
+
+    The stack wires `function` to `PUT /operator/tenants/{tenant_id}/contacts/{contact_id}/transfer`.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        code: FunctionCodeConstruct,
+        customer_table: dynamodb.ITable,
+        data_key: kms.IKey,
+        connect_instance_arn: str,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.service_function = ServiceFunction(
+            self,
+            "Transfer",
+            code=code,
+            handler="functions.transfer.handler.lambda_handler",
+            description="Operators set the directory number 'Koppla vidare' dials on the contact",
+            environment={
+                config.ENV_CUSTOMER_TABLE: customer_table.table_name,
+                config.ENV_CONNECT_INSTANCE_ARN: connect_instance_arn,
+            },
+            log_key=data_key,
+            timeout=cdk.Duration.seconds(TIMEOUT_SECONDS),
+            no_dead_letter_reason="Invoked synchronously by API Gateway: the operator's page receives the error",
+        )
+        self.function: lambda_.IFunction = self.service_function.function
+        self._grant(customer_table, data_key, connect_instance_arn)
+
+    def _grant(self, customer_table: dynamodb.ITable, data_key: kms.IKey, instance_arn: str) -> None:
+        role = self.service_function.role
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:Query"],  # a person with their referrals: one query of the person's range
+                resources=[customer_table.table_arn],
+                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*"]}},
+            )
+        )
+        grant_key_via(role, data_key, ["kms:Decrypt"], ["dynamodb"])
+        contacts = f"{instance_arn}/contact/*"
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["connect:GetContactAttributes", "connect:UpdateContactAttributes"], resources=[contacts]
+            )
+        )
+        cdk.Validations.of(role).acknowledge(
+            cdk.Acknowledgment(
+                id=f"AwsSolutions::AwsSolutions-IAM5[Resource::{cdk.Stack.of(self).resolve(contacts)}]",
+                reason="Contacts get ids as calls arrive: the role may read and set attributes of this "
+                "instance's contacts only, and the function admits only directory numbers",
+            )
+        )
