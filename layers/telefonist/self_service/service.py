@@ -252,9 +252,14 @@ class SelfService:
         return self._office_view(self._repo.get_office(tenant_id, office_id, reveal_door_codes=reveal), reveal)
 
     def operator_get_office(self, caller: Caller, tenant_id: str, office_id: str) -> api.OfficeView:
-        """An operator reads any customer's office, door codes included (the call in hand needs them)."""
+        """An operator reads any customer's office, door codes included (the call in hand needs them).
+
+        Each reveal is in the customer's audit trail: who saw the codes of which office, when.
+        """
         self._require(caller, Group.OPERATORS)
-        return self._office_view(self._repo.get_office(tenant_id, office_id, reveal_door_codes=True), True)
+        office = self._repo.get_office(tenant_id, office_id, reveal_door_codes=True)
+        self._audit(tenant_id, caller, "office.door_codes_revealed", f"office {office_id}")
+        return self._office_view(office, True)
 
     def put_office(self, caller: Caller, office_id: str, body: api.OfficeInput) -> api.OfficeView:
         """Create or change an office; without `door_codes` the stored codes stay, `[]` clears them."""

@@ -138,3 +138,15 @@ def test_the_search_text_is_never_logged(api: WholeApiClient, caplog: pytest.Log
     assert searched  # the search was logged, its text was not, at any level
     leaks = [(r.name, r.getMessage()[:200]) for r in caplog.records if "acmefirst1" in str(vars(r)).lower()]
     assert leaks == []
+
+
+def test_an_operator_s_door_code_reveal_is_in_the_customer_s_audit_trail(api: WholeApiClient) -> None:
+    response = api.call("GET", "/operator/tenants/acme/offices/acme-hq", OPERATOR_TOKEN)
+    assert response.status == 200
+    assert response.body["door_codes"][0]["code"] == "1234"
+    trail = api.call("GET", "/audit", ACME_ADMIN_TOKEN).body["items"]
+    assert (trail[0]["action"], trail[0]["actor"], trail[0]["target"]) == (
+        "office.door_codes_revealed",
+        "op-1",
+        "office acme-hq",
+    )
