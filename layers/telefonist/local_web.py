@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
+from socketserver import ThreadingMixIn
 from typing import Any, Final
+from wsgiref.simple_server import WSGIServer
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -36,6 +39,17 @@ CONTENT_SECURITY_POLICY: Final = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
+
+
+class LocalServer(ThreadingMixIn, WSGIServer):
+    """The local HTTP server: one thread per connection, one request in the application at a time.
+
+    A one-thread server blocks on a connection the browser opened but has not used yet (Chromium
+    opens spare ones), and every other request waits seconds for it. Connections get threads here;
+    `LocalWebApp` still lets one request at a time into the functions, written for Lambda's one.
+    """
+
+    daemon_threads = True
 
 
 @dataclass(frozen=True)
@@ -90,6 +104,7 @@ class LocalWebApp:
         self._numbers = list(numbers)
         self._dist = dist
         self._call = call
+        self._lock = threading.Lock()  # one request at a time in the API and the simulated calls
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")
@@ -106,7 +121,8 @@ class LocalWebApp:
             return self._file(start_response, self._dist / "assets" / path[len(ASSETS_PREFIX) :])
         if path == CALLS_PATH and method == "POST":
             return self._place_call(environ, start_response)
-        return self._api(environ, start_response)
+        with self._lock:
+            return self._api(environ, start_response)
 
     def config(self) -> dict[str, Any]:
         return {
@@ -145,7 +161,8 @@ class LocalWebApp:
             return _json(start_response, HTTPStatus.BAD_REQUEST, {"message": "dialed_number is required"})
         if not dialed:
             return _json(start_response, HTTPStatus.BAD_REQUEST, {"message": "dialed_number is required"})
-        call = self._call(dialed, caller)
+        with self._lock:
+            call = self._call(dialed, caller)
         return _json(
             start_response,
             HTTPStatus.OK,

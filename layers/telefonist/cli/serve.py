@@ -143,7 +143,7 @@ def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iter
     from telefonist.dal.secrets import KmsSecretCodec
     from telefonist.edge.bounds import MAX_BODY_BYTES
     from telefonist.local_aws import create_resources, moto_server, patched_environment
-    from telefonist.local_web import LocalWebApp
+    from telefonist.local_web import LocalServer, LocalWebApp
     from telefonist.resources import CUSTOMER_TABLE
     from telefonist.sample_data import DEFAULT_PRICE_LIST, DEMO_TENANT_ID
     from telefonist.self_service.billing import BillingSummary, InMemoryBillingSummarySource, TariffTotal
@@ -188,7 +188,7 @@ def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iter
             operator = demo_tokens(profile.tenant_id)["operator"]
             numbers = [n.phone_number for n in profile.claimed_numbers]
             pages = LocalWebApp(app, operator_authorization=operator, numbers=numbers, call=contacts)
-            server = make_server(LOOPBACK, port, pages, handler_class=QuietHandler)
+            server = make_server(LOOPBACK, port, pages, server_class=LocalServer, handler_class=QuietHandler)
             thread = threading.Thread(target=server.serve_forever, name="api", daemon=True)
             thread.start()
             try:
