@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.browser.conftest import CALLER, open_card, place_call
 from tests.notify_helpers import sent_emails, sent_sms
 
-BJORN_MOBILE, BJORN_EMAIL = "+46701000001", "p00001@acme.example"
+BJORN_MOBILE, BJORN_WORK, BJORN_EMAIL = "+46701000001", "+46852010001", "p00001@acme.example"
 
 
 def eventually(read: Callable[[], list[Any]], seconds: float = 15.0) -> list[Any]:
@@ -53,23 +54,48 @@ def test_a_message_reaches_the_sms_and_email_outboxes(operator_page: Page) -> No
     assert BJORN_EMAIL in str(emails[0].destinations)
 
 
-def test_connect_and_relay_start_the_transfer_quick_connect(operator_page: Page) -> None:
+def test_relay_and_connect_set_the_target_on_the_contact_then_start_the_quick_connect(operator_page: Page) -> None:
     # Given a call to Acme and Björn's card open
     page = operator_page
     place_call(page)
     card = open_card(page, "björn", "Björn Åkesson")
     log = page.get_by_role("log", name="Händelser i arbetsytan")
     # When the operator relays (R): consult first
-    page.keyboard.press("r")
-    # Then the workspace starts the quick connect to consult, and the page says so
-    expect(log).to_contain_text("startad (förmedla). Björn Åkesson, +46852010001")
-    expect(page.get_by_role("status").filter(has_text="Förmedlar till Björn Åkesson")).to_be_visible()
+    with page.expect_response(lambda r: r.url.endswith("/transfer") and r.request.method == "PUT") as relayed:
+        page.keyboard.press("r")
+    # Then the operator API sets Björn's number on the contact, and the workspace starts the quick connect
+    assert relayed.value.status == 200
+    assert relayed.value.json()["transfer_to"] == BJORN_WORK
+    assert relayed.value.json()["transfer_mode"] == "relay"
+    expect(log).to_contain_text(f"startad (förmedla). Björn Åkesson, {BJORN_WORK}")
+    expect(page.get_by_role("status").filter(has_text="Förmedlar till Björn Åkesson, 08-520 100 01")).to_be_visible()
     # When the operator connects directly (K) instead
     card.focus()
-    page.keyboard.press("k")
-    # Then the blind transfer starts and the timer stops
-    expect(log).to_contain_text("startad (koppla direkt). Björn Åkesson, +46852010001")
+    with page.expect_response(lambda r: r.url.endswith("/transfer") and r.request.method == "PUT") as connected:
+        page.keyboard.press("k")
+    # Then the blind transfer is set and started, and the timer stops
+    assert connected.value.json()["transfer_mode"] == "blind"
+    expect(log).to_contain_text(f"startad (koppla direkt). Björn Åkesson, {BJORN_WORK}")
     expect(page.get_by_role("timer")).to_contain_text("stoppad")
+
+
+def test_a_number_outside_the_directory_is_refused_and_nothing_is_dialled(operator_page: Page) -> None:
+    # Given a call to Acme, Björn's card open, and something between page and API that swaps the number
+    page = operator_page
+    place_call(page)
+    open_card(page, "björn", "Björn Åkesson")
+
+    def premium_number(route: Route) -> None:
+        body = json.loads(route.request.post_data or "{}")
+        route.continue_(post_data=json.dumps({**body, "number": "+46900123456"}))
+
+    page.route("**/contacts/*/transfer", premium_number)
+    # When the operator connects (K)
+    page.keyboard.press("k")
+    # Then the API refuses the number, the page says so, and no quick connect starts
+    expect(page.get_by_role("alert").filter(has_text="Kopplingen misslyckades")).to_be_visible()
+    expect(page.get_by_role("log", name="Händelser i arbetsytan")).not_to_contain_text("Snabbkoppling")
+    expect(page.get_by_role("timer")).not_to_contain_text("stoppad")
 
 
 def test_the_caller_hanging_up_ends_the_call_and_stops_the_timer(operator_page: Page) -> None:

@@ -117,7 +117,7 @@ def test_the_whole_call_by_keyboard_only(operator_page: Page) -> None:
     expect(page.get_by_role("region", name="Åsa Södergren")).to_be_focused()
     keyboard.press("b")
     # Then the quick connect starts towards Björn and the timer stops
-    expect(page.get_by_role("status").filter(has_text="Kopplar till Björn Åkesson")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Kopplar till Björn Åkesson, 08-520 100 01")).to_be_visible()
     log = page.get_by_role("log", name="Händelser i arbetsytan")
     expect(log).to_contain_text("Snabbkoppling ”Koppla vidare” startad (koppla direkt). Björn Åkesson, +46852010001")
     expect(page.get_by_role("timer")).to_contain_text("stoppad")

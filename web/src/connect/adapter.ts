@@ -10,13 +10,14 @@ export interface Contact {
   attributes: Record<string, string>;
 }
 
-/** Blind ("koppla": connect and leave) or consult first ("förmedla": relay). */
-export type TransferMode = "blind" | "consult";
+/** Blind ("koppla": connect and leave) or relay ("förmedla": consult first), as the API names them. */
+export type TransferMode = "blind" | "relay";
 
 export interface TransferRequest {
   contactId: string;
   mode: TransferMode;
-  /** Whom the operator chose, for the workspace's own record; the number is set server-side. */
+  /** Whom the operator chose, for the workspace's own record; the operator API has set the number
+   * on the contact (`transfer_to`) before the quick connect starts. */
   personName: string;
   number: string;
 }

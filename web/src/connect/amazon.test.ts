@@ -95,7 +95,7 @@ describe("the Amazon Connect adapter", () => {
     const adapter = new AmazonConnectAdapter("Koppla vidare");
     await adapter.startTransfer({ contactId: "c-4", mode: "blind", personName: "Åsa", number: "+46852010000" });
     expect(sdk.transfer).toHaveBeenCalledWith("c-4", KOPPLA_VIDARE);
-    await adapter.startTransfer({ contactId: "c-4", mode: "consult", personName: "Åsa", number: "+46852010000" });
+    await adapter.startTransfer({ contactId: "c-4", mode: "relay", personName: "Åsa", number: "+46852010000" });
     expect(sdk.addParticipant).toHaveBeenCalledWith("c-4", KOPPLA_VIDARE);
     expect(sdk.listQuickConnects).toHaveBeenCalledTimes(1); // looked up once
   });

@@ -57,7 +57,7 @@ export class AmazonConnectAdapter implements ContactAdapter {
 
   async startTransfer(request: TransferRequest): Promise<void> {
     const quickConnect = await this.transferQuickConnect();
-    if (request.mode === "consult") {
+    if (request.mode === "relay") {
       await this.contacts.addParticipant(request.contactId, quickConnect);
     } else if (quickConnect.type === "queue" || quickConnect.type === "agent") {
       await this.contacts.transfer(request.contactId, quickConnect);

@@ -121,7 +121,7 @@ const sv = {
   "sim.closed": "Samtalet nådde inte operatören (stängt: {message}).",
   "sim.quickConnect": "Snabbkoppling ”{name}” startad ({mode}).",
   "sim.mode.blind": "koppla direkt",
-  "sim.mode.consult": "förmedla",
+  "sim.mode.relay": "förmedla",
   "sim.ended": "Uppringaren lade på.",
 } as const;
 
@@ -244,7 +244,7 @@ const en: Record<MessageKey, string> = {
   "sim.closed": "The call did not reach the operator (closed: {message}).",
   "sim.quickConnect": "Quick connect “{name}” started ({mode}).",
   "sim.mode.blind": "blind transfer",
-  "sim.mode.consult": "consult first",
+  "sim.mode.relay": "consult first",
   "sim.ended": "The caller hung up.",
 };
 

@@ -1,5 +1,5 @@
 import type { RefObject } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Api, ApiFailure } from "../api/client";
 import { t } from "../i18n/catalogue";
 import { type PersonMatch, searchDirectory } from "./api";
@@ -29,6 +29,13 @@ export function DirectorySearch({ api, tenantId, inputRef, selectedId, onOpen, o
   const [active, setActive] = useState(0);
   // Enter pressed before the results arrive opens the first hit when they do.
   const openWhenReady = useRef(false);
+  // User Timing for the benchmark and the browser's performance tools: keystroke → results shown.
+  const typedAt = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    if (state.kind !== "done" || typedAt.current === null) return;
+    performance.measure("telefonist:keystroke-to-results", { start: typedAt.current, end: performance.now() });
+    typedAt.current = null;
+  }, [state]);
 
   useEffect(() => {
     const text = query.trim();
@@ -87,6 +94,7 @@ export function DirectorySearch({ api, tenantId, inputRef, selectedId, onOpen, o
         value={query}
         onInput={(event) => {
           openWhenReady.current = false;
+          typedAt.current = performance.now();
           setQuery(event.currentTarget.value);
         }}
         onKeyDown={onKeyDown}

@@ -3,8 +3,9 @@ import type { Api } from "../api/client";
 import { LanguageSwitch } from "../components/LanguageSwitch";
 import type { Contact, ContactAdapter, TransferMode } from "../connect/adapter";
 import { type MessageKey, t } from "../i18n/catalogue";
-import type { PersonMatch } from "./api";
+import { type PersonMatch, setTransferTarget } from "./api";
 import { DirectorySearch } from "./DirectorySearch";
+import { failureText } from "./failure";
 import { displayNumber } from "./format";
 import { HandlingTimer } from "./HandlingTimer";
 import { KeyboardHelp } from "./KeyboardHelp";
@@ -15,6 +16,8 @@ import { ScriptPanel } from "./ScriptPanel";
 
 interface Call {
   contact: Contact;
+  /** performance.now() when the contact connected (User Timing: contact → script shown). */
+  connectedAt: number;
   startedAt: number;
   stoppedAt: number | null;
   ended: boolean;
@@ -31,7 +34,9 @@ export function OperatorWorkspace({ adapter, api }: Props) {
   const [helpOpen, setHelpOpen] = useState(false);
 
   useEffect(() => {
-    adapter.onConnected((contact) => setCall({ contact, startedAt: Date.now(), stoppedAt: null, ended: false }));
+    adapter.onConnected((contact) =>
+      setCall({ contact, connectedAt: performance.now(), startedAt: Date.now(), stoppedAt: null, ended: false }),
+    );
     adapter.onEnded((contactId) =>
       setCall((current) =>
         current && current.contact.contactId === contactId
@@ -117,7 +122,10 @@ function CallView({ call, api, adapter, onStop, helpOpen, onHelp }: CallViewProp
   const cardRef = useRef<HTMLElement>(null);
 
   // Typing starts the search: the box has focus in the same commit that shows the contact.
-  useLayoutEffect(() => searchRef.current?.focus(), []);
+  useLayoutEffect(() => {
+    searchRef.current?.focus();
+    performance.measure("telefonist:contact-to-script", { start: call.connectedAt, end: performance.now() });
+  }, []);
 
   const open = (match: PersonMatch) => {
     setSelected(match);
@@ -134,26 +142,37 @@ function CallView({ call, api, adapter, onStop, helpOpen, onHelp }: CallViewProp
     searchRef.current?.select();
   };
 
-  const startTransfer = async (mode: TransferMode, personName: string, number: string) => {
-    setTransfer({ key: mode === "blind" ? "transfer.connecting" : "transfer.relaying", params: { name: personName, number: displayNumber(number) }, failed: false });
+  // First the operator API sets the target on the contact (directory numbers only), then the
+  // workspace starts the "Koppla vidare" quick connect, whose flow dials it.
+  const startTransfer = async (mode: TransferMode, personId: string, personName: string, number: string) => {
+    const pending: MessageKey = mode === "blind" ? "transfer.connecting" : "transfer.relaying";
+    setTransfer({ key: pending, params: { name: personName, number: displayNumber(number) }, failed: false });
+    const failed = (detail: string) => setTransfer({ key: "transfer.failed", params: { detail }, failed: true });
+    if (!tenantId) return failed(t("search.noCustomer"));
+    const target = await setTransferTarget(api, tenantId, contactId, { person_id: personId, number, mode });
+    if (!target.ok) return failed(failureText(target.failure, "other"));
+    const dialled = displayNumber(target.data.transfer_to);
+    setTransfer({ key: pending, params: { name: personName, number: dialled }, failed: false });
     try {
-      await adapter.startTransfer({ contactId, mode, personName, number });
+      await adapter.startTransfer({ contactId, mode, personName, number: target.data.transfer_to });
       onStop();
     } catch (error) {
-      setTransfer({ key: "transfer.failed", params: { detail: error instanceof Error ? error.message : "?" }, failed: true });
+      failed(error instanceof Error ? error.message : "?");
     }
+    return undefined;
   };
 
   const act = (action: CardAction) => {
     const selected = selectedRef.current;
     if (!selected || call.ended) return;
     const number = selected.transfer_numbers[0];
-    if (action === "connect" && number) void startTransfer("blind", selected.name, number);
-    else if (action === "relay" && number) void startTransfer("consult", selected.name, number);
+    const personId = selected.person.person_id;
+    if (action === "connect" && number) void startTransfer("blind", personId, selected.name, number);
+    else if (action === "relay" && number) void startTransfer("relay", personId, selected.name, number);
     else if (action === "message") setView("message");
     else if (action === "colleague") {
       const colleague = colleagueOf(selected);
-      if (colleague) void startTransfer("blind", colleague.name, colleague.number);
+      if (colleague) void startTransfer("blind", colleague.personId, colleague.name, colleague.number);
     }
   };
 

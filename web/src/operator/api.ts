@@ -4,6 +4,7 @@ import { type Api, type ApiFailure, failureOf, type paths } from "../api/client"
 type DirectoryRoute = paths["/operator/tenants/{tenant_id}/directory"]["get"];
 type FormRoute = paths["/tenants/{tenant_id}/people/{person_id}/message-form"]["get"];
 type MessagesRoute = paths["/tenants/{tenant_id}/messages"]["post"];
+type TransferRoute = paths["/operator/tenants/{tenant_id}/contacts/{contact_id}/transfer"]["put"];
 
 export type DirectoryResult = DirectoryRoute["responses"][200]["content"]["application/json"];
 export type PersonMatch = DirectoryResult["matches"][number];
@@ -11,6 +12,8 @@ export type ReferralView = NonNullable<PersonMatch["referral"]>;
 export type MessageFormView = FormRoute["responses"][200]["content"]["application/json"];
 export type MessageInput = MessagesRoute["requestBody"]["content"]["application/json"];
 export type SubmitResult = MessagesRoute["responses"][200]["content"]["application/json"];
+export type TransferInput = TransferRoute["requestBody"]["content"]["application/json"];
+export type TransferResult = TransferRoute["responses"][200]["content"]["application/json"];
 
 export type Result<T> = { ok: true; data: T } | { ok: false; failure: ApiFailure };
 
@@ -47,5 +50,15 @@ export function messageForm(api: Api, tenantId: string, personId: string) {
 export function sendMessage(api: Api, tenantId: string, message: MessageInput) {
   return call(() =>
     api.POST("/tenants/{tenant_id}/messages", { params: { path: { tenant_id: tenantId } }, body: message }),
+  );
+}
+
+/** Sets where "Koppla vidare" sends the caller (`transfer_to` on the contact): a directory number only. */
+export function setTransferTarget(api: Api, tenantId: string, contactId: string, target: TransferInput) {
+  return call(() =>
+    api.PUT("/operator/tenants/{tenant_id}/contacts/{contact_id}/transfer", {
+      params: { path: { tenant_id: tenantId, contact_id: contactId } },
+      body: target,
+    }),
   );
 }

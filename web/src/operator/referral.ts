@@ -12,9 +12,9 @@ export function referralDetail(referral: ReferralView): string {
 }
 
 /** Whom to offer instead: the referral's colleague and the number to reach them, if there is one. */
-export function colleagueOf(match: PersonMatch): { name: string; number: string } | null {
+export function colleagueOf(match: PersonMatch): { personId: string; name: string; number: string } | null {
   const referral = match.referral;
   const number = referral?.refer_to_transfer_numbers?.[0];
-  if (!referral?.refer_to_name || !number) return null;
-  return { name: referral.refer_to_name, number };
+  if (!referral?.refer_to_name || !referral.refer_to_person_id || !number) return null;
+  return { personId: referral.refer_to_person_id, name: referral.refer_to_name, number };
 }
