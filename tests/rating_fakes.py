@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from telefonist.models.price_list import PriceBook
 from telefonist.rating.engine import TenantResolver, no_tenant_lookup
-from telefonist.rating.line import BillingLine
-from telefonist.rating.service import EncodedLine, LedgerDecision, RatingService, ReceivedRecord, UnstorableLine
+from telefonist.rating.line import BillingLine, line_key
+from telefonist.rating.service import LedgerDecision, RatingService, ReceivedRecord
 
 
 class FakeLedger:
@@ -25,41 +25,53 @@ class FakeLedger:
         if held and held > last_updated:
             return LedgerDecision(accepted=False)
         keys = self.keys.setdefault(contact_id, set())
+        previous = tuple(sorted(keys))
         keys.add(line_key)
-        return LedgerDecision(accepted=True, superseded_keys=tuple(sorted(keys - {line_key})))
+        return LedgerDecision(accepted=True, previous_keys=previous)
 
     def mark_written(
-        self, contact_id: str, last_updated: datetime, line_key: str, tenant_id: str | None, deleted: Sequence[str]
+        self, contact_id: str, last_updated: datetime, line_key: str, tenant_id: str | None, forget: Sequence[str]
     ) -> bool:
         held = self.written.get(contact_id)
         if held and held > last_updated:
             return False
         self.written[contact_id] = last_updated
-        self.keys[contact_id].difference_update(deleted)
+        self.keys[contact_id].difference_update(forget)
         return True
 
 
 class FakeLines:
-    """Billing lines by key; `fail_for` makes every key containing it fail like S3 would, and
-    `unstorable_for` makes the lines of that contact ones the storage format cannot hold."""
+    """The billing table as rows by (partition key, contact); `fail_for` makes a commit holding
+    that contact fail like a store would, `unstorable_for` makes that contact's lines ones the
+    storage format cannot hold. `commits` counts the writes."""
 
     def __init__(self, fail_for: str | None = None, unstorable_for: str | None = None) -> None:
-        self.objects: dict[str, BillingLine] = {}
+        self.rows: dict[tuple[str, str], BillingLine] = {}
         self.fail_for = fail_for
         self.unstorable_for = unstorable_for
+        self.commits = 0
 
-    def encode(self, line: BillingLine) -> EncodedLine:
-        if line.contact_id == self.unstorable_for:
-            raise UnstorableLine("line cannot be stored: column queue cannot hold its value")
-        return EncodedLine(line, b"")
+    @property
+    def objects(self) -> dict[str, BillingLine]:
+        """The rows by `<partition key>/<contact id>`."""
+        return {f"{key}/{contact}": line for (key, contact), line in self.rows.items()}
 
-    def put_encoded(self, key: str, encoded: EncodedLine) -> None:
-        if self.fail_for and self.fail_for in key:
-            raise OSError("S3 is down")
-        self.objects[key] = encoded.line
+    def unstorable(self, lines: Sequence[BillingLine]) -> dict[int, str]:
+        return {
+            i: "line cannot be stored: column queue cannot hold its value"
+            for i, line in enumerate(lines)
+            if line.contact_id == self.unstorable_for
+        }
 
-    def delete_line(self, key: str) -> None:
-        self.objects.pop(key, None)
+    def write(self, lines: Sequence[BillingLine], replacing: Mapping[str, Sequence[str]]) -> None:
+        if self.fail_for and any(self.fail_for in line.contact_id for line in lines):
+            raise OSError("the table is down")
+        for contact_id, keys in replacing.items():
+            for key in keys:
+                self.rows.pop((key, contact_id), None)
+        for line in lines:
+            self.rows[(line_key(line), line.contact_id)] = line
+        self.commits += 1
 
 
 class FakeQuarantine:

@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 import boto3
 from pydantic import BaseModel, ConfigDict, Field
 from telefonist import config
-from telefonist.dal.billing_store import BillingLineStore, CtrArchive, QuarantineStore
+from telefonist.dal.billing_store import CtrArchive, QuarantineStore
+from telefonist.dal.billing_table import BillingTable, BillingTableSettings
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.errors import NotFoundError
 from telefonist.dal.ledger_repository import LedgerRepository
@@ -96,8 +97,13 @@ def cached_tenant_resolver(
     return resolve
 
 
-def build_service(env: RatingEnvironment, session: Any = None) -> RatingService:
-    """The rating service on DynamoDB and S3 (clients from `session`, default boto3's)."""
+def build_service(
+    env: RatingEnvironment, session: Any = None, table: BillingTableSettings | None = None
+) -> RatingService:
+    """The rating service on DynamoDB, the Iceberg billing table and S3 (clients from `session`,
+    default boto3's; the table's catalog from `table`, default the environment's)."""
+    import os
+
     session = session or boto3.session.Session()
     dynamodb = session.resource("dynamodb")
     s3 = session.client("s3")
@@ -106,7 +112,7 @@ def build_service(env: RatingEnvironment, session: Any = None) -> RatingService:
         price_book=ttl_cached(customers.load_price_book, CACHE_SECONDS),
         resolve_tenant=cached_tenant_resolver(customers),
         ledger=LedgerRepository(dynamodb.Table(env.ledger_table)),
-        lines=BillingLineStore(s3, env.billing_bucket),
+        lines=BillingTable(table or BillingTableSettings.from_environ(os.environ, env.billing_bucket)),
         quarantine=QuarantineStore(s3, env.quarantine_bucket),
         archive=CtrArchive(s3, env.archive_bucket),
     )

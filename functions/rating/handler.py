@@ -1,7 +1,9 @@
-"""Rating: CTRs from the Kinesis stream to billing lines (one per billable contact) in S3.
+"""Rating: CTRs from the Kinesis stream to billing lines (one per billable contact) in the Iceberg table.
 
-Partial batch responses: a record fails only when a dependency fails (DynamoDB, S3); a bad
-record is quarantined with its reason and counts as processed, so it never blocks the shard.
+Partial batch responses: a record fails only when a dependency fails (DynamoDB, the table, S3); a
+bad record is quarantined with its reason and counts as processed, so it never blocks the shard.
+The batch is handed to the service whole (not record by record through Powertools'
+BatchProcessor): its ledger round trips run concurrently and its lines are one table commit.
 """
 
 from __future__ import annotations
@@ -10,15 +12,12 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.kinesis_stream_event import KinesisStreamRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist.observability import logger, metrics
 from telefonist.rating.service import RatingService, ReceivedRecord, RecordResult
 
 from functions.rating import dependencies
-
-processor = BatchProcessor(event_type=EventType.KinesisDataStreams)
 
 
 def received(record: KinesisStreamRecord) -> ReceivedRecord:
@@ -33,26 +32,24 @@ def received(record: KinesisStreamRecord) -> ReceivedRecord:
 
 
 def handle_batch(event: dict[str, Any], context: LambdaContext, service: RatingService) -> dict[str, Any]:
-    """Archive the batch as received, then rate every record; the partial batch response."""
+    """Archive the batch as received, then rate and store it; the partial batch response."""
+    del context
     records = [received(KinesisStreamRecord(raw)) for raw in event.get("Records", [])]
     # Archive first: a batch that cannot be archived fails whole and is retried (bisected).
     service.archive(records)
-
-    results: Counter[str] = Counter()
-
-    def rate_one(record: KinesisStreamRecord) -> str:
-        result = service.process(received(record))
-        results[result.value] += 1
+    batch = service.process_batch(records)
+    for index, result in enumerate(batch.results):
         if result is RecordResult.QUARANTINED:
-            logger.warning("record quarantined", extra={"sequence_number": record.kinesis.sequence_number})
-        return result.value
-
-    response = process_partial_response(event=event, record_handler=rate_one, processor=processor, context=context)
+            logger.warning("record quarantined", extra={"sequence_number": records[index].sequence_number})
+    for index, error in batch.errors.items():
+        logger.warning(
+            "record failed",
+            extra={"sequence_number": records[index].sequence_number, "error": type(error).__name__},
+        )
     # One metric per outcome and batch (not per record): billed, stale, not_billable, quarantined, failed.
-    results["failed"] = len(response.get("batchItemFailures", []))
-    for outcome, count in results.items():
+    for outcome, count in Counter(result.value for result in batch.results).items():
         metrics.add_metric(name=f"Records_{outcome}", unit="Count", value=count)
-    return dict(response)
+    return {"batchItemFailures": [{"itemIdentifier": records[i].sequence_number} for i in batch.failed()]}
 
 
 @logger.inject_lambda_context

@@ -14,6 +14,7 @@ operator's action the simulator drew), not from the rating code.
 from __future__ import annotations
 
 import json
+import os
 import random
 from collections import Counter
 from collections.abc import Iterator
@@ -24,7 +25,13 @@ from typing import Any
 import boto3
 import pytest
 from telefonist.clock import STOCKHOLM
-from telefonist.dal.billing_store import BillingLineStore, CtrArchive, QuarantineStore
+from telefonist.dal.billing_store import CtrArchive, QuarantineStore
+from telefonist.dal.billing_table import (
+    ENV_BILLING_CATALOG_URI,
+    ENV_BILLING_WAREHOUSE,
+    BillingTable,
+    BillingTableSettings,
+)
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.demo.ctr_builder import build_ctr, transfer_leg
 from telefonist.demo.run import UNROUTED_NUMBER, dialed_numbers
@@ -97,7 +104,7 @@ def expected_line(call: CallScenario, attributes: dict[str, str], last_updated: 
     prices = SUMMER_PRICES if local.date() >= SUMMER_PRICES.valid_from else DEFAULT_PRICE_LIST
     tenant = attributes.get("tenant_id") or ROUTES.get(call.dialed_number)
     return Expected(
-        key=f"lines/month={local:%Y-%m}/tenant_id={tenant or '_unresolved'}/{call.contact_id}.parquet",
+        key=f"month={local:%Y-%m}/tenant_id={tenant or '_unresolved'}/{call.contact_id}",
         tenant_id=tenant,
         tariff=call.expected_tariff,
         period=call.expected_period,
@@ -254,6 +261,11 @@ def check_outcome(
     assert Counter(quarantined) == storm.malformed
 
 
+def table_keys(rows: list[dict[str, Any]]) -> list[str]:
+    """`<partition>/<contact>` of each row of the table, as Expected.key names them."""
+    return [f"month={r['month']}/tenant_id={r['tenant_id'] or '_unresolved'}/{r['contact_id']}" for r in rows]
+
+
 def test_a_storm_of_10000_records_leaves_one_line_per_billable_contact() -> None:
     storm = make_storm(10_000, seed=9)
     # the mix really is a storm: thousands of lines, hundreds of late older versions and moves
@@ -276,13 +288,48 @@ def test_a_storm_of_10000_records_leaves_one_line_per_billable_contact() -> None
         rows=[line_row(line) for line in ports.lines.objects.values()],
         quarantined=[(record.data, reason) for record, reason in ports.quarantine.items],
     )
-    # every record was archived as received, batch by batch
-    assert len(ports.archive.batches) == 100
+    # every record was archived as received, batch by batch; one table commit per batch
+    assert len(ports.archive.batches) == ports.lines.commits == 100
     assert [record.data for batch in ports.archive.batches for record in batch] == storm.records
+    # replaying the whole storm changes nothing
+    before = dict(ports.lines.objects)
+    replayed = [handler.handle_batch(event, FakeContext(), service) for event in storm.events()]
+    assert replayed == [{"batchItemFailures": []}] * len(replayed)
+    assert ports.lines.objects == before
+
+
+def test_a_storm_into_the_iceberg_table_leaves_one_row_per_billable_contact(tmp_path) -> None:
+    # The real Iceberg table (SQLite catalog, local warehouse); the other ports are fakes
+    storm = make_storm(1_000, seed=11)
+    table = BillingTable(BillingTableSettings.local_folder(tmp_path))
+    ports = FakePorts()
+    service = replace_lines(ports, table).service(PRICE_BOOK, ROUTES.get)
+    responses = [handler.handle_batch(event, FakeContext(), service) for event in storm.events()]
+    rows = table.rows()
+    check_outcome(
+        storm,
+        responses,
+        keys=table_keys(rows),
+        rows=rows,
+        quarantined=[(record.data, reason) for record, reason in ports.quarantine.items],
+    )
+    # replaying the storm changes nothing
+    snapshot = sorted(rows, key=lambda r: r["contact_id"])
+    replayed = [handler.handle_batch(event, FakeContext(), service) for event in storm.events()]
+    assert replayed == [{"batchItemFailures": []}] * len(replayed)
+    assert sorted(table.rows(), key=lambda r: r["contact_id"]) == snapshot
+
+
+def replace_lines(ports: FakePorts, table: BillingTable) -> FakePorts:
+    ports.lines = table  # type: ignore[assignment]  # the real sink in place of the fake
+    return ports
 
 
 @pytest.fixture
-def seeded(aws: LocalResources, repo: CustomerRepository) -> Iterator[None]:
+def seeded(aws: LocalResources, repo: CustomerRepository, tmp_path, monkeypatch) -> Iterator[None]:
+    # in-process moto has no endpoint pyarrow could reach: the table's warehouse is a local folder
+    monkeypatch.setenv(ENV_BILLING_CATALOG_URI, f"sqlite:///{tmp_path}/catalog.db")
+    monkeypatch.setenv(ENV_BILLING_WAREHOUSE, f"file://{tmp_path}/warehouse")
     seed_demo_tenant(repo, people=1)  # the routes of ROUTES and DEFAULT_PRICE_LIST
     repo.put_price_list(SUMMER_PRICES)
     dependencies.service.cache_clear()
@@ -295,15 +342,15 @@ def test_a_small_storm_through_the_real_adapters_on_moto_ends_the_same() -> None
     storm = make_storm(300, seed=10)
     responses = [handler.lambda_handler(event, FakeContext()) for event in storm.events()]
     s3 = boto3.client("s3")
-    lines = BillingLineStore(s3, BILLING_BUCKET.local_name)
+    lines = BillingTable(BillingTableSettings.from_environ(os.environ, BILLING_BUCKET.local_name))
     quarantined = QuarantineStore(s3, QUARANTINE_BUCKET.local_name).items()
-    rows = lines.read_rows()
-    for row in rows:  # Parquet keeps milliseconds in UTC; the storm's timestamps are whole seconds
+    rows = lines.rows()
+    for row in rows:  # the table keeps UTC timestamps
         row["ctr_last_updated"] = row["ctr_last_updated"].astimezone(UTC)
     check_outcome(
         storm,
         responses,
-        keys=lines.keys(),
+        keys=table_keys(rows),
         rows=rows,
         quarantined=[(ReceivedRecord.from_archive(item).data, item["reason"]) for item in quarantined],
     )

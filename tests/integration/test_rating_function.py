@@ -1,22 +1,26 @@
-"""The rating function end to end on moto: a Kinesis event in; S3 Parquet and DynamoDB out."""
+"""The rating function end to end on moto: a Kinesis event in; the Iceberg table (SQLite catalog,
+warehouse in moto's S3) and DynamoDB out."""
 
 from __future__ import annotations
 
 import json
+import os
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 import pytest
-from telefonist.dal.billing_store import BillingLineStore, CtrArchive, QuarantineStore
+from telefonist.dal.billing_store import CtrArchive, QuarantineStore
+from telefonist.dal.billing_table import BillingTable, BillingTableSettings
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.errors import RepositoryError
 from telefonist.dal.ledger_repository import LedgerRepository
 from telefonist.dal.secrets import KmsSecretCodec
 from telefonist.local_aws import LocalResources, create_resources, moto_server, patched_environment
-from telefonist.rating.service import EncodedLine, RatingService
+from telefonist.rating.line import BillingLine
+from telefonist.rating.service import RatingService
 from telefonist.resources import (
     ARCHIVE_BUCKET,
     BILLING_BUCKET,
@@ -66,14 +70,14 @@ def rating(repo: CustomerRepository) -> Iterator[Any]:
 def stores(local_aws: LocalResources) -> dict[str, Any]:
     s3 = boto3.client("s3")
     return {
-        "lines": BillingLineStore(s3, BILLING_BUCKET.local_name),
+        "lines": BillingTable(BillingTableSettings.from_environ(os.environ, BILLING_BUCKET.local_name)),
         "archive": CtrArchive(s3, ARCHIVE_BUCKET.local_name),
         "quarantine": QuarantineStore(s3, QUARANTINE_BUCKET.local_name),
         "ledger": LedgerRepository(boto3.resource("dynamodb").Table(LEDGER_TABLE.local_name)),
     }
 
 
-def test_a_batch_becomes_one_parquet_line_per_billable_contact(rating, stores) -> None:
+def test_a_batch_becomes_one_row_per_billable_contact_in_one_commit(rating, stores) -> None:
     # Given a batch with duplicates, versions, a transfer leg, an unresolved call and bad records
     records = [
         ctr("c-1", answered_local="2026-11-24 09:15", talk=30, acw=10),  # 0
@@ -102,7 +106,7 @@ def test_a_batch_becomes_one_parquet_line_per_billable_contact(rating, stores) -
     response = rating.lambda_handler(event, FakeContext())
     # Then nothing failed: bad records are quarantined, not failed
     assert response == {"batchItemFailures": []}
-    rows = {row["contact_id"]: row for row in stores["lines"].read_rows()}
+    rows = {row["contact_id"]: row for row in stores["lines"].rows()}
     assert sorted(rows) == ["c-1", "c-2", "c-4", "c-5"]
     assert (rows["c-1"]["tariff"], rows["c-1"]["over_45s"], rows["c-1"]["amount_ore"]) == (1, False, 2900)
     assert (rows["c-2"]["tariff"], rows["c-2"]["handling_seconds"], rows["c-2"]["over_45s"]) == (2, 80, True)
@@ -114,12 +118,10 @@ def test_a_batch_becomes_one_parquet_line_per_billable_contact(rating, stores) -
     assert rows["c-5"]["tenant_id"] is None
     assert rows["c-1"]["answered_at"] == "2026-11-24T09:15:00+01:00"
     assert rows["c-1"]["price_list_version"] == DEFAULT_PRICE_LIST.version
-    assert sorted(stores["lines"].keys()) == [
-        "lines/month=2026-11/tenant_id=_unresolved/c-5.parquet",
-        "lines/month=2026-11/tenant_id=acme/c-1.parquet",
-        "lines/month=2026-11/tenant_id=acme/c-2.parquet",
-        "lines/month=2026-11/tenant_id=acme/c-4.parquet",
-    ]
+    assert stores["lines"].data_files("2026-11") == 2  # one commit: a file per partition (acme, unresolved)
+    data_keys = [o["Key"] for o in boto3.client("s3").list_objects_v2(Bucket=BILLING_BUCKET.local_name)["Contents"]]
+    assert all(key.startswith(("lines/data/", "lines/metadata/")) for key in data_keys)
+    assert any(key.startswith("lines/data/month=2026-11/tenant_id=acme/") for key in data_keys)
     entry = stores["ledger"].get("c-2")
     assert entry is not None
     assert entry.last_updated.isoformat() == "2026-11-24T18:30:00+00:00"
@@ -159,23 +161,26 @@ def test_redelivery_changes_nothing_and_a_late_older_version_is_ignored(rating, 
     newer = ctr("c-1", talk=150, last_updated="2026-11-24T10:00:00Z")
     older = ctr("c-1", talk=10, last_updated="2026-11-24T09:00:00Z")
     rating.lambda_handler(kinesis_event([newer]), FakeContext())
-    first = stores["lines"].read_rows()
+    first = stores["lines"].rows()
     # a second invocation: the same record again, then the older version arriving late
     rating.lambda_handler(kinesis_event([newer, older]), FakeContext())
-    assert stores["lines"].read_rows() == first
+    assert stores["lines"].rows() == first
     assert [(r["tariff"], r["talk_seconds"]) for r in first] == [(5, 150)]
 
 
-class FailingLines(BillingLineStore):
-    """S3 refuses the line of one contact (a failing port)."""
+class FailingLines:
+    """The billing table refusing every commit holding one contact (a failing port)."""
 
-    def __init__(self, inner: BillingLineStore, contact_id: str) -> None:
+    def __init__(self, inner: BillingTable, contact_id: str) -> None:
         self._inner, self._contact_id = inner, contact_id
 
-    def put_encoded(self, key: str, encoded: EncodedLine) -> None:
-        if encoded.line.contact_id == self._contact_id:
-            raise RepositoryError("cannot write billing line")
-        self._inner.put_encoded(key, encoded)
+    def unstorable(self, lines: Sequence[BillingLine]) -> dict[int, str]:
+        return self._inner.unstorable(lines)
+
+    def write(self, lines: Sequence[BillingLine], replacing: Mapping[str, Sequence[str]]) -> None:
+        if any(line.contact_id == self._contact_id for line in lines):
+            raise RepositoryError("cannot write to the billing table")
+        self._inner.write(lines, replacing)
 
 
 def test_failing_records_are_reported_by_sequence_number_bad_ones_quarantined(repo, stores) -> None:
@@ -184,13 +189,19 @@ def test_failing_records_are_reported_by_sequence_number_bad_ones_quarantined(re
         price_book=repo.load_price_book,
         resolve_tenant=dependencies.cached_tenant_resolver(repo),
         ledger=stores["ledger"],
-        lines=FailingLines(stores["lines"], "c-bad-s3"),  # the S3 port fails for one contact
+        lines=FailingLines(stores["lines"], "c-bad-s3"),  # the table refuses the batch's commit
         quarantine=stores["quarantine"],
     )
     event = kinesis_event([ctr("c-ok"), ctr("c-bad-s3"), "not json", ctr("c-ok-2")])
     response = handler.handle_batch(event, FakeContext(), service)
-    assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == [sequence_number(1)]
-    assert sorted(r["contact_id"] for r in stores["lines"].read_rows()) == ["c-ok", "c-ok-2"]
+    # the batch's lines are one commit: every billable record fails with it, the bad one is quarantined
+    assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == [
+        sequence_number(0),
+        sequence_number(1),
+        sequence_number(3),
+    ]
+    assert stores["lines"].rows() == []
+    assert [stores["ledger"].get(c) for c in ("c-ok", "c-bad-s3", "c-ok-2")] == [None] * 3
     assert [q["sequence_number"] for q in stores["quarantine"].items()] == [sequence_number(2)]
 
 
@@ -210,7 +221,7 @@ def test_poison_records_are_quarantined_and_every_good_line_written(rating, stor
     response = rating.lambda_handler(event, FakeContext())
     # Then the batch succeeded: every good line written, every poison record quarantined with its reason
     assert response == {"batchItemFailures": []}
-    assert sorted(r["contact_id"] for r in stores["lines"].read_rows()) == ["c-good-1", "c-good-2"]
+    assert sorted(r["contact_id"] for r in stores["lines"].rows()) == ["c-good-1", "c-good-2"]
     quarantined = sorted(stores["quarantine"].items(), key=lambda q: q["sequence_number"])
     assert [(q["sequence_number"], q["reason"]) for q in quarantined] == [
         (sequence_number(1), "timestamp out of range in Agent.ConnectedToAgentTimestamp (years 2000-2099)"),
@@ -224,17 +235,20 @@ def test_poison_records_are_quarantined_and_every_good_line_written(rating, stor
     assert [stores["ledger"].get(r["ContactId"]) for r in records[1:6]] == [None] * 5
 
 
-class LinesFailingFor(BillingLineStore):
-    """The real billing store, but S3 refuses the next `failures` line writes (a flaky port)."""
+class LinesFailingFor:
+    """The real billing table, but the next `failures` commits fail (a flaky port)."""
 
-    def __init__(self, inner: BillingLineStore, failures: int) -> None:
+    def __init__(self, inner: BillingTable, failures: int) -> None:
         self._inner, self.failures = inner, failures
 
-    def put_encoded(self, key: str, encoded: EncodedLine) -> None:
+    def unstorable(self, lines: Sequence[BillingLine]) -> dict[int, str]:
+        return self._inner.unstorable(lines)
+
+    def write(self, lines: Sequence[BillingLine], replacing: Mapping[str, Sequence[str]]) -> None:
         if self.failures:
             self.failures -= 1
-            raise RepositoryError("cannot write billing line")
-        self._inner.put_encoded(key, encoded)
+            raise RepositoryError("cannot write to the billing table")
+        self._inner.write(lines, replacing)
 
 
 def flaky_service(repo: CustomerRepository, stores: dict[str, Any], failures: int) -> RatingService:
@@ -249,18 +263,19 @@ def flaky_service(repo: CustomerRepository, stores: dict[str, Any], failures: in
 
 
 def test_a_line_write_failing_once_leaves_the_contact_rated_on_redelivery(repo, stores) -> None:
-    # Given S3 refusing the first line write
+    # Given the table refusing the first commit
     service = flaky_service(repo, stores, failures=1)
     event = kinesis_event([ctr("c-1", talk=150), ctr("c-2")])
-    # When the batch is delivered: the record fails, and the ledger has not marked the version done
+    # When the batch is delivered: its records fail, and the ledger has not marked a version done
     assert handler.handle_batch(event, FakeContext(), service)["batchItemFailures"] == [
-        {"itemIdentifier": sequence_number(0)}
+        {"itemIdentifier": sequence_number(0)},
+        {"itemIdentifier": sequence_number(1)},
     ]
-    assert [r["contact_id"] for r in stores["lines"].read_rows()] == ["c-2"]
+    assert stores["lines"].rows() == []
     assert stores["ledger"].get("c-1") is None
     # Then its redelivery (from the failed record on) writes the line and the ledger records the version
     assert handler.handle_batch(event, FakeContext(), service) == {"batchItemFailures": []}
-    rows = sorted((r["contact_id"], r["tariff"]) for r in stores["lines"].read_rows())
+    rows = sorted((r["contact_id"], r["tariff"]) for r in stores["lines"].rows())
     assert rows == [("c-1", 5), ("c-2", 1)]
     entry = stores["ledger"].get("c-1")
     assert entry is not None
@@ -273,19 +288,20 @@ def test_a_newer_version_never_written_does_not_keep_an_older_one_from_billing(r
     newer = ctr("c-1", talk=150, last_updated="2026-11-24T10:00:00Z")
     older = ctr("c-1", talk=10, last_updated="2026-11-24T09:00:00Z")
     other = ctr("c-2")
-    assert handler.handle_batch(kinesis_event([newer, other]), FakeContext(), service)["batchItemFailures"] == [
+    assert handler.handle_batch(kinesis_event([newer]), FakeContext(), service)["batchItemFailures"] == [
         {"itemIdentifier": sequence_number(0)}
     ]
+    assert handler.handle_batch(kinesis_event([other], first=1), FakeContext(), service) == {"batchItemFailures": []}
     # When an older version of the contact arrives
     assert handler.handle_batch(kinesis_event([older], first=2), FakeContext(), service) == {"batchItemFailures": []}
     # Then the contact has a line (the older version's), not none at all
-    assert sorted((r["contact_id"], r["talk_seconds"]) for r in stores["lines"].read_rows()) == [
+    assert sorted((r["contact_id"], r["talk_seconds"]) for r in stores["lines"].rows()) == [
         ("c-1", 10),
         ("c-2", 30),
     ]
     # and when the newer version is re-driven it replaces it: still one line per contact
     assert handler.handle_batch(kinesis_event([newer], first=3), FakeContext(), service) == {"batchItemFailures": []}
-    assert sorted((r["contact_id"], r["talk_seconds"]) for r in stores["lines"].read_rows()) == [
+    assert sorted((r["contact_id"], r["talk_seconds"]) for r in stores["lines"].rows()) == [
         ("c-1", 150),
         ("c-2", 30),
     ]

@@ -164,11 +164,12 @@ def rate_stream(
 
     Whatever fails for one record (or while reading the rest of the input) is reported and the
     run goes on: the lines of every good record are written at the end, newest version winning.
+    Memory holds one integer per contact, not the lines (telefonist.rating.spool).
     """
-    from telefonist.rating.engine import LatestLines, OutcomeStatus, rate_record
+    from telefonist.rating.engine import OutcomeStatus, rate_record
+    from telefonist.rating.spool import LatestLineSpool
 
     rate = rate or rate_record
-    latest = LatestLines()
     rejected = 0
 
     def reject(report: dict[str, Any]) -> None:
@@ -176,31 +177,37 @@ def rate_stream(
         rejected += 1
         err.write(json.dumps(report, ensure_ascii=False) + "\n")
 
-    try:
-        for record in read_records(source):
-            try:
-                outcome = rate(record.text, price_book)
-            except Exception as exc:  # a fault of the rating itself: this record is lost, not the run
-                reject(record.report(f"cannot be rated ({type(exc).__name__})"))
-                continue
-            if outcome.status is OutcomeStatus.REJECTED:
-                report = record.report(outcome.reason or "rejected")
-                if outcome.contact_id:
-                    report["contact_id"] = outcome.contact_id
-                reject(report)
-            elif outcome.line is not None:
-                latest.offer(outcome.line)
-    except UnreadableDocument as exc:
-        reject({"line": exc.line, "reason": "not valid JSON"})
-    except OSError as exc:
-        reject({"reason": f"cannot read the input ({exc.strerror or type(exc).__name__})"})
-    for line in latest.lines():
+    with LatestLineSpool() as latest:  # lines wait on disk, not in memory (see telefonist.rating.spool)
         try:
-            text = line.model_dump_json()
-        except Exception as exc:
-            reject({"contact_id": line.contact_id, "reason": f"cannot be written ({type(exc).__name__})"})
-            continue
-        out.write(text + "\n")
+            for record in read_records(source):
+                try:
+                    outcome = rate(record.text, price_book)
+                except Exception as exc:  # a fault of the rating itself: this record is lost, not the run
+                    reject(record.report(f"cannot be rated ({type(exc).__name__})"))
+                    continue
+                if outcome.status is OutcomeStatus.REJECTED:
+                    report = record.report(outcome.reason or "rejected")
+                    if outcome.contact_id:
+                        report["contact_id"] = outcome.contact_id
+                    reject(report)
+                elif outcome.line is not None:
+                    try:
+                        text = outcome.line.model_dump_json()
+                    except Exception as exc:
+                        reject(
+                            {
+                                "contact_id": outcome.line.contact_id,
+                                "reason": f"cannot be written ({type(exc).__name__})",
+                            }
+                        )
+                        continue
+                    latest.offer(outcome.line, text)
+        except UnreadableDocument as exc:
+            reject({"line": exc.line, "reason": "not valid JSON"})
+        except OSError as exc:
+            reject({"reason": f"cannot read the input ({exc.strerror or type(exc).__name__})"})
+        for text in latest.texts():
+            out.write(text + "\n")
     return rejected
 
 

@@ -1,4 +1,4 @@
-"""`telefonist rerate --month YYYY-MM`: re-rate a month's archived CTRs and replace its lines.
+"""`telefonist rerate --month YYYY-MM`: re-rate a month's archived CTRs and replace its lines in the table.
 
 Works against the configured resources: the table and bucket names of the environment
 variables in telefonist.config (AWS_ENDPOINT_URL points it at a local emulation).
@@ -24,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
 
     from functions.rating.dependencies import RatingEnvironment, build_service
     from telefonist.dal.billing_store import CtrArchive
+    from telefonist.dal.billing_table import BillingTable, BillingTableSettings
     from telefonist.dal.errors import RepositoryError
     from telefonist.rating.rerate import archive_days, parse_month, rerate_month
 
@@ -33,9 +34,12 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:  # a malformed month or a missing variable, named
         sys.stderr.write(f"telefonist rerate: {exc}\n")
         return 2
-    service = build_service(env)
+    settings = BillingTableSettings.from_environ(os.environ, env.billing_bucket)
+    service = build_service(env, table=settings)
+    table = BillingTable(settings)
     archive = CtrArchive(boto3.client("s3"), env.archive_bucket)
     try:
+        before = _month_totals(table, args.month)
         keys = archive.keys_for_days(archive_days(args.month))
         with tqdm(desc=f"re-rating {args.month}", unit="CTR", file=sys.stderr) as bar:
             summary = rerate_month(
@@ -44,8 +48,17 @@ def run(args: argparse.Namespace) -> int:
                 service,
                 progress=bar.update,
             )
+        after = _month_totals(table, args.month)
     except RepositoryError as exc:
         sys.stderr.write(f"telefonist rerate: {exc}\n")
         return 1
-    print(json.dumps({"archive_objects": len(keys), **vars(summary)}))
+    print(json.dumps({"archive_objects": len(keys), **vars(summary), "table_before": before, "table_after": after}))
     return 0
+
+
+def _month_totals(table: object, month: str) -> dict[str, int]:
+    """The month's lines and amount in the table (read before and after, for the report)."""
+    import pyarrow.compute as pc
+
+    data = table.scan(month=month, columns=("contact_id", "amount_ore"))  # type: ignore[attr-defined]
+    return {"lines": data.num_rows, "amount_ore": int(pc.sum(data["amount_ore"]).as_py() or 0)}

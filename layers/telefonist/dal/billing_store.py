@@ -1,7 +1,9 @@
-"""S3 for rating: billing lines as Parquet, the raw CTR archive, and the quarantine.
+"""S3 for rating: the raw CTR archive, the quarantine, and the former one-object-per-line layout.
 
 Layouts (keys inside each bucket):
-- billing: `lines/month=YYYY-MM/tenant_id=<t>/<contact_id>.parquet` (see telefonist.rating.line);
+- billing: the Iceberg table's `lines/data/` and `lines/metadata/` (telefonist.dal.billing_table);
+  the former layout, `lines/month=YYYY-MM/tenant_id=<t>/<contact_id>.parquet`, is read here only
+  to migrate it (`telefonist migrate-billing-lines`);
 - archive: `ctr/day=YYYY-MM-DD/<shard>/<first seq>-<last seq>.jsonl.gz`, one batch per object,
   the day being the UTC arrival day of the batch's first record; every record base64, untouched;
 - quarantine: `quarantine/day=YYYY-MM-DD/<shard>/<seq>.json`: reason, position, the whole record.
@@ -12,9 +14,9 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -23,52 +25,12 @@ from botocore.exceptions import ClientError
 
 from telefonist.clock import utc_now
 from telefonist.dal.errors import RepositoryError
-from telefonist.rating.line import LINE_COLUMNS, BillingLine, line_row
-from telefonist.rating.service import EncodedLine, ReceivedRecord, UnstorableLine
+from telefonist.rating.line import LINES_PREFIX
+from telefonist.rating.service import ReceivedRecord
 
 ARCHIVE_PREFIX = "ctr/"
 QUARANTINE_PREFIX = "quarantine/"
-_ARROW_TYPES: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "int": pa.int32(),
-    "bigint": pa.int64(),
-    "boolean": pa.bool_(),
-    "timestamp": pa.timestamp("ms", tz="UTC"),
-}
-LINE_SCHEMA = pa.schema([pa.field(name, _ARROW_TYPES[kind]) for name, kind in LINE_COLUMNS])
-
-
-# What pyarrow raises for a value its column type cannot hold (too large, not encodable text).
-_CONVERSION_ERRORS = (pa.ArrowException, ArithmeticError, ValueError, TypeError)
-
-
-def _unstorable_column(rows: list[dict[str, object]]) -> str:
-    """The first column whose values the schema cannot hold (only run after a failed conversion)."""
-    for column in LINE_SCHEMA:
-        try:
-            pa.array([row[column.name] for row in rows], type=column.type)
-        except _CONVERSION_ERRORS:
-            return str(column.name)
-    return "unknown"
-
-
-def lines_to_parquet(lines: Sequence[BillingLine]) -> bytes:
-    """Lines as one Parquet file in the schema of LINE_COLUMNS; UnstorableLine naming the column.
-
-    Tuned for one-row files (one object per contact): no compression, dictionary, statistics or
-    embedded Arrow schema, which would only grow the footer (5 KB → 2 KB, 1.0 → 0.7 ms).
-    """
-    rows = [line_row(line) for line in lines]
-    try:
-        table = pa.Table.from_pylist(rows, schema=LINE_SCHEMA)
-    except _CONVERSION_ERRORS:
-        # the reason names the column, never the value (it may be a caller's number)
-        raise UnstorableLine(
-            f"line cannot be stored: column {_unstorable_column(rows)} cannot hold its value"
-        ) from None
-    buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="none", use_dictionary=False, write_statistics=False, store_schema=False)
-    return buffer.getvalue()
+_LEGACY_KEY = re.compile(r"^lines/month=\d{4}-\d{2}/tenant_id=[^/]+/[^/]+\.parquet$")
 
 
 def _list_keys(s3: Any, bucket: str, prefix: str) -> Iterator[str]:
@@ -80,59 +42,31 @@ def _list_keys(s3: Any, bucket: str, prefix: str) -> Iterator[str]:
         raise RepositoryError(f"cannot list s3://{bucket}/{prefix}") from exc
 
 
-class BillingLineStore:
-    """The billing bucket: one Parquet object per contact."""
+class LegacyLineObjects:
+    """The former layout of the billing bucket (one Parquet object per contact), for the migration."""
 
     def __init__(self, s3: Any, bucket: str) -> None:
         self._s3 = s3
         self._bucket = bucket
 
-    def encode(self, line: BillingLine) -> EncodedLine:
-        """The line as a one-row Parquet file; UnstorableLine when the schema cannot hold it."""
-        return EncodedLine(line, lines_to_parquet([line]))
+    def keys(self, prefix: str = LINES_PREFIX) -> Iterator[str]:
+        """Keys of one-line objects (`lines/month=…/tenant_id=…/<id>.parquet`), not the table's files."""
+        return (key for key in _list_keys(self._s3, self._bucket, prefix) if _LEGACY_KEY.match(key))
 
-    def put_encoded(self, key: str, encoded: EncodedLine) -> None:
+    def read(self, key: str) -> pa.Table:
         try:
-            self._s3.put_object(Bucket=self._bucket, Key=key, Body=encoded.body)
+            body = self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
         except ClientError as exc:
-            raise RepositoryError(f"cannot write billing line {key}") from exc
+            raise RepositoryError(f"cannot read billing line {key}") from exc
+        return pq.read_table(io.BytesIO(body))
 
-    def put_line(self, key: str, line: BillingLine) -> None:
-        """Encode and write a line, for callers outside the rating service (tests, tools)."""
-        self.put_encoded(key, self.encode(line))
-
-    def delete_line(self, key: str) -> None:
-        try:
-            self._s3.delete_object(Bucket=self._bucket, Key=key)
-        except ClientError as exc:
-            raise RepositoryError(f"cannot delete billing line {key}") from exc
-
-    def keys(self, prefix: str = "lines/") -> list[str]:
-        return list(_list_keys(self._s3, self._bucket, prefix))
-
-    def download(self, prefix: str, directory: Path) -> list[Path]:
-        """Copy every line under a prefix into a local directory, keeping the key layout."""
-        paths = []
-        for key in self.keys(prefix):
-            target = directory / key
-            target.parent.mkdir(parents=True, exist_ok=True)
+    def delete(self, keys: Sequence[str]) -> None:
+        for start in range(0, len(keys), 1000):
+            chunk = [{"Key": key} for key in keys[start : start + 1000]]
             try:
-                self._s3.download_file(self._bucket, key, str(target))
+                self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": chunk, "Quiet": True})
             except ClientError as exc:
-                raise RepositoryError(f"cannot read billing line {key}") from exc
-            paths.append(target)
-        return paths
-
-    def read_rows(self, prefix: str = "lines/") -> list[dict[str, Any]]:
-        """Every line under a prefix as rows (tests, the demo)."""
-        rows: list[dict[str, Any]] = []
-        for key in self.keys(prefix):
-            try:
-                body = self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
-            except ClientError as exc:
-                raise RepositoryError(f"cannot read billing line {key}") from exc
-            rows.extend(pq.read_table(io.BytesIO(body)).to_pylist())
-        return rows
+                raise RepositoryError("cannot delete migrated billing lines") from exc
 
 
 class CtrArchive:

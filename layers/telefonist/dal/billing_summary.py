@@ -1,34 +1,43 @@
-"""A customer's monthly billing summary, read from the rating function's Parquet lines in S3.
+"""A customer's monthly billing summary, read from the billing lines' Iceberg table.
 
-The lines are laid out `lines/month=YYYY-MM/tenant_id=<tenant>/<contact>.parquet`, one object
-per billed contact, so one prefix holds exactly one customer's month and every line once.
+The table is partitioned by month and tenant, so the scan reads one customer's month only, and
+it holds every billed contact once (telefonist.dal.billing_table).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import os
 from typing import Any
 
-from telefonist.dal.billing_store import BillingLineStore
-from telefonist.rating.line import month_prefix
+from telefonist.dal.billing_table import BillingTable, BillingTableSettings
 from telefonist.self_service.billing import BillingSummary, TariffTotal
 
 
-class S3BillingSummarySource:
-    """Implements the self-service `BillingSummarySource` port over the billing bucket."""
+class TableBillingSummarySource:
+    """Implements the self-service `BillingSummarySource` port over the billing table."""
 
-    def __init__(self, s3: Any, bucket: str) -> None:
-        self._store = BillingLineStore(s3, bucket)
+    def __init__(self, table: BillingTable) -> None:
+        self._table = table
 
     def monthly_summary(self, tenant_id: str, month: str) -> BillingSummary:
         """Calls and amount per tariff for the month (empty when nothing was billed)."""
-        calls: dict[int, int] = defaultdict(int)
-        amounts: dict[int, int] = defaultdict(int)
-        for row in self._store.read_rows(f"{month_prefix(month)}tenant_id={tenant_id}/"):
-            tariff = int(row["tariff"])
-            calls[tariff] += 1
-            amounts[tariff] += int(row["amount_ore"])
-        tariffs = [TariffTotal(tariff=t, calls=calls[t], amount_ore=amounts[t]) for t in sorted(calls)]
+        data = self._table.scan(month=month, tenant_id=tenant_id, columns=("tariff", "amount_ore"))
+        totals = data.group_by("tariff").aggregate([("amount_ore", "sum"), ("amount_ore", "count")])
+        tariffs = [
+            TariffTotal(
+                tariff=int(row["tariff"]), calls=int(row["amount_ore_count"]), amount_ore=int(row["amount_ore_sum"])
+            )
+            for row in sorted(totals.to_pylist(), key=lambda row: int(row["tariff"]))
+        ]
         return BillingSummary(
             tenant_id=tenant_id, month=month, tariffs=tariffs, total_ore=sum(t.amount_ore for t in tariffs)
         )
+
+
+class S3BillingSummarySource(TableBillingSummarySource):
+    """The same source built from the billing bucket's name (as the self-service function wires it):
+    the table is the Glue catalog's in AWS, a local catalog when the environment names one."""
+
+    def __init__(self, s3: Any, bucket: str) -> None:
+        del s3  # the table's FileIO has its own S3 client
+        super().__init__(BillingTable(BillingTableSettings.from_environ(os.environ, bucket)))

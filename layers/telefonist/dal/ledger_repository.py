@@ -2,9 +2,9 @@
 
 Item: `contact_id`, `last_updated_us` (LastUpdateTimestamp in microseconds since the epoch: a
 number compares exactly, whatever the ISO text's precision) of the newest version whose line is
-written, `last_updated`, `line_key` (its key), `line_keys` (every key a version of the contact was
-claimed for and not yet deleted), `tenant_id`, `rated_at`. An item with only `line_keys` is a
-contact whose line was claimed and never written.
+written, `last_updated`, `line_key` (the partition of its line), `line_keys` (every partition a
+version of the contact was claimed in and whose row is not known to be gone), `tenant_id`,
+`rated_at`. An item with only `line_keys` is a contact whose line was claimed and never written.
 """
 
 from __future__ import annotations
@@ -54,30 +54,30 @@ class LedgerRepository:
     def claim(self, contact_id: str, last_updated: datetime, line_key: str) -> LedgerDecision:
         """Accept a version unless a newer one is written (a tie wins: the later received).
 
-        One UpdateItem: adds the key to `line_keys` before the line is written there, so that an
-        object is never written at a key the ledger does not know, and returns the keys of
-        earlier versions (the contact moved partition), which the caller deletes once its line is
-        written. Until `mark_written` forgets them, a retry sees them again.
+        One UpdateItem: adds the key to `line_keys` before the line is written there, so that a
+        row is never written in a partition the ledger does not know, and returns the keys held
+        before (ALL_OLD): every partition that may hold a row of the contact, which the caller's
+        commit empties of it. Until `mark_written` forgets them, a retry sees them again.
         """
         try:
-            stored = self._table.update_item(
+            response = self._table.update_item(
                 Key={"contact_id": contact_id},
                 UpdateExpression="ADD line_keys :ks",
                 ConditionExpression="attribute_not_exists(last_updated_us) OR last_updated_us <= :t",
                 ExpressionAttributeValues={":t": epoch_microseconds(last_updated), ":ks": {line_key}},
-                ReturnValues="ALL_NEW",
-            )["Attributes"]
+                ReturnValues="ALL_OLD",
+            )
         except ClientError as exc:
             if _condition_failed(exc):
                 return LedgerDecision(accepted=False)
             raise RepositoryError(f"ledger write failed for contact {contact_id}") from exc
-        superseded = sorted(set(stored.get("line_keys", set())) - {line_key})
-        return LedgerDecision(accepted=True, superseded_keys=tuple(superseded))
+        previous = sorted(str(k) for k in response.get("Attributes", {}).get("line_keys", set()))
+        return LedgerDecision(accepted=True, previous_keys=tuple(previous))
 
     def mark_written(
-        self, contact_id: str, last_updated: datetime, line_key: str, tenant_id: str | None, deleted: Sequence[str]
+        self, contact_id: str, last_updated: datetime, line_key: str, tenant_id: str | None, forget: Sequence[str]
     ) -> bool:
-        """Record the version whose line is written, and forget the keys whose objects were deleted.
+        """Record the version whose line is written, and forget the keys whose rows were deleted.
 
         False when a newer version was written meanwhile (not when records of a contact are
         processed in order, as a Kinesis shard delivers them).
@@ -90,9 +90,9 @@ class LedgerRepository:
             ":tenant": tenant_id,
             ":now": self._clock().isoformat(),
         }
-        if deleted:
+        if forget:
             update += " DELETE line_keys :gone"
-            values[":gone"] = set(deleted)
+            values[":gone"] = set(forget)
         try:
             self._table.update_item(
                 Key={"contact_id": contact_id},

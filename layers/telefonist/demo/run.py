@@ -17,7 +17,7 @@ import contextlib
 import dataclasses
 import json
 import logging
-import tempfile
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -367,26 +367,24 @@ class _Run:
 
     # ------------------------------------------------------------------ finance
     def finance_queries(self, outcomes: list[CallOutcome]) -> None:
-        from telefonist.dal.billing_store import BillingLineStore
+        from telefonist.dal.billing_table import BillingTable, BillingTableSettings
         from telefonist.rating.finance import run_finance_query
-        from telefonist.rating.line import UNRESOLVED_TENANT  # lines without a customer: their own report
 
-        store = BillingLineStore(boto3.client("s3"), resources.BILLING_BUCKET.local_name)
+        # the rating function's Iceberg table (this process's local catalog, warehouse in moto's S3)
+        table = BillingTable(BillingTableSettings.from_environ(os.environ, resources.BILLING_BUCKET.local_name))
         months = sorted({o.scenario.answered_at.strftime("%Y-%m") for o in outcomes if o.billable})
-        with tempfile.TemporaryDirectory(prefix="telefonist-demo-") as tmp:
-            files = store.download("lines/", Path(tmp))
-            self.report.billing_objects = len(files)
-            tenants = sorted({p.parent.name.removeprefix("tenant_id=") for p in files} - {UNRESOLVED_TENANT})
-            for month in months:
-                for tenant in tenants:
-                    self.report.invoice += run_finance_query(
-                        "monthly_invoice", tmp, {"tenant_id": tenant, "month": month}
-                    )
-                self.report.over_budget += run_finance_query(
-                    "calls_over_45s_share", tmp, {"month": month, "threshold_percent": 25}
-                )
-                self.report.unresolved += run_finance_query("unresolved_lines", tmp, {"month": month})
-            self.report.lines = _read_lines(files)
+        rows = table.rows()
+        self.report.billing_objects = len(rows)  # rows of the table: one per billed contact
+        tenants = sorted({r["tenant_id"] for r in rows if r["tenant_id"] is not None})
+        for month in months:
+            for tenant in tenants:
+                params = {"tenant_id": tenant, "month": month}
+                self.report.invoice += run_finance_query("monthly_invoice", table, params)
+            self.report.over_budget += run_finance_query(
+                "calls_over_45s_share", table, {"month": month, "threshold_percent": 25}
+            )
+            self.report.unresolved += run_finance_query("unresolved_lines", table, {"month": month})
+        self.report.lines = rows
         quarantine = boto3.client("s3").list_objects_v2(Bucket=resources.QUARANTINE_BUCKET.local_name)
         self.report.quarantined = quarantine.get("KeyCount", 0)
 
@@ -438,15 +436,6 @@ def _scan(table: Any) -> Iterator[dict[str, Any]]:
         if "LastEvaluatedKey" not in page:
             return
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-
-def _read_lines(files: list[Path]) -> list[dict[str, Any]]:
-    import pyarrow.parquet as pq
-
-    lines: list[dict[str, Any]] = []
-    for path in files:
-        lines += pq.read_table(path).to_pylist()
-    return lines
 
 
 def channel_counts(outcomes: list[CallOutcome]) -> Counter[str]:

@@ -16,7 +16,7 @@ from telefonist.rating.engine import (
     rate_ctr,
     rate_record,
 )
-from telefonist.rating.line import UNRESOLVED_TENANT, BillingLine, line_key, month_prefix
+from telefonist.rating.line import UNRESOLVED_TENANT, BillingLine, line_key, month_prefix, partition_of_key
 from telefonist.rating.period import Period, is_swedish_holiday, period_of
 from telefonist.rating.tariff import is_over_budget, tariff_for
 
@@ -38,6 +38,7 @@ __all__ = [
     "month_prefix",
     "no_tenant_lookup",
     "parse_ctr",
+    "partition_of_key",
     "period_of",
     "rate_ctr",
     "rate_record",

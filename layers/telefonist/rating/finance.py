@@ -1,28 +1,27 @@
 """Finance's queries over the billing lines: the Athena SQL, and a local runner on DuckDB.
 
 The SQL text below is what CDK stores as Athena named queries (workgroup `telefonist-finance`),
-verbatim. Two Glue tables read the same objects (layout: telefonist.rating.line):
-- `billing_lines`: partitioned by `month` and `tenant_id` (projected; `tenant_id` injected), so
-  a one-customer, one-month query lists and reads that customer's month only;
-- `billing_lines_by_month`: partitioned by `month` only, for reports across customers; its
-  `tenant_id` is the line's own column (NULL when unresolved).
-Lines are one object per contact, overwritten by newer versions, so no latest-version view is
-needed: a plain SELECT never counts a call twice. Parameters are positional (`?`), in the order
-of `FinanceQuery.parameters`. Amounts are integer öre (SEK × 100, excluding VAT).
+verbatim. They read one Apache Iceberg table, `billing_lines` (telefonist.dal.billing_table),
+partitioned by `month` and `tenant_id`: Athena prunes a one-customer month to its partition and a
+cross-customer report to the month's. The table holds exactly one row per billed contact (the
+rating function replaces a contact's row in the same commit that writes its newer version), so
+no latest-version view is needed: a plain SELECT never counts a call twice. Parameters are
+positional (`?`), in the order of `FinanceQuery.parameters`. Amounts are integer öre (SEK × 100,
+excluding VAT).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+import pyarrow as pa
 
 from telefonist import resources
 
 DATABASE = resources.GLUE_DATABASE
-CUSTOMER_MONTH_TABLE = resources.BILLING_LINES_TABLE
-MONTH_TABLE = resources.BILLING_LINES_BY_MONTH_TABLE
+TABLE = resources.BILLING_LINES_TABLE
 DEFAULT_OVER_BUDGET_THRESHOLD_PERCENT = 25
 # SQL below is built with f-strings from these module constants only, never from input (ruff S608
 # is silenced for this file); values always travel as `?` parameters.
@@ -44,7 +43,7 @@ MONTHLY_INVOICE = FinanceQuery(
     sql=f"""SELECT tenant_id, month, tariff, price_list_version,
        COUNT(*) AS calls,
        SUM(amount_ore) AS amount_ore
-FROM "{DATABASE}"."{CUSTOMER_MONTH_TABLE}"
+FROM "{DATABASE}"."{TABLE}"
 WHERE tenant_id = ? AND month = ?
 GROUP BY tenant_id, month, tariff, price_list_version
 ORDER BY tariff, price_list_version""",
@@ -57,7 +56,7 @@ MONTHLY_INVOICES = FinanceQuery(
     sql=f"""SELECT tenant_id, month, tariff,
        COUNT(*) AS calls,
        SUM(amount_ore) AS amount_ore
-FROM "{DATABASE}"."{MONTH_TABLE}"
+FROM "{DATABASE}"."{TABLE}"
 WHERE month = ? AND tenant_id IS NOT NULL
 GROUP BY tenant_id, month, tariff
 ORDER BY tenant_id, tariff""",
@@ -74,7 +73,7 @@ OVER_BUDGET_SHARE = FinanceQuery(
        COUNT_IF(over_45s) AS calls_over_45s,
        ROUND(100.0 * COUNT_IF(over_45s) / COUNT(*), 1) AS share_over_45s_percent,
        100.0 * COUNT_IF(over_45s) > ? * COUNT(*) AS above_threshold
-FROM "{DATABASE}"."{MONTH_TABLE}"
+FROM "{DATABASE}"."{TABLE}"
 WHERE month = ? AND tenant_id IS NOT NULL
 GROUP BY tenant_id, month
 ORDER BY share_over_45s_percent DESC, tenant_id""",
@@ -85,7 +84,7 @@ UNRESOLVED_LINES = FinanceQuery(
     description="Billed calls of a month whose customer could not be resolved: to be assigned before invoicing",
     parameters=("month",),
     sql=f"""SELECT contact_id, answered_at, dialed_number, queue, tariff, amount_ore, ctr_last_updated
-FROM "{DATABASE}"."{MONTH_TABLE}"
+FROM "{DATABASE}"."{TABLE}"
 WHERE month = ? AND tenant_id IS NULL
 ORDER BY answered_at, contact_id""",
 )
@@ -98,9 +97,9 @@ QUERIES: dict[str, FinanceQuery] = {
 def adapt_for_duckdb(sql: str) -> str:
     """Athena SQL → DuckDB: the one dialect difference these queries have.
 
-    Athena qualifies tables with the Glue database; locally the two tables are DuckDB views of
-    the same name over the Parquet files, so the qualifier goes. COUNT_IF, ROUND, `?`
-    parameters and boolean comparisons are the same in both.
+    Athena qualifies the table with the Glue database; locally the table is a DuckDB view of the
+    same name over the Arrow scan, so the qualifier goes. COUNT_IF, ROUND, `?` parameters and
+    boolean comparisons are the same in both.
     """
     return sql.replace(f'"{DATABASE}".', "")
 
@@ -113,37 +112,32 @@ def _positional(query: FinanceQuery, params: Mapping[str, Any]) -> list[Any]:
     return [values[name] for name in query.parameters]
 
 
-def run_finance_query(
-    name: str, parquet_paths_or_dir: str | Path | Sequence[str | Path], params: Mapping[str, Any]
-) -> list[dict[str, Any]]:
-    """Run a finance query locally in DuckDB over billing-line Parquet files (no extension needed).
+class LineSource(Protocol):
+    """Where the lines are: the Iceberg table (telefonist.dal.billing_table.BillingTable)."""
 
-    `parquet_paths_or_dir`: a directory holding the bucket's `lines/month=…/tenant_id=…/` tree
-    (as downloaded by BillingLineStore.download) or the files themselves, with those paths.
+    def scan(self, *, month: str | None = None, tenant_id: str | None = None) -> pa.Table: ...
+
+
+def run_finance_query(name: str, lines: LineSource | pa.Table, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Run a finance query locally in DuckDB over the billing table (no DuckDB extension needed).
+
+    The table is read through PyIceberg's Arrow scan, pruned to the query's month (and customer)
+    partitions as Athena would; an Arrow table of lines is taken as it is.
     """
     import duckdb
 
     query = QUERIES.get(name)
     if query is None:
         raise KeyError(f"unknown finance query {name!r}; known: {sorted(QUERIES)}")
-    if isinstance(parquet_paths_or_dir, str | Path):
-        root = Path(parquet_paths_or_dir)
-        files = [str(p) for p in sorted(root.rglob("*.parquet"))] if root.is_dir() else [str(root)]
+    positional = _positional(query, params)
+    if isinstance(lines, pa.Table):
+        data = lines
     else:
-        files = [str(p) for p in parquet_paths_or_dir]
+        data = lines.scan(month=params.get("month"), tenant_id=params.get("tenant_id"))
     connection = duckdb.connect()
     try:
-        if not files:
-            return []
-        listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
-        connection.execute(
-            f"CREATE VIEW {CUSTOMER_MONTH_TABLE} AS SELECT * FROM read_parquet({listing}, hive_partitioning = true, "
-            "hive_types = {'month': VARCHAR, 'tenant_id': VARCHAR})"
-        )
-        connection.execute(
-            f"CREATE VIEW {MONTH_TABLE} AS SELECT * FROM read_parquet({listing}, hive_partitioning = false)"
-        )
-        cursor = connection.execute(adapt_for_duckdb(query.sql), _positional(query, params))
+        connection.register(TABLE, data)
+        cursor = connection.execute(adapt_for_duckdb(query.sql), positional)
         columns = [c[0] for c in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     finally:

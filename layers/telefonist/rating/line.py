@@ -1,21 +1,21 @@
-"""The billing line (spec §9) and where it lives in the billing bucket.
+"""The billing line (spec §9) and the partition it lives in.
 
-Storage layout, chosen so that finance can never count a call twice:
+Billing lines are rows of one Apache Iceberg table (`telefonist.dal.billing_table`), partitioned
+by `month` and `tenant_id`, exactly one row per billable contact: the DynamoDB ledger decides
+which CTR version is the newest, and every write of a contact replaces its row (delete + append
+in one Iceberg commit) in each partition the ledger says may hold one. A plain `SELECT` therefore
+sees one row per contact, with no latest-version view and no window function.
 
-    lines/month=YYYY-MM/tenant_id=<tenant or _unresolved>/<contact_id>.parquet
-
-One object per billable contact, overwritten in place by every newer CTR version (the DynamoDB
-ledger decides which version is newer, with conditional writes). A plain `SELECT` over the
-table therefore sees exactly one row per contact, with no latest-version view to remember and
-no window function that would defeat partition pruning. When a newer version moves a contact
-to another partition (its tenant became resolvable, say), the ledger remembers every key ever
-written for the contact and the superseded objects are deleted. The price is one small object
-per call: a switchboard's volume (thousands of calls per customer and month) keeps that cheap,
-and Athena prunes to one customer's month before listing anything.
+A line's *key* names its partition, `month=YYYY-MM/tenant_id=<tenant or _unresolved>`: the
+ledger keeps the keys of every partition a contact was claimed in, so that a newer version that
+moves the contact (its tenant became resolvable, say) removes the row from the old partition.
+Keys of the former layout (one object per contact, `lines/month=…/tenant_id=…/<id>.parquet`)
+name the same partitions: `partition_of_key` reads both.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, Literal
 
@@ -77,19 +77,34 @@ _ALL_FIELDS = frozenset(BillingLine.model_fields)
 
 
 def month_prefix(month: str) -> str:
-    """The key prefix of a month's lines, every tenant."""
+    """The key prefix of a month's one-object-per-contact lines (the former layout: migration)."""
     return f"{LINES_PREFIX}month={month}/"
 
 
+def partition_key(month: str, tenant_id: str | None) -> str:
+    """The key of a partition of the billing table (see the module docstring)."""
+    return f"month={month}/tenant_id={tenant_id or UNRESOLVED_TENANT}"
+
+
 def line_key(line: BillingLine) -> str:
-    """The one S3 key of a contact's line (see the module docstring)."""
-    tenant = line.tenant_id or UNRESOLVED_TENANT
-    return f"{month_prefix(line.month)}tenant_id={tenant}/{line.contact_id}.parquet"
+    """The key of the partition a line lives in: what the ledger remembers for its contact."""
+    return partition_key(line.month, line.tenant_id)
 
 
-# The Parquet columns of a line and their Glue/Athena types: one list for the writer (dal),
-# the Glue tables (infra) and the local DuckDB views. `tenant_id` and `month` are also the
-# path's partition values; the per-customer table takes them from the path.
+_KEY = re.compile(r"month=(\d{4}-\d{2})/tenant_id=([^/]+)")
+
+
+def partition_of_key(key: str) -> tuple[str, str | None]:
+    """(month, tenant_id or None) of a key, new form or former object key; ValueError otherwise."""
+    match = _KEY.search(key)
+    if not match:
+        raise ValueError(f"not a billing line key: {key!r}")
+    tenant = match.group(2)
+    return match.group(1), None if tenant == UNRESOLVED_TENANT else tenant
+
+
+# The columns of a line and their Glue/Athena types: one list for the Iceberg schema (dal), the
+# Glue table (infra) and the local DuckDB views. `month` and `tenant_id` are also the partitions.
 LINE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("contact_id", "string"),
     ("tenant_id", "string"),

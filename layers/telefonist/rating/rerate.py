@@ -7,13 +7,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from telefonist.rating.engine import LatestLines, OutcomeStatus
-from telefonist.rating.service import RatingService, ReceivedRecord, RecordResult, UnstorableLine
+from telefonist.rating.engine import OutcomeStatus
+from telefonist.rating.line import BillingLine
+from telefonist.rating.service import RatingService, ReceivedRecord, RecordResult
+from telefonist.rating.spool import LatestLineSpool
 
 # The archive is by UTC arrival day; a month's calls arrive from its first local hour (the day
 # before in UTC) until some days after its end (CTRs are re-published when updated).
 DAYS_BEFORE_MONTH = 1
 DAYS_AFTER_MONTH = 7
+COMMIT_LINES = 10_000  # lines per table commit: few, large files
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -57,31 +60,45 @@ def rerate_month(
 
     Bad records were quarantined when first received; here they are only counted. Each line goes
     through the ledger like a live one, so a version older than the ledger's is never written.
+    Lines wait on disk until the end (telefonist.rating.spool), then go to the table in commits
+    of COMMIT_LINES.
     """
     parse_month(month)
     summary = RerateSummary(month=month)
-    latest = LatestLines()
-    for record in records:
-        summary.records += 1
-        outcome = service.rate(record)
-        if outcome.status is OutcomeStatus.REJECTED:
-            summary.rejected += 1
-        elif outcome.line is None:
-            summary.not_billable += 1
-        elif outcome.line.month != month:
-            summary.other_months += 1
-        else:
-            latest.offer(outcome.line)
-        progress(1)
-    summary.lines = len(latest)
-    for line in latest.lines():
-        try:
-            result = service.store_line(line)
-        except UnstorableLine:  # quarantined when it was received, like any rejected record
-            summary.rejected += 1
-            continue
+    with LatestLineSpool() as latest:
+        for record in records:
+            summary.records += 1
+            outcome = service.rate(record)
+            if outcome.status is OutcomeStatus.REJECTED:
+                summary.rejected += 1
+            elif outcome.line is None:
+                summary.not_billable += 1
+            elif outcome.line.month != month:
+                summary.other_months += 1
+            else:
+                latest.offer(outcome.line)
+            progress(1)
+        summary.lines = len(latest)
+        chunk = []
+        for line in latest.lines():
+            chunk.append(line)
+            if len(chunk) == COMMIT_LINES:
+                _store(chunk, service, summary)
+                chunk = []
+        _store(chunk, service, summary)
+    return summary
+
+
+def _store(lines: list[BillingLine], service: RatingService, summary: RerateSummary) -> None:
+    if not lines:
+        return
+    batch = service.store_lines(lines)
+    if batch.errors:
+        raise next(iter(batch.errors.values()))
+    for result in batch.results:
         if result is RecordResult.BILLED:
             summary.written += 1
+        elif result is RecordResult.QUARANTINED:  # quarantined when it was received, like any rejected record
+            summary.rejected += 1
         else:
             summary.stale += 1
-    return summary

@@ -6,11 +6,14 @@ import io
 import json
 from datetime import date
 
-import boto3
 from telefonist.cli import main
-from telefonist.dal.billing_store import BillingLineStore
+from telefonist.dal.billing_table import (
+    ENV_BILLING_CATALOG_URI,
+    ENV_BILLING_WAREHOUSE,
+    BillingTable,
+    BillingTableSettings,
+)
 from telefonist.models.price_list import PriceList
-from telefonist.resources import BILLING_BUCKET
 from telefonist.seeding import seed_demo_tenant
 
 from functions.rating import dependencies, handler
@@ -38,16 +41,17 @@ def test_rate_writes_one_line_per_billable_contact_with_the_spec_fields(tmp_path
     assert main(["rate", str(path)]) == 0
     out, err = capsys.readouterr()
     lines = [json.loads(text) for text in out.splitlines()]
+    # in the order of each contact's winning version (the tie of c-1 goes to its later copy)
     assert [(line["contact_id"], line["tariff"], line["over_45s"]) for line in lines] == [
-        ("c-1", 1, False),
         ("c-2", 6, True),
+        ("c-1", 1, False),
     ]
     required = {
         "contact_id", "tenant_id", "tariff", "period", "answered_at", "talk_seconds", "handling_seconds",
         "over_45s", "transferred", "amount_ore", "price_list_version", "ctr_last_updated", "dialed_number", "queue",
     }  # fmt: skip
     assert required <= set(lines[0])
-    assert lines[0]["answered_at"] == "2026-11-24T09:15:00+01:00"
+    assert lines[1]["answered_at"] == "2026-11-24T09:15:00+01:00"
     assert err == ""
 
 
@@ -87,8 +91,10 @@ def test_rate_names_a_missing_file(capsys) -> None:
     assert json.loads(capsys.readouterr().err)["path"] == "/nonexistent/ctrs.jsonl"
 
 
-def test_rerate_replaces_a_months_lines_after_a_price_change(aws, repo, capsys) -> None:
+def test_rerate_replaces_a_months_lines_after_a_price_change(aws, repo, capsys, tmp_path, monkeypatch) -> None:
     # Given November's calls rated live at the old prices (the function archives the batch)
+    monkeypatch.setenv(ENV_BILLING_CATALOG_URI, f"sqlite:///{tmp_path}/catalog.db")
+    monkeypatch.setenv(ENV_BILLING_WAREHOUSE, f"file://{tmp_path}/warehouse")
     seed_demo_tenant(repo, people=1)
     dependencies.service.cache_clear()
     event = kinesis_event(
@@ -97,15 +103,15 @@ def test_rerate_replaces_a_months_lines_after_a_price_change(aws, repo, capsys) 
     )
     handler.lambda_handler(event, FakeContext())
     dependencies.service.cache_clear()
-    lines = BillingLineStore(boto3.client("s3"), BILLING_BUCKET.local_name)
-    assert sorted(r["amount_ore"] for r in lines.read_rows()) == [2900, 4900]
+    lines = BillingTable(BillingTableSettings.local_folder(tmp_path))
+    assert sorted(r["amount_ore"] for r in lines.rows()) == [2900, 4900]
     # When a price list valid from November is added and the month re-rated
     repo.put_price_list(
         PriceList(version="2026-11", valid_from=date(2026, 11, 1), amounts_ore={t: 10_000 + t for t in range(1, 7)})
     )
     assert main(["rerate", "--month", "2026-11"]) == 0
     # Then every line of the month carries the new price, still one per contact
-    rows = sorted(lines.read_rows(), key=lambda r: r["contact_id"])
+    rows = sorted(lines.rows(), key=lambda r: r["contact_id"])
     assert [(r["contact_id"], r["amount_ore"], r["price_list_version"]) for r in rows] == [
         ("c-1", 10_001, "2026-11"),
         ("c-2", 10_003, "2026-11"),
@@ -113,6 +119,8 @@ def test_rerate_replaces_a_months_lines_after_a_price_change(aws, repo, capsys) 
     captured = capsys.readouterr()
     summary = json.loads(captured.out.splitlines()[-1])
     assert (summary["records"], summary["rejected"], summary["written"]) == (3, 1, 2)
+    assert summary["table_before"] == {"lines": 2, "amount_ore": 7800}
+    assert summary["table_after"] == {"lines": 2, "amount_ore": 20_004}
     assert "re-rating 2026-11" in captured.err  # the progress bar
 
 

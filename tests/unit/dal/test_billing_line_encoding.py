@@ -1,11 +1,11 @@
-"""A line the Parquet schema cannot hold is refused before any write, naming the column only."""
+"""A line the table schema cannot hold is refused before any write, naming the column only."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from telefonist.dal.billing_store import lines_to_parquet
+from telefonist.dal.billing_table import lines_to_arrow
 from telefonist.models.price_list import PriceBook
 from telefonist.rating.engine import rate_record
 from telefonist.rating.line import BillingLine
@@ -32,9 +32,9 @@ def a_line(**changes: object) -> BillingLine:
 )
 def test_an_unstorable_value_names_its_column_and_never_the_value(changes: dict, column: str) -> None:
     with pytest.raises(UnstorableLine) as raised:
-        lines_to_parquet([a_line(**changes)])
+        lines_to_arrow([a_line(**changes)])
     assert str(raised.value) == f"line cannot be stored: column {column} cannot hold its value"
 
 
 def test_a_storable_line_is_encoded() -> None:
-    assert lines_to_parquet([a_line()]).startswith(b"PAR1")
+    assert lines_to_arrow([a_line()]).num_rows == 1

@@ -1,15 +1,19 @@
-"""The customer's monthly billing summary, from the rating function's Parquet lines in S3."""
+"""The customer's monthly billing summary, from the billing lines' Iceberg table."""
 
 from __future__ import annotations
 
 import boto3
 import pytest
-from telefonist.dal.billing_store import BillingLineStore
 from telefonist.dal.billing_summary import S3BillingSummarySource
+from telefonist.dal.billing_table import (
+    ENV_BILLING_CATALOG_URI,
+    ENV_BILLING_WAREHOUSE,
+    BillingTable,
+    BillingTableSettings,
+)
 from telefonist.local_aws import LocalResources
 from telefonist.models import PriceBook
 from telefonist.rating.engine import rate_record
-from telefonist.rating.line import line_key
 from telefonist.resources import BILLING_BUCKET
 from telefonist.sample_data import DEFAULT_PRICE_LIST
 
@@ -17,9 +21,11 @@ from tests.rating_builders import ctr
 
 
 @pytest.fixture
-def billed(aws: LocalResources) -> None:
+def billed(aws: LocalResources, tmp_path, monkeypatch) -> None:
     """Four lines for acme in November (tariffs 1, 1, 2, 3), one in December, one for globex."""
-    store = BillingLineStore(boto3.client("s3"), BILLING_BUCKET.local_name)
+    monkeypatch.setenv(ENV_BILLING_CATALOG_URI, f"sqlite:///{tmp_path}/catalog.db")
+    monkeypatch.setenv(ENV_BILLING_WAREHOUSE, f"file://{tmp_path}/warehouse")
+    table = BillingTable(BillingTableSettings.local_folder(tmp_path))
     book = PriceBook(versions=[DEFAULT_PRICE_LIST])
     records = [
         ctr("n1", answered_local="2026-11-24 09:00"),
@@ -29,10 +35,8 @@ def billed(aws: LocalResources) -> None:
         ctr("d1", answered_local="2026-12-01 09:00"),
         ctr("g1", answered_local="2026-11-24 09:00", tenant="globex"),
     ]
-    for record in records:
-        line = rate_record(record, book).line
-        assert line is not None
-        store.put_line(line_key(line), line)
+    lines = [rate_record(record, book).line for record in records]
+    table.write([line for line in lines if line is not None], {})
 
 
 def test_a_month_is_summed_per_tariff_for_that_customer_only(billed: None) -> None:

@@ -21,9 +21,10 @@ def ledger(aws) -> LedgerRepository:
 
 
 def write(ledger: LedgerRepository, contact_id: str, at: datetime, key: str, tenant: str | None) -> bool:
-    """Claim a version, then mark it written (as the service does around the S3 put)."""
+    """Claim a version, then mark it written (as the service does around the table commit)."""
     claim = ledger.claim(contact_id, at, key)
-    return claim.accepted and ledger.mark_written(contact_id, at, key, tenant, claim.superseded_keys)
+    forget = [k for k in claim.previous_keys if k != key]
+    return claim.accepted and ledger.mark_written(contact_id, at, key, tenant, forget)
 
 
 def test_first_newer_and_tied_versions_are_accepted_older_ones_refused(ledger) -> None:
@@ -36,15 +37,16 @@ def test_first_newer_and_tied_versions_are_accepted_older_ones_refused(ledger) -
     assert entry.last_updated == T1
 
 
-def test_keys_of_earlier_versions_are_returned_until_marked_written(ledger) -> None:
+def test_keys_that_may_hold_a_row_are_returned_until_marked_written(ledger) -> None:
+    assert ledger.claim("c-0", T0, "k/acme").previous_keys == ()  # a first version: a plain append
     write(ledger, "c-1", T0, "k/unresolved", None)
     moved = ledger.claim("c-1", T1, "k/acme")
-    assert moved.superseded_keys == ("k/unresolved",)
-    # a retry of the same version still names it, so a failed delete is redone
-    assert ledger.claim("c-1", T1, "k/acme").superseded_keys == ("k/unresolved",)
-    assert ledger.mark_written("c-1", T1, "k/acme", "acme", moved.superseded_keys)
+    assert moved.previous_keys == ("k/unresolved",)
+    # a retry of the same version names both: its own commit may have happened before a crash
+    assert ledger.claim("c-1", T1, "k/acme").previous_keys == ("k/acme", "k/unresolved")
+    assert ledger.mark_written("c-1", T1, "k/acme", "acme", ["k/unresolved"])
     again = ledger.claim("c-1", T1, "k/acme")
-    assert (again.accepted, again.superseded_keys) == (True, ())
+    assert (again.accepted, again.previous_keys) == (True, ("k/acme",))
     entry = ledger.get("c-1")
     assert entry is not None
     assert (entry.line_key, entry.line_keys, entry.tenant_id) == ("k/acme", frozenset({"k/acme"}), "acme")
@@ -62,10 +64,10 @@ def test_a_claimed_version_never_written_does_not_refuse_an_older_one(ledger) ->
     # Given a newer version claimed whose line was never written
     assert ledger.claim("c-1", T1, "k/acme").accepted
     assert ledger.get("c-1") is None  # claimed is not written
-    # Then an older version is still accepted, told to delete the newer one's key, and written
+    # Then an older version is still accepted, told to clear the newer one's partition, and written
     older = ledger.claim("c-1", T0, "k/unresolved")
-    assert (older.accepted, older.superseded_keys) == (True, ("k/acme",))
-    assert ledger.mark_written("c-1", T0, "k/unresolved", None, older.superseded_keys)
+    assert (older.accepted, older.previous_keys) == (True, ("k/acme",))
+    assert ledger.mark_written("c-1", T0, "k/unresolved", None, older.previous_keys)
     entry = ledger.get("c-1")
     assert entry is not None
     assert (entry.last_updated, entry.line_keys) == (T0, frozenset({"k/unresolved"}))

@@ -1,19 +1,19 @@
-"""Finance's queries, run locally in DuckDB over Parquet written by the same code as the function."""
+"""Finance's queries, run locally in DuckDB over the Iceberg table written by the same code as the function."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from telefonist.dal.billing_store import lines_to_parquet
-from telefonist.rating import line_key, rate_record
+from telefonist.dal.billing_table import BillingTable, BillingTableSettings
+from telefonist.rating import rate_record
 from telefonist.rating.finance import QUERIES, adapt_for_duckdb, run_finance_query
 
 from tests.rating_builders import ctr
 
 
 @pytest.fixture
-def billing_dir(tmp_path: Path, price_book) -> Path:
+def billing_dir(tmp_path: Path, price_book) -> BillingTable:
     records = [
         # acme: 4 calls, 2 over budget (50 %) → flagged
         ctr("a-1", answered_local="2026-11-24 09:15", talk=30, acw=10),
@@ -27,13 +27,10 @@ def billing_dir(tmp_path: Path, price_book) -> Path:
         ctr("u-1", tenant=None, dialed="+46800000001", answered_local="2026-11-26 08:00"),
         ctr("d-1", answered_local="2026-12-01 09:00"),
     ]
-    for record in records:
-        line = rate_record(record, price_book).line
-        assert line is not None
-        path = tmp_path / line_key(line)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(lines_to_parquet([line]))
-    return tmp_path
+    lines = [rate_record(record, price_book).line for record in records]
+    table = BillingTable(BillingTableSettings.local_folder(tmp_path))
+    table.write([line for line in lines if line is not None], {})
+    return table
 
 
 def test_the_duckdb_adaptation_only_drops_the_glue_database_qualifier() -> None:
@@ -82,3 +79,13 @@ def test_missing_parameters_and_unknown_queries_are_named(billing_dir) -> None:
         run_finance_query("monthly_invoice", billing_dir, {"month": "2026-11"})
     with pytest.raises(KeyError, match="no_such"):
         run_finance_query("no_such", billing_dir, {})
+
+
+def test_the_queries_read_one_row_per_contact_after_a_newer_version_replaced_one(billing_dir, price_book) -> None:
+    newer = rate_record(
+        ctr("a-1", answered_local="2026-11-24 09:15", talk=300, last_updated="2026-11-24T10:00:00Z"), price_book
+    )
+    assert newer.line is not None
+    billing_dir.write([newer.line], {"a-1": ["month=2026-11/tenant_id=acme"]})
+    rows = run_finance_query("monthly_invoice", billing_dir, {"tenant_id": "acme", "month": "2026-11"})
+    assert [(r["tariff"], r["calls"]) for r in rows] == [(1, 1), (2, 1), (5, 1), (6, 1)]

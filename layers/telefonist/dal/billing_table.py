@@ -1,0 +1,358 @@
+"""The billing lines as an Apache Iceberg table: the rating function's sink, finance's source.
+
+One table (`telefonist_billing.billing_lines`), partitioned by `month` and `tenant_id` (identity),
+one row per billable contact. Writers: the rating function (one commit per Kinesis batch, see
+telefonist.rating.service), `telefonist rerate` and the migration. Readers: finance's queries
+(Athena in AWS, DuckDB over PyIceberg's Arrow scan locally), the billing summary route.
+
+Catalogs: in AWS the Glue Data Catalog (the table is created by CDK, its data under the billing
+bucket's `lines/`); locally a SQL catalog on SQLite (`BILLING_CATALOG_URI`) over a warehouse in
+moto's S3 or a local folder (`BILLING_WAREHOUSE`). When only `AWS_ENDPOINT_URL` is set (moto's
+server in this process: the demo, `telefonist serve`), a SQLite file per process and endpoint
+is used, with the table in moto's billing bucket. Nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from telefonist import resources
+from telefonist.dal.errors import RepositoryError
+from telefonist.rating.line import LINE_COLUMNS, LINES_PREFIX, BillingLine, line_row, partition_of_key
+
+if TYPE_CHECKING:
+    from pyiceberg.catalog import Catalog
+    from pyiceberg.expressions import BooleanExpression
+    from pyiceberg.table import Table
+
+ENV_BILLING_CATALOG_URI = "BILLING_CATALOG_URI"  # sqlite:///… : a SQL catalog; unset: Glue
+ENV_BILLING_WAREHOUSE = "BILLING_WAREHOUSE"  # s3://bucket or file:///dir; unset: the billing bucket
+COMMIT_ATTEMPTS = 8  # optimistic commits of concurrent writers (shards × parallelization factor)
+TARGET_FILE_BYTES = 64 * 1024**2  # the Glue compaction optimizer's supported maximum
+TABLE_PROPERTIES = {
+    "format-version": "2",
+    "write.parquet.compression-codec": "zstd",
+    "write.target-file-size-bytes": str(TARGET_FILE_BYTES),
+    "write.metadata.delete-after-commit.enabled": "true",  # a commit per batch: keep the metadata/ prefix small
+    "write.metadata.previous-versions-max": "50",
+}
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "int": pa.int32(),
+    "bigint": pa.int64(),
+    "boolean": pa.bool_(),
+    "timestamp": pa.timestamp("us", tz="UTC"),
+}
+# contact_id is the table's identifier field: required. Every other column may be null.
+LINE_SCHEMA = pa.schema(
+    [pa.field(name, _ARROW_TYPES[kind], nullable=name != "contact_id") for name, kind in LINE_COLUMNS]
+)
+# What pyarrow raises for a value its column type cannot hold (too large, not encodable text).
+_CONVERSION_ERRORS = (pa.ArrowException, ArithmeticError, ValueError, TypeError)
+
+
+def iceberg_schema() -> Any:
+    """The Iceberg schema of LINE_COLUMNS (field ids 1…n in column order; contact_id the identifier)."""
+    from pyiceberg.schema import Schema
+    from pyiceberg.types import BooleanType, IntegerType, LongType, NestedField, StringType, TimestamptzType
+
+    types = {
+        "string": StringType(),
+        "int": IntegerType(),
+        "bigint": LongType(),
+        "boolean": BooleanType(),
+        "timestamp": TimestamptzType(),
+    }
+    fields = [
+        NestedField(field_id=n, name=name, field_type=types[kind], required=name == "contact_id")
+        for n, (name, kind) in enumerate(LINE_COLUMNS, start=1)
+    ]
+    return Schema(*fields, identifier_field_ids=[1])
+
+
+def partition_spec() -> Any:
+    """Identity partitions on `month` and `tenant_id` (ids 1000, 1001)."""
+    from pyiceberg.partitioning import PartitionField, PartitionSpec
+    from pyiceberg.transforms import IdentityTransform
+
+    ids = {name: n for n, (name, _kind) in enumerate(LINE_COLUMNS, start=1)}
+    return PartitionSpec(
+        PartitionField(source_id=ids["month"], field_id=1000, transform=IdentityTransform(), name="month"),
+        PartitionField(source_id=ids["tenant_id"], field_id=1001, transform=IdentityTransform(), name="tenant_id"),
+    )
+
+
+def lines_to_arrow(lines: Sequence[BillingLine]) -> pa.Table:
+    """Lines as an Arrow table of LINE_SCHEMA; UnstorableLine naming the first bad column."""
+    from telefonist.rating.service import UnstorableLine
+
+    rows = [line_row(line) for line in lines]
+    try:
+        return pa.Table.from_pylist(rows, schema=LINE_SCHEMA)
+    except _CONVERSION_ERRORS:
+        # the reason names the column, never the value (it may be a caller's number)
+        raise UnstorableLine(
+            f"line cannot be stored: column {_unstorable_column(rows)} cannot hold its value"
+        ) from None
+
+
+def _unstorable_column(rows: list[dict[str, object]]) -> str:
+    for column in LINE_SCHEMA:
+        try:
+            pa.array([row[column.name] for row in rows], type=column.type)
+        except _CONVERSION_ERRORS:
+            return str(column.name)
+    return "unknown"
+
+
+def unstorable_reasons(lines: Sequence[BillingLine]) -> dict[int, str]:
+    """The reason for each line the schema cannot hold, by index (one conversion when all fit)."""
+    from telefonist.rating.service import UnstorableLine
+
+    try:
+        lines_to_arrow(lines)
+        return {}
+    except UnstorableLine:
+        pass
+    reasons = {}
+    for index, line in enumerate(lines):
+        try:
+            lines_to_arrow([line])
+        except UnstorableLine as exc:
+            reasons[index] = str(exc)
+    return reasons
+
+
+@dataclass(frozen=True)
+class BillingTableSettings:
+    """Where the table is: catalog (None: Glue), warehouse of a local catalog, S3 endpoint."""
+
+    catalog_uri: str | None
+    warehouse: str
+    s3_endpoint: str | None = None
+    region: str | None = None
+    namespace: str = resources.GLUE_DATABASE
+    name: str = resources.BILLING_LINES_TABLE
+
+    @property
+    def identifier(self) -> tuple[str, str]:
+        return (self.namespace, self.name)
+
+    @property
+    def location(self) -> str:
+        """The table's root: `lines/` of the warehouse (in AWS the billing bucket's, set by CDK)."""
+        return f"{self.warehouse.rstrip('/')}/{LINES_PREFIX.rstrip('/')}"
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str], billing_bucket: str) -> BillingTableSettings:
+        """The settings of the environment (see the module): Glue in AWS, SQLite locally."""
+        endpoint = environ.get("AWS_ENDPOINT_URL") or None
+        uri = environ.get(ENV_BILLING_CATALOG_URI) or (process_local_catalog(endpoint) if endpoint else None)
+        return cls(
+            catalog_uri=uri,
+            warehouse=environ.get(ENV_BILLING_WAREHOUSE) or f"s3://{billing_bucket}",
+            s3_endpoint=endpoint,
+            region=environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION"),
+        )
+
+    @classmethod
+    def local_folder(cls, directory: str | os.PathLike[str]) -> BillingTableSettings:
+        """A SQLite catalog and a warehouse in one local folder (tests, benchmarks, tools)."""
+        root = os.path.abspath(directory)
+        os.makedirs(root, exist_ok=True)
+        return cls(catalog_uri=f"sqlite:///{root}/catalog.db", warehouse=f"file://{root}/warehouse")
+
+
+_LOCAL_CATALOGS: dict[str, str] = {}
+
+
+def process_local_catalog(endpoint: str) -> str:
+    """A SQLite catalog for this process and local endpoint (its moto server lives as long)."""
+    if endpoint not in _LOCAL_CATALOGS:
+        folder = tempfile.mkdtemp(prefix="telefonist-billing-catalog-")
+        _LOCAL_CATALOGS[endpoint] = f"sqlite:///{folder}/catalog.db"
+    return _LOCAL_CATALOGS[endpoint]
+
+
+def open_catalog(settings: BillingTableSettings) -> Catalog:
+    """The catalog of the settings: SQL (SQLite) when a URI is given, else the Glue Data Catalog."""
+    properties: dict[str, str] = {}
+    if settings.region:
+        properties["s3.region"] = settings.region
+    if settings.s3_endpoint:
+        properties["s3.endpoint"] = settings.s3_endpoint
+        properties["s3.force-virtual-addressing"] = "false"
+    if settings.catalog_uri:
+        from pyiceberg.catalog.sql import SqlCatalog
+
+        return SqlCatalog("telefonist", uri=settings.catalog_uri, warehouse=settings.warehouse, **properties)
+    from pyiceberg.catalog.glue import GlueCatalog
+
+    if settings.region:
+        properties["glue.region"] = settings.region
+    return GlueCatalog("glue", **properties)  # type: ignore[arg-type]  # properties are str → str
+
+
+def _expressions() -> Any:
+    """PyIceberg's expression classes (pydantic models whose constructors mypy cannot type)."""
+    import pyiceberg.expressions
+
+    return pyiceberg.expressions
+
+
+def _partition_filter(month: str, tenant_id: str | None) -> BooleanExpression:
+    ex = _expressions()
+
+    tenant = ex.IsNull("tenant_id") if tenant_id is None else ex.EqualTo("tenant_id", tenant_id)
+    expression: BooleanExpression = ex.And(ex.EqualTo("month", month), tenant)
+    return expression
+
+
+def replacement_filter(replacing: Mapping[str, Sequence[str]]) -> BooleanExpression | None:
+    """Rows of these contacts in these partitions (keys); one `IN` per partition."""
+    ex = _expressions()
+
+    by_partition: dict[tuple[str, str | None], set[str]] = defaultdict(set)
+    for contact_id, keys in replacing.items():
+        for key in keys:
+            by_partition[partition_of_key(key)].add(contact_id)
+    parts = [
+        ex.And(_partition_filter(month, tenant), ex.In("contact_id", sorted(ids)))
+        for (month, tenant), ids in sorted(by_partition.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+    ]
+    if not parts:
+        return None
+    expression: BooleanExpression = parts[0] if len(parts) == 1 else ex.Or(*parts)
+    return expression
+
+
+class BillingTable:
+    """The Iceberg table of billing lines: the rating service's `LineSinkPort` and the readers' source."""
+
+    def __init__(self, settings: BillingTableSettings, *, create: bool | None = None) -> None:
+        self.settings = settings
+        # A local catalog creates its table on first use; in AWS the table is CDK's.
+        self._create = settings.catalog_uri is not None if create is None else create
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return open_catalog(self.settings)
+
+    @cached_property
+    def table(self) -> Table:
+        try:
+            if not self._create:
+                return self.catalog.load_table(self.settings.identifier)
+            self.catalog.create_namespace_if_not_exists(self.settings.namespace)
+            return self.catalog.create_table_if_not_exists(
+                self.settings.identifier,
+                schema=iceberg_schema(),
+                location=self.settings.location,
+                partition_spec=partition_spec(),
+                properties=TABLE_PROPERTIES,
+            )
+        except Exception as exc:
+            raise RepositoryError(f"cannot open the billing table {'.'.join(self.settings.identifier)}") from exc
+
+    # ------------------------------------------------------------------ the sink
+    def unstorable(self, lines: Sequence[BillingLine]) -> dict[int, str]:
+        return unstorable_reasons(lines)
+
+    def write(self, lines: Sequence[BillingLine], replacing: Mapping[str, Sequence[str]]) -> None:
+        """One commit: delete the replaced contacts' rows in their partitions, append the lines.
+
+        Optimistic concurrency: when another writer committed first, the commit is redone on the
+        refreshed table (delete + append of the same contacts: the result is the same).
+        """
+        data = lines_to_arrow(lines)
+        delete_filter = replacement_filter(replacing)
+        if delete_filter is None and not data.num_rows:
+            return
+        self.commit(data, delete_filter)
+
+    def commit(self, data: pa.Table, delete_filter: BooleanExpression | None) -> None:
+        """Delete rows matching the filter and append `data`, atomically, retried on conflicts."""
+        import warnings
+
+        from pyiceberg.exceptions import CommitFailedException
+
+        table = self.table
+        for attempt in range(COMMIT_ATTEMPTS):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # "delete did not match any records": nothing to remove
+                    with table.transaction() as tx:
+                        if delete_filter is not None:
+                            tx.delete(delete_filter)
+                        if data.num_rows:
+                            tx.append(data)
+                return
+            except CommitFailedException:
+                if attempt == COMMIT_ATTEMPTS - 1:
+                    raise RepositoryError("billing table commit kept conflicting") from None
+                time.sleep(random.uniform(0, 0.05 * 2**attempt))
+                table.refresh()
+            except Exception as exc:
+                raise RepositoryError("cannot write to the billing table") from exc
+
+    # ------------------------------------------------------------------ reading
+    def scan(
+        self,
+        *,
+        month: str | None = None,
+        tenant_id: str | None = None,
+        columns: Sequence[str] | None = None,
+        row_filter: BooleanExpression | None = None,
+    ) -> pa.Table:
+        """Rows as Arrow, pruned to a month (and a tenant) when given; the latest snapshot."""
+        ex = _expressions()
+        expression: BooleanExpression = ex.AlwaysTrue()
+        if month is not None:
+            expression = ex.EqualTo("month", month)
+        if tenant_id is not None:
+            expression = ex.And(expression, ex.EqualTo("tenant_id", tenant_id))
+        if row_filter is not None:
+            expression = ex.And(expression, row_filter)
+        try:
+            table = self.table
+            table.refresh()
+            fields = tuple(columns) if columns else ("*",)
+            return table.scan(row_filter=expression, selected_fields=fields).to_arrow()
+        except RepositoryError:
+            raise
+        except Exception as exc:
+            raise RepositoryError("cannot read the billing table") from exc
+
+    def rows(self, **kwargs: Any) -> list[dict[str, Any]]:
+        """Rows as dicts (tests, the demo): see `scan`."""
+        return list(self.scan(**kwargs).to_pylist())
+
+    def data_files(self, month: str | None = None) -> int:
+        """Data files of the current snapshot (of one month when given)."""
+        ex = _expressions()
+
+        table = self.table
+        table.refresh()
+        expression = ex.EqualTo("month", month) if month else ex.AlwaysTrue()
+        return len(list(table.scan(row_filter=expression).plan_files()))
+
+    def compact_month(self, month: str) -> int:
+        """Rewrite a month into one file per partition (what the Glue compaction optimizer does in
+        AWS; locally for the demo, the benchmark and operations); returns the data files after."""
+        ex = _expressions()
+
+        data = self.scan(month=month)
+        if data.num_rows:
+            data = data.sort_by([("tenant_id", "ascending"), ("contact_id", "ascending")])
+            self.commit(data.cast(LINE_SCHEMA), ex.EqualTo("month", month))
+        return self.data_files(month)

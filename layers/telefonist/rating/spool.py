@@ -1,0 +1,72 @@
+"""One line per contact over a stream far larger than memory: `telefonist rate` and `rerate`.
+
+Each line offered is written at once to a temporary file (its JSON); memory keeps, per contact,
+one integer: the version (LastUpdateTimestamp in microseconds) shifted left 32 bits, plus the
+line's place in the file. The larger integer is the newer version, and on a tie the later
+offered, which is spec §2's rule; at the end the file is read once, in order, and only each
+contact's winning line comes out. 1,000,000 contacts cost about 150 MB instead of ~2 GB of
+line objects.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import IO
+
+from telefonist.rating.line import BillingLine
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_PLACE_BITS = 32
+_PLACE_MASK = (1 << _PLACE_BITS) - 1
+
+
+class LatestLineSpool:
+    """Keeps the newest line of each contact (ties: the later offered) on disk, not in memory."""
+
+    def __init__(self) -> None:
+        self._newest: dict[str, int] = {}
+        self._file: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by close())
+        self._offered = 0
+
+    def offer(self, line: BillingLine, text: str | None = None) -> None:
+        """Spool a line (`text`: its JSON when the caller already has it)."""
+        place = self._offered
+        if place > _PLACE_MASK:
+            raise OverflowError("more than 2**32 lines in one spool")
+        self._offered += 1
+        version = (line.ctr_last_updated - _EPOCH) // timedelta(microseconds=1)
+        packed = (version << _PLACE_BITS) | place
+        held = self._newest.get(line.contact_id)
+        if held is None or packed > held:
+            self._newest[line.contact_id] = packed
+        self._file.write(line.model_dump_json() if text is None else text)
+        self._file.write("\n")
+
+    def texts(self) -> Iterator[str]:
+        """The JSON of each contact's newest line, in the order the winners were offered."""
+        winners = bytearray(self._offered)
+        for packed in self._newest.values():
+            winners[packed & _PLACE_MASK] = 1
+        self._file.flush()
+        self._file.seek(0)
+        for place, text in enumerate(self._file):
+            if winners[place]:
+                yield text.rstrip("\n")
+
+    def lines(self) -> Iterator[BillingLine]:
+        for text in self.texts():
+            yield BillingLine.model_validate_json(text)
+
+    def __len__(self) -> int:
+        return len(self._newest)
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> LatestLineSpool:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
