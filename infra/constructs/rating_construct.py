@@ -1,6 +1,8 @@
-"""Rating: Connect CTRs → encrypted Kinesis stream → rating function → Parquet lines → Glue/Athena."""
+"""Rating: Connect CTRs → encrypted Kinesis stream → rating function → Iceberg table (Glue) → Athena."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_athena as athena
@@ -16,7 +18,8 @@ from constructs import Construct, IConstruct
 from telefonist import config, resources
 from telefonist.dal import keys
 from telefonist.dal.billing_store import ARCHIVE_PREFIX, QUARANTINE_PREFIX
-from telefonist.rating.finance import CUSTOMER_MONTH_TABLE, MONTH_TABLE, QUERIES
+from telefonist.dal.billing_table import TABLE_PROPERTIES
+from telefonist.rating.finance import QUERIES, TABLE
 from telefonist.rating.line import LINE_COLUMNS, LINES_PREFIX
 
 from infra.constructs.data_construct import DataConstruct
@@ -32,12 +35,15 @@ RETRY_ATTEMPTS = 5
 MAX_RECORD_AGE = cdk.Duration.days(1)
 STREAM_RETENTION = cdk.Duration.days(7)
 ATHENA_BYTES_SCANNED_CUTOFF = 10 * 1024**3  # 10 GiB per query
-PROJECTION_START_MONTH = "2026-01"
-_PARQUET = {
-    "input_format": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
-    "output_format": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
-    "serde": "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
-}
+# Ordering: records of one contact share a partition key (the ContactId), and Lambda keeps
+# partition keys in order with a parallelization factor above 1, so two versions of a contact
+# are never processed at once; the ledger refuses an older version whatever the order.
+PARALLELIZATION_FACTOR = 4
+# Table maintenance by Glue's optimizers: compaction, snapshot expiry, orphan files.
+SNAPSHOT_RETENTION_DAYS = 1
+SNAPSHOTS_TO_RETAIN = 10
+ORPHAN_FILE_RETENTION_DAYS = 3
+_ICEBERG_TYPES = {"string": "string", "int": "int", "bigint": "long", "boolean": "boolean", "timestamp": "timestamptz"}
 
 
 def _acknowledge(scope: IConstruct, finding: str, reason: str) -> None:
@@ -67,10 +73,9 @@ class RatingConstruct(Construct):
         self._grant(self.function.role)
         self.event_source = self._build_event_source()
         self.database = self._build_database()
-        self.tables = [
-            self._build_table(CUSTOMER_MONTH_TABLE, ("month", "tenant_id")),
-            self._build_table(MONTH_TABLE, ("month",)),
-        ]
+        self.table = self._build_table()
+        self.optimizer_role = self._build_optimizer_role()
+        self.optimizers = self._build_optimizers()
         self.workgroup = self._build_workgroup()
         self.named_queries = self._build_named_queries()
 
@@ -179,7 +184,7 @@ class RatingConstruct(Construct):
             retry_attempts=RETRY_ATTEMPTS,
             max_record_age=MAX_RECORD_AGE,
             report_batch_item_failures=True,
-            parallelization_factor=1,  # one contact's versions stay in order (same shard, one poller)
+            parallelization_factor=PARALLELIZATION_FACTOR,  # see PARALLELIZATION_FACTOR: order per contact kept
             on_failure=sources.SqsDlq(self.failure_queue),
         )
         self.function.function.add_event_source(source)
@@ -204,12 +209,16 @@ class RatingConstruct(Construct):
                 resources=[data.table(resources.LEDGER_TABLE).table_arn],
             )
         )
-        self._grant_objects(role, self.billing_bucket, LINES_PREFIX, ["s3:PutObject", "s3:DeleteObject"])
+        # The Iceberg table's data and metadata under lines/: read, write, and delete (rewritten files)
+        self._grant_objects(
+            role, self.billing_bucket, LINES_PREFIX, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        )
+        stack = cdk.Stack.of(self)
+        self._grant_catalog(role)
         self._grant_objects(role, data.bucket(resources.ARCHIVE_BUCKET), ARCHIVE_PREFIX, ["s3:PutObject"])
         self._grant_objects(role, data.bucket(resources.QUARANTINE_BUCKET), QUARANTINE_PREFIX, ["s3:PutObject"])
         # The stream (read by the event source mapping as this role), the ledger and customer tables, the buckets.
         grant_key_via(role, data.data_key, ["kms:Decrypt", "kms:GenerateDataKey"], ["kinesis", "dynamodb", "s3"])
-        stack = cdk.Stack.of(self)
         for spec, prefix in (
             (resources.BILLING_BUCKET, LINES_PREFIX),
             (resources.ARCHIVE_BUCKET, ARCHIVE_PREFIX),
@@ -233,6 +242,22 @@ class RatingConstruct(Construct):
             )
 
     @staticmethod
+    def _grant_catalog(role: iam.IRole) -> None:
+        """The Glue catalog, database and billing table: what PyIceberg's Glue catalog reads and commits."""
+        stack = cdk.Stack.of(role)
+        table = f"{resources.GLUE_DATABASE}/{TABLE}"
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["glue:GetTable", "glue:UpdateTable", "glue:GetDatabase"],
+                resources=[
+                    stack.format_arn(service="glue", resource="catalog"),
+                    stack.format_arn(service="glue", resource="database", resource_name=resources.GLUE_DATABASE),
+                    stack.format_arn(service="glue", resource="table", resource_name=table),
+                ],
+            )
+        )
+
+    @staticmethod
     def _grant_objects(role: iam.IRole, bucket: s3.IBucket, prefix: str, actions: list[str]) -> None:
         role.add_to_principal_policy(
             iam.PolicyStatement(actions=actions, resources=[bucket.arn_for_objects(f"{prefix}*")])
@@ -249,47 +274,118 @@ class RatingConstruct(Construct):
             ),
         )
 
-    def _build_table(self, name: str, partitions: tuple[str, ...]) -> glue.CfnTable:
-        """A Parquet table over lines/ with partition projection (no crawler, no MSCK REPAIR)."""
-        bucket = self.billing_bucket.bucket_name
-        template = f"s3://{bucket}/{LINES_PREFIX}" + "".join(f"{p}=${{{p}}}/" for p in partitions)
-        parameters = {
-            "classification": "parquet",
-            "projection.enabled": "true",
-            "projection.month.type": "date",
-            "projection.month.format": "yyyy-MM",
-            "projection.month.range": f"{PROJECTION_START_MONTH},NOW",
-            "projection.month.interval": "1",
-            "projection.month.interval.unit": "MONTHS",
-            "storage.location.template": template,
-        }
-        if "tenant_id" in partitions:
-            parameters["projection.tenant_id.type"] = "injected"
+    def _build_table(self) -> glue.CfnTable:
+        """The Iceberg table of billing lines (schema of LINE_COLUMNS, partitions month and tenant_id)."""
+        ids = {name: n for n, (name, _kind) in enumerate(LINE_COLUMNS, start=1)}
+        location = f"s3://{self.billing_bucket.bucket_name}/{LINES_PREFIX.rstrip('/')}"
         table = glue.CfnTable(
             self,
-            f"Table{name.title().replace('_', '')}",
+            "BillingLinesTable",
             catalog_id=cdk.Stack.of(self).account,
             database_name=resources.GLUE_DATABASE,
-            table_input=glue.CfnTable.TableInputProperty(
-                name=name,
-                table_type="EXTERNAL_TABLE",
-                parameters=parameters,
-                partition_keys=[glue.CfnTable.ColumnProperty(name=p, type="string") for p in partitions],
-                storage_descriptor=glue.CfnTable.StorageDescriptorProperty(
-                    columns=[
-                        glue.CfnTable.ColumnProperty(name=column, type=kind)
-                        for column, kind in LINE_COLUMNS
-                        if column not in partitions
-                    ],
-                    location=f"s3://{bucket}/{LINES_PREFIX}",
-                    input_format=_PARQUET["input_format"],
-                    output_format=_PARQUET["output_format"],
-                    serde_info=glue.CfnTable.SerdeInfoProperty(serialization_library=_PARQUET["serde"]),
-                ),
+            table_input=glue.CfnTable.TableInputProperty(name=TABLE, table_type="EXTERNAL_TABLE"),
+            open_table_format_input=glue.CfnTable.OpenTableFormatInputProperty(
+                iceberg_input=glue.CfnTable.IcebergInputProperty(
+                    metadata_operation="CREATE",
+                    version="2",
+                    iceberg_table_input=glue.CfnTable.IcebergTableInputProperty(
+                        location=location,
+                        schema=glue.CfnTable.IcebergSchemaProperty(
+                            type="struct",
+                            identifier_field_ids=[ids["contact_id"]],
+                            fields=[
+                                glue.CfnTable.IcebergStructFieldProperty(
+                                    id=ids[name], name=name, type=_ICEBERG_TYPES[kind], required=name == "contact_id"
+                                )
+                                for name, kind in LINE_COLUMNS
+                            ],
+                        ),
+                        partition_spec=glue.CfnTable.IcebergPartitionSpecProperty(
+                            fields=[
+                                glue.CfnTable.IcebergPartitionFieldProperty(
+                                    name=name, source_id=ids[name], transform="identity", field_id=1000 + n
+                                )
+                                for n, name in enumerate(("month", "tenant_id"))
+                            ]
+                        ),
+                        properties=TABLE_PROPERTIES,
+                    ),
+                )
             ),
         )
         table.node.add_dependency(self.database)
         return table
+
+    def _build_optimizer_role(self) -> iam.Role:
+        """The role Glue's table optimizers run as: the table's files and its catalog entry only."""
+        role = iam.Role(self, "TableOptimizerRole", assumed_by=iam.ServicePrincipal("glue.amazonaws.com"))
+        self._grant_objects(
+            role, self.billing_bucket, LINES_PREFIX, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["s3:ListBucket"],
+                resources=[self.billing_bucket.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": [f"{LINES_PREFIX}*"]}},
+            )
+        )
+        stack = cdk.Stack.of(self)
+        self._grant_catalog(role)
+        grant_key_via(role, self._data.data_key, ["kms:Decrypt", "kms:GenerateDataKey"], ["s3"])
+        cfn_bucket = self.billing_bucket.node.default_child
+        assert isinstance(cfn_bucket, cdk.CfnElement)
+        bucket_id = stack.resolve(stack.get_logical_id(cfn_bucket))
+        _acknowledge(
+            role,
+            f"AwsSolutions::AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{LINES_PREFIX}*]",
+            "Glue's table optimizers rewrite and delete the table's files under lines/ (names unknown in advance)",
+        )
+        return role
+
+    def _build_optimizers(self) -> list[glue.CfnTableOptimizer]:
+        """Compaction (small files per batch commit → ~64 MB files), snapshot expiry, orphan files."""
+        account = cdk.Stack.of(self).account
+        configs: dict[str, dict[str, Any]] = {
+            "compaction": {
+                "compaction_configuration": glue.CfnTableOptimizer.CompactionConfigurationProperty(
+                    iceberg_configuration=glue.CfnTableOptimizer.IcebergCompactionConfigurationProperty(
+                        strategy="binpack"
+                    )
+                )
+            },
+            "retention": {
+                "retention_configuration": glue.CfnTableOptimizer.RetentionConfigurationProperty(
+                    iceberg_configuration=glue.CfnTableOptimizer.IcebergRetentionConfigurationProperty(
+                        snapshot_retention_period_in_days=SNAPSHOT_RETENTION_DAYS,
+                        number_of_snapshots_to_retain=SNAPSHOTS_TO_RETAIN,
+                        clean_expired_files=True,
+                    )
+                )
+            },
+            "orphan_file_deletion": {
+                "orphan_file_deletion_configuration": glue.CfnTableOptimizer.OrphanFileDeletionConfigurationProperty(
+                    iceberg_configuration=glue.CfnTableOptimizer.IcebergConfigurationProperty(
+                        orphan_file_retention_period_in_days=ORPHAN_FILE_RETENTION_DAYS
+                    )
+                )
+            },
+        }
+        built = []
+        for kind, config_ in configs.items():
+            optimizer = glue.CfnTableOptimizer(
+                self,
+                f"TableOptimizer{kind.title().replace('_', '')}",
+                catalog_id=account,
+                database_name=resources.GLUE_DATABASE,
+                table_name=TABLE,
+                type=kind,
+                table_optimizer_configuration=glue.CfnTableOptimizer.TableOptimizerConfigurationProperty(
+                    enabled=True, role_arn=self.optimizer_role.role_arn, **config_
+                ),
+            )
+            optimizer.node.add_dependency(self.table)
+            built.append(optimizer)
+        return built
 
     def _build_workgroup(self) -> athena.CfnWorkGroup:
         results = self._data.bucket(resources.ATHENA_RESULTS_BUCKET)
