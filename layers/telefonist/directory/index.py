@@ -21,6 +21,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from enum import StrEnum
+from itertools import repeat
 
 from pydantic import Field
 from rapidfuzz import process
@@ -28,6 +29,7 @@ from rapidfuzz.distance import OSA
 
 from telefonist.directory.errors import InvalidSearchError
 from telefonist.directory.normalize import sound_key, tokenize
+from telefonist.directory.stored import construct
 from telefonist.models.base import DomainModel
 from telefonist.models.directory import Directory, MessagePreference, Person, Referral
 
@@ -46,6 +48,9 @@ _TWO_TYPOS_LENGTH = 9
 _MIN_DIGIT_PREFIX = 4
 _MAX_DIGIT_PREFIX_TOKENS = 200
 _HIGH = "\U0010ffff"
+# Checking one candidate person against a word costs about as much as this many postings put into a
+# set in C: it decides between candidate checks and set intersections for multi-word queries.
+_CHECK_COST = 32
 _PHONE_QUERY = re.compile(r"\s*\+?[\d\s\-()/.]*\d[\d\s\-()/.]*")
 
 
@@ -151,7 +156,7 @@ class DirectoryIndex:
             key = sound_key(token)
             if key:
                 self._sounds.setdefault(key, []).append(token)
-        self._typo_choices = self._build_typo_choices()
+        self._build_typo_choices()
         self._referrals = _by_person(directory.referrals)
 
     def __len__(self) -> int:
@@ -221,15 +226,28 @@ class DirectoryIndex:
             tokens = self._folded[text] = tokenize(text)
         return tokens
 
-    def _build_typo_choices(self) -> dict[int, list[str]]:
-        """Every prefix (from 4 letters) of every alphabetic token, by length: typos while typing."""
-        by_length: dict[int, set[str]] = {}
+    def _build_typo_choices(self) -> None:
+        """Every prefix (from 4 letters) of every alphabetic token, by length and first letter.
+
+        As-you-type typos are looked for among prefixes. Bucketing by first letter keeps the fuzzy
+        scan to one letter's prefixes; `_typo_tails` (prefix without its first letter → prefixes)
+        finds the one-edit typos that change the first letter by lookup instead.
+        """
+        by_start: dict[tuple[int, str], set[str]] = {}
         for token in self._vocabulary:
-            if not token.isalpha():
-                continue
-            for length in range(_MIN_TYPO_LENGTH - 1, len(token) + 1):
-                by_length.setdefault(length, set()).add(token[:length])
-        return {length: sorted(prefixes) for length, prefixes in by_length.items()}
+            if token.isalpha():
+                for length in range(_MIN_TYPO_LENGTH - 1, len(token) + 1):
+                    by_start.setdefault((length, token[0]), set()).add(token[:length])
+        self._typo_choices = {key: sorted(prefixes) for key, prefixes in by_start.items()}
+        self._typo_tails: dict[str, list[str]] = {}
+        for prefixes in self._typo_choices.values():
+            for prefix in prefixes:
+                self._typo_tails.setdefault(prefix[1:], []).append(prefix)
+
+    def _is_typo_choice(self, prefix: str) -> bool:
+        choices = self._typo_choices.get((len(prefix), prefix[0]), ())
+        position = bisect_left(choices, prefix)
+        return position < len(choices) and choices[position] == prefix
 
     # ---------------------------------------------------------------- matching one word
     def _prefix_range(self, prefix: str) -> range:
@@ -282,19 +300,35 @@ class DirectoryIndex:
         return matches
 
     def _typo_tokens(self, word: str) -> Iterator[str]:
-        """Tokens that start with a prefix within one or two edits of the word (bounded by length)."""
+        """Tokens that start with a prefix within one or two edits of the word (bounded by length).
+
+        Prefixes with the word's first letter are scanned (rapidfuzz OSA); a first letter typed
+        wrong, left out, added or swapped with the second is found by lookup, as one edit (with a
+        second edit elsewhere in a long word it is not found: that scan would cover every prefix).
+        """
         if len(word) < _MIN_TYPO_LENGTH or not word.isalpha():
             return
         max_edits = 2 if len(word) >= _TWO_TYPOS_LENGTH else 1
+        first = word[0]
+        prefixes: list[str] = []
         for length in range(len(word) - max_edits, len(word) + max_edits + 1):
-            choices = self._typo_choices.get(length)
-            if not choices:
-                continue
-            for prefix, _distance, _position in process.extract(
-                word, choices, scorer=OSA.distance, score_cutoff=max_edits, limit=None
-            ):
-                for position in self._prefix_range(prefix):
-                    yield self._vocabulary[position]
+            choices = self._typo_choices.get((length, first))
+            if choices:
+                prefixes += (
+                    prefix
+                    for prefix, _distance, _position in process.extract(
+                        word, choices, scorer=OSA.distance, score_cutoff=max_edits, limit=None
+                    )
+                )
+        tails = self._typo_tails
+        prefixes += (p for p in (*tails.get(word[1:], ()), *tails.get(word, ())) if p[0] != first)  # substituted, added
+        if word[1] != first:
+            prefixes += (
+                p for p in (word[1:], word[1] + first + word[2:]) if self._is_typo_choice(p)
+            )  # left out, swapped
+        for prefix in prefixes:
+            for position in self._prefix_range(prefix):
+                yield self._vocabulary[position]
 
     # ---------------------------------------------------------------- search
     def search(self, query: str, now: datetime, limit: int = 10) -> list[PersonMatch]:
@@ -321,7 +355,58 @@ class DirectoryIndex:
         """Positions of the best `limit` people, best first."""
         if len(matches) == 1:
             return self._first_of_tiers(matches[0], limit)
-        return self._first_of_levels(matches, limit)
+        sizes = [self._postings_size(word) for word in matches]
+        # Two broad words ("a s") are cheaper as C-level set intersections over every posting than as
+        # a per-candidate check in Python; otherwise the rarest word's people are the candidates.
+        if min(sizes) * _CHECK_COST > sum(sizes):
+            return self._first_of_levels(matches, limit)
+        return self._first_of_rarest(matches, sizes, limit)
+
+    def _postings_size(self, matches: _WordMatches) -> int:
+        """How many postings a word's matched tokens hold together (people counted once per token)."""
+        names, fields = matches
+        name_postings, field_postings = self._name_postings, self._field_postings
+        return sum(len(name_postings[token]) for token in names) + sum(len(field_postings[t]) for t in fields)
+
+    def _first_of_rarest(self, matches: list[_WordMatches], sizes: list[int], limit: int) -> list[int]:
+        """Several words, every one must match: candidates from the rarest word, the others checked.
+
+        The rarest word's people are the candidates. Another word with few postings becomes a map
+        person → best rank (filled in C); a broad one ("s", "ev") is checked per candidate against
+        the person's own tokens. A candidate ranks by its worst word, then the sum of its ranks,
+        then directory order: the order `_first_of_levels` gives, without touching every posting
+        of a broad word.
+        """
+        rarest = min(range(len(matches)), key=sizes.__getitem__)
+        budget = sizes[rarest] * _CHECK_COST
+        candidates = self._best_ranks(matches[rarest])
+        others = [
+            (self._best_ranks(word) if sizes[position] <= budget else None, word)
+            for position, word in enumerate(matches)
+            if position != rarest
+        ]
+        no_match = len(_KINDS)
+        scored: list[tuple[int, int, int]] = []
+        for idx, first_rank in candidates.items():
+            worst = total = first_rank
+            for ranks, word in others:
+                rank = ranks.get(idx, no_match) if ranks is not None else self._best_in_person(idx, word)[0]
+                if rank == no_match:
+                    break
+                total += rank
+                if rank > worst:
+                    worst = rank
+            else:
+                scored.append((worst, total, idx))
+        return [idx for _worst, _total, idx in heapq.nsmallest(limit, scored)]
+
+    def _best_ranks(self, matches: _WordMatches) -> dict[int, int]:
+        """Person → their best rank for a word: worst tier first, so better ranks overwrite (in C)."""
+        ranks: dict[int, int] = {}
+        for rank, lists in reversed(list(enumerate(self._tiers(matches)))):
+            for postings in lists:
+                ranks.update(zip(postings, repeat(rank)))
+        return ranks
 
     def _tiers(self, matches: _WordMatches) -> list[list[list[int]]]:
         """Postings of a word's matched tokens, grouped by rank."""
@@ -414,18 +499,21 @@ class DirectoryIndex:
             best_per_slot[slot] = min(rank, best_per_slot.get(slot, rank))
         current, upcoming = self._referral_views(person.person_id, now)
         # Every value comes from validated models: construct without validating again (search is hot).
-        return PersonMatch.model_construct(
-            person=person,
-            name=person.full_name,
-            kind=_KINDS[max(rank for rank, _ in ranks)],
-            matched=[
-                FieldMatch.model_construct(field=slots[slot][0], value=slots[slot][1], kind=_KINDS[rank])
-                for slot, rank in best_per_slot.items()
-            ],
-            referral=current,
-            upcoming_referrals=upcoming,
-            transfer_numbers=person.transfer_numbers,
-            message_preference=person.message_preference,
+        return construct(
+            PersonMatch,
+            dict(
+                person=person,
+                name=person.full_name,
+                kind=_KINDS[max(rank for rank, _ in ranks)],
+                matched=[
+                    construct(FieldMatch, {"field": slots[slot][0], "value": slots[slot][1], "kind": _KINDS[rank]})
+                    for slot, rank in best_per_slot.items()
+                ],
+                referral=current,
+                upcoming_referrals=upcoming,
+                transfer_numbers=person.transfer_numbers,
+                message_preference=person.message_preference,
+            ),
         )
 
     def _referral_views(self, person_id: str, now: datetime) -> tuple[ReferralView | None, list[ReferralView]]:
@@ -440,13 +528,16 @@ class DirectoryIndex:
         if referral.refer_to_person_id is not None:
             position = self._position.get(referral.refer_to_person_id)
             colleague = self._people[position] if position is not None else None
-        return ReferralView.model_construct(
-            referral_id=referral.referral_id,
-            status=status,
-            text=referral.text,
-            valid_from=referral.valid_from,
-            valid_until=referral.valid_until,
-            refer_to_person_id=referral.refer_to_person_id,
-            refer_to_name=colleague.full_name if colleague else None,
-            refer_to_transfer_numbers=colleague.transfer_numbers if colleague else [],
+        return construct(
+            ReferralView,
+            dict(
+                referral_id=referral.referral_id,
+                status=status,
+                text=referral.text,
+                valid_from=referral.valid_from,
+                valid_until=referral.valid_until,
+                refer_to_person_id=referral.refer_to_person_id,
+                refer_to_name=colleague.full_name if colleague else None,
+                refer_to_transfer_numbers=colleague.transfer_numbers if colleague else [],
+            ),
         )
