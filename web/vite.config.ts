@@ -13,10 +13,11 @@ export default defineConfig({
     outDir: "dist",
     emptyOutDir: true,
     sourcemap: true,
-    // One entry per front-end; Mina sidor adds "mina-sidor.html" here.
+    // One entry per front-end.
     rollupOptions: {
       input: {
         operator: resolve(import.meta.dirname, "operator.html"),
+        "mina-sidor": resolve(import.meta.dirname, "mina-sidor.html"),
       },
     },
   },

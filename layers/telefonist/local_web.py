@@ -5,6 +5,9 @@
 - `/operator/` is the operator workspace (`web/dist/operator.html`), `/assets/...` its files;
 - `/operator/config.json` tells the page it runs in the local host: the fake Amazon Connect
   adapter, the API on the same origin, the operator's development token and the demo numbers;
+- `/mina-sidor/` is the customers' self-service site (`web/dist/mina-sidor.html`);
+  `/mina-sidor/config.json` offers the development identities of `telefonist serve` (customer
+  administrator, read-only user, finance) to sign in with instead of Cognito;
 - `POST /local/calls` places a simulated call: the real inbound flow JSON runs in the flow
   simulator and invokes `functions/contact_flow`, and the contact attributes come back as
   Amazon Connect would hand them to the page.
@@ -19,7 +22,7 @@ import json
 import mimetypes
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
@@ -31,6 +34,13 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 WEB_DIST: Final = Path(__file__).resolve().parents[2] / "web" / "dist"
 OPERATOR_PREFIX: Final = "/operator/"
+MINA_SIDOR_PREFIX: Final = "/mina-sidor/"
+# The development identities Mina sidor offers locally (keys of `telefonist serve`'s demo tokens).
+MINA_SIDOR_IDENTITIES: Final = (
+    ("admin", "customer administrator"),
+    ("reader", "customer user (read-only)"),
+    ("finance", "finance"),
+)
 ASSETS_PREFIX: Final = "/assets/"
 CALLS_PATH: Final = "/local/calls"
 MAX_CALL_BODY: Final = 4096
@@ -98,8 +108,18 @@ class LocalWebApp:
         numbers: Sequence[str],
         dist: Path = WEB_DIST,
         call: Callable[[str, str], SimulatedCall] = place_call,
+        tenant_id: str | None = None,
+        identities: Mapping[str, str] | None = None,
     ) -> None:
         self._api = api
+        if identities is None:  # `telefonist serve`'s demo tokens of the demo customer
+            from telefonist.cli.serve import demo_tokens
+            from telefonist.sample_data import DEMO_TENANT_ID
+
+            tenant_id = tenant_id or DEMO_TENANT_ID
+            identities = demo_tokens(tenant_id)
+        self._tenant_id = tenant_id
+        self._identities = dict(identities)
         self._authorization = operator_authorization
         self._numbers = list(numbers)
         self._dist = dist
@@ -119,6 +139,14 @@ class LocalWebApp:
             return self._file(start_response, self._dist / "operator.html")
         if path.startswith(ASSETS_PREFIX) and method == "GET":
             return self._file(start_response, self._dist / "assets" / path[len(ASSETS_PREFIX) :])
+        if path == "/mina-sidor":
+            return _respond(
+                start_response, HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", [("Location", MINA_SIDOR_PREFIX)]
+            )
+        if path == MINA_SIDOR_PREFIX + "config.json" and method == "GET":
+            return _json(start_response, HTTPStatus.OK, self.mina_sidor_config())
+        if path == MINA_SIDOR_PREFIX and method == "GET":
+            return self._file(start_response, self._dist / "mina-sidor.html")
         if path == CALLS_PATH and method == "POST":
             return self._place_call(environ, start_response)
         with self._lock:
@@ -131,6 +159,19 @@ class LocalWebApp:
             "authorization": self._authorization,
             "calls_url": CALLS_PATH,
             "numbers": self._numbers,
+        }
+
+    def mina_sidor_config(self) -> dict[str, Any]:
+        """Mina sidor in the local host: sign in by picking a development identity (no Cognito)."""
+        return {
+            "host": "local",
+            "api_url": "",
+            "tenant_id": self._tenant_id,
+            "identities": [
+                {"role": role, "authorization": self._identities[key]}
+                for role, key in MINA_SIDOR_IDENTITIES
+                if key in self._identities
+            ],
         }
 
     def _file(self, start_response: Callable[..., Any], path: Path) -> Iterable[bytes]:
@@ -177,9 +218,21 @@ class LocalWebApp:
         )
 
 
-def with_pages(api: WsgiApp, *, operator_authorization: str, numbers: Sequence[str]) -> LocalWebApp:
-    """`api` with the built pages and the simulated workspace in front (what `telefonist serve` runs)."""
-    return LocalWebApp(api, operator_authorization=operator_authorization, numbers=numbers)
+def with_pages(
+    api: WsgiApp,
+    *,
+    operator_authorization: str,
+    numbers: Sequence[str],
+    tenant_id: str | None = None,
+    identities: Mapping[str, str] | None = None,
+) -> LocalWebApp:
+    """`api` with the built pages and the simulated workspace in front (what `telefonist serve` runs).
+
+    Mina sidor's development identities default to `telefonist serve`'s demo tokens of the demo customer.
+    """
+    return LocalWebApp(
+        api, operator_authorization=operator_authorization, numbers=numbers, tenant_id=tenant_id, identities=identities
+    )
 
 
 def _json(start_response: Callable[..., Any], status: HTTPStatus, body: dict[str, Any]) -> Iterable[bytes]:

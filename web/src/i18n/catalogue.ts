@@ -1,6 +1,7 @@
 // The one message catalogue of both front-ends: Swedish first, English second. Every key has
 // both languages (the type of `en` demands it); `{name}` placeholders are filled by `t`.
 import { signal } from "@preact/signals";
+import { minaSidorEn, minaSidorSv } from "./mina-sidor";
 
 export type Language = "sv" | "en";
 
@@ -123,6 +124,7 @@ const sv = {
   "sim.mode.blind": "koppla direkt",
   "sim.mode.relay": "förmedla",
   "sim.ended": "Uppringaren lade på.",
+  ...minaSidorSv,
 } as const;
 
 export type MessageKey = keyof typeof sv;
@@ -246,6 +248,7 @@ const en: Record<MessageKey, string> = {
   "sim.mode.blind": "blind transfer",
   "sim.mode.relay": "consult first",
   "sim.ended": "The caller hung up.",
+  ...minaSidorEn,
 };
 
 export const catalogue: Record<Language, Record<MessageKey, string>> = { sv, en };

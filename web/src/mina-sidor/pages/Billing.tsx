@@ -1,0 +1,154 @@
+// Fakturering: a month's calls and amounts per tariff (öre shown as kronor), the last twelve
+// months, and the price list. Finance reads any customer's; a customer's users their own.
+import { useEffect, useState } from "preact/hooks";
+import type { Api } from "../../api/client";
+import { language, t } from "../../i18n/catalogue";
+import { billing, type BillingSummary, call, inBatches, type PriceList, type Problem } from "../api";
+import { count, kronor, monthName, previousMonth, stockholmMonth } from "../format";
+import { ProblemBanner } from "../problems";
+import { PriceTable, tariffName } from "./Overview";
+
+export function lastMonths(month: string, n = 12): string[] {
+  const months = [month];
+  while (months.length < n) months.unshift(previousMonth(months[0] as string));
+  return months;
+}
+
+export function BillingPage({ api, finance, tenantId }: { api: Api; finance: boolean; tenantId: string | null }) {
+  const [month, setMonth] = useState(() => stockholmMonth(new Date()));
+  const [customer, setCustomer] = useState(tenantId ?? "");
+  const [summary, setSummary] = useState<BillingSummary | null>(null);
+  const [history, setHistory] = useState<BillingSummary[]>([]);
+  const [prices, setPrices] = useState<PriceList | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const lang = language.value;
+  const who = finance ? customer.trim() : null;
+  useEffect(() => {
+    void call(() => api.GET("/price-list")).then((r) => r.ok && setPrices(r.data));
+  }, [api]);
+  useEffect(() => {
+    if (finance && !who) return;
+    let live = true;
+    setSummary(null);
+    (async () => {
+      const result = await billing(api, month, who);
+      if (!live) return;
+      if (!result.ok) {
+        setProblem(result.problem);
+        return;
+      }
+      setProblem(null);
+      setSummary(result.data);
+      const months = await inBatches(lastMonths(month), 4, (m) => billing(api, m, who));
+      if (live) setHistory(months.flatMap((m) => (m.ok ? [m.data] : [])));
+    })();
+    return () => {
+      live = false;
+    };
+  }, [api, month, who]);
+  const current = prices?.versions[prices.versions.length - 1];
+  const calls = summary?.tariffs.reduce((sum, line) => sum + line.calls, 0) ?? 0;
+  return (
+    <>
+      <h1>{t("ms.nav.billing")}</h1>
+      <div class="picker">
+        {finance && (
+          <div class="field">
+            <label for="billing-customer">{t("ms.billing.customer")}</label>
+            <input id="billing-customer" value={customer} onChange={(e) => setCustomer(e.currentTarget.value)} />
+          </div>
+        )}
+        <div class="field">
+          <label for="billing-month">{t("ms.billing.month")}</label>
+          <input
+            id="billing-month"
+            type="month"
+            value={month}
+            max={stockholmMonth(new Date())}
+            onChange={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)}
+          />
+        </div>
+      </div>
+      <ProblemBanner problem={problem} />
+      {summary && (
+        <section aria-labelledby="billing-month-title">
+          <h2 id="billing-month-title">{monthName(summary.month, lang)}</h2>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("ms.billing.tariff")}</th>
+                <th scope="col" class="num">
+                  {t("ms.billing.calls")}
+                </th>
+                <th scope="col" class="num">
+                  {t("ms.billing.amount")}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.tariffs.map((line) => (
+                <tr key={line.tariff}>
+                  <td>{tariffName(line.tariff)}</td>
+                  <td class="num">{count(line.calls, lang)}</td>
+                  <td class="num">{kronor(line.amount_ore, lang)}</td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row">{t("ms.billing.total")}</th>
+                <td class="num">{count(calls, lang)}</td>
+                <td class="num">
+                  <strong>{kronor(summary.total_ore, lang)}</strong>
+                </td>
+              </tr>
+            </tfoot>
+          </table>
+          <p class="muted">{t("ms.billing.vat")}</p>
+        </section>
+      )}
+      {history.length > 0 && <MonthChart months={history} />}
+      {current && (
+        <section aria-labelledby="billing-prices">
+          <h2 id="billing-prices">{t("ms.billing.priceList", { version: current.version, from: current.valid_from })}</h2>
+          <PriceTable amounts={current.amounts_ore} />
+        </section>
+      )}
+    </>
+  );
+}
+
+/** Twelve months as bars (an SVG with a text alternative: the same figures in a list). */
+function MonthChart({ months }: { months: BillingSummary[] }) {
+  const lang = language.value;
+  const top = Math.max(1, ...months.map((m) => m.total_ore));
+  const width = 24;
+  return (
+    <section aria-labelledby="billing-chart">
+      <h2 id="billing-chart">{t("ms.billing.chart")}</h2>
+      <svg class="chart" viewBox={`0 0 ${months.length * (width + 6)} 110`} role="img" aria-labelledby="billing-chart">
+        {months.map((m, i) => {
+          const height = Math.round((m.total_ore / top) * 90);
+          return (
+            <g key={m.month}>
+              <rect x={i * (width + 6)} y={95 - height} width={width} height={height} class="chart__bar" />
+              <text x={i * (width + 6) + width / 2} y={108} text-anchor="middle" class="chart__label">
+                {m.month.slice(5)}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <details>
+        <summary>{t("ms.billing.chartFigures")}</summary>
+        <ul>
+          {months.map((m) => (
+            <li key={m.month}>
+              {monthName(m.month, lang)}: {kronor(m.total_ore, lang)}
+            </li>
+          ))}
+        </ul>
+      </details>
+    </section>
+  );
+}
