@@ -70,7 +70,7 @@ test: lint typecheck unit web-test browser
 synth: $(STAMP)
 	$(BIN)/python app.py
 
-bench: $(STAMP)
+bench: $(STAMP) $(WEB_BUILT) chromium
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
