@@ -7,10 +7,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The CDK CLI (package.json); CDK_OUT: the cloud assembly; CDK_ARGS: context, e.g. -c telefonist:alarmEmail=...
+CDK_CLI := node_modules/.telefonist-installed
+CDK := node_modules/.bin/cdk
+CDK_OUT ?= cdk.out
+CDK_ARGS ?=
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: install demo serve test lint typecheck unit synth bench clean web web-test browser chromium
+.PHONY: install demo serve test lint typecheck unit synth bench clean web web-test browser chromium \
+	bundle preview diff deploy cfn-lint lambda-lock
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +24,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(CDK_CLI)
 
 demo: $(STAMP)
 	$(BIN)/telefonist demo
@@ -30,7 +36,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy layers/telefonist functions infra app.py
 
-unit: $(STAMP)
+unit: $(STAMP) $(CDK_CLI)
 	$(BIN)/pytest -n 2 --ignore=tests/browser
 
 # ---- web/ (operator workspace, Mina sidor): npm ci when the lock changes, build when inputs change.
@@ -67,10 +73,33 @@ browser: $(STAMP) $(WEB_BUILT) chromium
 
 test: lint typecheck unit web-test browser
 
-synth: $(STAMP)
-	$(BIN)/python app.py
+# ---- AWS (README "Deploy to AWS"): the CDK CLI pinned in package.json, run from node_modules/.
+$(CDK_CLI): package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
-bench: $(STAMP) $(WEB_BUILT) chromium
+synth: $(STAMP)
+	CDK_OUTDIR=$(CDK_OUT) $(BIN)/python app.py
+
+bundle: $(STAMP) $(CDK_CLI)
+	TELEFONIST_BUNDLE=1 $(CDK) synth --output $(CDK_OUT) --quiet $(CDK_ARGS)
+
+preview: bundle
+	$(CDK) diff --app $(CDK_OUT) --template infra/empty-stack.json
+
+diff: bundle
+	$(CDK) diff --app $(CDK_OUT)
+
+deploy: bundle
+	$(CDK) deploy --app $(CDK_OUT) --require-approval broadening
+
+cfn-lint: synth
+	$(BIN)/cfn-lint $(CDK_OUT)/*.template.json
+
+lambda-lock: $(STAMP)
+	$(BIN)/python -m infra.bundling lock
+
+bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:

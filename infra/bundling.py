@@ -1,15 +1,39 @@
-"""Local bundling for Lambda assets: no Docker on the build machine.
+"""Per-function Lambda packages, built locally (no Docker): what each function imports, nothing more.
 
-The function code asset is a plain copy of `functions/`; the shared layer is `layers/telefonist`
-under `python/` plus the runtime dependencies installed for Lambda's platform. Synth in tests
-and `python app.py` skip bundling (see app.py); `make deploy` turns it on.
+A function's package is its folder under `functions/`, the modules of the shared package
+`telefonist` it reaches, and the third-party distributions those import, with their dependencies,
+pinned by `requirements-lambda.lock` (hashes included) and installed for Lambda's platform:
+
+- Lambda's python3.11 runtime runs on Amazon Linux 2 (glibc 2.26): only wheels tagged manylinux
+  2_26 or older load there, so pip gets exactly those tags (a manylinux_2_28 wheel would install
+  and then fail on import with "GLIBC_2.28 not found"). pip picks the newest release that
+  publishes such a wheel (pyarrow 20, rapidfuzz 3.13 for cp311 today).
+- `--no-compile`: Lambda cannot use `.pyc` files compiled by the build interpreter.
+- Nothing the runtime already has (boto3 and its dependencies, `RUNTIME_PROVIDED`).
+
+What a module imports is read statically (its `import` statements, lazy ones inside functions
+too, and the module names it lazily exports), then mapped to distributions. A library's own lazy
+imports cannot be read that way: `LIBRARY_LAZY_IMPORTS` names the few this code triggers.
+
+Bundling runs only when TELEFONIST_BUNDLE=1 (`make deploy`, `make diff`, `make bundle`); a plain
+synth, the tests' included, skips it and the template is the same (each asset's hash is computed
+here from exactly what goes into it).
 """
 
 from __future__ import annotations
 
+import ast
+import hashlib
+import importlib.metadata
+import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import aws_cdk as cdk
@@ -17,49 +41,391 @@ import jsii
 
 ROOT = Path(__file__).resolve().parent.parent
 LAMBDA_REQUIREMENTS = ROOT / "requirements-lambda.txt"
-# The layer ships what Lambda runs: not the CLI, the demo or the local emulation.
-_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache")
-_LOCAL_ONLY = shutil.ignore_patterns("__pycache__", "*.pyc", "cli", "demo", "local_aws.py", "seeding.py")
+LAMBDA_LOCK = ROOT / "requirements-lambda.lock"
+# Downloaded wheels, keyed by the lock's own hashes: inside the project (build/ is ignored by git).
+WHEEL_CACHE = ROOT / "build" / "lambda-wheels"
+
+PYTHON_VERSION = "3.11"
+# x86_64, not arm64: see README "Deploy to AWS" (the tests import each package's own binaries on
+# the x86_64 build machine; arm64 would save about 20 % of a bill measured in cents).
+ARCHITECTURE = "x86_64"
+# Amazon Linux 2 has glibc 2.26; pip does not widen PEP 600 tags by itself, so each is listed.
+PLATFORM_TAGS = tuple(
+    f"{tag}_{ARCHITECTURE}" for tag in ("manylinux2014", "manylinux_2_17", "manylinux_2_24", "manylinux_2_26")
+)
+# In Lambda's Python runtime already (/var/runtime): a second copy only adds size.
+RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six", "urllib3"})
+# Limit per function (code plus layers, unzipped) that the build enforces: Lambda's is 250 MB.
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+
+FIRST_PARTY = {"telefonist": ROOT / "layers" / "telefonist", "functions": ROOT / "functions"}
+# First-party modules that never ship: the CLI, the demo, local emulation.
+LOCAL_ONLY = ("telefonist.cli", "telefonist.demo", "telefonist.local_aws", "telefonist.local_web", "telefonist.seeding")
+# Imports a library makes lazily, keyed by what our code imports from it: (module, name) -> extra
+# distribution. Powertools' Tracer loads aws_xray_sdk when created; pydantic's e-mail validation
+# loads email_validator when first used.
+LIBRARY_LAZY_IMPORTS: dict[tuple[str, str], str] = {
+    ("aws_lambda_powertools", "Tracer"): "aws-xray-sdk",
+    ("aws_lambda_powertools.tracing", "Tracer"): "aws-xray-sdk",
+    ("pydantic.networks", "validate_email"): "email-validator",
+    ("pydantic", "EmailStr"): "email-validator",
+    ("pydantic", "NameEmail"): "email-validator",
+}
+# Parts of a distribution loaded only by a module our code never imports: {glob: that module}.
+# pyarrow's Flight library is 21 MB (nothing else links it; Substrait is linked by pyarrow.lib and
+# must stay), phonenumbers' geocoding data 19 MB.
+PRUNE_UNLESS_IMPORTED = {
+    "pyarrow/*flight*": "pyarrow.flight",
+    "phonenumbers/geodata": "phonenumbers.geocoder",
+    "phonenumbers/carrierdata": "phonenumbers.carrier",
+    "phonenumbers/tzdata": "phonenumbers.timezone",
+}
+# Files no function reads at run time.
+_PRUNE_DIRS = frozenset({"__pycache__", "bin", "tests", "include"})
+_PRUNE_SUFFIXES = (".pyc", ".pyi", ".pyx", ".pxd", ".pxi", ".h", ".hpp", ".cc", ".cpp")
+_MODULE_NAME = re.compile(r"^(telefonist|functions)(\.[A-Za-z_]\w*)+$")
 
 
-@jsii.implements(cdk.ILocalBundling)
-class CopyFunctionCode:
-    """Copies `functions/` into the asset, so handlers import as `functions.<name>.handler`."""
-
-    def try_bundle(self, output_dir: str, options: cdk.BundlingOptions) -> bool:
-        shutil.copytree(ROOT / "functions", Path(output_dir) / "functions", ignore=_IGNORE, dirs_exist_ok=True)
-        return True
+class BundlingError(RuntimeError):
+    """A function package cannot be built as required (unknown import, too large, pip failed)."""
 
 
-@jsii.implements(cdk.ILocalBundling)
-class BuildSharedLayer:
-    """The shared package plus its runtime dependencies, built for Lambda's Linux x86_64 platform."""
+def canonical(name: str) -> str:
+    """A distribution name as pip compares them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
-    def __init__(self, python_version: str) -> None:
-        self._python_version = python_version
 
-    def try_bundle(self, output_dir: str, options: cdk.BundlingOptions) -> bool:
-        target = Path(output_dir) / "python"
-        shutil.copytree(ROOT / "layers" / "telefonist", target / "telefonist", ignore=_LOCAL_ONLY, dirs_exist_ok=True)
-        subprocess.run(  # noqa: S603 - fixed arguments, a build step
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--target",
-                str(target),
-                "--platform",
-                "manylinux2014_x86_64",
-                "--only-binary=:all:",
-                "--python-version",
-                self._python_version,
-                "-r",
-                str(LAMBDA_REQUIREMENTS),
-            ],
-            check=True,
+# ---- what a function imports ------------------------------------------------------------------
+
+
+def module_file(module: str) -> Path | None:
+    """The source file of a first-party module, or None when there is no such module."""
+    top, *rest = module.split(".")
+    base = FIRST_PARTY.get(top)
+    if base is None:
+        return None
+    path = base.joinpath(*rest)
+    if (path / "__init__.py").is_file():
+        return path / "__init__.py"
+    if path.with_suffix(".py").is_file():
+        return path.with_suffix(".py")
+    return None
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node except those under `if TYPE_CHECKING:` (never executed)."""
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            stack.extend(node.orelse)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+@dataclass(frozen=True)
+class FunctionImports:
+    """What one function's handler reaches: first-party modules and third-party (module, name) pairs."""
+
+    modules: frozenset[str]
+    third_party: frozenset[tuple[str, str]]
+
+    def files(self) -> list[Path]:
+        return sorted({f for m in self.modules if (f := module_file(m)) is not None})
+
+
+def function_imports(function: str) -> FunctionImports:
+    """Follows imports from `functions/<function>/handler.py` through the first-party packages.
+
+    `from package import Name` where the package exports Name lazily (telefonist.lazy) follows only
+    Name's module; a plain `import package` of such a package follows every module it exports."""
+    start = f"functions.{function}.handler"
+    if module_file(start) is None:
+        raise BundlingError(f"no handler module {start}")
+    seen: set[str] = set()
+    third_party: set[tuple[str, str]] = set()
+    queue = [start]
+    while queue:
+        module = queue.pop()
+        if module in seen:
+            continue
+        if module.startswith(LOCAL_ONLY):
+            raise BundlingError(f"functions.{function} reaches {module}, which never ships to Lambda")
+        seen.add(module)
+        parts = module.split(".")
+        queue.extend(".".join(parts[:i]) for i in range(1, len(parts)))  # parent packages run first
+        imports, named_modules, _lazy = _parse(module)
+        queue.extend(named_modules)
+        for name, attr in imports:
+            top = name.split(".")[0]
+            if top not in FIRST_PARTY:
+                if top not in sys.stdlib_module_names and top != "__future__":
+                    third_party.add((name, attr))
+                continue
+            if module_file(name) is None:
+                raise BundlingError(f"{module} imports {name}, which does not exist")
+            queue.append(name)
+            lazy = _parse(name)[2]
+            if attr and module_file(f"{name}.{attr}") is not None:
+                queue.append(f"{name}.{attr}")
+            elif attr in lazy:
+                queue.append(lazy[attr])
+            elif not attr:
+                queue.extend(lazy.values())
+    return FunctionImports(frozenset(seen), frozenset(third_party))
+
+
+@cache
+def _parse(module: str) -> tuple[list[tuple[str, str]], list[str], dict[str, str]]:
+    """A module's imports as (module, name) pairs, the first-party modules it names as strings (an
+    `import_module` argument), and its lazy exports {name: module} (a dict of such strings)."""
+    path = module_file(module)
+    assert path is not None
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    imports: list[tuple[str, str]] = []
+    named: list[str] = []
+    lazy: dict[str, str] = {}
+    in_tables: set[int] = set()
+    for node in _runtime_nodes(tree):
+        if isinstance(node, ast.Import):
+            imports.extend((alias.name, "") for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, base]) if base else ".".join(anchor)
+            imports.extend((base, alias.name) for alias in node.names)
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and isinstance(value, ast.Constant) and _is_module_name(value):
+                    lazy[str(key.value)] = str(value.value)
+                    in_tables.add(id(value))
+        elif isinstance(node, ast.Constant) and _is_module_name(node) and id(node) not in in_tables:
+            named.append(str(node.value))
+    return imports, named, lazy
+
+
+def _is_module_name(node: ast.AST | None) -> bool:
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and _MODULE_NAME.match(node.value) is not None
+        and module_file(node.value) is not None
+    )
+
+
+# ---- which distributions, from the lock --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LockedDistribution:
+    name: str
+    version: str
+    sha256: str
+    requires: tuple[str, ...]
+
+    def requirement_line(self) -> str:
+        return f"{self.name}=={self.version} --hash=sha256:{self.sha256}"
+
+
+_LOCK_LINE = re.compile(
+    r"^(?P<name>[A-Za-z0-9._-]+)==(?P<version>\S+) --hash=sha256:(?P<sha>[0-9a-f]{64})(?P<rest>.*)$"
+)
+
+
+@cache
+def read_lock() -> dict[str, LockedDistribution]:
+    """`requirements-lambda.lock`: one pinned, hashed distribution a line, with `# requires: a, b`."""
+    locked: dict[str, LockedDistribution] = {}
+    for number, line in enumerate(LAMBDA_LOCK.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        match = _LOCK_LINE.match(line)
+        if match is None:
+            raise BundlingError(f"{LAMBDA_LOCK.name}:{number}: not `name==version --hash=sha256:... # requires: ...`")
+        requires = match["rest"].partition("# requires:")[2]
+        name = canonical(match["name"])
+        locked[name] = LockedDistribution(
+            name, match["version"], match["sha"], tuple(canonical(r) for r in requires.replace(",", " ").split())
         )
+    return locked
+
+
+@cache
+def _distributions_of_import() -> dict[str, list[str]]:
+    return {top: [canonical(d) for d in dists] for top, dists in importlib.metadata.packages_distributions().items()}
+
+
+def function_requirements(function: str) -> list[LockedDistribution]:
+    """The locked distributions a function's package installs: what it imports, their dependencies,
+    minus what Lambda's runtime already has."""
+    imports = function_imports(function)
+    wanted: set[str] = set()
+    for module, attr in imports.third_party:
+        top = module.split(".")[0]
+        dists = _distributions_of_import().get(top)
+        if not dists:
+            raise BundlingError(f"functions.{function} imports {module!r}, which no installed distribution provides")
+        wanted.update(dists)
+        extra = LIBRARY_LAZY_IMPORTS.get((module, attr))
+        if extra:
+            wanted.add(extra)
+    lock = read_lock()
+    closure: set[str] = set()
+    todo = sorted(wanted)
+    while todo:
+        name = todo.pop()
+        if name in closure:
+            continue
+        if name not in lock:
+            raise BundlingError(f"functions.{function} needs {name}, which {LAMBDA_LOCK.name} does not pin")
+        closure.add(name)
+        todo.extend(lock[name].requires)
+    return [lock[name] for name in sorted(closure - RUNTIME_PROVIDED)]
+
+
+# ---- building ----------------------------------------------------------------------------------
+
+
+def _pip_environment() -> dict[str, str]:
+    """pip sees only the project's options: no machine-wide find-links, extra indexes or constraints."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env["PIP_CONFIG_FILE"] = os.devnull
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    if "PIP_CERT" in os.environ:  # a machine's TLS trust store is not a packaging choice
+        env["PIP_CERT"] = os.environ["PIP_CERT"]
+    return env
+
+
+def _platform_args() -> list[str]:
+    args = ["--only-binary=:all:", "--implementation", "cp", "--python-version", PYTHON_VERSION]
+    for tag in PLATFORM_TAGS:
+        args += ["--platform", tag]
+    return args
+
+
+def _pip(*args: str) -> None:
+    command = [sys.executable, "-m", "pip", "--no-cache-dir", "--quiet", *args]
+    result = subprocess.run(command, env=_pip_environment(), capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode != 0:
+        raise BundlingError(f"pip {args[0]} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
+
+
+def download_wheels(distributions: Iterable[LockedDistribution]) -> None:
+    """Fetches the locked wheels once into build/lambda-wheels (pip checks each file's hash)."""
+    WHEEL_CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        requirements = Path(tmp) / "requirements.txt"
+        requirements.write_text("\n".join(d.requirement_line() for d in distributions) + "\n", encoding="utf-8")
+        download = ["download", "--no-deps", "--require-hashes", *_platform_args()]
+        _pip(*download, "--dest", str(WHEEL_CACHE), "-r", str(requirements))
+
+
+def all_functions() -> list[str]:
+    return sorted(p.parent.name for p in FIRST_PARTY["functions"].glob("*/handler.py"))
+
+
+@dataclass(frozen=True)
+class FunctionPackage:
+    """What goes into one function's asset; `fingerprint` is its asset hash."""
+
+    function: str
+    files: tuple[Path, ...]
+    distributions: tuple[LockedDistribution, ...]
+    imported_modules: frozenset[str]
+
+    @classmethod
+    def plan(cls, function: str) -> FunctionPackage:
+        imports = function_imports(function)
+        third_party = frozenset(m for module, name in imports.third_party for m in (module, f"{module}.{name}"))
+        return cls(function, tuple(imports.files()), tuple(function_requirements(function)), third_party)
+
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        for part in (self.function, PYTHON_VERSION, *PLATFORM_TAGS, Path(__file__).read_text(encoding="utf-8")):
+            digest.update(part.encode() + b"\0")
+        for path in self.files:
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+        for dist in self.distributions:
+            digest.update(dist.requirement_line().encode() + b"\0")
+        return digest.hexdigest()
+
+    def build(self, output_dir: Path) -> int:
+        """Writes the package into `output_dir`; returns its unzipped size in bytes."""
+        for path in self.files:
+            shared = FIRST_PARTY["telefonist"]
+            relative = path.relative_to(shared.parent if path.is_relative_to(shared) else ROOT)
+            (output_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, output_dir / relative)
+        if (FIRST_PARTY["telefonist"] / "py.typed").is_file():
+            shutil.copy2(FIRST_PARTY["telefonist"] / "py.typed", output_dir / "telefonist" / "py.typed")
+        if self.distributions:
+            download_wheels(self.distributions)
+            with tempfile.TemporaryDirectory() as tmp:
+                requirements = Path(tmp) / "requirements.txt"
+                lines = [d.requirement_line() for d in self.distributions]
+                requirements.write_text("\n".join(lines) + "\n", encoding="utf-8")
+                install = ["install", "--no-index", "--find-links", str(WHEEL_CACHE), "--no-deps", "--require-hashes"]
+                _pip(*install, "--no-compile", *_platform_args(), "--target", str(output_dir), "-r", str(requirements))
+        prune(output_dir, self.imported_modules)
+        size = unzipped_size(output_dir)
+        print(f"telefonist bundle {self.function}: {size / 1e6:.1f} MB unzipped", file=sys.stderr)
+        if size > MAX_UNZIPPED_BYTES:
+            raise BundlingError(
+                f"functions.{self.function}: {size / 1e6:.1f} MB unzipped, over the "
+                f"{MAX_UNZIPPED_BYTES / 1e6:.0f} MB this project allows (Lambda: 250 MB)"
+            )
+        return size
+
+
+def prune(output_dir: Path, imported_modules: frozenset[str]) -> None:
+    """Removes what no function reads at run time: scripts, tests, type stubs, C headers and sources,
+    bytecode, and the parts of `PRUNE_UNLESS_IMPORTED` whose module the function never imports."""
+    for pattern, module in PRUNE_UNLESS_IMPORTED.items():
+        if module in imported_modules:
+            continue
+        for path in output_dir.glob(pattern):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    for path in sorted(output_dir.rglob("*"), reverse=True):
+        if not path.exists():
+            continue
+        relative = path.relative_to(output_dir).parts
+        if (
+            path.is_dir()
+            and (path.name in _PRUNE_DIRS or path.name.endswith("-stubs"))
+            and not _is_first_party(relative)
+        ):
+            shutil.rmtree(path)
+        elif path.is_file() and path.name.endswith(_PRUNE_SUFFIXES):
+            path.unlink()
+
+
+def _is_first_party(relative: tuple[str, ...]) -> bool:
+    return relative[0] in FIRST_PARTY
+
+
+def unzipped_size(directory: Path) -> int:
+    return sum(p.stat().st_size for p in directory.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+@jsii.implements(cdk.ILocalBundling)
+class PackageFunction:
+    """CDK's local bundling hook for one function package."""
+
+    def __init__(self, package: FunctionPackage) -> None:
+        self._package = package
+
+    def try_bundle(self, output_dir: str, options: cdk.BundlingOptions) -> bool:
+        self._package.build(Path(output_dir))
         return True
 
 
@@ -69,3 +435,62 @@ def bundling_options(local: object) -> cdk.BundlingOptions:
         image=cdk.DockerImage.from_registry("local-bundling-only"),
         local=local,  # type: ignore[arg-type]  # jsii.implements is not visible to mypy
     )
+
+
+# ---- the lock ------------------------------------------------------------------------------------
+
+
+def write_lock() -> None:
+    """Resolves requirements-lambda.txt for Lambda's platform and writes requirements-lambda.lock
+    (`make lambda-lock`; needs PyPI). Each line: the wheel pip chose, its hash, its dependencies."""
+    import json
+
+    from packaging.markers import default_environment
+    from packaging.requirements import Requirement
+
+    environment: dict[str, str] = {
+        **{k: str(v) for k, v in default_environment().items()},
+        "python_version": PYTHON_VERSION,
+        "python_full_version": f"{PYTHON_VERSION}.0",
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "platform_machine": ARCHITECTURE,
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+        "extra": "",
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "report.json"
+        resolve = ["install", "--dry-run", "--ignore-installed", *_platform_args(), "--target", str(Path(tmp) / "t")]
+        _pip(*resolve, "--report", str(report), "-r", str(LAMBDA_REQUIREMENTS))
+        installs = json.loads(report.read_text(encoding="utf-8"))["install"]
+    resolved = {canonical(item["metadata"]["name"]) for item in installs}
+    lines = [
+        f"# Generated from {LAMBDA_REQUIREMENTS.name} by `make lambda-lock`: do not edit.",
+        f"# For Lambda's python{PYTHON_VERSION} {ARCHITECTURE} runtime (Amazon Linux 2): {', '.join(PLATFORM_TAGS)}.",
+        "# `# requires:` lists each distribution's own dependencies (no extras); infra/bundling.py reads it.",
+    ]
+    for item in sorted(installs, key=lambda i: canonical(i["metadata"]["name"])):
+        meta = item["metadata"]
+        requires = sorted(
+            {
+                canonical(req.name)
+                for req in map(Requirement, meta.get("requires_dist") or [])
+                if (req.marker is None or req.marker.evaluate(environment)) and canonical(req.name) in resolved
+            }
+        )
+        sha = item["download_info"]["archive_info"]["hashes"]["sha256"]
+        wheel = item["download_info"]["url"].rsplit("/", 1)[-1]
+        line = f"{canonical(meta['name'])}=={meta['version']} --hash=sha256:{sha}  # requires: {', '.join(requires)}"
+        lines.append(f"# {wheel}\n{line}")
+    LAMBDA_LOCK.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    read_lock.cache_clear()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["lock"]:
+        write_lock()
+    elif sys.argv[1:2] == ["build"]:  # build FUNCTION DIR: one package, for a look inside
+        FunctionPackage.plan(sys.argv[2]).build(Path(sys.argv[3]))
+    else:
+        sys.exit("usage: python -m infra.bundling lock | build FUNCTION DIR")

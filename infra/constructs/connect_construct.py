@@ -321,12 +321,14 @@ class ConnectConstruct(Construct):
         grant_key_via(
             function.role, self._data.data_key, ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], ["dynamodb"]
         )
-        cdk.Validations.of(function.role).acknowledge(
-            cdk.Acknowledgment(
-                id="AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:connect:"
-                f"{stack.region}:<AWS::AccountId>:phone-number/*]",
-                reason="Claimed numbers get ids only when claimed: the role may act on the account's "
-                "phone-number/* resources of Amazon Connect, and on nothing else with a wildcard",
+        # The partition is a literal when the region is known and cdk.json's partition-literals flag is on.
+        for partition in ("<AWS::Partition>", "aws"):
+            cdk.Validations.of(function.role).acknowledge(
+                cdk.Acknowledgment(
+                    id=f"AwsSolutions::AwsSolutions-IAM5[Resource::arn:{partition}:connect:"
+                    f"{stack.region}:<AWS::AccountId>:phone-number/*]",
+                    reason="Claimed numbers get ids only when claimed: the role may act on the account's "
+                    "phone-number/* resources of Amazon Connect, and on nothing else with a wildcard",
+                )
             )
-        )
         return function

@@ -17,6 +17,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 from telefonist import config, resources
+from telefonist.rating.finance import TABLE as BILLING_TABLE
 
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
@@ -154,7 +155,25 @@ class SelfServiceApiConstruct(Construct):
         self._grant_customer_table(function.role, table.table_arn)
         self._grant_keys(function.role)
         self._grant_billing_lines(function.role, billing)
+        self._grant_billing_table(function.role)
         return function
+
+    @staticmethod
+    def _grant_billing_table(role: iam.IRole) -> None:
+        """The billing summary reads the Iceberg table: its Glue entry (read-only); its files are under lines/."""
+        stack = cdk.Stack.of(role)
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["glue:GetTable", "glue:GetDatabase"],
+                resources=[
+                    stack.format_arn(service="glue", resource="catalog"),
+                    stack.format_arn(service="glue", resource="database", resource_name=resources.GLUE_DATABASE),
+                    stack.format_arn(
+                        service="glue", resource="table", resource_name=f"{resources.GLUE_DATABASE}/{BILLING_TABLE}"
+                    ),
+                ],
+            )
+        )
 
     def _grant_billing_lines(self, role: iam.IRole, billing: s3.IBucket) -> None:
         """The billing summary reads the rating function's lines: list and get under lines/ only."""

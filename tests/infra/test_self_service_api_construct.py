@@ -132,3 +132,20 @@ def test_the_function_reads_billing_lines_only_under_their_prefix(template: Temp
     assert "/lines/*" in json.dumps(get["Resource"])
     listing = next(s for s in statements if s["Action"] == "s3:ListBucket")
     assert listing["Condition"] == {"StringLike": {"s3:prefix": ["lines/*"]}}
+
+
+def test_the_function_reads_the_billing_table_s_catalog_entry_and_changes_nothing(template: Template) -> None:
+    statements = [
+        statement
+        for logical_id, policy in template.find_resources("AWS::IAM::Policy").items()
+        if logical_id.startswith("SelfService")
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    glue = [s for s in statements if any(str(a).startswith("glue:") for a in _actions(s))]
+    assert glue
+    assert {a for s in glue for a in _actions(s)} == {"glue:GetTable", "glue:GetDatabase"}
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    action = statement["Action"]
+    return action if isinstance(action, list) else [action]

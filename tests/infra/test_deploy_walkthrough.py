@@ -1,0 +1,153 @@
+"""README "Deploy to AWS", run line by line up to the first command that needs an account.
+
+Builds every function's package once per test run (`make bundle`: pip for Lambda's platform, so it
+needs PyPI, as a fresh clone's deploy does); then checks each package's contents and imports each
+handler from its own package in a clean interpreter. Both pytest-xdist workers share one build.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from infra import bundling
+from infra.bundling import ROOT, all_functions
+
+ACCOUNT_MARKER = "# with credentials from here on"
+
+
+def readme_commands() -> list[str]:
+    """The commands of the README's deploy block before the line that asks for credentials."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Deploy to AWS", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
+    assert block, "README: no sh block in 'Deploy to AWS'"
+    lines = block[1].splitlines()
+    assert ACCOUNT_MARKER in lines, f"README: the deploy block needs the line {ACCOUNT_MARKER!r}"
+    commands = [line.split("  #", 1)[0].strip() for line in lines[: lines.index(ACCOUNT_MARKER)]]
+    return [c for c in commands if c and not c.startswith("#")]
+
+
+@pytest.fixture(scope="session")
+def walkthrough(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """Runs the README's commands once per test run: the xdist workers share the run's temporary
+    root, and a file lock there makes the second one wait for the first one's result."""
+    out = tmp_path_factory.getbasetemp().parent / "deploy-walkthrough"
+    out.mkdir(exist_ok=True)
+    with (out / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "done").exists():
+            env = {**os.environ, "CDK_OUT": str(out / "cdk.out"), "CI": "true"}
+            log = []
+            for command in readme_commands():
+                result = subprocess.run(  # noqa: S602 - the README's own commands
+                    command, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL
+                )
+                log.append(f"$ {command}\n{result.stdout}{result.stderr}")
+                assert result.returncode == 0, "\n".join(log)
+            (out / "log.txt").write_text("\n".join(log), encoding="utf-8")
+            (out / "done").touch()
+    return out / "cdk.out", (out / "log.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def packages(walkthrough: tuple[Path, str]) -> dict[str, Path]:
+    """function name -> its unpacked package (the asset directory the template points at)."""
+    assembly, _log = walkthrough
+    template = json.loads((assembly / "Telefonist.template.json").read_text(encoding="utf-8"))
+    found = {}
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::Lambda::Function":
+            function = resource["Properties"]["Handler"].split(".")[1]
+            found[function] = assembly / resource["Metadata"]["aws:asset:path"]
+    assert sorted(found) == all_functions()
+    return found
+
+
+def test_the_readme_commands_bundle_and_preview_without_an_account(walkthrough: tuple[Path, str]) -> None:
+    _assembly, log = walkthrough
+    assert readme_commands() == ["make install", "make bundle", "make preview"]
+    for function in all_functions():
+        assert re.search(rf"telefonist bundle {function}: [\d.]+ MB unzipped", log), function
+    assert "Number of stacks with differences: 1" in log  # the diff against an empty template
+
+
+@pytest.mark.parametrize("function", all_functions())
+def test_each_package_fits_with_no_bytecode_and_no_runtime_copy(packages: dict[str, Path], function: str) -> None:
+    package = packages[function]
+    assert bundling.unzipped_size(package) < bundling.MAX_UNZIPPED_BYTES
+    assert not list(package.rglob("*.pyc"))
+    assert not {"boto3", "botocore", "s3transfer", "functions/__pycache__"} & {p.name for p in package.iterdir()}
+    assert sorted(p.name for p in (package / "functions").iterdir()) == ["__init__.py", function]
+
+
+def test_the_contact_flow_package_has_neither_pyarrow_nor_pydantic(packages: dict[str, Path]) -> None:
+    names = {p.name for p in packages["contact_flow"].iterdir()}
+    assert not {"pyarrow", "pydantic", "pydantic_core", "phonenumbers"} & names
+    assert bundling.unzipped_size(packages["contact_flow"]) < 20 * 1024 * 1024
+
+
+def _clean_interpreter(package: Path, runtime: Path, code: str) -> subprocess.CompletedProcess[str]:
+    """Python 3.11 with only the package, the runtime's boto3 and the standard library on sys.path."""
+    script = f"import sys; sys.path[:0] = [{str(package)!r}, {str(runtime)!r}]\n{code}"
+    return subprocess.run(
+        [sys.executable, "-I", "-S", "-B", "-c", script], cwd="/", env={"PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def lambda_runtime(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Stands in for /var/runtime: boto3 and its dependencies, which the packages leave out."""
+    runtime = tmp_path_factory.mktemp("var-runtime")
+    for module in ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3"):
+        spec = importlib.util.find_spec(module)
+        assert spec
+        assert spec.origin
+        origin = Path(spec.origin)
+        source = origin.parent if origin.name == "__init__.py" else origin
+        (runtime / source.name).symlink_to(source)
+    return runtime
+
+
+@pytest.mark.parametrize("function", all_functions())
+def test_each_handler_imports_from_its_own_package_in_a_clean_interpreter(
+    packages: dict[str, Path], lambda_runtime: Path, function: str
+) -> None:
+    package = packages[function]
+    result = _clean_interpreter(
+        package,
+        lambda_runtime,
+        f"import functions.{function}.handler as h\nassert callable(h.lambda_handler)\n"
+        "import json; print(json.dumps([getattr(m, '__file__', None) or '' for m in list(sys.modules.values())]))",
+    )
+    assert result.returncode == 0, result.stderr
+    roots = [package.resolve(), Path(sys.base_prefix).resolve(), *_runtime_roots(lambda_runtime)]
+    for loaded in filter(None, json.loads(result.stdout.splitlines()[-1])):
+        path = Path(loaded).resolve()
+        outside = not any(path.is_relative_to(root) for root in roots)
+        assert not outside, f"{function} loaded {path} from outside its package"
+
+
+def _runtime_roots(runtime: Path) -> list[Path]:
+    return [p.resolve() for p in runtime.iterdir()]
+
+
+def test_the_rating_package_writes_parquet_with_its_pruned_pyarrow(
+    packages: dict[str, Path], lambda_runtime: Path
+) -> None:
+    code = (
+        "import io, pyarrow as pa, pyarrow.parquet as pq\n"
+        "buf = io.BytesIO(); pq.write_table(pa.table({'a': [1, 2]}), buf)\n"
+        "assert pq.read_table(io.BytesIO(buf.getvalue())).num_rows == 2\n"
+    )
+    result = _clean_interpreter(packages["rating"], lambda_runtime, code)
+    assert result.returncode == 0, result.stderr
