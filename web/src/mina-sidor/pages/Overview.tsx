@@ -73,7 +73,8 @@ export function OverviewPage({ api }: { api: Api }) {
   const now = new Date();
   return (
     <>
-      <h1>{loaded.profile.name}</h1>
+      <h1>{t("ms.nav.overview")}</h1>
+      <p class="lead">{loaded.profile.name}</p>
       <section aria-labelledby="ov-numbers">
         <h2 id="ov-numbers">{t("ms.overview.numbers")}</h2>
         <table>
