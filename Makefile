@@ -99,7 +99,7 @@ cfn-lint: synth
 lambda-lock: $(STAMP)
 	$(BIN)/python -m infra.bundling lock
 
-bench: $(STAMP)
+bench: $(STAMP) $(WEB_BUILT) chromium
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
