@@ -84,6 +84,24 @@ def test_an_admin_changes_how_to_answer_and_sees_it_in_the_preview_and_the_next_
     assert call.json()["attributes"]["how_to_answer"] == "Acme Support, god dag, du talar med …"
 
 
+def test_temporary_information_for_tomorrow_is_saved_as_scheduled(mina_sidor: Page) -> None:
+    # Given an administrator on Support's general information
+    page = mina_sidor
+    form = open_common_number(page, "Support")
+    # When they add a notice (it starts tomorrow 08:00, Swedish time, by default) and save
+    form.get_by_role("button", name="Lägg till tillfällig information").click()
+    notice = form.get_by_role("group", name="Tillfällig information 1")
+    notice.get_by_label("Text").fill("Supporten har utbildningsdag.")
+    expect(notice.get_by_label("Gäller från")).to_have_value(re.compile(r"T08:00$"))
+    form.get_by_role("button", name="Spara", exact=True).click()
+    # Then it is saved and scheduled, and not yet in what the operator sees
+    expect(form.get_by_role("status")).to_have_text("Sparat.")
+    notice = page.get_by_role("group", name="Tillfällig information 1")
+    expect(notice.get_by_label("Text")).to_have_value("Supporten har utbildningsdag.")
+    expect(notice).to_contain_text("Schemalagd: visas när den börjar gälla.")
+    expect(page.get_by_role("complementary", name="Så ser operatören det")).not_to_contain_text("utbildningsdag")
+
+
 def test_an_empty_greeting_is_refused_under_the_field_in_the_apis_words(mina_sidor: Page) -> None:
     # Given an administrator on Support's general information
     page = mina_sidor
