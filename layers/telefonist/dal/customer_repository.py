@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
@@ -25,7 +25,7 @@ from telefonist.dal.errors import (
     stale_version_message,
     translate_client_error,
 )
-from telefonist.dal.items import Versioned, parse_item
+from telefonist.dal.items import ModelT, Versioned, parse_item
 from telefonist.dal.route_reader import RouteReader
 from telefonist.dal.secrets import SecretCodec
 from telefonist.models import (
@@ -42,6 +42,9 @@ from telefonist.models import (
 from telefonist.models.audit import AuditEntry
 from telefonist.models.route import MAX_OFFICE_SUMMARY_CHARS
 from telefonist.observability import logger, mask_phone_number
+
+if TYPE_CHECKING:
+    from telefonist.directory.stored import DirectoryDelta
 
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's TransactWriteItems limit
 T = TypeVar("T")
@@ -673,14 +676,26 @@ class CustomerRepository:
         return str(item["tenant_id"]) if item else None
 
     # ---------------------------------------------------------------- directory
-    def _bump_directory(self, tenant_id: str) -> dict[str, Any]:
-        """The transaction item that bumps the directory version (invalidates warm caches)."""
+    def _bump_directory(self, tenant_id: str, changed: list[str] | None = None) -> dict[str, Any]:
+        """The transaction item that bumps the directory version (invalidates warm caches).
+
+        `changed` names the sort keys the same transaction writes or deletes (`last_change`): a warm
+        index one version behind applies just those (`directory_delta`). Without it the attribute
+        is removed, and warm indexes reload the whole directory.
+        """
+        values: dict[str, Any] = {":one": 1, ":e": "directory_meta"}
+        expression = "ADD directory_version :one SET entity = :e"
+        if changed:
+            expression += ", last_change = :c"
+            values[":c"] = changed
+        else:
+            expression += " REMOVE last_change"
         return {
             "Update": {
                 "TableName": self._table.name,
                 "Key": {"pk": keys.tenant_pk(tenant_id), "sk": keys.DIRECTORY_META_SK},
-                "UpdateExpression": "ADD directory_version :one SET entity = :e",
-                "ExpressionAttributeValues": {":one": 1, ":e": "directory_meta"},
+                "UpdateExpression": expression,
+                "ExpressionAttributeValues": values,
             }
         }
 
@@ -703,7 +718,7 @@ class CustomerRepository:
             put["ConditionExpression"] = "item_version = :v"
             put["ExpressionAttributeValues"] = {":v": expected_version}
         try:
-            self._client.transact_write_items(TransactItems=[{"Put": put}, self._bump_directory(tenant_id)])
+            self._client.transact_write_items(TransactItems=[{"Put": put}, self._bump_directory(tenant_id, [sk])])
         except ClientError as exc:
             raise self._translate(exc, f"{entity} {sk}") from exc
         return new_version
@@ -729,7 +744,8 @@ class CustomerRepository:
             self._upsert(tenant_id, keys.person_sk(p.person_id), "person", p.model_dump(mode="json")) for p in people
         ]
         try:
-            self._client.transact_write_items(TransactItems=[*updates, self._bump_directory(tenant_id)])
+            changed = [keys.person_sk(p.person_id) for p in people]
+            self._client.transact_write_items(TransactItems=[*updates, self._bump_directory(tenant_id, changed)])
         except ClientError as exc:
             raise self._translate(exc, f"{len(people)} people") from exc
 
@@ -810,9 +826,9 @@ class CustomerRepository:
         size = MAX_TRANSACTION_ITEMS - 1  # one is the directory version bump
         for start in range(0, len(operations), size):
             try:
-                self._client.transact_write_items(
-                    TransactItems=[*operations[start : start + size], self._bump_directory(tenant_id)]
-                )
+                chunk = operations[start : start + size]
+                changed = [str(next(iter(op.values()))["Key"]["sk"]) for op in chunk]
+                self._client.transact_write_items(TransactItems=[*chunk, self._bump_directory(tenant_id, changed)])
             except ClientError as exc:
                 raise self._translate(exc, f"the directory around person {person_id}") from exc
         return pointing
@@ -836,7 +852,7 @@ class CustomerRepository:
             }
         }
         try:
-            self._client.transact_write_items(TransactItems=[delete, self._bump_directory(tenant_id)])
+            self._client.transact_write_items(TransactItems=[delete, self._bump_directory(tenant_id, [key["sk"]])])
         except ClientError as exc:
             raise self._translate(exc, f"referral {referral_id}", missing_is_not_found=True) from exc
 
@@ -870,6 +886,75 @@ class CustomerRepository:
             elif entity == "directory_meta":
                 version = int(item.get("directory_version", 0))
         return Directory(tenant_id=tenant_id, people=people, referrals=referrals, version=version)
+
+    def read_directory(self, tenant_id: str) -> Directory:
+        """`load_directory` for a warm search index: items decoded as written, not validated again.
+
+        People and referrals are validated on the way in (`put_person`, `put_people`,
+        `put_referral`); validating 10,000 people again costs seconds of CPU. An item that does not
+        decode as written is validated (and a CorruptItemError raised if it is invalid).
+        """
+        from telefonist.directory.stored import person_of_item, referral_of_item
+
+        people: list[Person] = []
+        referrals: list[Referral] = []
+        version = 0
+        query = Key("pk").eq(keys.tenant_pk(tenant_id)) & Key("sk").begins_with("PERSON#")
+        for item in self._query(KeyConditionExpression=query):
+            entity = item.get("entity")
+            if entity == "person":
+                people.append(self._trusted(person_of_item, Person, item, "person"))
+            elif entity == "referral":
+                referrals.append(self._trusted(referral_of_item, Referral, item, "referral"))
+            elif entity == "directory_meta":
+                version = int(item.get("directory_version", 0))
+        return Directory.model_construct(tenant_id=tenant_id, people=people, referrals=referrals, version=version)
+
+    def _trusted(
+        self, decode: Callable[[dict[str, Any]], ModelT], model: type[ModelT], item: dict[str, Any], what: str
+    ) -> ModelT:
+        try:
+            return decode(item)
+        except (KeyError, TypeError, ValueError):
+            return self._parse(model, item, what).model
+
+    def directory_delta(self, tenant_id: str, since_version: int) -> DirectoryDelta | None:
+        """What changed from `since_version` to the next version, if that is the current one.
+
+        The version item names the keys its last transaction wrote (`last_change`); they are read
+        with the version item in one TransactGetItems, so they are exactly that version's. None
+        (reload the whole directory) when the directory moved on by more than one version or the
+        last change is not named. 2 round trips.
+        """
+        from telefonist.directory.stored import DirectoryDelta, person_of_item, referral_of_item
+
+        pk = keys.tenant_pk(tenant_id)
+        meta_key = {"pk": pk, "sk": keys.DIRECTORY_META_SK}
+        try:
+            meta = self._table.get_item(Key=meta_key, ConsistentRead=True).get("Item") or {}
+            version = int(meta.get("directory_version", 0))
+            changed = [str(sk) for sk in meta.get("last_change") or ()]
+            if version != since_version + 1 or not changed or len(changed) >= MAX_TRANSACTION_ITEMS:
+                return None
+            gets = [{"Get": {"TableName": self._table.name, "Key": {"pk": pk, "sk": sk}}} for sk in changed]
+            answer = self._client.transact_get_items(
+                TransactItems=[{"Get": {"TableName": self._table.name, "Key": meta_key}}, *gets]
+            )
+        except ClientError as exc:
+            raise self._translate(exc, "directory change") from exc
+        meta_now, *items = [response.get("Item") for response in answer["Responses"]]
+        if int((meta_now or {}).get("directory_version", 0)) != version:
+            return None  # changed again meanwhile
+        delta = DirectoryDelta(version=version)
+        for sk, item in zip(changed, items, strict=True):
+            person_id, _, referral_id = sk.removeprefix("PERSON#").partition("#REF#")
+            if referral_id:
+                delta.referrals[(person_id, referral_id)] = (
+                    self._trusted(referral_of_item, Referral, item, "referral") if item else None
+                )
+            else:
+                delta.people[person_id] = self._trusted(person_of_item, Person, item, "person") if item else None
+        return delta
 
     # ---------------------------------------------------------------- price lists
     def put_price_list(self, price_list: PriceList) -> None:

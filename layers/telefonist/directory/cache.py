@@ -2,7 +2,12 @@
 
 The self-service side bumps the version in the same transaction as every directory change, so
 a cached index is checked with one tiny GetItem (at most every `version_check_seconds`) and
-rebuilt only when the version moved or the index is older than `max_age_seconds`.
+refreshed only when the version moved or the index is older than `max_age_seconds`.
+
+A version one step ahead whose change the source can name (`directory_delta`: the people and
+referrals that one transaction wrote) is applied to the warm index in place of a reload
+(`DirectoryIndex.with_changes`); anything else reloads the whole directory, read without
+re-validating what the validated write path stored (`read_directory`) where the source can.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any, Protocol
 
 from telefonist.dal.errors import RepositoryError
 from telefonist.directory.index import DirectoryIndex
+from telefonist.directory.stored import DirectoryDelta
 from telefonist.models.directory import Directory
 from telefonist.observability import logger
 
@@ -28,6 +34,15 @@ class DirectorySource(Protocol):
     def directory_version(self, tenant_id: str) -> int: ...
 
     def load_directory(self, tenant_id: str) -> Directory: ...
+
+
+class IncrementalDirectorySource(DirectorySource, Protocol):
+    """A source that can name what the last change changed, and read a directory without re-validating."""
+
+    def directory_delta(self, tenant_id: str, since_version: int) -> DirectoryDelta | None:
+        """The change from `since_version` to the current version, or None (reload)."""
+
+    def read_directory(self, tenant_id: str) -> Directory: ...
 
 
 @dataclass
@@ -57,6 +72,7 @@ class DirectoryIndexCache:
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self.loads = 0  # directories loaded from the store
         self.builds = 0  # search structures built (a referral-only change reuses them)
+        self.deltas = 0  # changes applied to a warm index from what changed
 
     def get(self, tenant_id: str) -> DirectoryIndex:
         """The current index of a customer's directory; NotFoundError for an unknown customer."""
@@ -75,14 +91,40 @@ class DirectoryIndexCache:
             entry.checked_at = now
             if version == entry.index.version:
                 return entry.index
+            changed = self._changed(entry, version)
+            if changed is not None:
+                return changed
         return self._load(tenant_id, now)
+
+    def _changed(self, entry: _Entry, version: int) -> DirectoryIndex | None:
+        """The warm index with the one change that led to `version` applied, or None (reload)."""
+        delta_of = getattr(self._source, "directory_delta", None)
+        if delta_of is None or version != entry.index.version + 1:
+            return None
+        try:
+            delta: DirectoryDelta | None = delta_of(entry.index.tenant_id, entry.index.version)
+        except RepositoryError:
+            return None
+        index = entry.index.with_changes(delta.version, delta.people, delta.referrals) if delta else None
+        if index is None:
+            return None
+        self.deltas += 1
+        entry.index = index
+        logger.info(
+            "directory index changed in place",
+            tenant_id=index.tenant_id,
+            version=index.version,
+            people_changed=len(delta.people) if delta else 0,
+        )
+        return index
 
     def invalidate(self, tenant_id: str) -> None:
         self._entries.pop(tenant_id, None)
 
     def _load(self, tenant_id: str, now: float) -> DirectoryIndex:
         self._source.get_tenant(tenant_id)
-        directory = self._source.load_directory(tenant_id)
+        read = getattr(self._source, "read_directory", None)
+        directory = read(tenant_id) if read is not None else self._source.load_directory(tenant_id)
         self.loads += 1
         previous = self._entries.get(tenant_id)
         index = previous.index.refreshed(directory) if previous else DirectoryIndex(directory)

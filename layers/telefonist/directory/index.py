@@ -18,10 +18,10 @@ import copy
 import heapq
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from enum import StrEnum
-from itertools import repeat
+from itertools import pairwise, repeat
 
 from pydantic import Field
 from rapidfuzz import process
@@ -51,6 +51,8 @@ _HIGH = "\U0010ffff"
 # Checking one candidate person against a word costs about as much as this many postings put into a
 # set in C: it decides between candidate checks and set intersections for multi-word queries.
 _CHECK_COST = 32
+# Distance between neighbours' positions in a newly built index (room for people added later).
+_GAP = 1 << 16
 _PHONE_QUERY = re.compile(r"\s*\+?[\d\s\-()/.]*\d[\d\s\-()/.]*")
 
 
@@ -130,16 +132,25 @@ def _by_person(referrals: Iterable[Referral]) -> dict[str, list[Referral]]:
 class DirectoryIndex:
     """Search structures of one directory version; immutable once built, safe to keep warm."""
 
+    # Typo prefixes by (length, first letter), and by the prefix without its first letter.
+    _typo_choices: dict[tuple[int, str], list[str]]
+    _typo_tails: dict[str, list[str]]
+
     def __init__(self, directory: Directory) -> None:
         self.tenant_id = directory.tenant_id
         self.version = directory.version
-        self.reused = False  # True when `refreshed` shared the search structures of an older version
-        self._people: list[Person] = list(directory.people)
-        self._position = {person.person_id: idx for idx, person in enumerate(self._people)}
-        self._slots: list[list[tuple[str, str]]] = []
+        self.reused = False  # True when an older version's search structures were shared (not built)
+        # Positions are gapped (directory order × _GAP) so that `with_changes` can place a new person
+        # between two others without renumbering; every map below is keyed by position.
+        self._people: dict[int, Person] = {(n + 1) * _GAP: person for n, person in enumerate(directory.people)}
+        self._position = {person.person_id: idx for idx, person in self._people.items()}
+        # Person ids in directory order, when that is id order (as the store returns them): where a new one goes.
+        ids = [person.person_id for person in directory.people]
+        self._ids: list[str] | None = ids if all(a < b for a, b in pairwise(ids)) else None
+        self._slots: dict[int, list[tuple[str, str]]] = {}
         # Per person: token → slot, for names and for other fields (checked by C-level set intersection).
-        self._name_slots: list[dict[str, int]] = []
-        self._field_slots: list[dict[str, int]] = []
+        self._name_slots: dict[int, dict[str, int]] = {}
+        self._field_slots: dict[int, dict[str, int]] = {}
         # Postings: token → positions (in directory order) of the people holding it.
         self._name_postings: dict[str, list[int]] = {}
         self._field_postings: dict[str, list[int]] = {}
@@ -147,7 +158,7 @@ class DirectoryIndex:
         self._joined_with: dict[str, set[str]] = {}
         # Names, titles, departments and keywords repeat across people: fold each text once.
         self._folded: dict[str, list[str]] = {}
-        for idx, person in enumerate(self._people):
+        for idx, person in self._people.items():
             self._add_person(idx, person)
         del self._folded
         self._vocabulary = sorted(self._name_postings.keys() | self._field_postings.keys())
@@ -169,7 +180,7 @@ class DirectoryIndex:
         the search structures are shared and only the referrals are replaced; otherwise the
         index is built anew.
         """
-        if directory.tenant_id != self.tenant_id or directory.people != self._people:
+        if directory.tenant_id != self.tenant_id or directory.people != list(self._people.values()):
             return DirectoryIndex(directory)
         refreshed = copy.copy(self)
         refreshed.version = directory.version
@@ -177,8 +188,138 @@ class DirectoryIndex:
         refreshed._referrals = _by_person(directory.referrals)
         return refreshed
 
+    def with_changes(
+        self,
+        version: int,
+        people: Mapping[str, Person | None],
+        referrals: Mapping[tuple[str, str], Referral | None],
+    ) -> DirectoryIndex | None:
+        """This index for a newer version that differs by a few people or referrals (None: deleted).
+
+        The new index shares everything unchanged with this one (which stays as it was, for a
+        search in flight) and costs about the changed people's tokens, not the directory's size.
+        Referrals are keyed (person_id, referral_id). None when a new person has no place in
+        directory order (a directory not in person-id order, or no room left between two
+        positions): build the index anew.
+        """
+        changed = copy.copy(self)
+        changed.version = version
+        changed.reused = True
+        if people and not changed._change_people(people):
+            return None
+        if referrals:
+            changed._referrals = dict(self._referrals)
+            for (person_id, referral_id), referral in referrals.items():
+                kept = [r for r in changed._referrals.get(person_id, ()) if r.referral_id != referral_id]
+                if referral is not None:
+                    kept.append(referral)
+                # The store's order (referral id within a person), then valid_from: as `_by_person` sorts a load.
+                kept.sort(key=lambda r: (r.valid_from, r.referral_id))
+                if kept:
+                    changed._referrals[person_id] = kept
+                else:
+                    changed._referrals.pop(person_id, None)
+        return changed
+
+    def _change_people(self, people: Mapping[str, Person | None]) -> bool:
+        """Replace, add or remove people in this (copied) index; False when one cannot be placed."""
+        for name in ("_people", "_position", "_slots", "_name_slots", "_field_slots"):
+            setattr(self, name, dict(getattr(self, name)))
+        self._name_postings, self._field_postings = dict(self._name_postings), dict(self._field_postings)
+        self._joined_with = dict(self._joined_with)
+        names: set[str] = set()
+        fields: set[str] = set()
+        for person_id, person in people.items():
+            idx = self._position.get(person_id)
+            if idx is not None:
+                names.update(self._name_slots[idx])
+                fields.update(self._field_slots[idx])
+                self._remove_person(idx)
+            if person is None:
+                continue
+            idx = idx if idx is not None else self._place(person_id)
+            if idx is None:
+                return False
+            self._people[idx] = person
+            self._position[person_id] = idx
+            self._folded = {}
+            self._add_person(idx, person, inserting=True)
+            del self._folded
+            names.update(self._name_slots[idx])
+            fields.update(self._field_slots[idx])
+        self._refresh_vocabulary(names, fields)
+        return True
+
+    def _remove_person(self, idx: int) -> None:
+        for held, postings in ((self._name_slots, self._name_postings), (self._field_slots, self._field_postings)):
+            for token in held.pop(idx):
+                people = postings[token]
+                at = bisect_left(people, idx)
+                if len(people) == 1:
+                    del postings[token]
+                else:
+                    postings[token] = [*people[:at], *people[at + 1 :]]
+        del self._slots[idx]
+        del self._position[self._people.pop(idx).person_id]
+
+    def _place(self, person_id: str) -> int | None:
+        """A new person's position: between their neighbours in person-id order (None: no room)."""
+        ids = self._ids
+        if ids is None:
+            return None
+        at = bisect_left(ids, person_id)
+        # Ids of people removed meanwhile stay in `_ids`; they are skipped here.
+        low = next((self._position[ids[i]] for i in range(at - 1, -1, -1) if ids[i] in self._position), 0)
+        high = next((self._position[ids[i]] for i in range(at, len(ids)) if ids[i] in self._position), None)
+        high = low + 2 * _GAP if high is None else high
+        idx = (low + high) // 2
+        if not low < idx < high:
+            return None
+        if at == len(ids) or ids[at] != person_id:
+            self._ids = [*ids[:at], person_id, *ids[at:]]
+        return idx
+
+    def _refresh_vocabulary(self, names: set[str], fields: set[str]) -> None:
+        """Vocabulary, sound keys and typo prefixes after the tokens `names`/`fields` gained or lost people."""
+        vocabulary = set(self._vocabulary)
+        sounds_changed: dict[str, list[str]] = {}
+        added: list[str] = []
+        for token in names | fields:
+            held = token in self._name_postings or token in self._field_postings
+            if held and token not in vocabulary:
+                added.append(token)
+            elif not held and token in vocabulary:
+                self._vocabulary = [t for t in self._vocabulary if t != token]
+                vocabulary.discard(token)
+            key = sound_key(token) if token in names else ""
+            if key:
+                tokens = sounds_changed.setdefault(key, list(self._sounds.get(key, ())))
+                if token in self._name_postings and token not in tokens:
+                    tokens.append(token)
+                elif token not in self._name_postings and token in tokens:
+                    tokens.remove(token)
+        if added:
+            self._vocabulary = sorted([*self._vocabulary, *added])
+        if sounds_changed:
+            self._sounds = {**self._sounds, **sounds_changed}
+        # Typo prefixes of new words; a gone word's prefixes stay (they find whatever still starts so).
+        new_prefixes = {
+            token[:length]
+            for token in added
+            if token.isalpha()
+            for length in range(_MIN_TYPO_LENGTH - 1, len(token) + 1)
+            if not self._is_typo_choice(token[:length])
+        }
+        if new_prefixes:
+            choices, tails = dict(self._typo_choices), dict(self._typo_tails)
+            for prefix in new_prefixes:
+                bucket = (len(prefix), prefix[0])
+                choices[bucket] = sorted([*choices.get(bucket, ()), prefix])
+                tails[prefix[1:]] = [*tails.get(prefix[1:], ()), prefix]
+            self._typo_choices, self._typo_tails = choices, tails
+
     # ---------------------------------------------------------------- building
-    def _add_person(self, idx: int, person: Person) -> None:
+    def _add_person(self, idx: int, person: Person, inserting: bool = False) -> None:
         slots: list[tuple[str, str]] = []
         name_slots: dict[str, int] = {}
         field_slots: dict[str, int] = {}
@@ -190,7 +331,13 @@ class DirectoryIndex:
             for token in tokens:
                 if token not in held:
                     held[token] = slot
-                    postings.setdefault(token, []).append(idx)
+                    if inserting:
+                        # A new list: the posting lists are shared with the version this one came from.
+                        people = postings.get(token, [])
+                        at = bisect_left(people, idx)
+                        postings[token] = [*people[:at], idx, *people[at:]]
+                    else:
+                        postings.setdefault(token, []).append(idx)
 
         for field, value in ((FIRST_NAME, person.first_name), (LAST_NAME, person.last_name)):
             tokens = self._tokens(value)
@@ -210,14 +357,15 @@ class DirectoryIndex:
             add(EMAIL, str(person.email), [token for token in local if token.isalpha()], False)
         for phone in person.phones:
             add(PHONE, phone.number, _phone_tokens(phone.number), False)
-        self._slots.append(slots)
-        self._name_slots.append(name_slots)
-        self._field_slots.append(field_slots)
+        self._slots[idx] = slots
+        self._name_slots[idx] = name_slots
+        self._field_slots[idx] = field_slots
 
     def _joined_of(self, tokens: list[str]) -> str:
         joined = "".join(tokens)
         for part in tokens:
-            self._joined_with.setdefault(part, set()).add(joined)
+            # A new set each time: the sets are shared with the versions `with_changes` derives.
+            self._joined_with[part] = self._joined_with.get(part, set()) | {joined}
         return joined
 
     def _tokens(self, text: str) -> list[str]:
@@ -239,7 +387,7 @@ class DirectoryIndex:
                 for length in range(_MIN_TYPO_LENGTH - 1, len(token) + 1):
                     by_start.setdefault((length, token[0]), set()).add(token[:length])
         self._typo_choices = {key: sorted(prefixes) for key, prefixes in by_start.items()}
-        self._typo_tails: dict[str, list[str]] = {}
+        self._typo_tails = {}
         for prefixes in self._typo_choices.values():
             for prefix in prefixes:
                 self._typo_tails.setdefault(prefix[1:], []).append(prefix)

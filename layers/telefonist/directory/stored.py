@@ -14,6 +14,7 @@ default handling, which dominated the building of search results (about 5 µs a 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -22,6 +23,16 @@ from telefonist.clock import parse_utc
 from telefonist.models.directory import MessagePreference, Person, PersonPhone, PhoneKind, Referral
 
 M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class DirectoryDelta:
+    """What one directory version changed: people by id and referrals by (person_id, referral_id); None = deleted."""
+
+    version: int
+    people: dict[str, Person | None] = field(default_factory=dict)
+    referrals: dict[tuple[str, str], Referral | None] = field(default_factory=dict)
+
 
 _set = object.__setattr__
 
@@ -59,13 +70,15 @@ def _optional_text(item: Mapping[str, Any], name: str) -> str | None:
 
 def person_of_item(item: Mapping[str, Any]) -> Person:
     """A person from an item the validated write path stored (its JSON dump plus keys)."""
-    phones = [
-        construct(PersonPhone, {"kind": PhoneKind(phone["kind"]), "number": _text(phone, "number")})
-        for phone in item.get("phones") or ()
-    ]
-    keywords = item.get("keywords") or []
+    stored_phones, keywords = item.get("phones") or [], item.get("keywords") or []
+    if not isinstance(stored_phones, list) or not isinstance(keywords, list):
+        raise TypeError("phones, keywords: not lists")
     if not all(isinstance(keyword, str) for keyword in keywords):
         raise TypeError("keywords: not text")
+    phones = [
+        construct(PersonPhone, {"kind": PhoneKind(phone["kind"]), "number": _text(phone, "number")})
+        for phone in stored_phones
+    ]
     person_id, first_name, last_name = _required_texts(item, "person_id", "first_name", "last_name")
     return construct(
         Person,
