@@ -260,3 +260,21 @@ def test_finance_sees_the_overview_and_billing_only(mina_sidor: Page) -> None:
     expect(tariff1).to_contain_text("42")
     expect(tariff1).to_contain_text(re.compile(r"1\s218,00\s*kr"))
     expect(table.get_by_role("row").filter(has_text="Summa")).to_contain_text(re.compile(r"1\s881,00\s*kr"))
+
+
+def test_on_a_phone_the_pages_fit_the_screens_width(mina_sidor: Page) -> None:
+    # Given an administrator on a phone-sized screen
+    page = mina_sidor
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, ADMIN)
+    widths = {}
+    # When they open a common number's form and a person's card
+    open_page(page, "Nummer och svar")
+    expect(page.get_by_role("complementary", name="Så ser operatören det")).to_be_visible()
+    widths["numbers"] = page.evaluate("document.documentElement.scrollWidth")
+    open_page(page, "Personer")
+    page.get_by_role("button", name="Ändra Åsa Södergren").click()
+    expect(page.get_by_role("form", name="Uppgifter om Åsa Södergren")).to_be_visible()
+    widths["people"] = page.evaluate("document.documentElement.scrollWidth")
+    # Then nothing is wider than the screen
+    assert widths == {"numbers": 390, "people": 390}

@@ -182,7 +182,10 @@ function OfficeEditor({
                 {revealed.has(i) && code.code ? (
                   <strong class="code">{code.code}</strong>
                 ) : (
-                  <span aria-label={t("ms.offices.hidden")}>••••</span>
+                  <>
+                    <span aria-hidden="true">••••</span>
+                    <span class="visually-hidden">{t("ms.offices.hidden")}</span>
+                  </>
                 )}{" "}
                 {editable && code.code && (
                   <button
