@@ -278,3 +278,18 @@ def test_on_a_phone_the_pages_fit_the_screens_width(mina_sidor: Page) -> None:
     widths["people"] = page.evaluate("document.documentElement.scrollWidth")
     # Then nothing is wider than the screen
     assert widths == {"numbers": 390, "people": 390}
+
+
+def test_the_site_switches_to_english_from_the_one_catalogue(mina_sidor: Page) -> None:
+    # Given the sign-in page in Swedish
+    page = mina_sidor
+    # When the person switches to English and signs in as finance
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to My pages")
+    page.get_by_role("button", name="Finance").click()
+    # Then the navigation and billing read in English, with amounts the English way
+    nav = page.get_by_role("navigation", name="My pages")
+    expect(nav.get_by_role("link")).to_have_text(["Overview", "Billing"])
+    nav.get_by_role("link", name="Billing").click()
+    tariff1 = page.get_by_role("table").first.get_by_role("row").filter(has_text="Tariff 1 · weekday 07–18, answered")
+    expect(tariff1).to_contain_text("SEK 1,218.00")
