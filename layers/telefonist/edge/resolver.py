@@ -204,6 +204,6 @@ def openapi_document(app: APIGatewayRestResolver) -> str:
         for operation in operations.values():
             operation.get("responses", {}).pop("422", None)
     schemas = document.get("components", {}).get("schemas", {})
-    for unused in ("HTTPValidationError", "ValidationError"):
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         schemas.pop(unused, None)
     return json.dumps(document, indent=2, ensure_ascii=False)
