@@ -3,7 +3,7 @@
 Layouts (keys inside each bucket):
 - billing: the Iceberg table's `lines/data/` and `lines/metadata/` (telefonist.dal.billing_table);
   the former layout, `lines/month=YYYY-MM/tenant_id=<t>/<contact_id>.parquet`, is read here only
-  to migrate it (`telefonist migrate-billing-lines`);
+  to migrate it (`telefonist migrate-lines`);
 - archive: `ctr/day=YYYY-MM-DD/<shard>/<first seq>-<last seq>.jsonl.gz`, one batch per object,
   the day being the UTC arrival day of the batch's first record; every record base64, untouched;
 - quarantine: `quarantine/day=YYYY-MM-DD/<shard>/<seq>.json`: reason, position, the whole record.
