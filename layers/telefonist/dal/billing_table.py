@@ -333,6 +333,49 @@ class BillingTable:
         except Exception as exc:
             raise RepositoryError("cannot read the billing table") from exc
 
+    def local_parquet_files(
+        self, *, month: str | None = None, tenant_id: str | None = None, unresolved: bool = False
+    ) -> list[str] | None:
+        """The paths of the data files holding the rows of a month (of a tenant, or of the
+        unresolved lines), for a local engine to read them directly (DuckDB's Parquet reader, no
+        extension); None when the Arrow scan must be used instead: files not on a local disk,
+        delete files (this table is copy-on-write, but another writer may add some) or an
+        evolved schema (file columns would then have to be mapped by field id, not by name)."""
+        from pyiceberg.manifest import ManifestContent
+
+        try:
+            table = self.table
+            table.refresh()
+            metadata = table.metadata
+            if len(metadata.schemas) != 1 or len(metadata.partition_specs) != 1:
+                return None
+            snapshot = table.current_snapshot()
+            if snapshot is None:
+                return []
+            paths = []
+            # The manifests' entries, filtered by their identity partition values (month,
+            # tenant_id in the spec's order): exact, and cheaper than a scan plan's residuals.
+            for manifest in snapshot.manifests(table.io):
+                if manifest.content != ManifestContent.DATA:
+                    return None
+                for entry in manifest.fetch_manifest_entry(table.io, discard_deleted=True):
+                    data_file = entry.data_file
+                    file_month, file_tenant = data_file.partition[0], data_file.partition[1]
+                    if month is not None and file_month != month:
+                        continue
+                    if tenant_id is not None and file_tenant != tenant_id:
+                        continue
+                    if tenant_id is None and unresolved and file_tenant is not None:
+                        continue
+                    if not data_file.file_path.startswith("file://"):
+                        return None
+                    paths.append(data_file.file_path.removeprefix("file://"))
+        except RepositoryError:
+            raise
+        except Exception as exc:
+            raise RepositoryError("cannot read the billing table") from exc
+        return paths
+
     def rows(self, **kwargs: Any) -> list[dict[str, Any]]:
         """Rows as dicts (tests, the demo): see `scan`."""
         return list(self.scan(**kwargs).to_pylist())

@@ -34,6 +34,7 @@ class FinanceQuery:
     sql: str
     parameters: tuple[str, ...]
     defaults: Mapping[str, Any] = field(default_factory=dict)
+    unresolved_only: bool = False  # reads only the partition of lines without a tenant
 
 
 MONTHLY_INVOICE = FinanceQuery(
@@ -83,6 +84,7 @@ UNRESOLVED_LINES = FinanceQuery(
     name="unresolved_lines",
     description="Billed calls of a month whose customer could not be resolved: to be assigned before invoicing",
     parameters=("month",),
+    unresolved_only=True,
     sql=f"""SELECT contact_id, answered_at, dialed_number, queue, tariff, amount_ore, ctr_last_updated
 FROM "{DATABASE}"."{TABLE}"
 WHERE month = ? AND tenant_id IS NULL
@@ -121,8 +123,11 @@ class LineSource(Protocol):
 def run_finance_query(name: str, lines: LineSource | pa.Table, params: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Run a finance query locally in DuckDB over the billing table (no DuckDB extension needed).
 
-    The table is read through PyIceberg's Arrow scan, pruned to the query's month (and customer)
-    partitions as Athena would; an Arrow table of lines is taken as it is.
+    Only the query's partitions are read, as Athena would: one customer's month, the month, or
+    the month's unresolved lines. When the table's data files are on a local disk, DuckDB reads
+    the files PyIceberg's plan names with its own Parquet reader (`local_parquet_files`; about
+    10× faster than PyIceberg's Arrow scan over a month of 100 partitions); otherwise (moto's S3,
+    delete files) it reads PyIceberg's Arrow scan. An Arrow table of lines is taken as it is.
     """
     import duckdb
 
@@ -130,13 +135,24 @@ def run_finance_query(name: str, lines: LineSource | pa.Table, params: Mapping[s
     if query is None:
         raise KeyError(f"unknown finance query {name!r}; known: {sorted(QUERIES)}")
     positional = _positional(query, params)
+    month, tenant_id = params.get("month"), params.get("tenant_id")
+    files: list[str] | None = None
+    data: pa.Table | None = None
     if isinstance(lines, pa.Table):
         data = lines
     else:
-        data = lines.scan(month=params.get("month"), tenant_id=params.get("tenant_id"))
+        local_files = getattr(lines, "local_parquet_files", None)
+        if local_files is not None:
+            files = local_files(month=month, tenant_id=tenant_id, unresolved=query.unresolved_only)
+        if not files:  # None (not readable directly) or no file at all: the Arrow scan (cheap then)
+            files = None
+            data = lines.scan(month=month, tenant_id=tenant_id)
     connection = duckdb.connect()
     try:
-        connection.register(TABLE, data)
+        if files is not None:
+            connection.read_parquet(files).create_view(TABLE)
+        else:
+            connection.register(TABLE, data)
         cursor = connection.execute(adapt_for_duckdb(query.sql), positional)
         columns = [c[0] for c in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
