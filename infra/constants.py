@@ -11,11 +11,12 @@ DEFAULT_REGION = config.DEFAULT_REGION
 # Context keys (cdk.json or `-c key=value`).
 CTX_REGION = "telefonist:region"
 CTX_ACCOUNT = "telefonist:account"
-CTX_LOG_RETENTION_DAYS = "telefonist:logRetentionDays"
 
 DATA_CONSTRUCT_ID = "Data"
 CODE_CONSTRUCT_ID = "FunctionCode"
 SELF_SERVICE_CONSTRUCT_ID = "SelfServiceApi"
 
 LAMBDA_MEMORY_MB = 512
+# Every log group of the stack (functions' logs, the API's access logs): ServiceFunction sets it,
+# MonitoringConstruct's aspect holds the others to it. CloudWatch accepts 1, 3, 5, 7, 14, 30, 60, 90, ...
 LOG_RETENTION_DAYS = 90

@@ -13,9 +13,11 @@ from infra.constructs.connect_construct import ConnectConstruct
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.directory_construct import DirectoryConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
+from infra.constructs.monitoring_construct import Monitored, MonitoringConstruct
 from infra.constructs.notify_construct import NotifyConstruct
 from infra.constructs.rating_construct import RatingConstruct
 from infra.constructs.self_service_api_construct import SelfServiceApiConstruct
+from infra.constructs.service_function import ServiceFunction
 from infra.constructs.transfer_construct import TransferConstruct
 
 
@@ -61,4 +63,19 @@ class ServiceStack(cdk.Stack):
         )
         api.add_operator_route(
             "/operator/tenants/{tenant_id}/contacts/{contact_id}/transfer", "PUT", self.transfer.function
+        )
+        self.monitoring = MonitoringConstruct(
+            self,
+            "Monitoring",
+            monitored=Monitored(
+                functions=[c for c in self.node.find_all() if isinstance(c, ServiceFunction)],
+                contact_flow=self.connect.contact_flow_function,
+                rating=self.rating.function,
+                rating_failure_queue=self.rating.failure_queue,
+                ctr_stream=self.rating.stream,
+                notify_queue=self.notify.queue,
+                notify_dead_letter_queue=self.notify.dead_letter_queue,
+                notify_dead_letter_alarm=self.notify.dead_letter_alarm,
+                api=self.self_service.api,
+            ),
         )

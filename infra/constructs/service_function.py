@@ -40,13 +40,11 @@ class ServiceFunction(Construct):
         if dead_letter_queue is None and not no_dead_letter_reason:
             raise ValueError(f"{construct_id}: give a dead_letter_queue or say why none (no_dead_letter_reason)")
         super().__init__(scope, construct_id)
-        self.log_group = logs.LogGroup(
-            self,
-            "Logs",
-            retention=logs.RetentionDays.THREE_MONTHS,
-            encryption_key=log_key,
-            removal_policy=cdk.RemovalPolicy.DESTROY,
-        )
+        self.log_group = logs.LogGroup(self, "Logs", encryption_key=log_key, removal_policy=cdk.RemovalPolicy.DESTROY)
+        # In days, from the one constant (RetentionDays names its members, not their day counts).
+        log_group_resource = self.log_group.node.default_child
+        assert isinstance(log_group_resource, logs.CfnLogGroup)
+        log_group_resource.retention_in_days = constants.LOG_RETENTION_DAYS
         self.role = iam.Role(
             self,
             "Role",
