@@ -1,10 +1,13 @@
-"""Directory search benchmark: a 10,000-person directory, 1,000 mixed queries, in-process.
+"""Directory search benchmark: a 10,000-person (or --people) directory, 1,000 mixed queries, in-process.
 
 Measures `DirectoryIndex.search` (results built as models, referrals resolved) per query kind:
 exact names, as-you-type prefixes (one word, or a first name and the start of a surname),
-keywords/departments, and typos; p50/p99 in milliseconds
-(goal: p99 ≤ 1 ms) and recall on the typo queries (the intended person, or someone holding the
-intended word, among the first 10). Also the index build time (paid once per directory version).
+keywords/departments, and typos: p50/p95/p99/max over one run of every query with GC enabled,
+in CPU milliseconds of this process (goal: p99 ≤ 1 ms at 10,000 people, ≤ 3 ms at 100,000, no
+query over 10 ms), and recall on the typo queries (the intended person, or someone holding the
+intended word, among the first 10; goal ≥ 0.98). Also the index build (CPU, memory per person),
+the CPU from a referral-only or a person change to the next search that sees it (goal ≤ 50 ms),
+and the machine's load average.
 
     PYTHONPATH=layers:. python benchmarks/directory.py [--people 10000] [--queries 1000] [--seed 11]
 
@@ -14,16 +17,19 @@ The last line is JSON.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
+import os
 import random
 import statistics
 import string
 import time
+import tracemalloc
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from telefonist.directory import DirectoryIndex, PersonMatch, fold
+from telefonist.directory import DirectoryIndex, DirectoryIndexCache, PersonMatch, fold
+from telefonist.directory.stored import DirectoryDelta, person_of_item, referral_of_item
 from telefonist.models import Directory, MessagePreference, Person, PersonPhone, PhoneKind, Referral
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -189,76 +195,206 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def _summary(values: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(statistics.median(values), 4),
+        "p95_ms": round(percentile(values, 0.95), 4),
+        "p99_ms": round(percentile(values, 0.99), 4),
+        "max_ms": round(max(values), 4),
+    }
+
+
+class _Source:
+    """An in-memory store of one directory: stored items (JSON dumps) and what the last change named."""
+
+    def __init__(self, directory: Directory) -> None:
+        self.directory = directory
+        self.delta: DirectoryDelta | None = None
+
+    def get_tenant(self, tenant_id: str) -> str:
+        return tenant_id
+
+    def directory_version(self, tenant_id: str) -> int:
+        return self.directory.version
+
+    def load_directory(self, tenant_id: str) -> Directory:
+        return self.directory
+
+    def directory_delta(self, tenant_id: str, since_version: int) -> DirectoryDelta | None:
+        return self.delta if self.delta and self.delta.version == since_version + 1 else None
+
+
+def _cpu_ms(action: Callable[[], object]) -> tuple[float, object]:
+    started = time.process_time_ns()
+    result = action()
+    return (time.process_time_ns() - started) / 1e6, result
+
+
+def refresh_figures(directory: Directory, rng: random.Random) -> dict[str, float]:
+    """CPU from a directory change to the next search that sees it, against a warm index.
+
+    "delta": the version item names the change; its items are read as stored (no re-validation) and
+    applied to the warm index. "reload, validated": what every change cost before: every stored item
+    validated into models (phone numbers, e-mail) and the index refreshed. DynamoDB's own time and
+    boto3's item decoding are not included in either (they are not this process's search structures).
+    """
+    clock = [0.0]
+    source = _Source(directory)
+    cache = DirectoryIndexCache(source, version_check_seconds=0, clock=lambda: clock[0])
+    cache.get("bench")
+    people = directory.people
+    figures: dict[str, float] = {}
+
+    # A referral set on someone: the stored item as the write path dumps it, read back as stored.
+    person = rng.choice(people)
+    referral = Referral(
+        referral_id="r-bench", person_id=person.person_id, text="Tjänsteresa", valid_from=NOW - timedelta(hours=1)
+    )
+    stored = referral.model_dump(mode="json")
+
+    def referral_change() -> bool:
+        source.directory = directory.model_copy(update={"version": directory.version + 1})
+        source.delta = DirectoryDelta(
+            version=directory.version + 1, referrals={(person.person_id, "r-bench"): referral_of_item(stored)}
+        )
+        match = cache.get("bench").search(person.full_name, NOW, 50)
+        return any(m.referral and m.referral.referral_id == "r-bench" for m in match)
+
+    figures["referral_delta_cpu_ms"], seen = _cpu_ms(referral_change)
+    assert seen, "the referral was not seen"
+
+    # A person renamed (new tokens), read as stored and applied.
+    renamed = people[len(people) // 2].model_copy(update={"last_name": "Zyxelström", "keywords": ["bänkpress"]})
+    stored_person = renamed.model_dump(mode="json")
+
+    def person_change() -> bool:
+        version = source.directory.version + 1
+        source.directory = source.directory.model_copy(update={"version": version})
+        source.delta = DirectoryDelta(version=version, people={renamed.person_id: person_of_item(stored_person)})
+        return bool(cache.get("bench").search("zyxelstrom", NOW))
+
+    figures["person_delta_cpu_ms"], seen = _cpu_ms(person_change)
+    assert seen, "the renamed person was not found"
+    assert cache.deltas == 2
+    assert cache.loads == 1
+
+    # Before: every change reloaded and validated the whole directory.
+    items = [p.model_dump(mode="json") for p in people]
+    warm = DirectoryIndex(directory)
+
+    def validated_reload() -> object:
+        reloaded = Directory(
+            tenant_id="bench",
+            people=[Person.model_validate(item) for item in items],
+            referrals=directory.referrals,
+            version=directory.version + 1,
+        )
+        return warm.refreshed(reloaded).search(person.full_name, NOW)
+
+    figures["reload_validated_cpu_ms"], _ = _cpu_ms(validated_reload)
+
+    def trusted_reload() -> object:
+        people_read = [person_of_item(item) for item in items]
+        reloaded = Directory.model_construct(
+            tenant_id="bench", people=people_read, referrals=directory.referrals, version=directory.version + 1
+        )
+        return warm.refreshed(reloaded).search(person.full_name, NOW)
+
+    figures["reload_trusted_cpu_ms"], _ = _cpu_ms(trusted_reload)
+    return {name: round(value, 1) for name, value in figures.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3, help="extra rounds for the best-of figure (labelled)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
+    load_before = os.getloadavg()
 
     directory = build_directory(args.people, rng)
     queries = build_queries(directory, args.queries, rng)
-    started = time.perf_counter()
-    index = DirectoryIndex(directory)
-    build_ms = (time.perf_counter() - started) * 1000
+    tracemalloc.start()
+    build_ms, index = _cpu_ms(lambda: DirectoryIndex(directory))
+    index_bytes = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert isinstance(index, DirectoryIndex)
+    build_ms, index = _cpu_ms(lambda: DirectoryIndex(directory))  # timed again without tracemalloc
+    assert isinstance(index, DirectoryIndex)
 
     for query in queries:  # warm-up: first-call costs (caches, lazy imports) are not search time
         index.search(query.text, NOW)
-    # Each query runs in `--rounds` interleaved rounds; its time is the best of its rounds (timeit's
-    # convention), so a scheduler pause on this shared machine (2 cores, several processes) does not
-    # pose as search time. The p99 of the per-query medians and of every single run are printed too.
-    runs: list[list[float]] = [[] for _ in queries]
+    # The honest figure: one run of every query, GC enabled, CPU time of this process per query
+    # (time.process_time_ns: a scheduler pause on this shared machine is not counted; wall time is
+    # printed beside it). Best of further rounds is printed too, labelled.
+    cpu: dict[str, list[float]] = {kind: [] for kind in ("exact", "prefix", "keyword", "typo")}
+    wall: list[float] = []
     typo_hits = 0
-    gc.disable()
-    try:
-        for round_number in range(args.rounds):
-            for position, query in enumerate(queries):
-                started_ns = time.perf_counter_ns()
-                matches = index.search(query.text, NOW, 10)
-                runs[position].append((time.perf_counter_ns() - started_ns) / 1e6)
-                if round_number == 0 and query.kind == "typo":
-                    typo_hits += _typo_found(query, matches)
-    finally:
-        gc.enable()
-    timings: dict[str, list[float]] = {kind: [] for kind in ("exact", "prefix", "keyword", "typo")}
-    for query, times in zip(queries, runs, strict=True):
-        timings[query.kind].append(min(times))
-    medians = [statistics.median(times) for times in runs]
-    single_runs = [t for times in runs for t in times]
+    for query in queries:
+        started_wall, started_cpu = time.perf_counter_ns(), time.process_time_ns()
+        matches = index.search(query.text, NOW, 10)
+        cpu[query.kind].append((time.process_time_ns() - started_cpu) / 1e6)
+        wall.append((time.perf_counter_ns() - started_wall) / 1e6)
+        if query.kind == "typo":
+            typo_hits += _typo_found(query, matches)
+    rounds: list[list[float]] = [[] for _ in queries]
+    for _ in range(args.rounds):
+        for position, query in enumerate(queries):
+            started_cpu = time.process_time_ns()
+            index.search(query.text, NOW, 10)
+            rounds[position].append((time.process_time_ns() - started_cpu) / 1e6)
+    best = [min(times) for times in rounds] if args.rounds else []
+    refresh = refresh_figures(directory, rng)
+    load_after = os.getloadavg()
 
-    every = [t for values in timings.values() for t in values]
-    print(f"directory: {args.people} people, index built in {build_ms:.0f} ms")
-    print(f"{'kind':8} {'n':>5} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
-    for kind, values in [*timings.items(), ("all", every)]:
+    every = [t for values in cpu.values() for t in values]
+    print(
+        f"directory: {args.people} people; index built in {build_ms:.0f} ms CPU, "
+        f"{index_bytes / args.people:.0f} B/person"
+    )
+    print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} ({os.cpu_count()} cores)")
+    print("single run, GC enabled, CPU ms per query:")
+    print(f"{'kind':8} {'n':>5} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}")
+    for kind, values in [*cpu.items(), ("all", every)]:
         print(
-            f"{kind:8} {len(values):5d} {statistics.median(values):8.3f} "
+            f"{kind:8} {len(values):5d} {statistics.median(values):8.3f} {percentile(values, 0.95):8.3f} "
             f"{percentile(values, 0.99):8.3f} {max(values):8.3f}"
         )
-    recall = typo_hits / max(len(timings["typo"]), 1)
-    print(f"typo recall@10: {recall:.3f} ({typo_hits}/{len(timings['typo'])})")
-    single_p99 = percentile(single_runs, 0.99)
-    print(f"p99 of per-query medians of {args.rounds} rounds: {percentile(medians, 0.99):.3f} ms")
-    print(f"p99 over all {len(single_runs)} single runs (scheduler pauses included): {single_p99:.3f} ms")
+    print(
+        f"wall time, same run: p50 {statistics.median(wall):.3f} p99 {percentile(wall, 0.99):.3f} "
+        f"max {max(wall):.3f} ms"
+    )
+    if best:
+        print(
+            f"best of {args.rounds} further rounds (labelled; flatters the tail): p99 {percentile(best, 0.99):.3f} ms"
+        )
+    recall = typo_hits / max(len(cpu["typo"]), 1)
+    print(f"typo recall@10: {recall:.3f} ({typo_hits}/{len(cpu['typo'])})")
+    print(f"refresh CPU ms until the next search sees it: {refresh}")
+    goal_p99 = 1.0 if args.people <= 10_000 else 3.0
+    summary = _summary(every)
     print(
         json.dumps(
             {
                 "benchmark": "directory_search",
                 "people": args.people,
                 "queries": len(queries),
-                "index_build_ms": round(build_ms, 1),
-                "p50_ms": round(statistics.median(every), 4),
-                "p99_ms": round(percentile(every, 0.99), 4),
-                "max_ms": round(max(every), 4),
-                "rounds": args.rounds,
-                "timing": "best of rounds per query",
-                "p99_ms_median_of_rounds": round(percentile(medians, 0.99), 4),
-                "p99_ms_single_runs": round(percentile(single_runs, 0.99), 4),
-                "p99_ms_by_kind": {kind: round(percentile(v, 0.99), 4) for kind, v in timings.items()},
+                "timing": "single run, GC enabled, CPU time per query (time.process_time_ns)",
+                **summary,
+                "wall": _summary(wall),
+                "by_kind": {kind: _summary(values) for kind, values in cpu.items()},
+                "best_of_rounds_p99_ms": round(percentile(best, 0.99), 4) if best else None,
                 "typo_recall_at_10": round(recall, 4),
-                "goal_p99_ms": 1.0,
-                "goal_met": percentile(every, 0.99) <= 1.0,
+                "index_build_cpu_ms": round(build_ms, 1),
+                "index_bytes_per_person": round(index_bytes / args.people),
+                "refresh": refresh,
+                "load_average": [round(load_before[0], 2), round(load_after[0], 2)],
+                "cores": os.cpu_count(),
+                "goal_p99_ms": goal_p99,
+                "goal_met": summary["p99_ms"] <= goal_p99 and summary["max_ms"] <= 10.0 and recall >= 0.98,
+                "refresh_goal_met": refresh["referral_delta_cpu_ms"] <= 50.0,
             },
             ensure_ascii=False,
         )

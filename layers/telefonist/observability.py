@@ -1,12 +1,19 @@
 """Logger, tracer and metrics: built once here, imported everywhere.
 
-The Tracer is created lazily: instantiating it imports aws_xray_sdk (about 0.6 s), which the
-inbound call path cannot afford on a cold start inside Connect's 8-second budget.
+The Tracer is created only where traces are used. Instantiating Powertools' Tracer imports
+aws_xray_sdk and patches botocore: 0.55-0.65 s of CPU (benchmarks/cold_start.py), which doubled the
+contact-flow function's cold start (import plus first call) inside Connect's 8-second budget.
+`tracer()` hands out a stand-in that creates the real Tracer on the first capture decorator or
+provider call; an annotation alone does not, because it has nowhere to go: no function opens a
+subsegment, and Lambda's own (facade) segment refuses annotations (aws_xray_sdk raises
+FacadeSegmentMutationException when the request is sampled). Lambda's active tracing still
+records every invocation without the SDK.
 """
 
 from __future__ import annotations
 
 import logging
+import numbers
 import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -32,10 +39,31 @@ _EMAIL = re.compile(r"[^\s@<>\"']+@[^\s@<>\"']+")
 
 
 @cache
-def tracer() -> Tracer:
+def _powertools_tracer() -> Tracer:
     from aws_lambda_powertools import Tracer
 
     return Tracer(service="telefonist")
+
+
+class LazyTracer:
+    """Powertools' Tracer, created on first real use; annotations without a subsegment are dropped."""
+
+    def put_annotation(self, key: str, value: str | numbers.Number | bool) -> None:
+        """Annotate the open subsegment; without one (no Tracer created yet) there is nothing to annotate."""
+        if _powertools_tracer.cache_info().currsize:
+            _powertools_tracer().put_annotation(key=key, value=value)
+
+    def __getattr__(self, name: str) -> Any:
+        # capture_lambda_handler, capture_method, provider...: these need the real Tracer.
+        return getattr(_powertools_tracer(), name)
+
+
+_LAZY_TRACER = LazyTracer()
+
+
+def tracer() -> LazyTracer:
+    """The tracer of this process (see the module's docstring for when Powertools' Tracer is created)."""
+    return _LAZY_TRACER
 
 
 def mask_phone_number(number: str | None) -> str:

@@ -48,9 +48,11 @@ _TWO_TYPOS_LENGTH = 9
 _MIN_DIGIT_PREFIX = 4
 _MAX_DIGIT_PREFIX_TOKENS = 200
 _HIGH = "\U0010ffff"
-# Checking one candidate person against a word costs about as much as this many postings put into a
-# set in C: it decides between candidate checks and set intersections for multi-word queries.
-_CHECK_COST = 32
+# Measured costs, in postings put into a set or dict in C: a candidate of the rarest word looked up
+# in the other words' maps (the choice between candidates and set intersections for several words),
+# and a candidate checked against a word's tokens one by one (the choice for a broad word).
+_CANDIDATE_COST = 8
+_CHECK_COST = 16
 # Distance between neighbours' positions in a newly built index (room for people added later).
 _GAP = 1 << 16
 _PHONE_QUERY = re.compile(r"\s*\+?[\d\s\-()/.]*\d[\d\s\-()/.]*")
@@ -506,7 +508,7 @@ class DirectoryIndex:
         sizes = [self._postings_size(word) for word in matches]
         # Two broad words ("a s") are cheaper as C-level set intersections over every posting than as
         # a per-candidate check in Python; otherwise the rarest word's people are the candidates.
-        if min(sizes) * _CHECK_COST > sum(sizes):
+        if min(sizes) * _CANDIDATE_COST > sum(sizes):
             return self._first_of_levels(matches, limit)
         return self._first_of_rarest(matches, sizes, limit)
 

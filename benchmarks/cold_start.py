@@ -1,0 +1,253 @@
+"""Cold starts: every function's import plus first invocation, as a ratio to `import boto3`.
+
+Each measurement is a fresh interpreter (a subprocess), as a Lambda cold start is: one imports
+`functions.<name>.handler` and invokes `lambda_handler` once with an AWS-shaped event; its pair
+imports only boto3. Pairs alternate (baseline, function, baseline, function...) so that both see the
+same load on this shared machine; the figure is the child's whole-process CPU time (user + system,
+from the kernel's accounting of the child: waiting for the CPU is not counted), the ratio the
+median over pairs of function / baseline. Wall time is printed beside it.
+
+AWS is a moto server in this process (the children call it over HTTP, as a function calls AWS),
+seeded with the demo customer. `AWS_LAMBDA_FUNCTION_NAME` is set as in Lambda (Powertools then
+counts the Tracer as enabled); `--traced` also sets an X-Ray trace header, as a sampled invocation
+with active tracing has.
+
+    PYTHONPATH=layers:. python benchmarks/cold_start.py [--pairs 5] [--only contact_flow,rating]
+
+The last line is JSON. Goal: every ratio ≤ 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "layers"), str(ROOT)]
+GOAL_RATIO = 2.0
+TENANT = "demo"
+
+
+def _rest(method: str, path: str, resource_path: str, params: dict[str, str], claims: dict[str, str]) -> dict[str, Any]:
+    return {
+        "resource": resource_path,
+        "path": path,
+        "httpMethod": method,
+        "headers": {"Accept": "application/json", "Content-Type": "application/json", "Host": "api.example"},
+        "multiValueHeaders": {},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": params,
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": resource_path,
+            "httpMethod": method,
+            "path": f"/prod{path}",
+            "stage": "prod",
+            "requestId": "cold-start",
+            "accountId": "123456789012",
+            "apiId": "abc123",
+            "identity": {"sourceIp": "192.0.2.10", "userAgent": "bench"},
+            "authorizer": {"claims": claims},
+        },
+        "body": None,
+        "isBase64Encoded": False,
+    }
+
+
+def events(tenant: str, person_id: str, dialed: str) -> dict[str, Any]:
+    """One realistic first invocation per function."""
+    operator = {"sub": "op-1", "cognito:groups": "operators", "token_use": "id"}
+    admin = {"sub": "admin-1", "cognito:groups": "admins", "custom:tenant_id": tenant, "token_use": "id"}
+    connect = json.loads((ROOT / "tests/events/connect-lambda-event.json").read_text())
+    connect["Details"]["ContactData"].setdefault("Attributes", {})["dialed_number"] = dialed
+    connect["Details"]["ContactData"]["SystemEndpoint"] = {"Address": dialed, "Type": "TELEPHONE_NUMBER"}
+    form = f"/tenants/{tenant}/people/{person_id}/message-form"
+    transfer = f"/operator/tenants/{tenant}/contacts/c-1/transfer"
+    transfer_event = _rest(
+        "PUT",
+        transfer,
+        "/operator/tenants/{tenant_id}/contacts/{contact_id}/transfer",
+        {"tenant_id": tenant, "contact_id": "c-1"},
+        operator,
+    )
+    transfer_event["body"] = json.dumps({"person_id": person_id, "number": "+46852010001", "mode": "blind"})
+    return {
+        "contact_flow": connect,
+        "directory_lookup": {"tenant_id": tenant, "query": "anna", "limit": 10},
+        "notify": _rest(
+            "GET",
+            form,
+            "/tenants/{tenant_id}/people/{person_id}/message-form",
+            {"tenant_id": tenant, "person_id": person_id},
+            operator,
+        ),
+        "notify_sender": {
+            "Records": [
+                {
+                    "messageId": "m-1",
+                    "receiptHandle": "r",
+                    "body": json.dumps({"tenant_id": tenant, "message_id": "missing", "channel": "sms"}),
+                    "attributes": {
+                        "ApproximateReceiveCount": "1",
+                        "SentTimestamp": "1700000000000",
+                        "SenderId": "x",
+                        "ApproximateFirstReceiveTimestamp": "1700000000000",
+                    },
+                    "messageAttributes": {},
+                    "md5OfBody": "x",
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": "arn:aws:sqs:eu-central-1:123456789012:notify",
+                    "awsRegion": "eu-central-1",
+                }
+            ]
+        },
+        "rating": json.loads((ROOT / "tests/events/kinesis-ctr-event.json").read_text()),
+        "self_service": _rest("GET", "/profile", "/profile", {}, admin),
+        "provisioning": {"action": "release", "tenant_id": tenant, "phone_number": "+46852999999"},
+        "transfer": transfer_event,
+    }
+
+
+CHILD = """
+import json, os, sys
+name = sys.argv[1]
+if name == "boto3":
+    import boto3
+else:
+    import importlib
+    event = json.loads(os.environ["BENCH_EVENT"])
+    handler = importlib.import_module(f"functions.{name}.handler")
+    class Context:
+        function_name = name; memory_limit_in_mb = 1024; aws_request_id = "cold-start"
+        invoked_function_arn = f"arn:aws:lambda:eu-central-1:123456789012:function:{name}"
+        def get_remaining_time_in_millis(self): return 8000
+    handler.lambda_handler(event, Context())
+    print("tracer created:", "aws_xray_sdk" in sys.modules, file=sys.stderr)
+"""
+
+
+def run_child(name: str, env: dict[str, str]) -> tuple[float, float, str]:
+    """(CPU s, wall s, stderr) of a fresh interpreter running the child."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, name], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode:
+        again = subprocess.run([sys.executable, "-c", CHILD, name], env=env, cwd=ROOT, capture_output=True, text=True)
+        raise RuntimeError(f"{name} failed:\n{(again.stdout + again.stderr)[-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall, done.stderr.decode()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=5)
+    parser.add_argument("--only", default="", help="comma-separated function names")
+    parser.add_argument("--traced", action="store_true", help="set an X-Ray trace header (a sampled invocation)")
+    args = parser.parse_args()
+
+    from telefonist.local_aws import FAKE_CREDENTIALS, create_resources, moto_server, patched_environment
+
+    os.environ.update(FAKE_CREDENTIALS)
+    load_before = os.getloadavg()
+    with moto_server() as endpoint:
+        created = create_resources()
+        with patched_environment(created.environment):
+            tenant, person_id, dialed = _seed(created)
+        base_env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "PYTHONPATH": f"{ROOT / 'layers'}{os.pathsep}{ROOT}",
+            **FAKE_CREDENTIALS,
+            **created.environment,
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_LAMBDA_FUNCTION_NAME": "bench",
+            "POWERTOOLS_SERVICE_NAME": "telefonist",
+            # What CDK sets for provisioning and transfer beyond the local resources.
+            "CONNECT_INSTANCE_ARN": "arn:aws:connect:eu-central-1:123456789012:instance/00000000-bench",
+            "INBOUND_FLOW_ARN": "arn:aws:connect:eu-central-1:123456789012:instance/00000000-bench/contact-flow/in",
+        }
+        if args.traced:
+            base_env["_X_AMZN_TRACE_ID"] = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+        every = events(tenant, person_id, dialed)
+        names = [n for n in every if not args.only or n in args.only.split(",")]
+        results: dict[str, dict[str, Any]] = {}
+        for name in names:
+            env = {**base_env, "BENCH_EVENT": json.dumps(every[name])}
+            run_child(name, env)  # warm the file cache and .pyc files: not a cold-start cost in Lambda
+            ratios, cpu, baseline, walls, tracer = [], [], [], [], ""
+            for _ in range(args.pairs):
+                base_cpu, _base_wall, _ = run_child("boto3", base_env)
+                fn_cpu, fn_wall, stderr = run_child(name, env)
+                ratios.append(fn_cpu / base_cpu)
+                cpu.append(fn_cpu)
+                baseline.append(base_cpu)
+                walls.append(fn_wall)
+                tracer = "created" if "tracer created: True" in stderr else "not created"
+            results[name] = {
+                "ratio": round(statistics.median(ratios), 2),
+                "ratio_min": round(min(ratios), 2),
+                "ratio_max": round(max(ratios), 2),
+                "cpu_s": round(statistics.median(cpu), 3),
+                "boto3_cpu_s": round(statistics.median(baseline), 3),
+                "wall_s": round(statistics.median(walls), 3),
+                "tracer": tracer,
+            }
+            row = results[name]
+            print(
+                f"{name:17} {row['ratio']:5.2f}x (pairs {row['ratio_min']:.2f}-{row['ratio_max']:.2f})  "
+                f"CPU {row['cpu_s']:.3f} s vs boto3 {row['boto3_cpu_s']:.3f} s  wall {row['wall_s']:.3f} s  "
+                f"tracer {tracer}",
+                flush=True,
+            )
+    load_after = os.getloadavg()
+    print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} ({os.cpu_count()} cores)")
+    print(
+        json.dumps(
+            {
+                "benchmark": "cold_start",
+                "measure": "child process CPU (user+sys), import + first invocation, median of paired ratios",
+                "pairs": args.pairs,
+                "traced": args.traced,
+                "functions": results,
+                "load_average": [round(load_before[0], 2), round(load_after[0], 2)],
+                "cores": os.cpu_count(),
+                "goal_ratio": GOAL_RATIO,
+                "goal_met": all(r["ratio"] <= GOAL_RATIO for r in results.values()),
+            }
+        )
+    )
+
+
+def _seed(created: Any) -> tuple[str, str, str]:
+    """The demo customer (people, a number routed to the switchboard); its id, a person and the number."""
+    import boto3
+    from telefonist.dal.customer_repository import CustomerRepository
+    from telefonist.dal.secrets import KmsSecretCodec
+    from telefonist.resources import CUSTOMER_TABLE
+    from telefonist.sample_data import DEMO_SWITCHBOARD_NUMBER
+    from telefonist.seeding import seed_demo_tenant
+
+    repo = CustomerRepository(
+        boto3.resource("dynamodb").Table(CUSTOMER_TABLE.local_name),
+        secrets=KmsSecretCodec(boto3.client("kms"), created.secrets_key_id),
+    )
+    seeded = seed_demo_tenant(repo, people=50)
+    tenant = getattr(seeded, "tenant_id", TENANT)
+    person_id = repo.load_directory(tenant).people[0].person_id
+    return tenant, person_id, DEMO_SWITCHBOARD_NUMBER
+
+
+if __name__ == "__main__":
+    main()
