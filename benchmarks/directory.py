@@ -178,16 +178,29 @@ def build_queries(directory: Directory, count: int, rng: random.Random) -> list[
             if rng.random() < 0.5:
                 queries.append(Query(kind, typo, target_word=word))
             else:
-                queries.append(Query(kind, f"{person.first_name} {typo}", target_person=person.person_id))
+                queries.append(
+                    Query(kind, f"{person.first_name} {typo}", target_person=person.person_id, target_word=word)
+                )
     return queries
 
 
-def _typo_found(query: Query, matches: list[PersonMatch]) -> bool:
+def _typo_found(query: Query, matches: list[PersonMatch], first_names: dict[str, str]) -> bool:
+    """The intended person among the first 10, or (with a first name) someone equally intended.
+
+    "Ylva frisvkard" means a Ylva who handles friskvård. At 100,000 people fifty Ylvas do, and they
+    rank alike (directory order), so any of them counts: the query cannot tell them apart.
+    """
+
+    def holds_word(m: PersonMatch) -> bool:
+        return query.target_word in fold(f"{m.person.last_name} {' '.join(m.person.keywords)}").split()
+
     if query.target_person is not None:
-        return any(m.person.person_id == query.target_person for m in matches)
-    return any(
-        query.target_word in fold(f"{m.person.last_name} {' '.join(m.person.keywords)}").split() for m in matches
-    )
+        first = first_names[query.target_person]
+        return any(
+            m.person.person_id == query.target_person or (m.person.first_name == first and holds_word(m))
+            for m in matches
+        )
+    return any(holds_word(m) for m in matches)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -329,6 +342,7 @@ def main() -> None:
     # The honest figure: one run of every query, GC enabled, CPU time of this process per query
     # (time.process_time_ns: a scheduler pause on this shared machine is not counted; wall time is
     # printed beside it). Best of further rounds is printed too, labelled.
+    first_names = {p.person_id: p.first_name for p in directory.people}
     cpu: dict[str, list[float]] = {kind: [] for kind in ("exact", "prefix", "keyword", "typo")}
     wall: list[float] = []
     typo_hits = 0
@@ -338,7 +352,7 @@ def main() -> None:
         cpu[query.kind].append((time.process_time_ns() - started_cpu) / 1e6)
         wall.append((time.perf_counter_ns() - started_wall) / 1e6)
         if query.kind == "typo":
-            typo_hits += _typo_found(query, matches)
+            typo_hits += _typo_found(query, matches, first_names)
     rounds: list[list[float]] = [[] for _ in queries]
     for _ in range(args.rounds):
         for position, query in enumerate(queries):

@@ -52,7 +52,7 @@ _HIGH = "\U0010ffff"
 # in the other words' maps (the choice between candidates and set intersections for several words),
 # and a candidate checked against a word's tokens one by one (the choice for a broad word).
 _CANDIDATE_COST = 8
-_CHECK_COST = 16
+_CHECK_COST = 2
 # Distance between neighbours' positions in a newly built index (room for people added later).
 _GAP = 1 << 16
 _PHONE_QUERY = re.compile(r"\s*\+?[\d\s\-()/.]*\d[\d\s\-()/.]*")
@@ -521,33 +521,56 @@ class DirectoryIndex:
     def _first_of_rarest(self, matches: list[_WordMatches], sizes: list[int], limit: int) -> list[int]:
         """Several words, every one must match: candidates from the rarest word, the others checked.
 
-        The rarest word's people are the candidates. Another word with few postings becomes a map
-        person → best rank (filled in C); a broad one ("s", "ev") is checked per candidate against
-        the person's own tokens. A candidate ranks by its worst word, then the sum of its ranks,
-        then directory order: the order `_first_of_levels` gives, without touching every posting
-        of a broad word.
+        The rarest word's people are the candidates, tier by tier of their rank for it and in
+        directory order within a tier (postings merged lazily). Another word with few postings
+        becomes a map person → best rank (filled in C); a broad one ("s", "ct") is checked per
+        candidate against the person's own tokens. A candidate ranks by its worst word, then the
+        sum of its ranks, then directory order: the order `_first_of_levels` gives. The scan stops
+        once `limit` people reach the best rank a tier's remaining candidates could reach (as you
+        type "karin l", the first ten Karins with an L-surname), so it rarely sees every candidate.
         """
         rarest = min(range(len(matches)), key=sizes.__getitem__)
         budget = sizes[rarest] * _CHECK_COST
-        candidates = self._best_ranks(matches[rarest])
         others = [
             (self._best_ranks(word) if sizes[position] <= budget else None, word)
             for position, word in enumerate(matches)
             if position != rarest
         ]
+        floors = []
+        for _ranks, (names, fields) in others:
+            if not names and not fields:
+                return []
+            floors.append(min((*names.values(), *fields.values())))
         no_match = len(_KINDS)
         scored: list[tuple[int, int, int]] = []
-        for idx, first_rank in candidates.items():
-            worst = total = first_rank
-            for ranks, word in others:
-                rank = ranks.get(idx, no_match) if ranks is not None else self._best_in_person(idx, word)[0]
-                if rank == no_match:
-                    break
-                total += rank
-                if rank > worst:
-                    worst = rank
-            else:
-                scored.append((worst, total, idx))
+        seen: set[int] = set()
+        for first_rank, lists in enumerate(self._tiers(matches[rarest])):
+            if not lists:
+                continue
+            # The best (worst rank, sum) this tier's candidates can reach, and how many already beat it.
+            floor = (max(first_rank, *floors), first_rank + sum(floors))
+            reached = sum(1 for worst, total, _idx in scored if (worst, total) < floor)
+            if reached >= limit:
+                break
+            for idx in lists[0] if len(lists) == 1 else heapq.merge(*lists):
+                if idx in seen:
+                    continue
+                seen.add(idx)
+                worst = total = first_rank
+                for ranks, word in others:
+                    rank = ranks.get(idx, no_match) if ranks is not None else self._best_in_person(idx, word)[0]
+                    if rank == no_match:
+                        break
+                    total += rank
+                    if rank > worst:
+                        worst = rank
+                else:
+                    scored.append((worst, total, idx))
+                    if (worst, total) == floor:
+                        reached += 1
+                        if reached >= limit:
+                            # Later candidates of this tier come later in directory order; later tiers rank lower.
+                            return [idx for _worst, _total, idx in heapq.nsmallest(limit, scored)]
         return [idx for _worst, _total, idx in heapq.nsmallest(limit, scored)]
 
     def _best_ranks(self, matches: _WordMatches) -> dict[int, int]:
