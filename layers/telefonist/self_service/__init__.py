@@ -4,6 +4,7 @@ Pure of HTTP: the API handler, the local server and the demo all call `SelfServi
 caller's identity (from the token) and the API's input models.
 """
 
+from telefonist.edge.identity import Caller, Group, caller_from_claims
 from telefonist.self_service.errors import (
     AuthenticationError,
     FieldError,
@@ -11,7 +12,6 @@ from telefonist.self_service.errors import (
     InvalidInputError,
     PayloadTooLargeError,
 )
-from telefonist.edge.identity import Caller, Group, caller_from_claims
 from telefonist.self_service.service import SelfService
 
 __all__ = [

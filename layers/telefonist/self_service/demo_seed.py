@@ -7,9 +7,9 @@ the audit trail rather than writing items directly.
 
 from __future__ import annotations
 
+from telefonist.edge.identity import Caller, Group
 from telefonist.sample_data import demo_common_numbers, demo_directory, demo_office, demo_tenant
 from telefonist.self_service import api_models as api
-from telefonist.edge.identity import Caller, Group
 from telefonist.self_service.service import SelfService
 
 DEMO_OPERATOR = Caller(subject="demo-operator", groups=frozenset({Group.OPERATORS.value}))

@@ -88,7 +88,7 @@ def test_a_failing_line_store_raises_and_the_retry_writes_the_line(price_book) -
 
 def test_a_batch_is_one_commit_newest_version_per_contact_in_it(ports) -> None:
     # Given a batch: two contacts, duplicates, a late older version, a bad record
-    service, ledger, lines, quarantine = ports
+    service, _ledger, lines, quarantine = ports
     v1 = ctr("c-1", talk=30, last_updated="2026-11-24T09:00:00Z")
     v2 = ctr("c-1", talk=150, last_updated="2026-11-24T09:10:00Z")
     other = ctr("c-2", talk=20)
