@@ -104,8 +104,12 @@ def build_service(
     default boto3's; the table's catalog from `table`, default the environment's)."""
     import os
 
+    from botocore.config import Config
+    from telefonist.rating.service import DEFAULT_CONCURRENCY
+
     session = session or boto3.session.Session()
-    dynamodb = session.resource("dynamodb")
+    # As many pooled connections as ledger calls in flight: botocore's default of 10 would reopen the rest.
+    dynamodb = session.resource("dynamodb", config=Config(max_pool_connections=DEFAULT_CONCURRENCY))
     s3 = session.client("s3")
     customers = CustomerRepository(dynamodb.Table(env.customer_table))
     return RatingService(
