@@ -226,9 +226,9 @@ class MonitoringConstruct(Construct):
         width = 8
 
         def graph(
-            title: str, left: list[cloudwatch.IMetric], right: list[cloudwatch.IMetric] | None = None
+            title: str, left: Sequence[cloudwatch.IMetric], right: Sequence[cloudwatch.IMetric] = ()
         ) -> cloudwatch.GraphWidget:
-            return cloudwatch.GraphWidget(title=title, left=left, right=right or [], width=width, height=6)
+            return cloudwatch.GraphWidget(title=title, left=list(left), right=list(right), width=width, height=6)
 
         def duration(function: ServiceFunction) -> cloudwatch.IMetric:
             return function.function.metric_duration(period=PERIOD, statistic="p99", label=function.node.id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 
-from telefonist.cli import demo, migrate_lines, provision, rate, release, rerate, serve
+from telefonist.cli import demo, migrate_lines, provision, rate, release, rerate, serve, smoke
 
 Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
 COMMANDS: list[Register] = [
@@ -20,6 +20,7 @@ COMMANDS: list[Register] = [
     migrate_lines.register,
     provision.register,
     release.register,
+    smoke.register,
 ]
 
 
