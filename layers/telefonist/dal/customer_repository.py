@@ -887,6 +887,16 @@ class CustomerRepository:
                 version = int(item.get("directory_version", 0))
         return Directory(tenant_id=tenant_id, people=people, referrals=referrals, version=version)
 
+    def require_tenant(self, tenant_id: str) -> None:
+        """NotFoundError unless the tenant exists: its profile's key only, nothing validated (1 round trip)."""
+        key = {"pk": keys.tenant_pk(tenant_id), "sk": keys.PROFILE_SK}
+        try:
+            item = self._table.get_item(Key=key, ProjectionExpression="pk").get("Item")
+        except ClientError as exc:
+            raise self._translate(exc, f"the tenant {tenant_id}") from exc
+        if item is None:
+            raise NotFoundError(f"the tenant {tenant_id} not found")
+
     def read_directory(self, tenant_id: str) -> Directory:
         """`load_directory` for a warm search index: items decoded as written, not validated again.
 

@@ -44,6 +44,9 @@ class IncrementalDirectorySource(DirectorySource, Protocol):
 
     def read_directory(self, tenant_id: str) -> Directory: ...
 
+    def require_tenant(self, tenant_id: str) -> None:
+        """NotFoundError for an unknown customer, without reading (validating) its profile."""
+
 
 @dataclass
 class _Entry:
@@ -122,7 +125,8 @@ class DirectoryIndexCache:
         self._entries.pop(tenant_id, None)
 
     def _load(self, tenant_id: str, now: float) -> DirectoryIndex:
-        self._source.get_tenant(tenant_id)
+        # Whether the customer exists; a source that can tell without reading its profile says so.
+        (getattr(self._source, "require_tenant", None) or self._source.get_tenant)(tenant_id)
         read = getattr(self._source, "read_directory", None)
         directory = read(tenant_id) if read is not None else self._source.load_directory(tenant_id)
         self.loads += 1

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import CorruptItemError
+from telefonist.dal.errors import CorruptItemError, NotFoundError
 from telefonist.directory import DirectoryIndex
 from telefonist.models import Person, PersonPhone, PhoneKind, Referral
 
@@ -89,3 +89,9 @@ def test_a_stored_item_that_does_not_decode_as_written_is_validated(seeded: Cust
         seeded.load_directory(TENANT_ID)
     with pytest.raises(CorruptItemError):
         seeded.read_directory(TENANT_ID)
+
+
+def test_a_customer_is_known_without_reading_its_profile(seeded: CustomerRepository) -> None:
+    seeded.require_tenant(TENANT_ID)
+    with pytest.raises(NotFoundError):
+        seeded.require_tenant("nobody")
