@@ -150,6 +150,7 @@ class DirectoryIndex:
         ids = [person.person_id for person in directory.people]
         self._ids: list[str] | None = ids if all(a < b for a, b in pairwise(ids)) else None
         self._slots: dict[int, list[tuple[str, str]]] = {}
+        self._cards: dict[int, tuple[str, list[str]]] = {}
         # Per person: token → slot, for names and for other fields (checked by C-level set intersection).
         self._name_slots: dict[int, dict[str, int]] = {}
         self._field_slots: dict[int, dict[str, int]] = {}
@@ -225,7 +226,7 @@ class DirectoryIndex:
 
     def _change_people(self, people: Mapping[str, Person | None]) -> bool:
         """Replace, add or remove people in this (copied) index; False when one cannot be placed."""
-        for name in ("_people", "_position", "_slots", "_name_slots", "_field_slots"):
+        for name in ("_people", "_position", "_slots", "_name_slots", "_field_slots", "_cards"):
             setattr(self, name, dict(getattr(self, name)))
         self._name_postings, self._field_postings = dict(self._name_postings), dict(self._field_postings)
         self._joined_with = dict(self._joined_with)
@@ -262,6 +263,7 @@ class DirectoryIndex:
                 else:
                     postings[token] = [*people[:at], *people[at + 1 :]]
         del self._slots[idx]
+        del self._cards[idx]
         del self._position[self._people.pop(idx).person_id]
 
     def _place(self, person_id: str) -> int | None:
@@ -362,6 +364,8 @@ class DirectoryIndex:
         self._slots[idx] = slots
         self._name_slots[idx] = name_slots
         self._field_slots[idx] = field_slots
+        # What every result and referral shows of the person, computed once per version of them.
+        self._cards[idx] = (person.full_name, person.transfer_numbers)
 
     def _joined_of(self, tokens: list[str]) -> str:
         joined = "".join(tokens)
@@ -667,6 +671,7 @@ class DirectoryIndex:
     def _person_match(self, idx: int, ranks: list[tuple[int, int]], now: datetime) -> PersonMatch:
         person = self._people[idx]
         slots = self._slots[idx]
+        name, transfer_numbers = self._cards[idx]
         best_per_slot: dict[int, int] = {}
         for rank, slot in ranks:
             best_per_slot[slot] = min(rank, best_per_slot.get(slot, rank))
@@ -676,7 +681,7 @@ class DirectoryIndex:
             PersonMatch,
             dict(
                 person=person,
-                name=person.full_name,
+                name=name,
                 kind=_KINDS[max(rank for rank, _ in ranks)],
                 matched=[
                     construct(FieldMatch, {"field": slots[slot][0], "value": slots[slot][1], "kind": _KINDS[rank]})
@@ -684,14 +689,16 @@ class DirectoryIndex:
                 ],
                 referral=current,
                 upcoming_referrals=upcoming,
-                transfer_numbers=person.transfer_numbers,
+                transfer_numbers=list(transfer_numbers),  # each result its own list
                 message_preference=person.message_preference,
             ),
         )
 
     def _referral_views(self, person_id: str, now: datetime) -> tuple[ReferralView | None, list[ReferralView]]:
         """The referral valid now (the one that started last wins) and the upcoming ones, soonest first."""
-        referrals = self._referrals.get(person_id, ())
+        referrals = self._referrals.get(person_id)
+        if not referrals:
+            return None, []
         current = max((r for r in referrals if r.is_current(now)), key=lambda r: r.valid_from, default=None)
         upcoming = [self._referral_view(r, ReferralStatus.UPCOMING) for r in referrals if r.is_upcoming(now)]
         return (self._referral_view(current, ReferralStatus.CURRENT) if current else None), upcoming
@@ -700,7 +707,7 @@ class DirectoryIndex:
         colleague = None
         if referral.refer_to_person_id is not None:
             position = self._position.get(referral.refer_to_person_id)
-            colleague = self._people[position] if position is not None else None
+            colleague = self._cards[position] if position is not None else None
         return construct(
             ReferralView,
             dict(
@@ -710,7 +717,7 @@ class DirectoryIndex:
                 valid_from=referral.valid_from,
                 valid_until=referral.valid_until,
                 refer_to_person_id=referral.refer_to_person_id,
-                refer_to_name=colleague.full_name if colleague else None,
-                refer_to_transfer_numbers=colleague.transfer_numbers if colleague else [],
+                refer_to_name=colleague[0] if colleague else None,
+                refer_to_transfer_numbers=list(colleague[1]) if colleague else [],
             ),
         )
