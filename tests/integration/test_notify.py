@@ -160,8 +160,9 @@ def test_both_channels_with_a_customer_template_for_a_common_number(
 def test_the_message_form_shows_channels_instructions_and_required_fields(
     notify: LocalResources, repo: CustomerRepository, customer_table: Any
 ) -> None:
-    from telefonist.sample_data import demo_common_numbers
+    from telefonist.sample_data import demo_common_numbers, demo_tenant
 
+    repo.put_tenant(demo_tenant(TENANT))  # a customer's common numbers need its profile first
     for common in demo_common_numbers():
         repo.put_common_number(TENANT, common)
     template = MessageTemplate(urgent_channel=MessagePreference.SMS, required_fields=[RequiredField.CALLER_COMPANY])

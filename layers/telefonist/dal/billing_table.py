@@ -176,6 +176,13 @@ class BillingTableSettings:
 _LOCAL_CATALOGS: dict[str, str] = {}
 
 
+def _is_missing_table(exc: BaseException | None) -> bool:
+    """The catalog has no such table or namespace (nothing was written yet), as opposed to a failure."""
+    from pyiceberg.exceptions import NoSuchNamespaceError, NoSuchTableError
+
+    return isinstance(exc, NoSuchTableError | NoSuchNamespaceError)
+
+
 def process_local_catalog(endpoint: str) -> str:
     """A SQLite catalog for this process and local endpoint (its moto server lives as long)."""
     if endpoint not in _LOCAL_CATALOGS:
@@ -325,6 +332,13 @@ class BillingTable:
             expression = ex.And(expression, row_filter)
         try:
             table = self.table
+        except RepositoryError as exc:
+            if not _is_missing_table(exc.__cause__):
+                raise
+            # No line was ever written (a new account, or a reader before the first batch): empty.
+            empty = iceberg_schema().as_arrow().empty_table()
+            return empty.select(list(columns)) if columns else empty
+        try:
             table.refresh()
             fields = tuple(columns) if columns else ("*",)
             return table.scan(row_filter=expression, selected_fields=fields).to_arrow()
