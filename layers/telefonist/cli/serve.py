@@ -214,6 +214,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"API (LOCAL ONLY, development tokens) on {api.url}")
             print(f"OpenAPI: {api.url}/openapi.json")
             print(f"Operator page: {api.url}/operator/ (simulated workspace; `make web` builds it)")
+            print(f"Mina sidor:    {api.url}/mina-sidor/ (pick a demo identity to sign in)")
             for who, token in api.tokens.items():
                 print(f"  {who:28} -H 'Authorization: {token}'")
             print(f"e.g. curl -H 'Authorization: {api.tokens['customer administrator']}' {api.url}/profile")
