@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import aws_cdk as cdk
+import jsii
 from constructs import Construct
 from telefonist import resources
 
@@ -19,6 +20,18 @@ from infra.constructs.rating_construct import RatingConstruct
 from infra.constructs.self_service_api_construct import SelfServiceApiConstruct
 from infra.constructs.service_function import ServiceFunction
 from infra.constructs.transfer_construct import TransferConstruct
+from infra.constructs.web_hosting_construct import WebHostingConstruct
+
+
+@jsii.implements(cdk.IStableStringProducer)
+class _Later:
+    """A value known only after a construct built later (the site's origin, for the API's CORS)."""
+
+    def __init__(self) -> None:
+        self.value: str | None = None
+
+    def produce(self) -> str | None:
+        return self.value
 
 
 class ServiceStack(cdk.Stack):
@@ -51,8 +64,14 @@ class ServiceStack(cdk.Stack):
             data_key=self.data.data_key,
             connect_instance_arn=self.connect.instance_arn,
         )
+        # The API allows the site's origin (CORS); the site's CSP names the API's: the origin comes later.
+        site_origin = _Later()
         self.self_service = SelfServiceApiConstruct(
-            self, constants.SELF_SERVICE_CONSTRUCT_ID, data=self.data, code=self.code
+            self,
+            constants.SELF_SERVICE_CONSTRUCT_ID,
+            data=self.data,
+            code=self.code,
+            site_origin=cdk.Lazy.string(site_origin),
         )
         # Operators' routes on the same API and authorizer; each function checks the group itself.
         api = self.self_service
@@ -64,6 +83,15 @@ class ServiceStack(cdk.Stack):
         api.add_operator_route(
             "/operator/tenants/{tenant_id}/contacts/{contact_id}/transfer", "PUT", self.transfer.function
         )
+        self.web = WebHostingConstruct(
+            self,
+            "Web",
+            access_logs_bucket=self.data.access_logs_bucket,
+            api_origin=api.api_origin,
+            cognito_origins=[f"https://cognito-idp.{self.region}.{self.url_suffix}"],
+            operator_config={"host": "connect", "api_url": api.api.url},
+        )
+        site_origin.value = self.web.site_origin
         self.monitoring = MonitoringConstruct(
             self,
             "Monitoring",

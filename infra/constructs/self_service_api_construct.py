@@ -43,9 +43,11 @@ class SelfServiceApiConstruct(Construct):
         data: DataConstruct,
         code: FunctionCodeConstruct,
         waf_web_acl_arn: str | None = None,
+        site_origin: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._data = data
+        self._site_origin = site_origin
         self.user_pool = self._build_user_pool()
         self.user_pool_client = self._build_user_pool_client()
         self._build_groups()
@@ -63,6 +65,7 @@ class SelfServiceApiConstruct(Construct):
             "RequestValidator", validate_request_body=True, validate_request_parameters=True
         )
         self._build_routes()
+        self._allow_site(site_origin)
         self._protect(waf_web_acl_arn)
 
     # ------------------------------------------------------------------ public
@@ -74,6 +77,12 @@ class SelfServiceApiConstruct(Construct):
         """
         resource = self.api.root.resource_for_path(path.strip("/"))
         return self._add_method(resource, method, apigw.LambdaIntegration(function))
+
+    @property
+    def api_origin(self) -> str:
+        """The API's origin (no stage), for the site's Content-Security-Policy `connect-src`."""
+        stack = cdk.Stack.of(self)
+        return f"https://{self.api.rest_api_id}.execute-api.{stack.region}.{stack.url_suffix}"
 
     # ------------------------------------------------------------------ builders
     def _build_user_pool(self) -> cognito.UserPool:
@@ -267,7 +276,28 @@ class SelfServiceApiConstruct(Construct):
                 throttling_burst_limit=100,
                 metrics_enabled=True,
             ),
+            # CORS for the site's origin only (preflight by API Gateway, no token needed for OPTIONS).
+            default_cors_preflight_options=apigw.CorsOptions(
+                allow_origins=[self._site_origin],
+                allow_methods=apigw.Cors.ALL_METHODS,
+                allow_headers=["Authorization", "Content-Type"],
+                max_age=cdk.Duration.hours(1),
+            )
+            if self._site_origin
+            else None,
         )
+
+    def _allow_site(self, site_origin: str | None) -> None:
+        """API Gateway's own errors (401 without a token, 429, 5xx) readable by the site's pages too."""
+        if not site_origin:
+            return
+        kinds = {"Default4xx": apigw.ResponseType.DEFAULT_4_XX, "Default5xx": apigw.ResponseType.DEFAULT_5_XX}
+        for name, kind in kinds.items():
+            self.api.add_gateway_response(
+                name,
+                type=kind,
+                response_headers={"Access-Control-Allow-Origin": f"'{site_origin}'", "Vary": "'Origin'"},
+            )
 
     def _add_method(self, resource: apigw.IResource, method: str, integration: apigw.Integration) -> apigw.Method:
         return resource.add_method(

@@ -65,7 +65,7 @@ def test_data_buckets_are_kms_encrypted_versioned_and_private(template: Template
 
 def test_every_bucket_refuses_plain_http(template: Template) -> None:
     policies = template.find_resources("AWS::S3::BucketPolicy")
-    assert len(policies) == len(resources.BUCKETS) + 1  # + the access-logs bucket
+    assert len(policies) == len(resources.BUCKETS) + 2  # + the access-logs bucket and the site's (Web)
     for policy in policies.values():
         statements = policy["Properties"]["PolicyDocument"]["Statement"]
         assert any(
