@@ -7,7 +7,7 @@ from typing import Any
 import aws_cdk as cdk
 import jsii
 from constructs import Construct
-from telefonist import resources
+from telefonist import config, resources
 
 from infra import constants
 from infra.constructs.connect_construct import ConnectConstruct
@@ -92,6 +92,15 @@ class ServiceStack(cdk.Stack):
             operator_config={"host": "connect", "api_url": api.api.url},
         )
         site_origin.value = self.web.site_origin
+        # The functions behind the API put the site's CORS header on every answer (API Gateway's
+        # proxy integration passes their headers through; it answers only the preflight itself).
+        for api_function in (
+            self.self_service.handler.function,
+            self.directory.service_function.function,
+            self.notify.submit_function,
+            self.transfer.service_function.function,
+        ):
+            api_function.add_environment(config.ENV_SITE_ORIGIN, self.web.site_origin)
         self.monitoring = MonitoringConstruct(
             self,
             "Monitoring",

@@ -29,7 +29,7 @@ from telefonist.directory import DirectoryIndexCache, DirectoryQuery, InvalidSea
 from telefonist.directory.search import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, DirectoryResult
 from telefonist.edge.errors import InvalidInputError, ResourceNotFoundError, problem_of
 from telefonist.edge.identity import Group
-from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_resolver, new_router
+from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_resolver, new_router, site_origin_of
 from telefonist.observability import logger, metrics
 
 ROUTE = "/operator/tenants/<tenant_id>/directory"
@@ -110,7 +110,7 @@ def search_route(
         raise ResourceNotFoundError(f"no customer {tenant_id}", field="path.tenant_id") from exc
 
 
-app = edge_resolver(router)
+app = edge_resolver(router, site_origin=site_origin_of(os.environ))
 
 
 def _direct_error(exc: Exception) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from telefonist.dal.message_template_repository import MessageTemplateRepository
 from telefonist.dal.notify_adapters import DirectoryPeople, SqsMessageQueue
 from telefonist.edge.errors import Problem, problem_of
 from telefonist.edge.identity import Group
-from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_resolver, new_router
+from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_resolver, new_router, site_origin_of
 from telefonist.notify.errors import InvalidMessage
 from telefonist.notify.models import MessageForm, MessageInput, MessageRequest, SubmitResult
 from telefonist.notify.service import NotifyService
@@ -155,7 +155,7 @@ def get_message_form(
     return runtime().service.message_form(tenant_id, person_id, common_number_id)
 
 
-app = edge_resolver(router)
+app = edge_resolver(router, site_origin=site_origin_of(os.environ))
 
 
 def submit_direct(event: Any) -> dict[str, Any]:

@@ -31,9 +31,9 @@ SlugPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description=
 MonthPath = Annotated[Month, Path(description="A month, YYYY-MM")]
 
 
-def build_resolver(service: Callable[[], SelfService]) -> EdgeResolver:
+def build_resolver(service: Callable[[], SelfService], site_origin: str | None = None) -> EdgeResolver:
     """The self-service routes served alone (the self-service Lambda function)."""
-    return edge_resolver(build_router(service))
+    return edge_resolver(build_router(service), site_origin=site_origin)
 
 
 def build_router(service: Callable[[], SelfService]) -> Router:

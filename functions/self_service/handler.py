@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 from telefonist import config
+from telefonist.edge.resolver import site_origin_of
 from telefonist.observability import logger
 from telefonist.self_service.billing import BillingSummarySource, UnavailableBillingSummarySource
 from telefonist.self_service.service import SelfService
@@ -65,7 +67,7 @@ def _bucket_billing_source(env: Environment) -> BillingSummarySource:
     return S3BillingSummarySource(boto3.client("s3"), env.billing_bucket)
 
 
-app = build_resolver(service)
+app = build_resolver(service, site_origin=site_origin_of(os.environ))
 
 
 @logger.inject_lambda_context(clear_state=True)

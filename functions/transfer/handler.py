@@ -17,7 +17,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
 from telefonist.edge.identity import Group
-from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_resolver, new_router
+from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_resolver, new_router, site_origin_of
 from telefonist.observability import logger, metrics
 from telefonist.transfer import ContactAttributes, TransferInput, TransferResult, TransferService
 
@@ -89,7 +89,7 @@ def put_transfer(
     return result
 
 
-app = edge_resolver(router)
+app = edge_resolver(router, site_origin=site_origin_of(os.environ))
 
 
 @logger.inject_lambda_context(clear_state=True, log_event=False)  # events hold numbers

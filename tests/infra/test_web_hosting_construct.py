@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +181,20 @@ def test_without_a_built_dist_the_site_has_no_deployment(tmp_path: Path) -> None
     template = _stack_with_dist(tmp_path)
     assert template.find_resources("Custom::CDKBucketDeployment") == {}
     assert len(template.find_resources("AWS::CloudFront::Distribution")) == 1
+
+
+def test_every_function_behind_the_api_knows_the_site_s_origin(template: Template) -> None:
+    handlers = {
+        "functions.self_service.handler.lambda_handler",
+        "functions.directory_lookup.handler.lambda_handler",
+        "functions.notify.handler.lambda_handler",
+        "functions.transfer.handler.lambda_handler",
+    }
+    found = {
+        fn["Properties"]["Handler"]: fn["Properties"]["Environment"]["Variables"]
+        for fn in template.find_resources("AWS::Lambda::Function").values()
+        if fn["Properties"].get("Handler") in handlers
+    }
+    assert set(found) == handlers
+    for variables in found.values():
+        assert "DomainName" in json.dumps(variables["SITE_ORIGIN"])  # the distribution's domain

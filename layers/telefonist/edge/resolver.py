@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -139,10 +139,16 @@ def _answer(exc: Exception) -> Response[Any]:
 
 
 class EdgeResolver(APIGatewayRestResolver):
-    """API Gateway REST resolver with validation, the request bounds and the one error body."""
+    """API Gateway REST resolver with validation, the request bounds and the one error body.
 
-    def __init__(self) -> None:
-        super().__init__(enable_validation=True)
+    `site_origin`: the one web site whose pages may read the answers in a browser (CORS); API
+    Gateway answers the preflight, the functions put the header on every answer, errors included.
+    """
+
+    def __init__(self, site_origin: str | None = None) -> None:
+        cors = CORSConfig(allow_origin=site_origin, allow_headers=["Authorization"]) if site_origin else None
+        super().__init__(enable_validation=True, cors=cors)
+        self._site_origin = site_origin
         self.exception_handler(Exception)(_answer)
 
     def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -154,9 +160,12 @@ class EdgeResolver(APIGatewayRestResolver):
         if refusal is None:
             return super().resolve(event, context)
         problem = problem_of(refusal)
+        headers = {"Content-Type": content_types.APPLICATION_JSON}
+        if self._site_origin:
+            headers |= {"Access-Control-Allow-Origin": self._site_origin, "Vary": "Origin"}
         return {
             "statusCode": problem.status.value,
-            "headers": {"Content-Type": content_types.APPLICATION_JSON},
+            "headers": headers,
             "body": json.dumps(problem.body(), ensure_ascii=False),
             "isBase64Encoded": False,
         }
@@ -167,14 +176,21 @@ def new_router() -> Router:
     return Router()  # type: ignore[no-untyped-call]
 
 
+def site_origin_of(environ: Mapping[str, str]) -> str | None:
+    """The web site allowed to call the API (set by CDK on every API function), or None locally."""
+    from telefonist.config import ENV_SITE_ORIGIN
+
+    return environ.get(ENV_SITE_ORIGIN) or None
+
+
 def caller_of(router: Router | APIGatewayRestResolver) -> Caller:
     """The caller of the request being served, as the Cognito authorizer vouched for them."""
     return caller_from_claims(_claims(router.current_event.raw_event))
 
 
-def edge_resolver(*routers: Router) -> EdgeResolver:
-    """A resolver serving `routers`, with `/openapi.json` describing them."""
-    app = EdgeResolver()
+def edge_resolver(*routers: Router, site_origin: str | None = None) -> EdgeResolver:
+    """A resolver serving `routers`, with `/openapi.json` describing them (CORS for `site_origin`)."""
+    app = EdgeResolver(site_origin)
     for router in routers:
         app.include_router(router)
 

@@ -150,3 +150,23 @@ def test_an_operator_s_door_code_reveal_is_in_the_customer_s_audit_trail(api: Wh
         "op-1",
         "office acme-hq",
     )
+
+
+def test_with_a_site_origin_every_answer_carries_its_cors_header(service: Any) -> None:
+    # The deployed functions know the one site allowed to read answers in a browser (SITE_ORIGIN).
+    from functions.self_service.api import build_resolver
+
+    site = "https://d111111abcdef8.cloudfront.net"
+    resolver = build_resolver(lambda: service, site_origin=site)
+    from_site = {"headers": {"Origin": site}, "multiValueHeaders": {"Origin": [site]}}
+    ok = resolver.resolve(_rest_event("GET", "/profile", ACME_ADMIN_TOKEN) | from_site, None)
+    refused = resolver.resolve(_rest_event("PUT", "/profile", ACME_ADMIN_TOKEN) | from_site | {"body": deep(100)}, None)
+    for answer, status in ((ok, 200), (refused, 400)):
+        assert answer["statusCode"] == status
+        headers = answer.get("multiValueHeaders") or {}
+        origin = (answer.get("headers") or {}).get("Access-Control-Allow-Origin") or headers.get(
+            "Access-Control-Allow-Origin", [None]
+        )[0]
+        assert origin == site, answer
+    without = build_resolver(lambda: service).resolve(_rest_event("GET", "/profile", ACME_ADMIN_TOKEN), None)
+    assert "Access-Control-Allow-Origin" not in json.dumps(without.get("headers") or {})
