@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import os
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -32,7 +33,8 @@ from wsgiref.simple_server import WSGIServer
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-WEB_DIST: Final = Path(__file__).resolve().parents[2] / "web" / "dist"
+# TELEFONIST_WEB_DIST lets a developer serve a build made elsewhere (`vite build --outDir ...`).
+WEB_DIST: Final = Path(os.environ.get("TELEFONIST_WEB_DIST") or Path(__file__).resolve().parents[2] / "web" / "dist")
 OPERATOR_PREFIX: Final = "/operator/"
 MINA_SIDOR_PREFIX: Final = "/mina-sidor/"
 # The development identities Mina sidor offers locally (keys of `telefonist serve`'s demo tokens).

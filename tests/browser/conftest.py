@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 from telefonist.cli.serve import LocalApi, local_api
+from telefonist.local_web import WEB_DIST
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -28,7 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 REPO = Path(__file__).resolve().parents[2]
-BUILT_PAGE = REPO / "web" / "dist" / "operator.html"
+BUILT_PAGE = WEB_DIST / "operator.html"
 AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
 
 # The demo customer (telefonist.sample_data): Acme's switchboard number, and one no customer has.

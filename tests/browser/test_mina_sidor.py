@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 from telefonist.cli.serve import LocalApi
+from telefonist.local_web import WEB_DIST
 
-from tests.browser.conftest import REPO
-
-MINA_SIDOR_PAGE = REPO / "web" / "dist" / "mina-sidor.html"
+MINA_SIDOR_PAGE = WEB_DIST / "mina-sidor.html"
 SUPPORT_NUMBER = "+46852000002"
 ADMIN, READER, FINANCE = "Kundadministratör", "Läsbehörig användare", "Ekonomi"
 
