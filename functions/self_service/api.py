@@ -99,9 +99,9 @@ def build_router(service: Callable[[], SelfService]) -> Router:
         return service().delete_office(caller(), office_id)
 
     # ------------------------------------------------------------ people
-    @app.get("/people", tags=["people"], summary="The directory", **common)
-    def list_people(limit: api.PageSize = 20, cursor: api.Cursor = None) -> api.PersonList:
-        return service().list_people(caller(), limit, cursor)
+    @app.get("/people", tags=["people"], summary="The directory, or the people a search finds", **common)
+    def list_people(limit: api.PageSize = 20, cursor: api.Cursor = None, q: api.PeopleQuery = None) -> api.PersonList:
+        return service().list_people(caller(), limit, cursor, q)
 
     @app.post("/people", tags=["people"], summary="Add a person", **common)
     def create_person(body: api.PersonCreate) -> api.PersonView:

@@ -32,6 +32,7 @@ from telefonist.models.types import (
     UtcDatetime,
 )
 from telefonist.self_service.pagination import DEFAULT_PAGE_SIZE, MAX_CURSOR_CHARS, MAX_PAGE_SIZE
+from telefonist.self_service.people_search import MAX_QUERY_CHARS, MAX_QUERY_WORDS
 
 MAX_CSV_CHARS = 900_000
 
@@ -42,6 +43,16 @@ UpdateVersion = Field(ge=1, le=2**31, description="The version read; a stale one
 # Query parameters of every list route (a page at a time; see telefonist.self_service.pagination).
 PageSize = Annotated[
     int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"How many items at most (default {DEFAULT_PAGE_SIZE})")
+]
+PeopleQuery = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=MAX_QUERY_CHARS,
+        description="Search: people whose name, title, department, e-mail, keywords or numbers hold every "
+        "word (case, accents and width ignored, each word the start of one of theirs; digits anywhere in a "
+        f"number), in person_id order; at most {MAX_QUERY_WORDS} words",
+    ),
 ]
 AuditPageSize = Annotated[int, Query(ge=1, le=200, description="How many entries at most, newest first")]
 Cursor = Annotated[

@@ -29,7 +29,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from telefonist.clock import utc_now
-from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.dal.customer_repository import CustomerRepository, Page
 from telefonist.dal.errors import ConflictError, InvalidWriteError, NotFoundError, RepositoryError
 from telefonist.dal.items import Versioned
 from telefonist.edge.identity import Caller, Group
@@ -48,10 +48,12 @@ from telefonist.self_service.billing import BillingSummarySource
 from telefonist.self_service.csv_import import parse_people_csv
 from telefonist.self_service.errors import FieldError, ForbiddenError, InvalidInputError
 from telefonist.self_service.pagination import DEFAULT_PAGE_SIZE, decode_cursor, fit_page
+from telefonist.self_service.people_search import SearchablePerson, query_words, search_page, searchable
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 HIDDEN = None
 MAX_REFERRALS_PER_PERSON = 50
+SEARCH_CACHE_TENANTS = 8
 
 
 def _domain(model: type[ModelT], data: dict[str, Any]) -> ModelT:
@@ -87,6 +89,8 @@ class SelfService:
         self._repo = repo
         self._billing = billing
         self._clock = clock
+        # Per customer: the directory version and its people with their search words (warm functions).
+        self._searchable: dict[str, tuple[int, list[SearchablePerson]]] = {}
 
     # ------------------------------------------------------------------ authorisation
     @staticmethod
@@ -306,14 +310,34 @@ class SelfService:
         )
 
     # ------------------------------------------------------------------ people
-    def list_people(self, caller: Caller, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None) -> api.PersonList:
-        """The directory in person_id order, a page at a time."""
+    def list_people(
+        self, caller: Caller, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None, q: str | None = None
+    ) -> api.PersonList:
+        """The directory in person_id order, a page at a time; with `q`, only the people it finds."""
         tenant_id = self._reader_tenant(caller)
         version = self._repo.directory_version(tenant_id)
-        page = self._repo.page_people(tenant_id, limit, decode_cursor(cursor, tenant_id, "PERSON#"))
+        after = decode_cursor(cursor, tenant_id, "PERSON#")
+        if q is not None:
+            page = self._search_people(tenant_id, version, query_words(q), after, limit)
+        else:
+            page = self._repo.page_people(tenant_id, limit, after)
         views = [api.PersonSummaryView.model_validate(p, from_attributes=True) for _, p in page.items]
         items, next_cursor = fit_page(views, [k for k, _ in page.items], page.more, tenant_id)
         return api.PersonList(items=items, directory_version=version, next_cursor=next_cursor)
+
+    def _search_people(
+        self, tenant_id: str, version: int, words: list[str], after: str | None, limit: int
+    ) -> Page[Person]:
+        """A page of the people a search finds, over the directory read once per directory version."""
+        cached = self._searchable.get(tenant_id)
+        if cached is None or cached[0] != version:
+            people = searchable(self._repo.read_directory(tenant_id).people)
+            self._searchable.pop(tenant_id, None)
+            while len(self._searchable) >= SEARCH_CACHE_TENANTS:
+                self._searchable.pop(next(iter(self._searchable)))
+            self._searchable[tenant_id] = cached = (version, people)
+        found, more = search_page(cached[1], words, after.removeprefix("PERSON#") if after else None, limit)
+        return Page([(f"PERSON#{p.person_id}", p) for p in found], more)
 
     def get_person(self, caller: Caller, person_id: str) -> api.PersonView:
         person, referrals = self._repo.get_person(self._reader_tenant(caller), person_id)
