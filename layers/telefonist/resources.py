@@ -60,6 +60,8 @@ CUSTOMER_TABLE = TableSpec(
     env_var=config.ENV_CUSTOMER_TABLE,
     partition_key="pk",
     sort_key="sk",
+    # Sparse: only people with a mobile carry `mobile_key` (SMS commands find their sender by it).
+    indexes=(IndexSpec("by-mobile", "mobile_key"),),
 )
 # Message log: own table because of its volume, retention (TTL) and the notify role's scope.
 MESSAGE_TABLE = TableSpec(

@@ -725,8 +725,36 @@ class CustomerRepository:
 
     def put_person(self, tenant_id: str, person: Person, expected_version: int | None = None) -> int:
         """Create or replace a person and bump the directory version, atomically (1 round trip)."""
-        body = person.model_dump(mode="json")
+        body = self._person_body(person)
         return self._transact_put(tenant_id, keys.person_sk(person.person_id), "person", body, expected_version)
+
+    @staticmethod
+    def _person_body(person: Person) -> dict[str, Any]:
+        """A person's item: the model, and the index key of their mobile (SMS commands), if any."""
+        body = person.model_dump(mode="json")
+        if person.mobile:
+            body["mobile_key"] = keys.mobile_key(person.mobile)
+        return body
+
+    def people_with_mobile(self, phone_number: str) -> list[tuple[str, Person]]:
+        """Every (tenant, person) whose registered mobile is `phone_number` (E.164), checked on the item itself."""
+        try:
+            found = self._table.query(
+                IndexName=keys.MOBILE_INDEX, KeyConditionExpression=Key("mobile_key").eq(keys.mobile_key(phone_number))
+            ).get("Items", [])
+        except ClientError as exc:
+            raise self._translate(exc, "people by mobile") from exc
+        people = []
+        for item in found:  # the index is eventually consistent: read each person again
+            tenant_id = str(item["pk"]).removeprefix("TENANT#")
+            try:
+                person = self.get_person(tenant_id, str(item["person_id"]))[0].model
+            except NotFoundError:
+                continue
+            if person.mobile == phone_number:
+                people.append((tenant_id, person))
+        return people
+
 
     MAX_PEOPLE_PER_TRANSACTION = 99  # DynamoDB allows 100 items; one is the directory version bump
 
@@ -740,9 +768,7 @@ class CustomerRepository:
             return
         if len(people) > self.MAX_PEOPLE_PER_TRANSACTION:
             raise ValueError(f"at most {self.MAX_PEOPLE_PER_TRANSACTION} people per transaction")
-        updates = [
-            self._upsert(tenant_id, keys.person_sk(p.person_id), "person", p.model_dump(mode="json")) for p in people
-        ]
+        updates = [self._upsert(tenant_id, keys.person_sk(p.person_id), "person", self._person_body(p)) for p in people]
         try:
             changed = [keys.person_sk(p.person_id) for p in people]
             self._client.transact_write_items(TransactItems=[*updates, self._bump_directory(tenant_id, changed)])

@@ -11,7 +11,8 @@ from telefonist.dal.errors import CorruptItemError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 # config_version: the profile's guard of a tenant's configuration writes (see CustomerRepository).
-KEY_FIELDS = ("pk", "sk", "entity", "item_version", "item_updated_at", "config_version")
+# mobile_key: a person's index key for SMS commands (CustomerRepository.people_with_mobile).
+KEY_FIELDS = ("pk", "sk", "entity", "item_version", "item_updated_at", "config_version", "mobile_key")
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,16 @@ def referral_sk(person_id: str, referral_id: str) -> str:
     return f"PERSON#{person_id}#REF#{referral_id}"
 
 
+MOBILE_INDEX = "by-mobile"  # sparse GSI over people's `mobile_key`: who sends an SMS command
+
+
+def mobile_key(phone_number: str) -> str:
+    """The GSI key of a person's registered mobile (E.164): a digest, so the index holds no number."""
+    import hashlib
+
+    return "MOBILE#" + hashlib.sha256(f"telefonist-mobile:{phone_number}".encode()).hexdigest()[:40]
+
+
 def person_range(person_id: str) -> tuple[str, str]:
     """Sort-key bounds holding exactly one person and its referrals (ids are slugs: no '#', '~')."""
     return person_sk(person_id), f"{person_sk(person_id)}#~"

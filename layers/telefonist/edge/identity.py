@@ -17,6 +17,7 @@ from typing import Any
 from telefonist.edge.errors import AuthenticationError, ForbiddenError
 
 TENANT_CLAIM = "custom:tenant_id"
+PERSON_CLAIM = "custom:person_id"  # an `employees` user: the one person whose own referral they may change
 GROUPS_CLAIM = "cognito:groups"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -27,6 +28,7 @@ class Group(StrEnum):
     ADMINS = "admins"
     OPERATORS = "operators"
     FINANCE = "finance"
+    EMPLOYEES = "employees"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Caller:
     subject: str
     tenant_id: str | None = None
     groups: frozenset[str] = field(default_factory=frozenset)
+    person_id: str | None = None  # an employee's own person (their referral is all they may change)
 
     def in_group(self, group: Group) -> bool:
         return group.value in self.groups
@@ -77,4 +80,6 @@ def caller_from_claims(claims: Mapping[str, Any] | None) -> Caller:
         raise ForbiddenError(
             "a customer's token cannot carry the operators or finance group: ask your administrator to fix the account"
         )
-    return Caller(subject=str(claims["sub"]), tenant_id=tenant_id, groups=groups)
+    person = claims.get(PERSON_CLAIM)
+    person_id = person if isinstance(person, str) and _SLUG.match(person) and tenant_id else None
+    return Caller(subject=str(claims["sub"]), tenant_id=tenant_id, groups=groups, person_id=person_id)

@@ -110,6 +110,13 @@ class SelfService:
         return caller.tenant_id
 
     @staticmethod
+    def _referral_tenant(caller: Caller, person_id: str) -> str:
+        """The caller's tenant, for changing `person_id`'s referrals: its administrators, or that very employee."""
+        if caller.tenant_id is not None and caller.person_id == person_id and caller.in_group(Group.EMPLOYEES):
+            return caller.tenant_id
+        return SelfService._admin_tenant(caller)
+
+    @staticmethod
     def _require(caller: Caller, group: Group) -> None:
         if not caller.in_group(group):
             raise ForbiddenError(f"this route is for the {group.value} group")
@@ -460,7 +467,7 @@ class SelfService:
         self, caller: Caller, person_id: str, referral_id: str, body: api.ReferralInput
     ) -> api.ReferralView:
         """Set a referral with its validity; the person (and the one referred to) must exist."""
-        tenant_id = self._admin_tenant(caller)
+        tenant_id = self._referral_tenant(caller, person_id)
         referral = _domain(
             Referral,
             {**body.model_dump(), "referral_id": referral_id, "person_id": person_id},
@@ -480,7 +487,7 @@ class SelfService:
         return self._referral_view(referral)
 
     def clear_referral(self, caller: Caller, person_id: str, referral_id: str) -> api.Deleted:
-        tenant_id = self._admin_tenant(caller)
+        tenant_id = self._referral_tenant(caller, person_id)
         self._repo.delete_referral(tenant_id, person_id, referral_id)
         self._audit(tenant_id, caller, "referral.clear", f"person {person_id} referral {referral_id}")
         return api.Deleted(deleted=referral_id)
