@@ -17,8 +17,9 @@ from infra.constructs.function_code import FunctionCodeConstruct
 from infra.constructs.monitoring_construct import Monitored, MonitoringConstruct
 from infra.constructs.notify_construct import NotifyConstruct
 from infra.constructs.rating_construct import RatingConstruct
-from infra.constructs.self_service_api_construct import SelfServiceApiConstruct
+from infra.constructs.self_service_api_construct import TENANT_ATTRIBUTE, SelfServiceApiConstruct
 from infra.constructs.service_function import ServiceFunction
+from infra.constructs.sign_in_construct import PAGE_PATHS, SignInConstruct
 from infra.constructs.transfer_construct import TransferConstruct
 from infra.constructs.web_hosting_construct import WebHostingConstruct
 
@@ -83,15 +84,33 @@ class ServiceStack(cdk.Stack):
         api.add_operator_route(
             "/operator/tenants/{tenant_id}/contacts/{contact_id}/transfer", "PUT", self.transfer.function
         )
+        # The managed login and one public client per page, their URLs on the site's origin.
+        self.sign_in = SignInConstruct(
+            self,
+            "SignIn",
+            user_pool=api.user_pool,
+            site_origin=cdk.Lazy.string(site_origin),
+            tenant_attribute=TENANT_ATTRIBUTE,
+        )
         self.web = WebHostingConstruct(
             self,
             "Web",
             access_logs_bucket=self.data.access_logs_bucket,
             api_origin=api.api_origin,
-            cognito_origins=[f"https://cognito-idp.{self.region}.{self.url_suffix}"],
-            operator_config={"host": "connect", "api_url": api.api.url},
+            # The pages exchange the code at the managed login's token endpoint (connect-src).
+            cognito_origins=[self.sign_in.domain_url],
+            operator_config={"host": "connect", "api_url": api.api.url, "cognito": self.sign_in.config("operator")},
+            mina_sidor_config={
+                "host": "cognito",
+                "api_url": api.api.url,
+                "cognito": self.sign_in.config("mina-sidor"),
+            },
         )
         site_origin.value = self.web.site_origin
+        # The operator page as an app of the agent workspace, on the site's origin.
+        self.connect.register_operator_app(
+            access_url=self.web.site_origin + PAGE_PATHS["operator"], site_origin=self.web.site_origin
+        )
         # The functions behind the API put the site's CORS header on every answer (API Gateway's
         # proxy integration passes their headers through; it answers only the preflight itself).
         for api_function in (

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Final
 
 import aws_cdk as cdk
+from aws_cdk import aws_appintegrations as appintegrations
 from aws_cdk import aws_connect as connect
 from aws_cdk import aws_iam as iam
 from constructs import Construct
@@ -44,6 +45,26 @@ OPERATOR_ACW_SECONDS: Final = 5
 CONTACT_FLOW_TIMEOUT: Final = cdk.Duration.seconds(6)
 PROVISIONING_TIMEOUT: Final = cdk.Duration.minutes(3)
 OPERATOR_PERMISSIONS: Final = ("BasicAgentAccess", "OutboundCallAccess", "TransferDestinations.View")
+# What the operator page asks of the agent workspace (web/src/connect/amazon.ts), and nothing more:
+# contact events (connected, after-contact work, cleared), the flow's attributes, the caller's number,
+# the routing profile's quick connects, and transfer / add participant with the "Koppla vidare" one.
+OPERATOR_APP_PERMISSIONS: Final = (
+    "Contact.Details.View",
+    "Contact.Attributes.View",
+    "Contact.CustomerDetails.View",
+    "User.Configuration.View",
+    "Contact.Details.Edit",
+)
+OPERATOR_APP_NAMESPACE: Final = "telefonist.operator"
+# The workspace's default sandbox, plus: the sign-in window (Cognito's managed login cannot be
+# framed) opens as an ordinary window, not one inheriting the frame's sandbox.
+OPERATOR_APP_SANDBOX: Final = (
+    "allow-forms",
+    "allow-popups",
+    "allow-popups-to-escape-sandbox",
+    "allow-same-origin",
+    "allow-scripts",
+)
 _DAYS: Final = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 
 
@@ -269,6 +290,37 @@ class ConnectConstruct(Construct):
                 after_contact_work_time_limit=OPERATOR_ACW_SECONDS,
             ),
         )
+
+    # ---------------------------------------------------------------- the operator page in the workspace
+    def register_operator_app(self, *, access_url: str, site_origin: str) -> appintegrations.CfnApplication:
+        """The operator page as a per-contact third-party app of the agent workspace, on this instance."""
+        application = appintegrations.CfnApplication(
+            self,
+            "OperatorApp",
+            name="Telefonist",
+            namespace=OPERATOR_APP_NAMESPACE,
+            description="The operator's screen for a call: script, directory search, transfer, message",
+            application_source_config=appintegrations.CfnApplication.ApplicationSourceConfigProperty(
+                external_url_config=appintegrations.CfnApplication.ExternalUrlConfigProperty(
+                    access_url=access_url, approved_origins=[site_origin]
+                )
+            ),
+            application_config=appintegrations.CfnApplication.ApplicationConfigProperty(
+                contact_handling=appintegrations.CfnApplication.ContactHandlingProperty(scope="PER_CONTACT")
+            ),
+            iframe_config=appintegrations.CfnApplication.IframeConfigProperty(
+                allow=[], sandbox=list(OPERATOR_APP_SANDBOX)
+            ),
+            permissions=list(OPERATOR_APP_PERMISSIONS),
+        )
+        connect.CfnIntegrationAssociation(
+            self,
+            "OperatorAppIntegration",
+            instance_id=self.instance_arn,
+            integration_type="APPLICATION",
+            integration_arn=application.attr_application_arn,
+        )
+        return application
 
     # ---------------------------------------------------------------- number provisioning
     def _build_provisioning_function(self, code: FunctionCodeConstruct) -> ServiceFunction:

@@ -1,7 +1,8 @@
 """The self-service API: Cognito user pool, REST API with a Cognito authorizer, the function.
 
-Customers' administrators sign in to the user pool; the tenant is an immutable custom attribute
-that only the operator (AdminCreateUser) sets. API Gateway checks the token; the function reads
+Customers' administrators sign in to the user pool (its managed login and the pages' app clients:
+infra/constructs/sign_in_construct.py); the tenant is an immutable custom attribute that only the
+operator (AdminCreateUser) sets. API Gateway checks the token; the function reads
 the tenant and the groups (admins, operators, finance) from the verified claims and enforces them.
 """
 
@@ -49,7 +50,6 @@ class SelfServiceApiConstruct(Construct):
         self._data = data
         self._site_origin = site_origin
         self.user_pool = self._build_user_pool()
-        self.user_pool_client = self._build_user_pool_client()
         self._build_groups()
         self.handler = self._build_function(code)
         self.access_logs = logs.LogGroup(
@@ -116,22 +116,6 @@ class SelfServiceApiConstruct(Construct):
         assert isinstance(pool_resource, cognito.CfnUserPool)
         pool_resource.user_pool_add_ons = cognito.CfnUserPool.UserPoolAddOnsProperty(advanced_security_mode="ENFORCED")
         return pool
-
-    def _build_user_pool_client(self) -> cognito.UserPoolClient:
-        return self.user_pool.add_client(
-            "SiteClient",
-            auth_flows=cognito.AuthFlow(user_srp=True),
-            generate_secret=False,
-            prevent_user_existence_errors=True,
-            # Users read their tenant but can never write it: it is set once, by the operator.
-            read_attributes=cognito.ClientAttributes()
-            .with_standard_attributes(email=True, given_name=True, family_name=True)
-            .with_custom_attributes(TENANT_ATTRIBUTE),
-            write_attributes=cognito.ClientAttributes().with_standard_attributes(given_name=True, family_name=True),
-            id_token_validity=cdk.Duration.minutes(60),
-            access_token_validity=cdk.Duration.minutes(60),
-            refresh_token_validity=cdk.Duration.days(1),
-        )
 
     def _build_groups(self) -> None:
         for name, description in GROUPS.items():

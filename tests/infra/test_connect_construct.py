@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -159,3 +161,58 @@ def test_each_deployed_flow_matches_the_reference_table_and_its_type(template: T
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+# The agent workspace SDK's requests and events, each with the app permission it needs
+# (Amazon Connect admin guide, "Events and requests when granting third-party applications access").
+_SDK_PERMISSION = {
+    "onConnected": "Contact.Details.View",
+    "onStartingAcw": "Contact.Details.View",
+    "onCleared": "Contact.Details.View",
+    "getAttributes": "Contact.Attributes.View",
+    "getInitialCustomerPhoneNumber": "Contact.CustomerDetails.View",
+    "getRoutingProfile": "User.Configuration.View",
+    "listQuickConnects": "User.Configuration.View",
+    "transfer": "Contact.Details.Edit",
+    "addParticipant": "Contact.Details.Edit",
+}
+
+
+def _sdk_calls() -> set[str]:
+    """The SDK calls the operator page's adapter makes (web/src/connect/amazon.ts)."""
+    source = (Path(__file__).resolve().parents[2] / "web" / "src" / "connect" / "amazon.ts").read_text("utf-8")
+    return set(re.findall(r"this\.(?:contacts|agent|voice)\.(\w+)\(", source))
+
+
+def test_the_operator_page_is_a_per_contact_app_of_the_workspace_with_only_the_permissions_it_uses(
+    template: Template,
+) -> None:
+    app = _one(template, "AWS::AppIntegrations::Application")
+    source = app["ApplicationSourceConfig"]["ExternalUrlConfig"]
+    domain = {"Fn::GetAtt": [next(iter(template.find_resources("AWS::CloudFront::Distribution"))), "DomainName"]}
+    assert source["AccessUrl"] == {"Fn::Join": ["", ["https://", domain, "/operator/"]]}
+    assert source["ApprovedOrigins"] == [{"Fn::Join": ["", ["https://", domain]]}]
+    assert app["ApplicationConfig"]["ContactHandling"]["Scope"] == "PER_CONTACT"
+    calls = _sdk_calls()
+    assert calls, "no SDK call found in the adapter"
+    unknown = calls - set(_SDK_PERMISSION)
+    assert not unknown, f"map these SDK calls to their permission: {unknown}"
+    # Least privilege: exactly the permissions of the calls the adapter makes.
+    assert sorted(app["Permissions"]) == sorted({_SDK_PERMISSION[call] for call in calls})
+    # The sign-in window must not inherit the frame's sandbox; no clipboard, camera or microphone.
+    assert app["IframeConfig"]["Allow"] == []
+    assert "allow-popups-to-escape-sandbox" in app["IframeConfig"]["Sandbox"]
+    assert not {"allow-top-navigation", "allow-modals", "allow-downloads"} & set(app["IframeConfig"]["Sandbox"])
+
+
+def test_the_operator_app_is_associated_with_the_instance(template: Template) -> None:
+    (app_id,) = template.find_resources("AWS::AppIntegrations::Application")
+    association = _one(template, "AWS::Connect::IntegrationAssociation", {"IntegrationType": "APPLICATION"})
+    assert association["IntegrationArn"] == {"Fn::GetAtt": [app_id, "ApplicationArn"]}
+    (instance_id,) = template.find_resources("AWS::Connect::Instance")
+    assert association["InstanceId"] == {"Fn::GetAtt": [instance_id, "Arn"]}
+
+
+def test_an_existing_instance_gets_the_operator_app_too(imported_template: Template) -> None:
+    association = _one(imported_template, "AWS::Connect::IntegrationAssociation", {"IntegrationType": "APPLICATION"})
+    assert association["InstanceId"] == IMPORTED_ARN

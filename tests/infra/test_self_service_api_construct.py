@@ -36,13 +36,6 @@ def test_the_three_groups_exist(template: Template) -> None:
     assert groups == {"admins", "operators", "finance"}
 
 
-def test_users_can_read_but_never_write_their_tenant(template: Template) -> None:
-    client = _one(template, "AWS::Cognito::UserPoolClient")
-    assert "custom:tenant_id" in client["ReadAttributes"]
-    assert "custom:tenant_id" not in client["WriteAttributes"]
-    assert client["GenerateSecret"] is False
-
-
 def test_every_method_needs_a_cognito_token_and_is_validated(template: Template) -> None:
     methods = template.find_resources("AWS::ApiGateway::Method")
     assert len(methods) >= 2

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
-from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Template
 from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
 from infra.constructs.web_hosting_construct import CONNECT_ORIGINS, OPERATOR_PATH, WebHostingConstruct
+from tests.infra.site_helpers import site_stack
 
 
 def _csp(policy: dict[str, Any]) -> str:
@@ -136,16 +136,7 @@ def test_the_site_url_is_an_output(template: Template) -> None:
 
 
 def _stack_with_dist(dist: Path) -> Template:
-    app = cdk.App()
-    stack = cdk.Stack(app, "Site", env=cdk.Environment(region="eu-central-1"))
-    logs = s3.Bucket(
-        stack,
-        "Logs",
-        enforce_ssl=True,
-        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-    )
-    cdk.Validations.of(logs).acknowledge(cdk.Acknowledgment(id="AwsSolutions::AwsSolutions-S1", reason="test"))
+    app, stack, logs = site_stack()
     WebHostingConstruct(
         stack,
         "Web",
