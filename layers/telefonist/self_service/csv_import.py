@@ -29,7 +29,7 @@ OPTIONAL_COLUMNS = (
     "message_preference",
 )
 MAX_ROWS = 2000
-_PHONE_COLUMNS = {"work_phone": "work", "mobile_phone": "mobile"}
+PHONE_COLUMNS = {"work_phone": "work", "mobile_phone": "mobile"}
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def _parse_row(line: int, values: dict[str, str]) -> ParsedRow:
         "title": values.get("title", ""),
         "department": values.get("department", ""),
         "phones": [
-            {"kind": kind, "number": values[column]} for column, kind in _PHONE_COLUMNS.items() if values.get(column)
+            {"kind": kind, "number": values[column]} for column, kind in PHONE_COLUMNS.items() if values.get(column)
         ],
         "email": values.get("email") or None,
         "keywords": [k.strip() for k in values.get("keywords", "").split("|") if k.strip()],
@@ -108,7 +108,7 @@ def _parse_row(line: int, values: dict[str, str]) -> ParsedRow:
     except ValidationError as exc:
         errors = field_errors(exc.errors(include_input=False))
         # Report phone errors by the CSV column, not by the model's list position.
-        phone_columns = [c for c in _PHONE_COLUMNS if values.get(c)]
+        phone_columns = [c for c in PHONE_COLUMNS if values.get(c)]
         for index, error in enumerate(errors):
             parts = error.field.split(".")
             if parts[0] == "phones" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(phone_columns):

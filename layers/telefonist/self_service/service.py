@@ -32,6 +32,7 @@ from telefonist.clock import utc_now
 from telefonist.dal.customer_repository import CustomerRepository, Page
 from telefonist.dal.errors import ConflictError, InvalidWriteError, NotFoundError, RepositoryError
 from telefonist.dal.items import Versioned
+from telefonist.dal.message_template_repository import MessageTemplateRepository
 from telefonist.edge.identity import Caller, Group
 from telefonist.models import (
     CommonNumber,
@@ -42,9 +43,10 @@ from telefonist.models import (
     Tenant,
 )
 from telefonist.models.audit import AuditEntry
+from telefonist.notify.templates import PLACEHOLDERS, MessageTemplate, TemplateScope
 from telefonist.observability import logger
 from telefonist.self_service import api_models as api
-from telefonist.self_service.billing import BillingSummarySource
+from telefonist.self_service.billing import MAX_CSV_LINES, BillingSummarySource, TooManyLines, lines_csv
 from telefonist.self_service.csv_import import parse_people_csv
 from telefonist.self_service.errors import FieldError, ForbiddenError, InvalidInputError
 from telefonist.self_service.pagination import DEFAULT_PAGE_SIZE, decode_cursor, fit_page
@@ -85,10 +87,12 @@ class SelfService:
         repo: CustomerRepository,
         billing: BillingSummarySource,
         clock: Callable[[], datetime] = utc_now,
+        templates: MessageTemplateRepository | None = None,
     ) -> None:
         self._repo = repo
         self._billing = billing
         self._clock = clock
+        self._templates = templates or MessageTemplateRepository(repo.table)
         # Per customer: the directory version and its people with their search words (warm functions).
         self._searchable: dict[str, tuple[int, list[SearchablePerson]]] = {}
 
@@ -520,14 +524,93 @@ class SelfService:
         return self._billing_view(tenant_id, month)
 
     def _billing_view(self, tenant_id: str, month: str) -> api.BillingSummaryView:
+        from telefonist.rating.tariff import OVER_BUDGET_THRESHOLD_PERCENT  # holidays: only on this route
+
         summary = self._billing.monthly_summary(tenant_id, month)
         return api.BillingSummaryView(
             month=summary.month,
             tariffs=[
-                api.TariffTotalView(tariff=t.tariff, calls=t.calls, amount_ore=t.amount_ore) for t in summary.tariffs
+                api.TariffTotalView(
+                    tariff=t.tariff, calls=t.calls, amount_ore=t.amount_ore, calls_over_45s=t.calls_over_45s
+                )
+                for t in summary.tariffs
             ],
             total_ore=summary.total_ore,
             currency=summary.currency,
+            calls=sum(t.calls for t in summary.tariffs),
+            calls_over_45s=sum(t.calls_over_45s for t in summary.tariffs),
+            over_45s_threshold_percent=OVER_BUDGET_THRESHOLD_PERCENT,
+        )
+
+    def billing_lines_csv(self, caller: Caller, month: str) -> str:
+        """The month's billing lines as CSV: the customer's administrators, their own customer's only."""
+        return self._lines_csv(self._admin_tenant(caller, "download the billing lines"), month)
+
+    def finance_billing_lines_csv(self, caller: Caller, tenant_id: str, month: str) -> str:
+        """A customer's billing lines of a month as CSV (finance)."""
+        self._require(caller, Group.FINANCE)
+        return self._lines_csv(tenant_id, month)
+
+    def _lines_csv(self, tenant_id: str, month: str) -> str:
+        try:
+            lines = self._billing.monthly_lines(tenant_id, month, MAX_CSV_LINES)
+        except TooManyLines as exc:
+            raise InvalidInputError.of(
+                "path.month",
+                f"the month has {exc.lines} lines, more than {MAX_CSV_LINES} in one download: "
+                "finance exports it from the billing table (Athena)",
+            ) from exc
+        return lines_csv(lines)
+
+    # ------------------------------------------------------------------ message templates
+    def list_message_templates(self, caller: Caller) -> api.MessageTemplateList:
+        """The customer's template (the defaults at version 0 until stored), then each common number's."""
+        stored = self._templates.load_versioned(self._reader_tenant(caller))
+        customer = next((v for v in stored if v.model.common_number_id is None), None)
+        views = [
+            self._template_view(customer or Versioned(TemplateScope(template=MessageTemplate()), 0)),
+            *(
+                self._template_view(v)
+                for v in sorted(stored, key=lambda v: v.model.common_number_id or "")
+                if v.model.common_number_id is not None
+            ),
+        ]
+        return api.MessageTemplateList(items=views, placeholders=sorted(PLACEHOLDERS))
+
+    def put_message_template(
+        self, caller: Caller, common_number_id: str | None, body: api.MessageTemplateInput
+    ) -> api.MessageTemplateView:
+        """Create (expected_version 0) or change the customer's or a common number's template."""
+        tenant_id = self._admin_tenant(caller)
+        if common_number_id is not None:
+            self._repo.get_common_number(tenant_id, common_number_id)  # 404 for a number it does not have
+        template = _domain(MessageTemplate, body.model_dump(exclude={"expected_version"}))
+        scope = TemplateScope(common_number_id=common_number_id, template=template)
+        version = self._templates.put_template(tenant_id, scope, expected_version=body.expected_version)
+        target = f"message template of common number {common_number_id}" if common_number_id else "message template"
+        self._audit(tenant_id, caller, "message_template.put", target, version)
+        return self._template_view(Versioned(scope, version))
+
+    def delete_message_template(self, caller: Caller, common_number_id: str, expected_version: int) -> api.Deleted:
+        """A common number's own template removed: its messages follow the customer's again."""
+        tenant_id = self._admin_tenant(caller)
+        self._templates.delete_template(tenant_id, common_number_id, expected_version)
+        self._audit(
+            tenant_id, caller, "message_template.delete", f"message template of common number {common_number_id}"
+        )
+        return api.Deleted(deleted=common_number_id)
+
+    @staticmethod
+    def _template_view(scope: Versioned[TemplateScope]) -> api.MessageTemplateView:
+        t = scope.model.template
+        return api.MessageTemplateView(
+            common_number_id=scope.model.common_number_id,
+            sms=t.sms,
+            email_subject=t.email_subject,
+            email_body=t.email_body,
+            required_fields=list(t.required_fields),
+            urgent_channel=t.urgent_channel,
+            version=scope.version,
         )
 
     def list_audit(self, caller: Caller, limit: int = 50, cursor: str | None = None) -> api.AuditTrail:
