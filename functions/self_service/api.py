@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from telefonist.edge.bounds import MAX_BODY_BYTES
 from telefonist.edge.identity import Caller
 from telefonist.edge.resolver import (
@@ -24,11 +25,33 @@ from telefonist.edge.resolver import (
     new_router,
 )
 from telefonist.self_service import api_models as api
-from telefonist.self_service.billing import Month
+from telefonist.self_service.billing import CSV_COLUMNS, MAX_CSV_LINES, Month
 from telefonist.self_service.service import SelfService
 
 SlugPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="An id: a-z, 0-9 and dashes")]
 MonthPath = Annotated[Month, Path(description="A month, YYYY-MM")]
+
+
+ExpectedVersionQuery = Annotated[int, Query(ge=1, le=2**31, description="The version read; a stale one gets 409")]
+CSV_DESCRIPTION = (
+    f"One row per billed call, in answer order: {', '.join(CSV_COLUMNS)}. UTF-8, comma-separated, a "
+    "header row; answered_at in Stockholm time with its offset; amount_ore in öre and amount_sek in "
+    "kronor, excluding VAT; text a spreadsheet would read as a formula starts with an apostrophe. "
+    f"At most {MAX_CSV_LINES:,} lines (400 naming path.month beyond)."
+)
+CSV_RESPONSES: dict[int, Any] = {
+    **ROUTE_DOCS["responses"],
+    200: {"description": "The lines as CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
+}
+
+
+def _csv(text: str, month: str) -> Response[str]:
+    return Response(
+        status_code=200,
+        content_type="text/csv; charset=utf-8",
+        body=text,
+        headers={"Content-Disposition": f'attachment; filename="billing-{month}.csv"', "Cache-Control": "no-store"},
+    )
 
 
 def build_resolver(service: Callable[[], SelfService], site_origin: str | None = None) -> EdgeResolver:
@@ -161,6 +184,58 @@ def build_router(service: Callable[[], SelfService]) -> Router:
     def get_billing(month: MonthPath) -> api.BillingSummaryView:
         return service().get_billing_summary(caller(), month)
 
+    @app.get(
+        "/billing/<month>/lines.csv",
+        tags=["billing"],
+        summary="The month's billing lines as CSV (the customer's administrators)",
+        description=CSV_DESCRIPTION,
+        responses=CSV_RESPONSES,
+        security=common["security"],
+    )
+    def get_billing_lines(month: MonthPath) -> Response[str]:
+        return _csv(service().billing_lines_csv(caller(), month), month)
+
+    # ------------------------------------------------------------ message templates
+    @app.get(
+        "/message-templates",
+        tags=["message templates"],
+        summary="How messages are written and sent: the customer's rules, then each common number's own",
+        **common,
+    )
+    def list_message_templates() -> api.MessageTemplateList:
+        return service().list_message_templates(caller())
+
+    @app.put(
+        "/message-template",
+        tags=["message templates"],
+        summary="Set the customer's rules for messages: urgent channel, required fields, texts (administrators)",
+        **common,
+    )
+    def put_message_template(body: api.MessageTemplateInput) -> api.MessageTemplateView:
+        return service().put_message_template(caller(), None, body)
+
+    @app.put(
+        "/common-numbers/<common_number_id>/message-template",
+        tags=["message templates"],
+        summary="Set a common number's own rules for messages (administrators)",
+        **common,
+    )
+    def put_common_number_message_template(
+        common_number_id: SlugPath, body: api.MessageTemplateInput
+    ) -> api.MessageTemplateView:
+        return service().put_message_template(caller(), common_number_id, body)
+
+    @app.delete(
+        "/common-numbers/<common_number_id>/message-template",
+        tags=["message templates"],
+        summary="Remove a common number's own rules: it follows the customer's again (administrators)",
+        **common,
+    )
+    def delete_common_number_message_template(
+        common_number_id: SlugPath, expected_version: ExpectedVersionQuery
+    ) -> api.Deleted:
+        return service().delete_message_template(caller(), common_number_id, expected_version)
+
     @app.get("/audit", tags=["audit"], summary="Who changed what, when (administrators)", **common)
     def get_audit(limit: api.AuditPageSize = 50, cursor: api.Cursor = None) -> api.AuditTrail:
         return service().list_audit(caller(), limit, cursor)
@@ -198,6 +273,17 @@ def build_router(service: Callable[[], SelfService]) -> Router:
     )
     def finance_billing(tenant_id: SlugPath, month: MonthPath) -> api.BillingSummaryView:
         return service().finance_billing_summary(caller(), tenant_id, month)
+
+    @app.get(
+        "/finance/tenants/<tenant_id>/billing/<month>/lines.csv",
+        tags=["operator"],
+        summary="A customer's billing lines of a month as CSV (finance)",
+        description=CSV_DESCRIPTION,
+        responses=CSV_RESPONSES,
+        security=common["security"],
+    )
+    def finance_billing_lines(tenant_id: SlugPath, month: MonthPath) -> Response[str]:
+        return _csv(service().finance_billing_lines_csv(caller(), tenant_id, month), month)
 
     return app
 

@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 from telefonist.dal.billing_table import BillingTable, BillingTableSettings
-from telefonist.self_service.billing import BillingSummary, TariffTotal
+from telefonist.self_service.billing import LINE_SOURCE_COLUMNS, BillingSummary, TariffTotal, TooManyLines
 
 
 class TableBillingSummarySource:
@@ -20,18 +20,30 @@ class TableBillingSummarySource:
         self._table = table
 
     def monthly_summary(self, tenant_id: str, month: str) -> BillingSummary:
-        """Calls and amount per tariff for the month (empty when nothing was billed)."""
-        data = self._table.scan(month=month, tenant_id=tenant_id, columns=("tariff", "amount_ore"))
-        totals = data.group_by("tariff").aggregate([("amount_ore", "sum"), ("amount_ore", "count")])
+        """Calls, calls over the 45-second budget and amount per tariff (empty when nothing was billed)."""
+        data = self._table.scan(month=month, tenant_id=tenant_id, columns=("tariff", "amount_ore", "over_45s"))
+        totals = data.group_by("tariff").aggregate(
+            [("amount_ore", "sum"), ("amount_ore", "count"), ("over_45s", "sum")]
+        )
         tariffs = [
             TariffTotal(
-                tariff=int(row["tariff"]), calls=int(row["amount_ore_count"]), amount_ore=int(row["amount_ore_sum"])
+                tariff=int(row["tariff"]),
+                calls=int(row["amount_ore_count"]),
+                amount_ore=int(row["amount_ore_sum"]),
+                calls_over_45s=int(row["over_45s_sum"] or 0),
             )
             for row in sorted(totals.to_pylist(), key=lambda row: int(row["tariff"]))
         ]
         return BillingSummary(
             tenant_id=tenant_id, month=month, tariffs=tariffs, total_ore=sum(t.amount_ore for t in tariffs)
         )
+
+    def monthly_lines(self, tenant_id: str, month: str, max_lines: int) -> list[dict[str, Any]]:
+        """The month's lines in answer order (one partition read); TooManyLines past `max_lines`."""
+        data = self._table.scan(month=month, tenant_id=tenant_id, columns=LINE_SOURCE_COLUMNS)
+        if data.num_rows > max_lines:
+            raise TooManyLines(data.num_rows)
+        return list(data.sort_by("answered_at_utc").to_pylist())
 
 
 class S3BillingSummarySource(TableBillingSummarySource):

@@ -129,6 +129,11 @@ class CustomerRepository:
         self._secrets = secrets
         self._clock = clock
 
+    @property
+    def table(self) -> Any:
+        """The customer table (for the repositories of the other items it holds: message templates)."""
+        return self._table
+
     # ---------------------------------------------------------------- generic item helpers
     def _put(self, pk: str, sk: str, entity: str, body: dict[str, Any], expected_version: int | None) -> int:
         """Put an item; expected_version None writes blind, 0 requires absence, n requires version n."""

@@ -13,10 +13,10 @@ import re
 from datetime import datetime
 from enum import StrEnum
 from string import Template
-from typing import Annotated, Self
+from typing import Annotated
 
 import phonenumbers
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from telefonist.clock import to_local
 from telefonist.models.base import DomainModel
@@ -78,11 +78,12 @@ class MessageTemplate(DomainModel):
         default=None, description='Channel for urgent messages, e.g. "SMS om det är brådskande"'
     )
 
-    @model_validator(mode="after")
-    def _sms_has_text(self) -> Self:
-        if "text" not in Template(self.sms).get_identifiers():
+    @field_validator("sms")
+    @classmethod
+    def _sms_has_text(cls, value: str) -> str:
+        if "text" not in Template(value).get_identifiers():
             raise ValueError("the SMS template must contain ${text}")
-        return self
+        return value
 
 
 class TemplateScope(DomainModel):

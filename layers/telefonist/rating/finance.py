@@ -19,10 +19,11 @@ from typing import Any, Protocol
 import pyarrow as pa
 
 from telefonist import resources
+from telefonist.rating.tariff import OVER_BUDGET_THRESHOLD_PERCENT
 
 DATABASE = resources.GLUE_DATABASE
 TABLE = resources.BILLING_LINES_TABLE
-DEFAULT_OVER_BUDGET_THRESHOLD_PERCENT = 25
+DEFAULT_OVER_BUDGET_THRESHOLD_PERCENT = OVER_BUDGET_THRESHOLD_PERCENT
 # SQL below is built with f-strings from these module constants only, never from input (ruff S608
 # is silenced for this file); values always travel as `?` parameters.
 

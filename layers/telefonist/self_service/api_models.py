@@ -31,10 +31,18 @@ from telefonist.models.types import (
     Text,
     UtcDatetime,
 )
+from telefonist.notify.templates import (
+    DEFAULT_EMAIL_BODY,
+    DEFAULT_SMS,
+    DEFAULT_SUBJECT,
+    PLACEHOLDERS,
+    RequiredField,
+)
 from telefonist.self_service.pagination import DEFAULT_PAGE_SIZE, MAX_CURSOR_CHARS, MAX_PAGE_SIZE
 from telefonist.self_service.people_search import MAX_QUERY_CHARS, MAX_QUERY_WORDS
 
 MAX_CSV_CHARS = 900_000
+PLACEHOLDER_LIST = ", ".join(f"${{{name}}}" for name in sorted(PLACEHOLDERS))
 
 Version = Field(ge=0, le=2**31, description="The version read (0 creates; a stale one gets 409)")
 UpdateVersion = Field(ge=1, le=2**31, description="The version read; a stale one gets 409")
@@ -296,6 +304,7 @@ class TariffTotalView(ApiOutput):
     tariff: int
     calls: int
     amount_ore: int
+    calls_over_45s: int = Field(description="Calls whose handling (talk + after-call work) exceeded 45 s")
 
 
 class BillingSummaryView(ApiOutput):
@@ -303,6 +312,45 @@ class BillingSummaryView(ApiOutput):
     tariffs: list[TariffTotalView]
     total_ore: int
     currency: str
+    calls: int = Field(description="Billed calls of the month")
+    calls_over_45s: int = Field(description="Of them, calls over the 45-second handling budget")
+    over_45s_threshold_percent: int = Field(
+        description="Above this share of a month's calls over budget, long handling may be charged extra"
+    )
+
+
+# ---------------------------------------------------------------------------- message templates
+class MessageTemplateInput(ApiInput):
+    """How the customer's messages are written and sent; a common number's replaces the customer's."""
+
+    sms: str = Field(default=DEFAULT_SMS, max_length=2000, description=f"Placeholders: {PLACEHOLDER_LIST}")
+    email_subject: str = Field(default=DEFAULT_SUBJECT, max_length=2000, description="One line, same placeholders")
+    email_body: str = Field(default=DEFAULT_EMAIL_BODY, max_length=2000, description="Same placeholders")
+    required_fields: list[RequiredField] = Field(
+        default_factory=list, max_length=3, description="What the operator must capture on every message"
+    )
+    urgent_channel: MessagePreference | None = Field(
+        default=None, description="Urgent messages go out this way (when the person can be reached so)"
+    )
+    expected_version: int = Version
+
+
+class MessageTemplateView(ApiOutput):
+    common_number_id: str | None = Field(description="null: the customer's own, for every common number")
+    sms: str
+    email_subject: str
+    email_body: str
+    required_fields: list[RequiredField]
+    urgent_channel: MessagePreference | None
+    version: int = Field(description="0: not stored yet (the built-in defaults)")
+
+
+class MessageTemplateList(ApiOutput):
+    items: list[MessageTemplateView] = Field(
+        description="The customer's template first (its defaults at version 0 until stored), then each "
+        "common number's own"
+    )
+    placeholders: list[str]
 
 
 class AuditEntryView(ApiOutput):

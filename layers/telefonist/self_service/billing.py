@@ -1,12 +1,16 @@
-"""The customer's billing summary for a month, read through a port.
+"""The customer's billing for a month, read through a port: the summary and the lines.
 
-The rating function writes billing lines as Parquet in S3; an adapter over those files (wired by
-the stack) implements `BillingSummarySource`. Tests and the local server use the in-memory one.
+The rating function writes billing lines to the billing table (Iceberg over S3); an adapter
+over it (telefonist.dal.billing_summary) implements `BillingSummarySource`. Tests use the
+in-memory one, which sums its lines with the same rules (`summarise`).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Protocol
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Annotated, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -19,6 +23,28 @@ Month = Annotated[
     Field(description="A calendar month, YYYY-MM (Stockholm time)", examples=["2026-11"]),
 ]
 
+# The columns of a month's CSV download, in order (the billing table's own names; amounts in öre
+# as integers, `amount_sek` the same amount in kronor with a decimal point).
+CSV_COLUMNS: tuple[str, ...] = (
+    "contact_id",
+    "answered_at",
+    "period",
+    "tariff",
+    "transferred",
+    "talk_seconds",
+    "handling_seconds",
+    "over_45s",
+    "amount_ore",
+    "amount_sek",
+    "price_list_version",
+    "dialed_number",
+)
+# What the source reads for them (amount_sek is computed; answered_at_utc orders the lines).
+LINE_SOURCE_COLUMNS: tuple[str, ...] = (*(c for c in CSV_COLUMNS if c != "amount_sek"), "answered_at_utc")
+# A download stays well inside Lambda's 6 MB response (about 140 bytes a line).
+MAX_CSV_LINES = 30_000
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
 
 class TariffTotal(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -26,6 +52,7 @@ class TariffTotal(BaseModel):
     tariff: Tariff
     calls: int = Field(ge=0)
     amount_ore: Ore
+    calls_over_45s: int = Field(default=0, ge=0, description="Calls whose handling exceeded 45 s")
 
 
 class BillingSummary(BaseModel):
@@ -40,23 +67,91 @@ class BillingSummary(BaseModel):
     currency: str = "SEK"
 
 
+class TooManyLines(Exception):
+    """A month holds more lines than one download carries."""
+
+    def __init__(self, lines: int) -> None:
+        super().__init__(f"{lines} lines")
+        self.lines = lines
+
+
 class BillingSummarySource(Protocol):
     def monthly_summary(self, tenant_id: str, month: str) -> BillingSummary:
         """The month's summary (an empty one when nothing was billed); RepositoryError if unreadable."""
         ...
 
+    def monthly_lines(self, tenant_id: str, month: str, max_lines: int) -> list[dict[str, Any]]:
+        """The month's lines (LINE_SOURCE_COLUMNS) in answer order; TooManyLines past `max_lines`."""
+        ...
+
+
+def summarise(tenant_id: str, month: str, lines: Iterable[Mapping[str, Any]]) -> BillingSummary:
+    """Calls, calls over budget and amount per tariff of a month's lines (one row per billed call)."""
+    totals: dict[int, list[int]] = {}
+    for line in lines:
+        total = totals.setdefault(int(line["tariff"]), [0, 0, 0])
+        total[0] += 1
+        total[1] += int(line["amount_ore"])
+        total[2] += bool(line["over_45s"])
+    tariffs = [
+        TariffTotal(tariff=tariff, calls=calls, amount_ore=amount, calls_over_45s=over)
+        for tariff, (calls, amount, over) in sorted(totals.items())
+    ]
+    return BillingSummary(
+        tenant_id=tenant_id, month=month, tariffs=tariffs, total_ore=sum(t.amount_ore for t in tariffs)
+    )
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell; text a spreadsheet would run as a formula (=, +, -, @) is quoted with an apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def kronor_text(ore: int) -> str:
+    """Öre as kronor with a decimal point and two decimals, exactly (no floating point): 2900 → 29.00."""
+    sign = "-" if ore < 0 else ""
+    whole, cents = divmod(abs(ore), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+def lines_csv(lines: Sequence[Mapping[str, Any]]) -> str:
+    """The month's lines as CSV (RFC 4180, comma-separated, header row, CRLF), in CSV_COLUMNS."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for line in lines:
+        row = {**line, "amount_sek": kronor_text(int(line["amount_ore"]))}
+        writer.writerow([_cell(row.get(column)) if column != "amount_sek" else row[column] for column in CSV_COLUMNS])
+    return out.getvalue()
+
 
 class InMemoryBillingSummarySource:
-    """Summaries held in memory: the tests' and the local server's source."""
+    """Summaries or lines held in memory: the tests' source. A month with lines is summed from them."""
 
-    def __init__(self, summaries: list[BillingSummary] | None = None) -> None:
+    def __init__(self, summaries: list[BillingSummary] | None = None, lines: Iterable[Mapping[str, Any]] = ()) -> None:
         self._summaries = {(s.tenant_id, s.month): s for s in summaries or []}
+        self._lines: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for line in lines:
+            self._lines.setdefault((str(line["tenant_id"]), str(line["month"])), []).append(dict(line))
 
     def add(self, summary: BillingSummary) -> None:
         self._summaries[(summary.tenant_id, summary.month)] = summary
 
     def monthly_summary(self, tenant_id: str, month: str) -> BillingSummary:
+        if (tenant_id, month) in self._lines:
+            return summarise(tenant_id, month, self._lines[(tenant_id, month)])
         return self._summaries.get((tenant_id, month)) or BillingSummary(tenant_id=tenant_id, month=month)
+
+    def monthly_lines(self, tenant_id: str, month: str, max_lines: int) -> list[dict[str, Any]]:
+        lines = self._lines.get((tenant_id, month), [])
+        if len(lines) > max_lines:
+            raise TooManyLines(len(lines))
+        return sorted(lines, key=lambda line: str(line["answered_at"]))
 
 
 class UnavailableBillingSummarySource:
@@ -64,3 +159,6 @@ class UnavailableBillingSummarySource:
 
     def monthly_summary(self, tenant_id: str, month: str) -> BillingSummary:
         raise RepositoryError("billing summaries are not available yet")
+
+    def monthly_lines(self, tenant_id: str, month: str, max_lines: int) -> list[dict[str, Any]]:
+        raise RepositoryError("billing lines are not available yet")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import boto3
 import pytest
 from telefonist.dal.billing_summary import S3BillingSummarySource
@@ -16,6 +19,7 @@ from telefonist.models import PriceBook
 from telefonist.rating.engine import rate_record
 from telefonist.resources import BILLING_BUCKET
 from telefonist.sample_data import DEFAULT_PRICE_LIST
+from telefonist.self_service.billing import TooManyLines, lines_csv, summarise
 
 from tests.rating_builders import ctr
 
@@ -31,7 +35,7 @@ def billed(aws: LocalResources, tmp_path, monkeypatch) -> None:
         ctr("n1", answered_local="2026-11-24 09:00"),
         ctr("n2", answered_local="2026-11-25 10:00"),
         ctr("n3", answered_local="2026-11-25 10:00", transferred_to=True),
-        ctr("n4", answered_local="2026-11-28 11:00"),
+        ctr("n4", answered_local="2026-11-28 11:00", talk=40, acw=6),  # 46 s: over the budget
         ctr("d1", answered_local="2026-12-01 09:00"),
         ctr("g1", answered_local="2026-11-24 09:00", tenant="globex"),
     ]
@@ -43,6 +47,22 @@ def test_a_month_is_summed_per_tariff_for_that_customer_only(billed: None) -> No
     summary = S3BillingSummarySource(boto3.client("s3"), BILLING_BUCKET.local_name).monthly_summary("acme", "2026-11")
     assert [(t.tariff, t.calls, t.amount_ore) for t in summary.tariffs] == [(1, 2, 5800), (2, 1, 3900), (3, 1, 4900)]
     assert summary.total_ore == 5800 + 3900 + 4900
+    assert [t.calls_over_45s for t in summary.tariffs] == [0, 0, 1]
+
+
+def test_the_months_lines_are_the_customers_in_answer_order_and_sum_to_the_summary(billed: None) -> None:
+    source = S3BillingSummarySource(boto3.client("s3"), BILLING_BUCKET.local_name)
+    lines = source.monthly_lines("acme", "2026-11", max_lines=10)
+    assert [line["contact_id"] for line in lines] == ["n1", "n2", "n3", "n4"]
+    assert summarise("acme", "2026-11", lines) == source.monthly_summary("acme", "2026-11")
+    text = lines_csv(lines)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["contact_id"] for r in rows] == ["n1", "n2", "n3", "n4"]
+    assert (rows[3]["over_45s"], rows[3]["amount_ore"], rows[3]["amount_sek"]) == ("true", "4900", "49.00")
+    assert rows[0]["answered_at"].startswith("2026-11-24T09:00:00+01:00")
+    assert rows[0]["dialed_number"] == "'+46852000001"  # no formula in a spreadsheet
+    with pytest.raises(TooManyLines):
+        source.monthly_lines("acme", "2026-11", max_lines=3)
 
 
 def test_a_month_without_calls_is_an_empty_summary(billed: None) -> None:

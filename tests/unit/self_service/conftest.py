@@ -103,6 +103,13 @@ class ApiResponse:
     headers: dict[str, str]
 
 
+@dataclass
+class RawResponse:
+    status: int
+    text: str
+    headers: dict[str, str]
+
+
 class ApiClient:
     """Calls the API through the same WSGI adapter `telefonist serve` uses."""
 
@@ -119,6 +126,12 @@ class ApiClient:
         response = self._client.open(path, method=method, headers=headers, data=data, content_type="application/json")
         text = response.get_data(as_text=True)
         return ApiResponse(response.status_code, json.loads(text) if text else None, dict(response.headers))
+
+    def call_raw(self, method: str, path: str, token: str | None = None) -> RawResponse:
+        """A call whose answer is not JSON (a CSV download)."""
+        headers = {"Authorization": token} if token else {}
+        response = self._client.open(path, method=method, headers=headers)
+        return RawResponse(response.status_code, response.get_data(as_text=True), dict(response.headers))
 
 
 @pytest.fixture
