@@ -71,7 +71,13 @@ def _fresh_functions() -> None:
     from functions.notify import handler as notify
     from functions.transfer import handler as transfer
 
-    for cached in (directory_lookup.environment, directory_lookup.directory_cache, notify.runtime, transfer.service):
+    for cached in (
+        directory_lookup.environment,
+        directory_lookup.customer_list,
+        directory_lookup.directory_cache,
+        notify.runtime,
+        transfer.service,
+    ):
         cached.cache_clear()
 
 
@@ -131,22 +137,29 @@ def _message_sender(interval_seconds: float = 0.5) -> Iterator[None]:
 
 
 @contextmanager
-def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iterator[LocalApi]:
-    """moto on 127.0.0.1, the stack's resources, the demo customer, and the API served in a thread."""
+def local_api(
+    port: int, people: int = 50, moto_port: int | None = None, billing_calls: int = 120
+) -> Iterator[LocalApi]:
+    """moto on 127.0.0.1, the stack's resources, the demo customer (with `billing_calls` rated calls
+    this month and a year of them before), and the API served in a thread."""
+    import os
     import urllib.request
     from wsgiref.simple_server import WSGIRequestHandler, make_server
 
     import boto3
 
     from telefonist.clock import to_local, utc_now
+    from telefonist.dal.billing_summary import TableBillingSummarySource
+    from telefonist.dal.billing_table import BillingTable, BillingTableSettings
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.secrets import KmsSecretCodec
     from telefonist.edge.bounds import MAX_BODY_BYTES
     from telefonist.local_aws import create_resources, moto_server, patched_environment
     from telefonist.local_web import LocalServer, LocalWebApp
-    from telefonist.resources import CUSTOMER_TABLE
-    from telefonist.sample_data import DEFAULT_PRICE_LIST, DEMO_TENANT_ID
-    from telefonist.self_service.billing import BillingSummary, InMemoryBillingSummarySource, TariffTotal
+    from telefonist.models import PriceBook
+    from telefonist.resources import BILLING_BUCKET, CUSTOMER_TABLE
+    from telefonist.sample_data import DEFAULT_PRICE_LIST, DEMO_TENANT_ID, demo_tenant
+    from telefonist.self_service.demo_billing import seed_demo_billing
     from telefonist.self_service.demo_seed import seed_demo_customer
     from telefonist.self_service.local_gateway import ApiGatewayWsgiApp
     from telefonist.self_service.service import SelfService
@@ -166,20 +179,17 @@ def local_api(port: int, people: int = 50, moto_port: int | None = None) -> Iter
                 secrets=KmsSecretCodec(boto3.client("kms"), created.secrets_key_id),
             )
             repo.put_price_list(DEFAULT_PRICE_LIST)
-            month = to_local(utc_now()).strftime("%Y-%m")
-            billing = InMemoryBillingSummarySource(
-                [
-                    BillingSummary(
-                        tenant_id=DEMO_TENANT_ID,
-                        month=month,
-                        tariffs=[
-                            TariffTotal(tariff=1, calls=42, amount_ore=42 * 2900),
-                            TariffTotal(tariff=2, calls=17, amount_ore=17 * 3900),
-                        ],
-                        total_ore=42 * 2900 + 17 * 3900,
-                    )
-                ]
+            # Billing as finance reads it: a year of the demo customer's calls, rated into the billing table.
+            lines = BillingTable(BillingTableSettings.from_environ(os.environ, BILLING_BUCKET.local_name))
+            seed_demo_billing(
+                lines,
+                DEMO_TENANT_ID,
+                [n.phone_number for n in demo_tenant().claimed_numbers],
+                PriceBook(versions=[DEFAULT_PRICE_LIST]),
+                to_local(utc_now()).strftime("%Y-%m"),
+                calls_this_month=billing_calls,
             )
+            billing = TableBillingSummarySource(lines)
             service = SelfService(repo, billing)
             profile = seed_demo_customer(service, people=people)  # as the operator and the admin would
             _fresh_functions()
