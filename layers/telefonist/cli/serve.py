@@ -71,13 +71,7 @@ def _fresh_functions() -> None:
     from functions.notify import handler as notify
     from functions.transfer import handler as transfer
 
-    for cached in (
-        directory_lookup.environment,
-        directory_lookup.customer_list,
-        directory_lookup.directory_cache,
-        notify.runtime,
-        transfer.service,
-    ):
+    for cached in (directory_lookup.environment, directory_lookup.directory_cache, notify.runtime, transfer.service):
         cached.cache_clear()
 
 
