@@ -14,6 +14,7 @@ from infra.constructs.connect_construct import ConnectConstruct
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.directory_construct import DirectoryConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
+from infra.constructs.inbound_sms_construct import InboundSmsConstruct
 from infra.constructs.monitoring_construct import Monitored, MonitoringConstruct
 from infra.constructs.notify_construct import NotifyConstruct
 from infra.constructs.rating_construct import RatingConstruct
@@ -42,6 +43,9 @@ class ServiceStack(cdk.Stack):
         self.data = DataConstruct(self, constants.DATA_CONSTRUCT_ID)
         self.code = FunctionCodeConstruct(self, constants.CODE_CONSTRUCT_ID)
         self.notify = NotifyConstruct(self, "Notify", data=self.data, code=self.code)
+        self.inbound_sms = InboundSmsConstruct(
+            self, "InboundSms", data=self.data, code=self.code, sms_sender_id=self.notify.sms_sender_id
+        )
         self.connect = ConnectConstruct(self, "Connect", data=self.data, code=self.code)
         self.rating = RatingConstruct(
             self,
