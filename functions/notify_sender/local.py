@@ -43,6 +43,5 @@ def process_queue_once(
     for record in records:
         if record["messageId"] in failed:
             queue.release(record["receiptHandle"])
-        else:
-            queue.acknowledge(record["receiptHandle"])
+    queue.acknowledge([r["receiptHandle"] for r in records if r["messageId"] not in failed])
     return QueueRun(received=len(records), sent=len(records) - len(failed), failed_message_ids=sorted(failed))

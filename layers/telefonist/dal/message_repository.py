@@ -136,8 +136,10 @@ class MessageRepository:
         error: str | None,
         now: datetime,
         give_up: Collection[Channel] = (),
-    ) -> None:
-        """Set the final status and the last error; the channels in `give_up` become failed too."""
+    ) -> Message:
+        """Set the final status and the last error; the channels in `give_up` become failed too.
+
+        Returns the message as stored after the change (the update's own answer: no second read)."""
         sets = ["#s = :status", "updated_at = :now"]
         values: dict[str, Any] = {":status": status.value, ":now": now.isoformat()}
         names = {"#s": "status"}
@@ -148,7 +150,15 @@ class MessageRepository:
             sets.append(f"deliveries.#c{number}.#s = :failed")
             names[f"#c{number}"] = channel.value
             values[":failed"] = ChannelStatus.FAILED.value
-        self._update(tenant_id, message_id, "SET " + ", ".join(sets), values, ExpressionAttributeNames=names)
+        response = self._update(
+            tenant_id,
+            message_id,
+            "SET " + ", ".join(sets),
+            values,
+            ExpressionAttributeNames=names,
+            ReturnValues="ALL_NEW",
+        )
+        return self._parse(response["Attributes"])
 
     def note_error(self, tenant_id: str, message_id: str, error: str, now: datetime) -> None:
         """Keep the last error of an attempt the queue will retry; the message is queued (in flight) again."""

@@ -56,8 +56,10 @@ class MessageLog(Protocol):
         error: str | None,
         now: datetime,
         give_up: Collection[Channel] = (),
-    ) -> None:
-        """The message's final status and last error; the channels in `give_up` become failed too."""
+    ) -> Message:
+        """The message's final status and last error; the channels in `give_up` become failed too.
+
+        Returns the message as it is stored after the change."""
         ...
 
     def note_error(self, tenant_id: str, message_id: str, error: str, now: datetime) -> None:

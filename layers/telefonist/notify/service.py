@@ -157,8 +157,7 @@ class DeliveryService:
             outcome[channel] = ChannelStatus.SENT
             self.log.mark_delivered(tenant, message_id, channel, provider_id, self.clock())
         if not failures:
-            self.log.finish(tenant, message_id, MessageStatus.SENT, None, self.clock())
-            return self.log.get(tenant, message_id) or message
+            return self.log.finish(tenant, message_id, MessageStatus.SENT, None, self.clock())
         reason = "; ".join(failures)
         attempt = f"message {message_id}, attempt {receive_count} of {max_receives}: {reason}"
         if not final:

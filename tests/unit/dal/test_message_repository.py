@@ -93,9 +93,12 @@ def test_status_attempts_and_provider_ids_are_kept(messages: MessageRepository) 
     assert (email.status, email.attempts, email.last_error) == (ChannelStatus.QUEUED, 1, "SES Throttling")
     assert stored.status is MessageStatus.QUEUED
     messages.mark_failed("acme", message.message_id, Channel.EMAIL, "SES MessageRejected", True, T0)
-    messages.finish("acme", message.message_id, MessageStatus.PARTIALLY_SENT, "email: SES MessageRejected", T0)
+    answered = messages.finish(
+        "acme", message.message_id, MessageStatus.PARTIALLY_SENT, "email: SES MessageRejected", T0
+    )
     final = messages.get("acme", message.message_id)
     assert final is not None
+    assert answered == final  # finish answers with the stored message: no second read needed
     assert final.status is MessageStatus.PARTIALLY_SENT
     assert final.last_error == "email: SES MessageRejected"
     assert final.deliveries[Channel.SMS] == sms

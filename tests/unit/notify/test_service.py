@@ -88,12 +88,13 @@ class FakeLog:
         error: str | None,
         now: datetime,
         give_up: Collection[Channel] = (),
-    ) -> None:
+    ) -> Message:
         deliveries = {
             channel: d.model_copy(update={"status": ChannelStatus.FAILED}) if channel in give_up else d
             for channel, d in self.messages[message_id].deliveries.items()
         }
         self._set(message_id, status=status, last_error=error, deliveries=deliveries)
+        return self.messages[message_id]
 
     def note_error(self, tenant_id: str, message_id: str, error: str, now: datetime) -> None:
         self._set(message_id, status=MessageStatus.QUEUED, last_error=error)
