@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { jwt } from "../auth/testing";
 import { authorizeUrl, codeChallenge, completeSignIn, session, sessionOfIdToken, signInLocally } from "./auth";
 import type { CognitoSettings } from "./config";
 import { parseSiteConfig } from "./config";
@@ -34,19 +35,8 @@ class MemoryStorage implements Storage {
   }
 }
 
-const jwt = (claims: object) => {
-  const bytes = new TextEncoder().encode(JSON.stringify(claims));
-  const payload = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  return `h.${payload}.s`;
-};
 
-describe("PKCE", () => {
-  it("derives the S256 challenge of RFC 7636's example verifier", async () => {
-    expect(await codeChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")).toBe(
-      "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-    );
-  });
-
+describe("Mina sidor signs in by redirect (code + PKCE)", () => {
   it("sends the browser to the managed login with the challenge, and exchanges the code with the verifier", async () => {
     const storage = new MemoryStorage();
     const url = new URL(await authorizeUrl(settings, storage));

@@ -1,20 +1,14 @@
 // Mina sidor's settings, read at start from config.json beside the page: the local host
 // (telefonist.local_web) offers development identities; in AWS the deployment names Cognito.
+import { type CognitoSettings, parseCognitoSettings } from "../auth/cognito";
 import type { Role } from "./roles";
+
+export type { CognitoSettings } from "../auth/cognito";
 
 export interface LocalIdentity {
   role: Role;
   /** The Authorization header value of a development token of `telefonist serve`. */
   authorization: string;
-}
-
-export interface CognitoSettings {
-  /** The managed login's domain, e.g. "https://acme.auth.eu-central-1.amazoncognito.com". */
-  domain: string;
-  clientId: string;
-  redirectUri: string;
-  logoutUri: string;
-  scopes: string[];
 }
 
 export type SiteConfig =
@@ -39,24 +33,7 @@ export function parseSiteConfig(raw: unknown): SiteConfig {
     return { host: "local", apiUrl, tenantId: text(value, "tenant_id"), identities };
   }
   if (value.host === "cognito") {
-    const c = (value.cognito ?? {}) as Record<string, unknown>;
-    const domain = text(c, "domain");
-    const clientId = text(c, "client_id");
-    const redirectUri = text(c, "redirect_uri");
-    if (!domain || !clientId || !redirectUri) throw new Error("config.json: cognito needs domain, client_id and redirect_uri");
-    const scopes = Array.isArray(c.scopes) ? c.scopes.filter((s): s is string => typeof s === "string") : [];
-    return {
-      host: "cognito",
-      apiUrl,
-      tenantId: null,
-      cognito: {
-        domain: domain.replace(/\/+$/, ""),
-        clientId,
-        redirectUri,
-        logoutUri: text(c, "logout_uri") ?? redirectUri,
-        scopes: scopes.length ? scopes : ["openid", "email", "profile"],
-      },
-    };
+    return { host: "cognito", apiUrl, tenantId: null, cognito: parseCognitoSettings(value.cognito) };
   }
   throw new Error("config.json: host must be local or cognito");
 }

@@ -8,7 +8,7 @@ import "./mina-sidor.css";
 
 async function start(root: HTMLElement): Promise<void> {
   const config = await loadSiteConfig();
-  // The token is read at each request from memory; nothing is stored.
+  // The token is read at each request from memory (renewed there); nothing is stored.
   const api = createApi(config.apiUrl, () => session.value?.authorization ?? null);
   if (config.host === "cognito") await completeSignIn(config.cognito, new URL(window.location.href));
   render(<MinaSidor api={api} config={config} />, root);

@@ -1,13 +1,17 @@
 // The page's settings, read at start from config.json beside the page: the local host writes
-// them (telefonist.local_web); in AWS the deployment does. Tokens stay in memory only.
+// them (telefonist.local_web, a development token); in AWS the deployment does (the API's URL and
+// Cognito's managed login: the operator signs in, tokens stay in memory only).
+import { type CognitoSettings, parseCognitoSettings } from "../auth/cognito";
 
 export interface PageConfig {
   /** "local": the simulated workspace (fake adapter); "connect": Amazon Connect's agent workspace. */
   host: "local" | "connect";
   /** Base URL of the API ("" = this origin). */
   apiUrl: string;
-  /** The Authorization header value (locally a development token). */
+  /** The Authorization header value (locally a development token; in Connect, none until sign-in). */
   authorization: string | null;
+  /** In Connect: the managed login the operator signs in with. */
+  cognito: CognitoSettings | null;
   /** Local host only: where a simulated call is placed, and the customers' numbers to call. */
   callsUrl: string | null;
   numbers: string[];
@@ -23,6 +27,8 @@ export function parseConfig(raw: unknown): PageConfig {
     host: value.host,
     apiUrl: text("api_url") ?? "",
     authorization: text("authorization"),
+    // In the agent workspace the operator must sign in: the deployment names the managed login.
+    cognito: value.host === "connect" ? parseCognitoSettings(value.cognito) : null,
     callsUrl: text("calls_url"),
     numbers: Array.isArray(value.numbers) ? value.numbers.filter((n): n is string => typeof n === "string") : [],
     quickConnectName: text("quick_connect_name") ?? "Koppla vidare",

@@ -1,17 +1,95 @@
+import { type Signal, signal } from "@preact/signals";
 import { render } from "preact";
+import type { ComponentChildren } from "preact";
+import { useState } from "preact/hooks";
 import { createApi } from "../api/client";
+import { type CognitoSettings, groupsOf, keepFresh, type Tokens } from "../auth/cognito";
+import { returnCodeToOpener, signInWithPopup } from "../auth/popup";
 import type { ContactAdapter } from "../connect/adapter";
 import { FakeContactAdapter } from "../connect/fake";
+import { ReplayingAdapter } from "../connect/replay";
 import { SimulatedWorkspace } from "../connect/SimulatedWorkspace";
 import { t } from "../i18n/catalogue";
 import { loadConfig } from "./config";
 import { OperatorWorkspace } from "./OperatorWorkspace";
 import "./operator.css";
 
+const OPERATORS_GROUP = "operators";
+
+/**
+ * The operator signs in through the managed login in a window of its own (it cannot be framed);
+ * the tokens stay in memory and are renewed there. Once signed in the workspace stays mounted: an
+ * expired sign-in shows above it (the script still shows; the API answers 401 until signed in).
+ */
+function SignInGate({
+  settings,
+  tokens,
+  children,
+}: {
+  settings: CognitoSettings;
+  tokens: Signal<Tokens | null>;
+  children: ComponentChildren;
+}) {
+  const [status, setStatus] = useState<{ kind: "idle" | "waiting" } | { kind: "failed"; detail: string }>({
+    kind: "idle",
+  });
+  const [everSignedIn, setEverSignedIn] = useState(false);
+  const signIn = async () => {
+    setStatus({ kind: "waiting" });
+    try {
+      const signedIn = await signInWithPopup(settings);
+      if (!groupsOf(signedIn.idToken).includes(OPERATORS_GROUP)) {
+        setStatus({ kind: "failed", detail: t("signIn.notOperator") });
+        return;
+      }
+      tokens.value = signedIn;
+      setEverSignedIn(true);
+      setStatus({ kind: "idle" });
+      const stop = keepFresh(
+        settings,
+        signedIn,
+        (next) => {
+          tokens.value = next;
+        },
+        () => {
+          stop();
+          tokens.value = null;
+        },
+      );
+    } catch (error) {
+      setStatus({ kind: "failed", detail: error instanceof Error ? error.message : "?" });
+    }
+  };
+  const panel = (
+    <section class="signin" aria-labelledby="signin-title">
+      <h1 id="signin-title">{everSignedIn ? t("signIn.expired") : t("signIn.title")}</h1>
+      {!everSignedIn && <p>{t("signIn.why")}</p>}
+      <button type="button" class="primary" onClick={signIn}>
+        {t("signIn.button")}
+      </button>
+      {status.kind === "waiting" && <p role="status">{t("signIn.waiting")}</p>}
+      {status.kind === "failed" && <p role="alert">{t("signIn.failed", { detail: status.detail })}</p>}
+    </section>
+  );
+  if (!everSignedIn) return <main>{panel}</main>;
+  return (
+    <>
+      {tokens.value === null && panel}
+      {children}
+    </>
+  );
+}
+
 async function start(root: HTMLElement): Promise<void> {
+  // The sign-in window, back from the managed login at this page's URL: hand the code back.
+  const handedBack = returnCodeToOpener();
+  if (handedBack) {
+    render(<p role="status">{t(handedBack === "opener" ? "signIn.done" : "signIn.notHandedBack")}</p>, root);
+    return;
+  }
   const config = await loadConfig();
-  const api = createApi(config.apiUrl, () => config.authorization);
   if (config.host === "local") {
+    const api = createApi(config.apiUrl, () => config.authorization);
     const fake = new FakeContactAdapter(config.quickConnectName);
     render(
       <>
@@ -22,10 +100,20 @@ async function start(root: HTMLElement): Promise<void> {
     );
     return;
   }
-  // In Amazon Connect's agent workspace: the SDK is loaded only here (its own chunk).
+  if (!config.cognito) throw new Error("config.json: no sign-in");
+  // In Amazon Connect's agent workspace: the SDK is loaded only here (its own chunk), and starts
+  // at once; the contact it reports before the operator has signed in is replayed after.
   const { AmazonConnectAdapter } = await import("../connect/amazon");
-  const adapter: ContactAdapter = new AmazonConnectAdapter(config.quickConnectName);
-  render(<OperatorWorkspace adapter={adapter} api={api} />, root);
+  const adapter: ContactAdapter = new ReplayingAdapter(new AmazonConnectAdapter(config.quickConnectName));
+  // The ID token, read from memory at each request; nothing is stored.
+  const tokens = signal<Tokens | null>(null);
+  const api = createApi(config.apiUrl, () => tokens.value?.idToken ?? null);
+  render(
+    <SignInGate settings={config.cognito} tokens={tokens}>
+      <OperatorWorkspace adapter={adapter} api={api} />
+    </SignInGate>,
+    root,
+  );
 }
 
 const root = document.getElementById("app");
