@@ -313,13 +313,20 @@ class ConnectConstruct(Construct):
             ),
             permissions=list(OPERATOR_APP_PERMISSIONS),
         )
-        connect.CfnIntegrationAssociation(
+        association = connect.CfnIntegrationAssociation(
             self,
             "OperatorAppIntegration",
             instance_id=self.instance_arn,
             integration_type="APPLICATION",
             integration_arn=application.attr_application_arn,
         )
+        # Operators (their security profile) may open it; nobody else is given it here.
+        self.security_profile.applications = [
+            connect.CfnSecurityProfile.ApplicationProperty(
+                namespace=OPERATOR_APP_NAMESPACE, application_permissions=["ACCESS"], type="THIRD_PARTY_APPLICATION"
+            )
+        ]
+        self.security_profile.add_dependency(association)  # the namespace names an app of this instance
         return application
 
     # ---------------------------------------------------------------- number provisioning

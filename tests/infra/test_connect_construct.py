@@ -213,6 +213,22 @@ def test_the_operator_app_is_associated_with_the_instance(template: Template) ->
     assert association["InstanceId"] == {"Fn::GetAtt": [instance_id, "Arn"]}
 
 
+def test_operators_and_only_they_may_open_the_operator_app(template: Template) -> None:
+    (association_id,) = template.find_resources(
+        "AWS::Connect::IntegrationAssociation", {"Properties": {"IntegrationType": "APPLICATION"}}
+    )
+    namespace = _one(template, "AWS::AppIntegrations::Application")["Namespace"]
+    profiles = template.find_resources("AWS::Connect::SecurityProfile")
+    granted = {
+        p["Properties"]["SecurityProfileName"]: p for p in profiles.values() if p["Properties"].get("Applications")
+    }
+    assert set(granted) == {"Telefonist"}  # the operators' security profile
+    assert granted["Telefonist"]["Properties"]["Applications"] == [
+        {"Namespace": namespace, "ApplicationPermissions": ["ACCESS"], "Type": "THIRD_PARTY_APPLICATION"}
+    ]
+    assert association_id in granted["Telefonist"]["DependsOn"]
+
+
 def test_an_existing_instance_gets_the_operator_app_too(imported_template: Template) -> None:
     association = _one(imported_template, "AWS::Connect::IntegrationAssociation", {"IntegrationType": "APPLICATION"})
     assert association["InstanceId"] == IMPORTED_ARN
