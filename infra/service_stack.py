@@ -81,6 +81,10 @@ class ServiceStack(cdk.Stack):
         # Operators' routes on the same API and authorizer; each function checks the group itself.
         api = self.self_service
         api.add_operator_route("/operator/tenants/{tenant_id}/directory", "GET", self.directory.function)
+        # The customers, for a call whose number named none. Only GET: API Gateway matches on the
+        # resource and method together, so `POST /operator/tenants` (onboarding) stays with the proxy.
+        api.add_operator_route("/operator/tenants", "GET", self.directory.function)
+        api.add_operator_route("/operator/tenants/{tenant_id}/directory/{person_id}", "GET", self.directory.function)
         api.add_operator_route("/tenants/{tenant_id}/messages", "POST", self.notify.submit_function)
         api.add_operator_route(
             "/tenants/{tenant_id}/people/{person_id}/message-form", "GET", self.notify.submit_function

@@ -5,6 +5,9 @@ Two ways in, one search:
   only for members of the `operators` group (who may read any customer);
 - direct Lambda invoke: `{"tenant_id": "acme", "query": "åsa", "limit": 10}`.
 
+And, for a call whose number named no customer, the list of customers to ask the caller about:
+`GET /operator/tenants?limit=&cursor=` (operators only; id, name and numbers of each customer).
+
 The index of each customer's directory stays warm between invocations and is rebuilt when the
 directory version (bumped by every self-service change) moves.
 """
@@ -25,7 +28,19 @@ from telefonist import config
 from telefonist.clock import utc_now
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.errors import NotFoundError, RepositoryError
-from telefonist.directory import DirectoryIndexCache, DirectoryQuery, InvalidSearchError, search_directory
+from telefonist.directory import (
+    DirectoryIndexCache,
+    DirectoryQuery,
+    InvalidSearchError,
+    PersonMatch,
+    search_directory,
+)
+from telefonist.directory.customers import (
+    DEFAULT_CUSTOMERS_PAGE,
+    MAX_CUSTOMERS_PAGE,
+    CustomerList,
+    list_customers,
+)
 from telefonist.directory.search import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, DirectoryResult
 from telefonist.edge.errors import InvalidInputError, ResourceNotFoundError, problem_of
 from telefonist.edge.identity import Group
@@ -33,6 +48,8 @@ from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_r
 from telefonist.observability import logger, metrics
 
 ROUTE = "/operator/tenants/<tenant_id>/directory"
+CUSTOMERS_ROUTE = "/operator/tenants"
+CARD_ROUTE = "/operator/tenants/<tenant_id>/directory/<person_id>"
 
 router = new_router()
 
@@ -108,6 +125,54 @@ def search_route(
         raise InvalidInputError.of(_HTTP_FIELDS.get(exc.field, exc.field), exc.message) from exc
     except NotFoundError as exc:
         raise ResourceNotFoundError(f"no customer {tenant_id}", field="path.tenant_id") from exc
+
+
+@router.get(
+    CARD_ROUTE,
+    tags=["operator"],
+    summary="One person's card by id: referral now, colleague, numbers (operators)",
+    **ROUTE_DOCS,
+)
+def card_route(
+    tenant_id: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="The customer")],
+    person_id: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="A person of its directory")],
+) -> PersonMatch:
+    caller_of(router).require(Group.OPERATORS)
+    try:
+        card = directory_cache().get(tenant_id).card(person_id, utc_now())
+    except NotFoundError as exc:
+        raise ResourceNotFoundError(f"no customer {tenant_id}", field="path.tenant_id") from exc
+    if card is None:
+        raise ResourceNotFoundError(f"no person {person_id} in the customer's directory", field="path.person_id")
+    logger.info("directory card read", tenant_id=tenant_id)
+    return card
+
+
+@cache
+def customer_list() -> CustomerRepository:
+    """The customer table for the list of customers (built on the first list, not by the search's cold start)."""
+    return CustomerRepository(boto3.resource("dynamodb").Table(environment().customer_table_name))
+
+
+@router.get(
+    CUSTOMERS_ROUTE,
+    tags=["operator"],
+    summary="The customers, to ask a caller whose dialed number named none (operators)",
+    **ROUTE_DOCS,
+)
+def customers_route(
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_CUSTOMERS_PAGE, description="How many customers at most")
+    ] = DEFAULT_CUSTOMERS_PAGE,
+    cursor: Annotated[
+        str | None,
+        Query(min_length=1, max_length=1000, description="The `next_cursor` of the previous page"),
+    ] = None,
+) -> CustomerList:
+    caller_of(router).require(Group.OPERATORS)
+    result = list_customers(customer_list().page_customers, limit, cursor)
+    logger.info("customers listed", count=len(result.items), more=result.next_cursor is not None)
+    return result
 
 
 app = edge_resolver(router, site_origin=site_origin_of(os.environ))

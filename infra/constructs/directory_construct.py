@@ -9,6 +9,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 from telefonist import config
+from telefonist.dal import keys
 
 from infra.constructs.function_code import FunctionCodeConstruct
 from infra.constructs.service_function import ServiceFunction
@@ -16,6 +17,8 @@ from infra.constructs.service_function import ServiceFunction
 # Only the tenants' partitions hold directories; routes (NUMBER#) and price lists stay out of reach.
 TENANT_PARTITIONS = "TENANT#*"
 READ_ACTIONS = ["dynamodb:GetItem", "dynamodb:Query"]
+# The operators' list of customers (`GET /operator/tenants`): one partition, queried only.
+CUSTOMER_LIST_PARTITION = keys.CUSTOMER_LIST_PK
 CACHE_SECONDS = 300  # a warm index is rebuilt at least this often, even if no version bump was seen
 VERSION_CHECK_SECONDS = 1  # a change made in self-service reaches operators within about a second
 TIMEOUT_SECONDS = 10
@@ -25,8 +28,9 @@ MEMORY_MB = 1024  # memory buys CPU: a 10,000-person index builds in well under 
 class DirectoryConstruct(Construct):
     """`directory_lookup`: synchronous (API Gateway, direct invoke), read-only on `TENANT#*` items.
 
-    The lead wires `function` to `GET /operator/tenants/{tenant_id}/directory` (Cognito user pool
-    authorizer; the handler admits the `operators` group only).
+    The lead wires `function` to `GET /operator/tenants/{tenant_id}/directory` and to the list of
+    customers, `GET /operator/tenants` (Cognito user pool authorizer; the handler admits the
+    `operators` group only). The list reads the `CUSTOMERS` partition, by Query alone.
     """
 
     def __init__(
@@ -72,6 +76,14 @@ class DirectoryConstruct(Construct):
                 actions=READ_ACTIONS,
                 resources=[customer_table.table_arn],
                 conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [TENANT_PARTITIONS]}},
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="ListCustomers",
+                actions=["dynamodb:Query"],
+                resources=[customer_table.table_arn],
+                conditions={"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [CUSTOMER_LIST_PARTITION]}},
             )
         )
         role.add_to_principal_policy(

@@ -10,7 +10,10 @@
   administrator, read-only user, finance) to sign in with instead of Cognito;
 - `POST /local/calls` places a simulated call: the real inbound flow JSON runs in the flow
   simulator and invokes `functions/contact_flow`, and the contact attributes come back as
-  Amazon Connect would hand them to the page.
+  Amazon Connect would hand them to the page;
+- `POST /local/transfers` runs the real transfer flow ("Koppla vidare") for a contact whose
+  target the transfer route set, with the person answering or not: a caller nobody answered
+  comes back to the operators' queue as a new contact, with the flow's attributes.
 
 In AWS the pages are static files behind CloudFront and the contact comes from Connect; nothing
 here is deployed. Everything else goes to the wrapped API application.
@@ -45,6 +48,7 @@ MINA_SIDOR_IDENTITIES: Final = (
 )
 ASSETS_PREFIX: Final = "/assets/"
 CALLS_PATH: Final = "/local/calls"
+TRANSFERS_PATH: Final = "/local/transfers"
 MAX_CALL_BODY: Final = 4096
 # The pages' own policy: no inline script, nothing from another origin (the local API is this one).
 CONTENT_SECURITY_POLICY: Final = (
@@ -74,6 +78,16 @@ class SimulatedCall:
     reached_operator: bool
     attributes: dict[str, str]
     messages: list[str]
+
+
+@dataclass(frozen=True)
+class SimulatedTransfer:
+    """What the transfer flow did with a contact: connected it, or queued it back to the operators."""
+
+    contact_id: str
+    outcome: str
+    returned: SimulatedCall | None  # the contact back in the operators' queue, as Connect hands it over
+    operator_heard: list[str]
 
 
 def place_call(dialed_number: str, caller_number: str) -> SimulatedCall:
@@ -110,6 +124,7 @@ class LocalWebApp:
         numbers: Sequence[str],
         dist: Path = WEB_DIST,
         call: Callable[[str, str], SimulatedCall] = place_call,
+        transfer: Callable[[str, str], SimulatedTransfer] | None = None,
         tenant_id: str | None = None,
         identities: Mapping[str, str] | None = None,
     ) -> None:
@@ -126,6 +141,7 @@ class LocalWebApp:
         self._numbers = list(numbers)
         self._dist = dist
         self._call = call
+        self._transfer = transfer
         self._lock = threading.Lock()  # one request at a time in the API and the simulated calls
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -151,6 +167,8 @@ class LocalWebApp:
             return self._file(start_response, self._dist / "mina-sidor.html")
         if path == CALLS_PATH and method == "POST":
             return self._place_call(environ, start_response)
+        if path == TRANSFERS_PATH and method == "POST" and self._transfer is not None:
+            return self._run_transfer(environ, start_response)
         with self._lock:
             return self._api(environ, start_response)
 
@@ -216,6 +234,41 @@ class LocalWebApp:
                 "reached_operator": call.reached_operator,
                 "attributes": call.attributes,
                 "messages": call.messages,
+            },
+        )
+
+
+    def _run_transfer(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        if length > MAX_CALL_BODY:
+            return _json(start_response, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"message": "body too large"})
+        try:
+            body = json.loads(environ["wsgi.input"].read(length) or b"{}")
+            contact_id, outcome = str(body["contact_id"]), str(body["outcome"])
+        except (ValueError, KeyError, TypeError):
+            return _json(start_response, HTTPStatus.BAD_REQUEST, {"message": "contact_id and outcome are required"})
+        if self._transfer is None:  # pragma: no cover - routed only when set
+            return _json(start_response, HTTPStatus.NOT_FOUND, {"message": "not found"})
+        try:
+            with self._lock:
+                done = self._transfer(contact_id, outcome)
+        except (KeyError, ValueError) as exc:
+            return _json(start_response, HTTPStatus.BAD_REQUEST, {"message": f"cannot transfer: {exc}"})
+        returned = done.returned
+        return _json(
+            start_response,
+            HTTPStatus.OK,
+            {
+                "contact_id": done.contact_id,
+                "outcome": done.outcome,
+                "operator_heard": done.operator_heard,
+                "returned": None
+                if returned is None
+                else {
+                    "contact_id": returned.contact_id,
+                    "caller_number": returned.caller_number,
+                    "attributes": returned.attributes,
+                },
             },
         )
 

@@ -39,8 +39,8 @@ def test_the_role_may_only_get_and_query_tenant_partitions(template: Template) -
     role_ref = {"Ref": function["Properties"]["Role"]["Fn::GetAtt"][0]}
     statements = _statements_of_role(template, role_ref)
     dynamodb = [s for s in statements if any(a.startswith("dynamodb:") for a in _as_list(s["Action"]))]
-    assert len(dynamodb) == 1
-    [read] = dynamodb
+    assert len(dynamodb) == 2
+    [read] = [s for s in dynamodb if s.get("Sid") == "ReadTenantDirectories"]
     assert sorted(_as_list(read["Action"])) == ["dynamodb:GetItem", "dynamodb:Query"]
     assert read["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*"]}}
     [table, attribute] = read["Resource"]["Fn::GetAtt"]
@@ -54,3 +54,34 @@ def test_the_role_may_only_get_and_query_tenant_partitions(template: Template) -
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+def test_the_role_may_query_the_list_of_customers_and_nothing_else_of_that_partition(template: Template) -> None:
+    """`GET /operator/tenants` reads the `CUSTOMERS` partition with Query; no other action, no other key."""
+    _, function = _function(template)
+    role_ref = {"Ref": function["Properties"]["Role"]["Fn::GetAtt"][0]}
+    [listing] = [s for s in _statements_of_role(template, role_ref) if s.get("Sid") == "ListCustomers"]
+    assert _as_list(listing["Action"]) == ["dynamodb:Query"]
+    assert listing["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["CUSTOMERS"]}}
+    [table, attribute] = listing["Resource"]["Fn::GetAtt"]
+    assert (table.startswith("DataCustomerTable"), attribute) == (True, "Arn")
+
+
+def test_the_list_of_customers_is_routed_to_the_function_for_get_only(template: Template) -> None:
+    """Onboarding (`POST /operator/tenants`) stays with the self-service proxy: only GET is declared here."""
+    function_id, _ = _function(template)
+    resources = template.find_resources("AWS::ApiGateway::Resource")
+    [tenants] = [
+        rid
+        for rid, r in resources.items()
+        if r["Properties"]["PathPart"] == "tenants" and "operator" in str(r["Properties"]["ParentId"]).lower()
+    ]
+    methods = [
+        m["Properties"]
+        for m in template.find_resources("AWS::ApiGateway::Method").values()
+        if m["Properties"]["ResourceId"] == {"Ref": tenants} and m["Properties"]["HttpMethod"] != "OPTIONS"
+    ]
+    assert [m["HttpMethod"] for m in methods] == ["GET"]
+    [method] = methods
+    assert method["AuthorizationType"] == "COGNITO_USER_POOLS"
+    assert function_id in str(method["Integration"]["Uri"])

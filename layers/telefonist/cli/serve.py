@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from telefonist.edge.resolver import EdgeResolver
-    from telefonist.local_web import SimulatedCall
+    from telefonist.local_web import SimulatedCall, SimulatedTransfer
     from telefonist.self_service.service import SelfService
 
 LOOPBACK = "127.0.0.1"
@@ -71,7 +71,13 @@ def _fresh_functions() -> None:
     from functions.notify import handler as notify
     from functions.transfer import handler as transfer
 
-    for cached in (directory_lookup.environment, directory_lookup.directory_cache, notify.runtime, transfer.service):
+    for cached in (
+        directory_lookup.environment,
+        directory_lookup.customer_list,
+        directory_lookup.directory_cache,
+        notify.runtime,
+        transfer.service,
+    ):
         cached.cache_clear()
 
 
@@ -83,6 +89,7 @@ class _SimulatedConnect:
         from telefonist.transfer import InMemoryContactAttributes
 
         self.attributes = InMemoryContactAttributes()
+        self._calls: dict[str, SimulatedCall] = {}
 
     def __call__(self, dialed_number: str, caller_number: str) -> SimulatedCall:
         from telefonist.local_web import place_call
@@ -90,7 +97,39 @@ class _SimulatedConnect:
         call = place_call(dialed_number, caller_number)
         if call.reached_operator:
             self.attributes.contacts[call.contact_id] = dict(call.attributes)
+            self._calls[call.contact_id] = call
         return call
+
+    def transfer(self, contact_id: str, outcome: str) -> SimulatedTransfer:
+        """The quick connect "Koppla vidare" on a contact: the real transfer flow with the person's
+        `outcome` (answered, no_answer, busy, failed). Back in the operators' queue, the caller is a
+        new contact (as in Connect), carrying the attributes the flow left."""
+        import uuid
+        from dataclasses import replace
+
+        from telefonist.connect.flow_simulator import Party, SimulatedContact, ThirdPartyOutcome
+        from telefonist.connect.flows import TRANSFER_MODE_ATTRIBUTE, TransferKind, transfer_simulator
+        from telefonist.local_web import SimulatedTransfer
+
+        call = self._calls[contact_id]
+        attributes = self.attributes.get(contact_id)
+        relay = attributes.get(TRANSFER_MODE_ATTRIBUTE) == TransferKind.RELAY.value
+        result = transfer_simulator().run(
+            SimulatedContact(
+                dialed_number=call.dialed_number,
+                caller_number=call.caller_number,
+                contact_id=contact_id,
+                attributes=attributes,
+                third_party=ThirdPartyOutcome(outcome),
+                consulting_operator=relay,
+            )
+        )
+        returned = None
+        if result.queued_to is not None:
+            returned = replace(call, contact_id=str(uuid.uuid4()), attributes=dict(result.attributes))
+            self.attributes.contacts[returned.contact_id] = dict(result.attributes)
+            self._calls[returned.contact_id] = returned
+        return SimulatedTransfer(contact_id, outcome, returned, result.heard_by(Party.OPERATOR))
 
 
 def _simulated_connect() -> _SimulatedConnect:
@@ -191,7 +230,9 @@ def local_api(
             app = ApiGatewayWsgiApp(whole_api(lambda: service).resolve, MAX_BODY_BYTES)
             operator = demo_tokens(profile.tenant_id)["operator"]
             numbers = [n.phone_number for n in profile.claimed_numbers]
-            pages = LocalWebApp(app, operator_authorization=operator, numbers=numbers, call=contacts)
+            pages = LocalWebApp(
+                app, operator_authorization=operator, numbers=numbers, call=contacts, transfer=contacts.transfer
+            )
             server = make_server(LOOPBACK, port, pages, server_class=LocalServer, handler_class=QuietHandler)
             thread = threading.Thread(target=server.serve_forever, name="api", daemon=True)
             thread.start()

@@ -32,6 +32,12 @@ FLOW_NAMES: Final = (INBOUND_FLOW, AGENT_WHISPER_FLOW, EXTERNAL_TRANSFER_FLOW)
 DIALED_NUMBER_ATTRIBUTE: Final = "dialed_number"  # set by the inbound flow: the customer's number, claimed in Connect
 TRANSFER_TO_ATTRIBUTE: Final = "transfer_to"  # set by the operator's workspace before the quick connect
 TRANSFER_MODE_ATTRIBUTE: Final = "transfer_mode"  # likewise: "relay", or anything else for a blind transfer
+TRANSFER_PERSON_ATTRIBUTE: Final = "transfer_person_id"  # likewise: the person the number is of
+# Set by the transfer flow when the person is not reached; the caller comes back to the operators'
+# queue with it (and the person's id), and the operator's page offers a message for that person.
+TRANSFER_OUTCOME_ATTRIBUTE: Final = "transfer_outcome"
+OUTCOME_NO_ANSWER: Final = "no_answer"
+OUTCOME_CALL_FAILED: Final = "call_failed"
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z][A-Za-z0-9_.]*)\}")
 # Reason recorded when the flow itself falls back (the Lambda failed or timed out).
@@ -126,10 +132,12 @@ def simulate_transfer(
     dialed_number: str,
     caller_number: str,
     values: dict[str, str] | None = None,
+    attributes: dict[str, str] | None = None,
 ) -> FlowResult:
-    """One quick-connect transfer: the attributes as the inbound flow and the workspace leave them,
-    the leg's party as `kind` puts it; the result says what caller and operator each heard."""
-    attributes = {DIALED_NUMBER_ATTRIBUTE: dialed_number, TRANSFER_MODE_ATTRIBUTE: kind.value}
+    """One quick-connect transfer: the attributes as the inbound flow and the workspace leave them
+    (`attributes`: the contact's others), the leg's party as `kind` puts it; the result says what
+    caller and operator each heard, and the contact's attributes after the flow."""
+    attributes = {**(attributes or {}), DIALED_NUMBER_ATTRIBUTE: dialed_number, TRANSFER_MODE_ATTRIBUTE: kind.value}
     if transfer_to is not None:
         attributes[TRANSFER_TO_ATTRIBUTE] = transfer_to
     contact = SimulatedContact(

@@ -40,7 +40,9 @@ from telefonist.models import (
     Tenant,
 )
 from telefonist.models.audit import AuditEntry
+from telefonist.models.customer_entry import CustomerEntry, CustomerNumber
 from telefonist.models.route import MAX_OFFICE_SUMMARY_CHARS
+from telefonist.models.status import TenantStatus
 from telefonist.observability import logger, mask_phone_number
 
 if TYPE_CHECKING:
@@ -485,6 +487,9 @@ class CustomerRepository:
                 }
             )
             roles.append(("route", new_numbers.index(route.phone_number)))
+        # 5. the customer's entry in the operators' list of customers
+        items.append({"Put": {"TableName": self._table.name, "Item": self._customer_entry(tenant, commons, now)}})
+        roles.append(("customer_list", 0))
         if len(items) > MAX_TRANSACTION_ITEMS:
             raise InvalidWriteError(
                 f"this change touches {len(items)} items; at most {MAX_TRANSACTION_ITEMS} change together: "
@@ -492,6 +497,27 @@ class CustomerRepository:
                 "body.claimed_numbers",
             )
         return _Plan(items, roles, expected + 1 if change.body is not None else expected, routes, unrouted, tenant)
+
+    @staticmethod
+    def _customer_entry(tenant: Tenant, commons: dict[str, dict[str, Any]], now: str) -> dict[str, Any]:
+        """The list item of a customer: name, status, and each claimed number with its common number's name."""
+        names = {cid: str(item.get("name", "")) for cid, item in commons.items()}
+        entry = CustomerEntry(
+            tenant_id=tenant.tenant_id,
+            name=tenant.name,
+            status=tenant.status,
+            numbers=[
+                CustomerNumber(phone_number=c.phone_number, common_number_name=names.get(c.common_number_id, ""))
+                for c in tenant.claimed_numbers
+            ],
+        )
+        return {
+            **entry.model_dump(mode="json"),
+            "pk": keys.CUSTOMER_LIST_PK,
+            "sk": keys.customer_entry_sk(tenant.tenant_id),
+            "entity": "customer_entry",
+            "item_updated_at": now,
+        }
 
     @staticmethod
     def _expected_version(change: _Change, stored: dict[str, Any] | None) -> int:
@@ -564,6 +590,7 @@ class CustomerRepository:
         summary = "; ".join(
             self._office_from_item(tenant_id, item, False).model.summary() for _, item in sorted(offices.items())
         )
+        door_code_offices = [office_id for office_id, item in sorted(offices.items()) if item.get("door_codes")]
         routes: list[Route] = []
         unrouted: list[str] = []
         for claimed in tenant.claimed_numbers:
@@ -582,6 +609,7 @@ class CustomerRepository:
                     info=common.info,
                     opening_hours=common.opening_hours,
                     office_summary=summary[:MAX_OFFICE_SUMMARY_CHARS],
+                    door_code_offices=door_code_offices,
                     updated_at=self._clock(),
                 )
             )
@@ -659,6 +687,26 @@ class CustomerRepository:
         """Audit entries, newest first."""
         items, more = self._page(tenant_id, keys.AUDIT_PREFIX, limit, after, newest_first=True)
         return Page([(i["sk"], self._parse(AuditEntry, i, "audit entry").model) for i in items], more)
+
+    def page_customers(self, limit: int, after: str | None) -> Page[CustomerEntry]:
+        """The operators' list of customers in id order, offboarded ones left out (1 round trip per MB).
+
+        `after` is the sort key (`TENANT#<id>`) of the last entry of the previous page.
+        """
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key("pk").eq(keys.CUSTOMER_LIST_PK),
+            "FilterExpression": Attr("status").ne(TenantStatus.OFFBOARDED.value),
+            "Limit": limit + 1,
+        }
+        if after is not None:
+            query["ExclusiveStartKey"] = {"pk": keys.CUSTOMER_LIST_PK, "sk": after}
+        found: list[dict[str, Any]] = []
+        for item in self._query(**query):
+            found.append(item)
+            if len(found) > limit:
+                break
+        entries = [(str(i["sk"]), self._parse(CustomerEntry, i, "customer entry").model) for i in found[:limit]]
+        return Page(entries, len(found) > limit)
 
     # ---------------------------------------------------------------- routes (inbound call path)
     def get_route(self, phone_number: str) -> Route:
@@ -759,7 +807,6 @@ class CustomerRepository:
             if person.mobile == phone_number:
                 people.append((tenant_id, person))
         return people
-
 
     MAX_PEOPLE_PER_TRANSACTION = 99  # DynamoDB allows 100 items; one is the directory version bump
 

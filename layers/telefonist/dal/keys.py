@@ -12,11 +12,18 @@ DIRECTORY_META_SK = "PERSON##META"
 ROUTE_SK = "ROUTE"
 OWNER_SK = "OWNER"  # NUMBER#<e164> / OWNER: the one tenant a phone number belongs to
 PRICE_LIST_PK = "PRICELIST"
+# The operators' list of customers: one small item per tenant (`CUSTOMERS` / `TENANT#<id>`), written
+# with the tenant's configuration, so the list is one query and needs no scan of the table.
+CUSTOMER_LIST_PK = "CUSTOMERS"
 AUDIT_PREFIX = "AUDIT#"
 
 
 def tenant_pk(tenant_id: str) -> str:
     return f"TENANT#{tenant_id}"
+
+
+def customer_entry_sk(tenant_id: str) -> str:
+    return tenant_pk(tenant_id)
 
 
 def number_pk(phone_number: str) -> str:

@@ -682,7 +682,7 @@ class DirectoryIndex:
             dict(
                 person=person,
                 name=name,
-                kind=_KINDS[max(rank for rank, _ in ranks)],
+                kind=_KINDS[max((rank for rank, _ in ranks), default=_EXACT_NAME)],
                 matched=[
                     construct(FieldMatch, {"field": slots[slot][0], "value": slots[slot][1], "kind": _KINDS[rank]})
                     for slot, rank in best_per_slot.items()
@@ -693,6 +693,15 @@ class DirectoryIndex:
                 message_preference=person.message_preference,
             ),
         )
+
+    def card(self, person_id: str, now: datetime) -> PersonMatch | None:
+        """One person as a search would show them, found by id (no words matched), or None.
+
+        The operator's page asks for it when a transfer comes back unanswered: the contact names
+        whom it was for, and the page offers a message or the refer-to colleague.
+        """
+        idx = self._position.get(person_id)
+        return None if idx is None else self._person_match(idx, [], now)
 
     def _referral_views(self, person_id: str, now: datetime) -> tuple[ReferralView | None, list[ReferralView]]:
         """The referral valid now (the one that started last wins) and the upcoming ones, soonest first."""

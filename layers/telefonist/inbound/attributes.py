@@ -19,7 +19,13 @@ TRUNCATION_MARKER: Final = " […]"
 # (directory lookup, transfers) add theirs, so this map keeps to a quarter of it.
 MAX_VALUE_BYTES: Final = 2000
 MAX_TOTAL_BYTES: Final = 8192
+# Room kept inside MAX_TOTAL_BYTES for what the flows and the transfer route add to the same contact:
+# dialed_number, transfer_to, transfer_mode, transfer_person_id, transfer_outcome (under 200 bytes).
+RESERVED_BYTES: Final = 256
 TEMPORARY_INFORMATION_SEPARATOR: Final = " • "
+# Ids of the customer's offices that have door codes, comma-separated (ids are slugs): the page
+# offers "Visa kod" for them and reveals the codes through the audited operator route, never here.
+OFFICE_ID_SEPARATOR: Final = ","
 # No tenant: empty, never a made-up id. Rating then resolves the customer from the dialed number
 # (a DynamoDB outage still bills the right customer) or flags the line unresolved (spec §6).
 UNKNOWN_TENANT: Final = ""
@@ -45,6 +51,7 @@ ATTRIBUTE_KEYS: Final = (
     "how_to_take_messages",
     "closed_message",
     "office_summary",
+    "door_code_offices",
 )
 
 FALLBACK_CUSTOMER_NAME: Final = "Okänd kund"
@@ -83,7 +90,7 @@ def map_size(attributes: dict[str, str]) -> int:
 def _bounded(values: dict[str, str]) -> dict[str, str]:
     """Apply the per-value cap, then the total cap in priority order; every key stays present."""
     capped = {key: cut_utf8(values.get(key, ""), MAX_VALUE_BYTES) for key in ATTRIBUTE_KEYS}
-    budget = MAX_TOTAL_BYTES - sum(len(key.encode("utf-8")) for key in ATTRIBUTE_KEYS)
+    budget = MAX_TOTAL_BYTES - RESERVED_BYTES - sum(len(key.encode("utf-8")) for key in ATTRIBUTE_KEYS)
     bounded: dict[str, str] = {}
     for key in ATTRIBUTE_KEYS:
         value = cut_utf8(capped[key], max(budget, 0))
@@ -112,6 +119,7 @@ def fallback_attributes(reason: str) -> dict[str, str]:
             "how_to_take_messages": FALLBACK_HOW_TO_TAKE_MESSAGES,
             "closed_message": "",
             "office_summary": "",
+            "door_code_offices": "",
         }
     )
 
@@ -144,5 +152,6 @@ def build_operator_attributes(route: RouteView, now: datetime) -> dict[str, str]
             "how_to_take_messages": route.how_to_take_messages,
             "closed_message": closed_message,
             "office_summary": route.office_summary,
+            "door_code_offices": OFFICE_ID_SEPARATOR.join(route.door_code_offices),
         }
     )

@@ -58,6 +58,7 @@ class RouteView:
     weekly_hours: WeeklyHours = field(default_factory=dict)
     closed_message: str = ""
     office_summary: str = ""
+    door_code_offices: tuple[str, ...] = ()
 
     def is_open_at(self, moment: datetime) -> bool:
         return is_open_during(self.weekly_hours, moment)
@@ -88,6 +89,7 @@ def route_view_from_item(item: Mapping[str, Any]) -> RouteView:
         weekly_hours=_weekly(hours.get("weekly")),
         closed_message=_text(hours, "closed_message", path="opening_hours."),
         office_summary=_text(item, "office_summary"),
+        door_code_offices=_ids(item.get("door_code_offices"), "door_code_offices"),
     )
 
 
@@ -109,6 +111,14 @@ def _text(item: Mapping[str, Any], key: str, *, required: bool = False, default:
     if not isinstance(value, str):
         raise MalformedRouteError(path + key, "must be text")
     return value
+
+
+def _ids(value: Any, path: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(entry, str) and entry for entry in value):
+        raise MalformedRouteError(path, "must be a list of ids")
+    return tuple(value)
 
 
 def _notices(value: Any) -> tuple[Notice, ...]:

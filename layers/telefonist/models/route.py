@@ -10,6 +10,7 @@ from telefonist.models.status import TenantStatus
 from telefonist.models.types import NonEmptyStr, PhoneNumber, Slug, TenantId, UtcDatetime
 
 MAX_OFFICE_SUMMARY_CHARS = 500
+MAX_DOOR_CODE_OFFICES = 20  # a customer has at most 20 offices
 
 
 class Route(DomainModel):
@@ -28,4 +29,6 @@ class Route(DomainModel):
     info: GeneralInformation
     opening_hours: OpeningHours = Field(default_factory=OpeningHours)
     office_summary: str = Field(default="", max_length=MAX_OFFICE_SUMMARY_CHARS)
+    # Ids of the offices that have door codes (never the codes): the operator may reveal them on request.
+    door_code_offices: list[Slug] = Field(default_factory=list, max_length=MAX_DOOR_CODE_OFFICES)
     updated_at: UtcDatetime | None = None

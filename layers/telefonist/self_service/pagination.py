@@ -35,6 +35,7 @@ KINDS: dict[str, re.Pattern[str]] = {
     "OFFICE#": re.compile(rf"OFFICE#{_SLUG}"),
     "PERSON#": re.compile(rf"PERSON#{_SLUG}"),
     "AUDIT#": re.compile(rf"AUDIT#[0-9T:.+-]{{10,40}}#{_SLUG}"),
+    "TENANT#": re.compile(rf"TENANT#{_SLUG}"),  # the operators' list of customers (telefonist.directory.customers)
 }
 CURSOR_FIELD = "query.cursor"
 _BAD_CURSOR = "not a cursor this list gave out: list again from the start, without a cursor"

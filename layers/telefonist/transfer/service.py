@@ -16,6 +16,10 @@ from telefonist.models.types import PhoneNumber, Slug
 
 TRANSFER_TO = "transfer_to"
 TRANSFER_MODE = "transfer_mode"
+# Whom the transfer was for, and how it went: the transfer flow sets the outcome when nobody answers
+# and the caller comes back to the operators' queue, so the page can offer a message for that person.
+TRANSFER_PERSON_ID = "transfer_person_id"
+TRANSFER_OUTCOME = "transfer_outcome"
 
 
 class TransferMode(StrEnum):
@@ -96,7 +100,16 @@ class TransferService:
             raise InvalidInputError.of(
                 "body.number", "not a number of this person in the customer's directory: callers go only there"
             )
-        self._contacts.update(contact_id, {TRANSFER_TO: request.number, TRANSFER_MODE: request.mode.value})
+        # A new transfer starts afresh: the outcome of an earlier one on this contact no longer holds.
+        self._contacts.update(
+            contact_id,
+            {
+                TRANSFER_TO: request.number,
+                TRANSFER_MODE: request.mode.value,
+                TRANSFER_PERSON_ID: person.person_id,
+                TRANSFER_OUTCOME: "",
+            },
+        )
         return TransferResult(
             contact_id=contact_id, person_id=person.person_id, transfer_to=request.number, transfer_mode=request.mode
         )

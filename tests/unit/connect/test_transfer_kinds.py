@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import pytest
 from telefonist.connect.flow_simulator import FlowResult, Party, SimulatedContact, ThirdPartyOutcome
-from telefonist.connect.flows import PROMPTS, TransferKind, simulate_transfer, transfer_simulator
+from telefonist.connect.flows import (
+    OUTCOME_CALL_FAILED,
+    OUTCOME_NO_ANSWER,
+    PROMPTS,
+    TRANSFER_OUTCOME_ATTRIBUTE,
+    TRANSFER_PERSON_ATTRIBUTE,
+    TransferKind,
+    simulate_transfer,
+    transfer_simulator,
+)
 
 from tests.unit.connect.conftest import CALLER, QUEUE_ARN
 
@@ -86,3 +95,39 @@ def test_every_transfer_prompt_is_read_in_swedish_by_elin(kind: TransferKind, ou
     result = _transfer(kind, outcome)
     assert {prompt.voice for prompt in result.prompts} <= {"Elin"}
     assert result.caller_id_presented == DIALED
+
+
+@pytest.mark.parametrize(
+    ("outcome", "recorded"),
+    [
+        (ThirdPartyOutcome.NO_ANSWER, OUTCOME_NO_ANSWER),
+        (ThirdPartyOutcome.BUSY, OUTCOME_CALL_FAILED),
+        (ThirdPartyOutcome.FAILED, OUTCOME_CALL_FAILED),
+    ],
+)
+def test_a_caller_back_in_the_operators_queue_carries_the_outcome_and_the_person(
+    outcome: ThirdPartyOutcome, recorded: str
+) -> None:
+    """The page offers a message for the person nobody reached: the flow keeps whom it was for."""
+    # Given the attributes the inbound flow and the transfer route left on the contact
+    contact = {"tenant_id": "acme", "customer_name": "Acme", TRANSFER_PERSON_ATTRIBUTE: "p00001"}
+    # When the real transfer flow dials a person who does not answer (or the call fails)
+    result = simulate_transfer(
+        TransferKind.BLIND,
+        outcome,
+        transfer_to=PERSON,
+        dialed_number=DIALED,
+        caller_number=CALLER,
+        attributes=contact,
+    )
+    # Then the caller is back in the operators' queue, the outcome set, the person and the script kept
+    assert result.queued_to == QUEUE_ARN
+    assert result.attributes[TRANSFER_OUTCOME_ATTRIBUTE] == recorded
+    assert result.attributes[TRANSFER_PERSON_ATTRIBUTE] == "p00001"
+    assert result.attributes["tenant_id"] == "acme"
+
+
+@pytest.mark.parametrize("kind", list(TransferKind))
+def test_an_answered_transfer_records_no_outcome(kind: TransferKind) -> None:
+    result = _transfer(kind, ThirdPartyOutcome.ANSWERED)
+    assert TRANSFER_OUTCOME_ATTRIBUTE not in result.attributes
