@@ -36,7 +36,9 @@ def as_utc(moment: datetime) -> datetime:
 
 def to_local(moment: datetime) -> datetime:
     """The moment in Europe/Stockholm, with the right offset for daylight saving."""
-    return as_utc(moment).astimezone(STOCKHOLM)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=STOCKHOLM)
+    return moment.astimezone(STOCKHOLM)
 
 
 def local_date(moment: datetime) -> date:

