@@ -28,6 +28,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from pathlib import Path
 from socketserver import ThreadingMixIn
@@ -40,6 +41,8 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 WEB_DIST: Final = Path(os.environ.get("TELEFONIST_WEB_DIST") or Path(__file__).resolve().parents[2] / "web" / "dist")
 OPERATOR_PREFIX: Final = "/operator/"
 MINA_SIDOR_PREFIX: Final = "/mina-sidor/"
+STATUS_PREFIX: Final = "/status/"  # the employee's own status page (issue 21)
+CLOCK_PATH: Final = "/local/clock"  # LOCAL ONLY: the API's simulated time (browser tests)
 # The development identities Mina sidor offers locally (keys of `telefonist serve`'s demo tokens).
 MINA_SIDOR_IDENTITIES: Final = (
     ("admin", "customer administrator"),
@@ -143,6 +146,7 @@ class LocalWebApp:
         self._call = call
         self._transfer = transfer
         self._lock = threading.Lock()  # one request at a time in the API and the simulated calls
+        self._clock_offset: timedelta | None = None  # PUT /local/clock: the API's simulated time
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")
@@ -165,12 +169,40 @@ class LocalWebApp:
             return _json(start_response, HTTPStatus.OK, self.mina_sidor_config())
         if path == MINA_SIDOR_PREFIX and method == "GET":
             return self._file(start_response, self._dist / "mina-sidor.html")
+        if path == "/status":
+            return _respond(
+                start_response, HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", [("Location", STATUS_PREFIX)]
+            )
+        if path == STATUS_PREFIX + "config.json" and method == "GET":
+            return _json(start_response, HTTPStatus.OK, {"host": "local", "api_url": ""})
+        if path == STATUS_PREFIX and method == "GET":
+            return self._file(start_response, self._dist / "status.html")
+        if path == CLOCK_PATH and method == "PUT":
+            return self._set_clock(environ, start_response)
         if path == CALLS_PATH and method == "POST":
             return self._place_call(environ, start_response)
         if path == TRANSFERS_PATH and method == "POST" and self._transfer is not None:
             return self._run_transfer(environ, start_response)
         with self._lock:
-            return self._api(environ, start_response)
+            if self._clock_offset is None:
+                return self._api(environ, start_response)
+            from telefonist.clock import simulated_time
+
+            with simulated_time(datetime.now(UTC) + self._clock_offset):
+                return self._api(environ, start_response)
+
+    def _set_clock(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """Run the API at a simulated time from now on (`{"at": ISO-8601}`), or in real time again (`{"at": null}`)."""
+        from telefonist.clock import parse_utc
+
+        length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_CALL_BODY)
+        try:
+            at = json.loads(environ["wsgi.input"].read(length) or b"{}").get("at")
+            self._clock_offset = None if at is None else parse_utc(str(at)) - datetime.now(UTC)
+        except (ValueError, AttributeError):
+            message = {"message": "at: an ISO-8601 time with a zone, or null"}
+            return _json(start_response, HTTPStatus.BAD_REQUEST, message)
+        return _json(start_response, HTTPStatus.OK, {"simulated": at})
 
     def config(self) -> dict[str, Any]:
         return {

@@ -62,6 +62,7 @@ CUSTOMER_TABLE = TableSpec(
     sort_key="sk",
     # Sparse: only people with a mobile carry `mobile_key` (SMS commands find their sender by it).
     indexes=(IndexSpec("by-mobile", "mobile_key"),),
+    ttl_attribute="expires_at",  # employees' sign-in links and sessions (telefonist.dal.employee_access)
 )
 # Message log: own table because of its volume, retention (TTL) and the notify role's scope.
 MESSAGE_TABLE = TableSpec(

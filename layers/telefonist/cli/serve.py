@@ -57,17 +57,19 @@ def demo_tokens(tenant_id: str) -> dict[str, str]:
 def whole_api(service: Callable[[], SelfService]) -> EdgeResolver:
     """Every route of the deployed API in one resolver (what `serve` serves and docs/openapi.json describes)."""
     from functions.directory_lookup.handler import router as directory_router
+    from functions.employee_status.handler import router as employee_router
     from functions.notify.handler import router as notify_router
     from functions.self_service.api import build_router
     from functions.transfer.handler import router as transfer_router
     from telefonist.edge.resolver import edge_resolver
 
-    return edge_resolver(build_router(service), directory_router, notify_router, transfer_router)
+    return edge_resolver(build_router(service), directory_router, notify_router, transfer_router, employee_router)
 
 
 def _fresh_functions() -> None:
     """The functions' composition roots are cached per process; serve builds them anew against its moto."""
     from functions.directory_lookup import handler as directory_lookup
+    from functions.employee_status import handler as employee_status
     from functions.notify import handler as notify
     from functions.transfer import handler as transfer
 
@@ -77,6 +79,8 @@ def _fresh_functions() -> None:
         directory_lookup.directory_cache,
         notify.runtime,
         transfer.service,
+        employee_status.environment,
+        employee_status.services,
     ):
         cached.cache_clear()
 
@@ -181,6 +185,7 @@ def local_api(
 
     import boto3
 
+    from functions.employee_status.handler import ENV_STATUS_PAGE_URL
     from telefonist.clock import to_local, utc_now
     from telefonist.dal.billing_summary import TableBillingSummarySource
     from telefonist.dal.billing_table import BillingTable, BillingTableSettings
@@ -237,7 +242,9 @@ def local_api(
             thread = threading.Thread(target=server.serve_forever, name="api", daemon=True)
             thread.start()
             try:
-                with _message_sender():
+                # The employees' sign-in links open the status page of this server.
+                page = {ENV_STATUS_PAGE_URL: f"http://{LOOPBACK}:{server.server_port}/status/"}
+                with _message_sender(), patched_environment(page):
                     yield LocalApi(f"http://{LOOPBACK}:{server.server_port}", demo_tokens(profile.tenant_id))
             finally:
                 server.shutdown()

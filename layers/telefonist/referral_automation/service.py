@@ -157,3 +157,21 @@ class SmsCommands:
             self._sms.send_sms(number, text)
         except SendError as exc:  # the change stands; the confirmation is lost (logged without the number)
             logger.warning("sms command answer failed", extra={"error": str(exc)})
+
+
+@dataclass(frozen=True)
+class OwnStatusView:
+    """What the employee's page shows: their first name and their own status, if it has not lapsed."""
+
+    first_name: str
+    text: str | None
+    valid_until: datetime | None
+
+
+def current_own_status(self_service: SelfService, employee: Employee, now: datetime) -> OwnStatusView:
+    """The employee's own status as of `now` (a lapsed one is none), read as the employee."""
+    person = self_service.get_person(employee.caller(), employee.person_id)
+    own = next((r for r in person.referrals if r.referral_id == OWN_REFERRAL_ID), None)
+    if own is None or (own.valid_until is not None and own.valid_until <= now):
+        return OwnStatusView(person.first_name, None, None)
+    return OwnStatusView(person.first_name, own.text, own.valid_until)

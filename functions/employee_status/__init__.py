@@ -1,0 +1,1 @@
+"""functions/employee_status: the employee's own status page's routes (`/employee/...`)."""
