@@ -145,8 +145,13 @@ describe("signing in from a framed page through a popup window", () => {
     // A strict Cross-Origin-Opener-Policy on the way severed `opener`.
     const back = signInWindow(`?code=abc&state=${state}`, null, Channel);
     expect(returnCodeToOpener(back.win)).toBe("channel");
-    expect(back.calls).toEqual(["replace /operator/"]); // stays open, saying whether it worked
     expect((await signingIn).idToken).toBe(idToken);
+    expect(back.calls).toEqual(["replace /operator/", "close"]); // closed once the page had it
+
+    // Where nothing answers (storage partitioned by the top-level site), the window stays open.
+    const alone = signInWindow(`?code=abc&state=unknown`, null, channels());
+    expect(returnCodeToOpener(alone.win)).toBe("channel");
+    expect(alone.calls).toEqual(["replace /operator/"]);
   });
 
   it("leaves an ordinary visit of the page alone", () => {

@@ -6,9 +6,9 @@
 // exchanges the code: a code without the verifier is worthless to anyone else.
 //
 // Browsers sever `window.opener` when a window passes through a page with a strict
-// Cross-Origin-Opener-Policy; the window also posts on a BroadcastChannel named for the state,
-// which reaches the opener where the browser does not partition a framed page's storage; without
-// an opener the window stays open and says that it could not hand the sign-in back.
+// Cross-Origin-Opener-Policy (Cognito's pages send one). The window then posts on a
+// BroadcastChannel named for the state and closes when the page answers; that reaches the page
+// only where the browser does not partition a framed page's storage by the top-level site.
 import {
   authorizeUrl,
   type CognitoSettings,
@@ -18,6 +18,7 @@ import {
 } from "./cognito";
 
 export const SIGN_IN_MESSAGE = "telefonist.sign-in";
+const RECEIVED = "telefonist.sign-in.received";
 const CHANNEL_PREFIX = "telefonist.sign-in.";
 const WINDOW_NAME = "telefonist-sign-in";
 const WINDOW_FEATURES = "popup,width=480,height=720";
@@ -92,8 +93,12 @@ export async function signInWithPopup(
     };
     host.addEventListener("message", onMessage);
     if (host.BroadcastChannel) {
-      channel = new host.BroadcastChannel(CHANNEL_PREFIX + pending.state);
-      channel.onmessage = (event) => accept(event.data);
+      const opened = new host.BroadcastChannel(CHANNEL_PREFIX + pending.state);
+      opened.onmessage = (event) => {
+        if (isSignInMessage(event.data, pending.state)) opened.postMessage({ type: RECEIVED, state: pending.state });
+        accept(event.data);
+      };
+      channel = opened;
     }
     const timer = setTimeout(() => {
       done();
@@ -106,9 +111,10 @@ export async function signInWithPopup(
 
 /**
  * In the sign-in window, back from the managed login: hand the code (or the error) to the page
- * that opened the window. "opener": posted to it, and the window closes; "channel": the opener is
- * out of reach (severed), the code went out on the state's BroadcastChannel only and the window
- * stays open saying so; null: this URL is not a sign-in's way back.
+ * that opened the window. "opener": posted to it, and the window closes. "channel": the opener is
+ * out of reach (severed); the code went out on the state's BroadcastChannel and the window closes
+ * once the page says it has it, else stays open saying what to do. Null: this URL is not a
+ * sign-in's way back.
  */
 export function returnCodeToOpener(
   win: SignInWindow = window as unknown as SignInWindow,
@@ -120,13 +126,20 @@ export function returnCodeToOpener(
   if (!state || (!code && !error)) return null;
   win.history.replaceState(null, "", `${url.pathname}${url.hash}`); // the code leaves the address bar
   const message: SignInMessage = { type: SIGN_IN_MESSAGE, state, code, error };
+  if (win.opener) {
+    win.opener.postMessage(message, win.location.origin); // same origin only
+    win.close();
+    return "opener";
+  }
   if (win.BroadcastChannel) {
     const channel = new win.BroadcastChannel(CHANNEL_PREFIX + state);
+    channel.onmessage = (event) => {
+      const value = (event.data ?? {}) as { type?: unknown; state?: unknown };
+      if (value.type !== RECEIVED || value.state !== state) return;
+      channel.close();
+      win.close();
+    };
     channel.postMessage(message);
-    channel.close();
   }
-  if (!win.opener) return "channel";
-  win.opener.postMessage(message, win.location.origin); // same origin only
-  win.close();
-  return "opener";
+  return "channel";
 }

@@ -2,6 +2,7 @@
 // both languages (the type of `en` demands it); `{name}` placeholders are filled by `t`.
 import { signal } from "@preact/signals";
 import { minaSidorEn, minaSidorSv } from "./mina-sidor";
+import { statusEn, statusSv } from "./status";
 
 export type Language = "sv" | "en";
 
@@ -17,7 +18,7 @@ const sv = {
   "signIn.notOperator": "Kontot hör inte till gruppen telefonister.",
   "signIn.expired": "Inloggningen har gått ut. Logga in igen för att söka och koppla.",
   "signIn.done": "Inloggningen är klar. Fönstret stängs.",
-  "signIn.notHandedBack": "Inloggningen kunde inte lämnas tillbaka till arbetsytan. Stäng fönstret och logga in igen därifrån.",
+  "signIn.notHandedBack": "Stäng det här fönstret. Ber arbetsytan fortfarande om inloggning, logga in igen därifrån.",
 
   "call.waiting": "Inget samtal just nu. Nästa samtal visas här när det kopplas fram.",
   "call.ended": "Samtalet är avslutat.",
@@ -133,7 +134,37 @@ const sv = {
   "sim.mode.blind": "koppla direkt",
   "sim.mode.relay": "förmedla",
   "sim.ended": "Uppringaren lade på.",
+
+  "office.reveal": "Visa kod",
+  "office.revealing": "Hämtar koden…",
+  "office.hide": "Dölj kod",
+  "office.codes": "Dörrkoder",
+  "office.audited": "Varje visning loggas hos kunden (vem och när).",
+  "office.revealFailed": "Koden kunde inte visas: {detail}",
+
+  "customer.region": "Kund",
+  "customer.label": "Vilken kund söker uppringaren?",
+  "customer.placeholder": "Företagets namn eller nummer",
+  "customer.results": "Kunder",
+  "customer.loading": "Hämtar kunderna…",
+  "customer.failed": "Kunderna kunde inte hämtas: {detail}",
+  "customer.none": "Ingen kund matchar ”{query}”.",
+  "customer.count": "{count} kunder. Välj med pilarna och Enter.",
+  "customer.chosen": "Vald kund: {name}.",
+  "customer.change": "Byt kund",
+
+  "returned.noAnswer": "{name} svarade inte och samtalet kom tillbaka. Erbjud ett meddelande eller kollegan.",
+  "returned.callFailed": "Samtalet till {name} gick inte fram och kom tillbaka. Erbjud ett meddelande eller kollegan.",
+  "returned.someone": "Personen",
+
+  "sim.outcome": "Den sökta personen",
+  "sim.outcome.answered": "svarar",
+  "sim.outcome.no_answer": "svarar inte",
+  "sim.outcome.busy": "är upptagen",
+  "sim.returned": "Ingen svarade ({outcome}): samtalet kom tillbaka till telefonisternas kö.",
+  "sim.transferFailed": "Kopplingen kunde inte simuleras: {detail}",
   ...minaSidorSv,
+  ...statusSv,
 } as const;
 
 export type MessageKey = keyof typeof sv;
@@ -150,7 +181,7 @@ const en: Record<MessageKey, string> = {
   "signIn.notOperator": "The account is not in the operators group.",
   "signIn.expired": "Your sign-in has expired. Sign in again to search and transfer.",
   "signIn.done": "Signed in. This window closes.",
-  "signIn.notHandedBack": "The sign-in could not be handed back to the workspace. Close this window and sign in again from there.",
+  "signIn.notHandedBack": "Close this window. If the workspace still asks you to sign in, sign in again from there.",
 
   "call.waiting": "No call right now. The next call shows here when it is connected.",
   "call.ended": "The call has ended.",
@@ -266,7 +297,37 @@ const en: Record<MessageKey, string> = {
   "sim.mode.blind": "blind transfer",
   "sim.mode.relay": "consult first",
   "sim.ended": "The caller hung up.",
+
+  "office.reveal": "Show code",
+  "office.revealing": "Fetching the code…",
+  "office.hide": "Hide code",
+  "office.codes": "Door codes",
+  "office.audited": "Every reveal is logged for the customer (who and when).",
+  "office.revealFailed": "The code could not be shown: {detail}",
+
+  "customer.region": "Customer",
+  "customer.label": "Which customer is the caller looking for?",
+  "customer.placeholder": "Company name or number",
+  "customer.results": "Customers",
+  "customer.loading": "Fetching the customers…",
+  "customer.failed": "The customers could not be fetched: {detail}",
+  "customer.none": "No customer matches “{query}”.",
+  "customer.count": "{count} customers. Choose with the arrows and Enter.",
+  "customer.chosen": "Customer chosen: {name}.",
+  "customer.change": "Change customer",
+
+  "returned.noAnswer": "{name} did not answer and the call came back. Offer a message or the colleague.",
+  "returned.callFailed": "The call to {name} did not go through and came back. Offer a message or the colleague.",
+  "returned.someone": "The person",
+
+  "sim.outcome": "The person sought",
+  "sim.outcome.answered": "answers",
+  "sim.outcome.no_answer": "does not answer",
+  "sim.outcome.busy": "is busy",
+  "sim.returned": "Nobody answered ({outcome}): the call came back to the operators' queue.",
+  "sim.transferFailed": "The transfer could not be simulated: {detail}",
   ...minaSidorEn,
+  ...statusEn,
 };
 
 export const catalogue: Record<Language, Record<MessageKey, string>> = { sv, en };
