@@ -12,7 +12,7 @@ seeded with the demo customer. `AWS_LAMBDA_FUNCTION_NAME` is set as in Lambda (P
 counts the Tracer as enabled); `--traced` also sets an X-Ray trace header, as a sampled invocation
 with active tracing has.
 
-    PYTHONPATH=layers:. python benchmarks/cold_start.py [--pairs 5] [--only contact_flow,rating]
+    PYTHONPATH=layers:. python benchmarks/cold_start.py [--pairs 5] [--only contact_flow,rating] [--profile DIR]
 
 The last line is JSON. Goal: every ratio ≤ 2.
 """
@@ -119,6 +119,11 @@ def events(tenant: str, person_id: str, dialed: str) -> dict[str, Any]:
 
 CHILD = """
 import json, os, sys
+if os.environ.get("BENCH_PROFILE"):
+    import atexit, cProfile
+    profile = cProfile.Profile()
+    atexit.register(lambda: profile.dump_stats(os.environ["BENCH_PROFILE"]))
+    profile.enable()
 name = sys.argv[1]
 if name == "boto3":
     import boto3
@@ -156,6 +161,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--only", default="", help="comma-separated function names")
     parser.add_argument("--traced", action="store_true", help="set an X-Ray trace header (a sampled invocation)")
+    parser.add_argument("--profile", type=Path, help="also write DIR/<function>.prof (cProfile of one more cold start)")
     args = parser.parse_args()
 
     from telefonist.local_aws import FAKE_CREDENTIALS, create_resources, moto_server, patched_environment
@@ -186,6 +192,9 @@ def main() -> None:
         for name in names:
             env = {**base_env, "BENCH_EVENT": json.dumps(every[name])}
             run_child(name, env)  # warm the file cache and .pyc files: not a cold-start cost in Lambda
+            if args.profile:  # where the time goes (not counted: the profiler slows the child down)
+                args.profile.mkdir(parents=True, exist_ok=True)
+                run_child(name, {**env, "BENCH_PROFILE": str(args.profile / f"{name}.prof")})
             ratios, cpu, baseline, walls, tracer = [], [], [], [], ""
             for _ in range(args.pairs):
                 base_cpu, _base_wall, _ = run_child("boto3", base_env)
