@@ -18,6 +18,7 @@ export default defineConfig({
       input: {
         operator: resolve(import.meta.dirname, "operator.html"),
         "mina-sidor": resolve(import.meta.dirname, "mina-sidor.html"),
+        status: resolve(import.meta.dirname, "status.html"),
       },
     },
   },

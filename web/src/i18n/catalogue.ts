@@ -3,6 +3,7 @@
 import { signal } from "@preact/signals";
 import { minaSidorEn, minaSidorSv } from "./mina-sidor";
 import { statusEn, statusSv } from "./status";
+import { statusEn, statusSv } from "./status";
 
 export type Language = "sv" | "en";
 
@@ -164,6 +165,7 @@ const sv = {
   "sim.returned": "Ingen svarade ({outcome}): samtalet kom tillbaka till telefonisternas kö.",
   "sim.transferFailed": "Kopplingen kunde inte simuleras: {detail}",
   ...minaSidorSv,
+  ...statusSv,
   ...statusSv,
 } as const;
 
@@ -327,6 +329,7 @@ const en: Record<MessageKey, string> = {
   "sim.returned": "Nobody answered ({outcome}): the call came back to the operators' queue.",
   "sim.transferFailed": "The transfer could not be simulated: {detail}",
   ...minaSidorEn,
+  ...statusEn,
   ...statusEn,
 };
 
