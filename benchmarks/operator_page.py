@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import random
 import re
 import statistics
@@ -26,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-DIST = ROOT / "web" / "dist"
+# The pages `telefonist serve` serves: web/dist, or a build made elsewhere (TELEFONIST_WEB_DIST).
+DIST = Path(os.environ.get("TELEFONIST_WEB_DIST") or ROOT / "web" / "dist")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -162,7 +164,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
     if not (DIST / "operator.html").exists():
-        raise SystemExit("web/dist is missing: run `make web` first")
+        raise SystemExit(f"{DIST} is missing: run `make web` first")
 
     from telefonist.cli.serve import local_api
 

@@ -1,14 +1,23 @@
 // LOCAL ONLY: the part of the page that stands in for Amazon Connect's agent workspace. A person
 // places a call to a customer's number; the local host runs the real inbound flow and
 // functions/contact_flow and the contact arrives through the fake adapter as it would from Connect.
-import { useState } from "preact/hooks";
-import { t } from "../i18n/catalogue";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { type MessageKey, t } from "../i18n/catalogue";
+import type { TransferRequest } from "./adapter";
 import type { FakeContactAdapter, WorkspaceEvent } from "./fake";
 
 interface Props {
   adapter: FakeContactAdapter;
   callsUrl: string;
   numbers: string[];
+}
+
+// What the person sought does when "Koppla vidare" dials them (telefonist.connect.flow_simulator.ThirdPartyOutcome).
+const OUTCOMES = ["answered", "no_answer", "busy"] as const;
+type Outcome = (typeof OUTCOMES)[number];
+
+interface TransferRun {
+  returned: { contact_id: string; caller_number: string; attributes: Record<string, string> } | null;
 }
 
 interface PlacedCall {
@@ -24,6 +33,38 @@ export function SimulatedWorkspace({ adapter, callsUrl, numbers }: Props) {
   const [caller, setCaller] = useState("+46701234567");
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome>("answered");
+  const outcomeRef = useRef<Outcome>("answered");
+  // The transfers endpoint sits beside the calls endpoint of the local host.
+  const transfersUrl = new URL("transfers", new URL(callsUrl, document.baseURI)).pathname;
+
+  // A quick connect the page started: the real transfer flow runs for the person's answer. An answered
+  // call needs nothing more here; nobody answering sends the caller back through the operators' queue.
+  useEffect(() => {
+    adapter.onTransfer((request: TransferRequest) => {
+      const chosen = outcomeRef.current;
+      if (chosen === "answered") return;
+      void runTransfer(request, chosen);
+    });
+  }, [adapter]);
+
+  const runTransfer = async (request: TransferRequest, chosen: Outcome) => {
+    try {
+      const response = await fetch(transfersUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ contact_id: request.contactId, outcome: chosen }),
+      });
+      if (!response.ok) throw new Error(String(response.status));
+      const run = (await response.json()) as TransferRun;
+      if (run.returned) {
+        const back = run.returned;
+        adapter.returnToQueue({ contactId: back.contact_id, callerNumber: back.caller_number || null, attributes: back.attributes }, chosen);
+      }
+    } catch (error) {
+      setNote(t("sim.transferFailed", { detail: error instanceof Error ? error.message : "?" }));
+    }
+  };
 
   const place = async (event: Event) => {
     event.preventDefault();
@@ -65,6 +106,22 @@ export function SimulatedWorkspace({ adapter, callsUrl, numbers }: Props) {
         <button type="submit" disabled={busy}>
           {busy ? t("sim.calling") : t("sim.call")}
         </button>
+        <label for="sim-outcome">{t("sim.outcome")}</label>
+        <select
+          id="sim-outcome"
+          value={outcome}
+          onChange={(e) => {
+            const chosen = e.currentTarget.value as Outcome;
+            outcomeRef.current = chosen;
+            setOutcome(chosen);
+          }}
+        >
+          {OUTCOMES.map((value) => (
+            <option key={value} value={value}>
+              {t(`sim.outcome.${value}` as MessageKey)}
+            </option>
+          ))}
+        </select>
         <button type="button" onClick={() => adapter.end()} disabled={!adapter.current.value}>
           {t("sim.hangUp")}
         </button>
@@ -84,6 +141,7 @@ export function SimulatedWorkspace({ adapter, callsUrl, numbers }: Props) {
 function describe(event: WorkspaceEvent): string {
   if (event.kind === "connected") return t("sim.connected", { contactId: event.contactId.slice(0, 8) });
   if (event.kind === "ended") return t("sim.ended");
+  if (event.kind === "returned") return t("sim.returned", { outcome: t(`sim.outcome.${event.outcome}` as MessageKey) });
   const { mode, personName, number } = event.request;
   return `${t("sim.quickConnect", { name: event.quickConnectName, mode: t(`sim.mode.${mode}`) })} ${personName}, ${number}`;
 }

@@ -6,13 +6,15 @@ import { type Contact, type ContactAdapter, Listeners, type TransferRequest } fr
 export type WorkspaceEvent =
   | { kind: "connected"; contactId: string }
   | { kind: "ended"; contactId: string }
-  | { kind: "quickConnect"; request: TransferRequest; quickConnectName: string };
+  | { kind: "quickConnect"; request: TransferRequest; quickConnectName: string }
+  | { kind: "returned"; contactId: string; outcome: string };
 
 export class FakeContactAdapter implements ContactAdapter {
   readonly events = signal<WorkspaceEvent[]>([]);
   readonly current = signal<Contact | null>(null);
   private readonly connected = new Listeners<Contact>();
   private readonly ended = new Listeners<string>();
+  private readonly transfers = new Listeners<TransferRequest>();
 
   constructor(readonly quickConnectName = "Koppla vidare") {}
 
@@ -26,6 +28,19 @@ export class FakeContactAdapter implements ContactAdapter {
 
   async startTransfer(request: TransferRequest): Promise<void> {
     this.record({ kind: "quickConnect", request, quickConnectName: this.quickConnectName });
+    this.transfers.emit(request);
+  }
+
+  /** The simulated workspace runs the transfer flow for each quick connect started. */
+  onTransfer(handler: (request: TransferRequest) => void): void {
+    this.transfers.add(handler);
+  }
+
+  /** Nobody answered: the caller leaves this operator and comes back through the queue as a new contact. */
+  returnToQueue(contact: Contact, outcome: string): void {
+    this.end();
+    this.record({ kind: "returned", contactId: contact.contactId, outcome });
+    this.connect(contact);
   }
 
   /** The workspace connects a contact to the operator. */

@@ -3,7 +3,6 @@
 import { signal } from "@preact/signals";
 import { minaSidorEn, minaSidorSv } from "./mina-sidor";
 import { statusEn, statusSv } from "./status";
-import { statusEn, statusSv } from "./status";
 
 export type Language = "sv" | "en";
 
@@ -165,7 +164,6 @@ const sv = {
   "sim.returned": "Ingen svarade ({outcome}): samtalet kom tillbaka till telefonisternas kö.",
   "sim.transferFailed": "Kopplingen kunde inte simuleras: {detail}",
   ...minaSidorSv,
-  ...statusSv,
   ...statusSv,
 } as const;
 
@@ -329,7 +327,6 @@ const en: Record<MessageKey, string> = {
   "sim.returned": "Nobody answered ({outcome}): the call came back to the operators' queue.",
   "sim.transferFailed": "The transfer could not be simulated: {detail}",
   ...minaSidorEn,
-  ...statusEn,
   ...statusEn,
 };
 

@@ -4,6 +4,7 @@ import type { Api, ApiFailure } from "../api/client";
 import { t } from "../i18n/catalogue";
 import { type PersonMatch, searchDirectory } from "./api";
 import { failureText } from "./failure";
+import { onListKey } from "./listKeys";
 import { referralDetail } from "./referral";
 
 type SearchState =
@@ -59,19 +60,12 @@ export function DirectorySearch({ api, tenantId, inputRef, selectedId, onOpen, o
   }, [api, tenantId, query]);
 
   const matches = "matches" in state ? state.matches : [];
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      event.preventDefault();
-      if (!matches.length) return;
-      const step = event.key === "ArrowDown" ? 1 : -1;
-      setActive((index) => (index + step + matches.length) % matches.length);
-    } else if (event.key === "Enter") {
-      event.preventDefault();
+  const onKeyDown = (event: KeyboardEvent) =>
+    onListKey(event, matches.length, setActive, () => {
       const match = matches[Math.min(active, matches.length - 1)];
       if (state.kind === "searching") openWhenReady.current = true;
       else if (match) onOpen(match);
-    }
-  };
+    });
 
   return (
     <section class="search" aria-label={t("search.region")}>

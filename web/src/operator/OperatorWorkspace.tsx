@@ -3,8 +3,10 @@ import type { Api } from "../api/client";
 import { LanguageSwitch } from "../components/LanguageSwitch";
 import type { Contact, ContactAdapter, TransferMode } from "../connect/adapter";
 import { type MessageKey, t } from "../i18n/catalogue";
-import { type PersonMatch, setTransferTarget } from "./api";
+import { type Customer, type PersonMatch, personCard, setTransferTarget } from "./api";
+import { CustomerPicker } from "./CustomerPicker";
 import { DirectorySearch } from "./DirectorySearch";
+import { DoorCodes } from "./DoorCodes";
 import { failureText } from "./failure";
 import { displayNumber } from "./format";
 import { HandlingTimer } from "./HandlingTimer";
@@ -100,10 +102,19 @@ interface CallViewProps {
   onHelp: () => void;
 }
 
+// telefonist.connect.flows: what the transfer flow records when the person was not reached.
+const RETURNED: Record<string, MessageKey> = { no_answer: "returned.noAnswer", call_failed: "returned.callFailed" };
+
 function CallView({ call, api, adapter, onStop, helpOpen, onHelp }: CallViewProps) {
   const { attributes, callerNumber, contactId } = call.contact;
-  const tenantId = attributes.tenant_id || null;
-  const fallback = attributes.lookup === "fallback" || !tenantId;
+  // A fallback call names no customer: the operator asks the caller and picks one.
+  const [customer, setCustomer] = useState<Customer | null>(null);
+  const tenantId = attributes.tenant_id || customer?.tenant_id || null;
+  const fallback = attributes.lookup === "fallback" || !attributes.tenant_id;
+  // Back from a transfer nobody answered: the contact names whom it was for.
+  const returnedKey = RETURNED[attributes.transfer_outcome ?? ""];
+  const returnedPerson = returnedKey ? attributes.transfer_person_id || null : null;
+  const [returnedName, setReturnedName] = useState<string | null>(null);
   const [view, setViewState] = useState<View>("search");
   const [selected, setSelectedState] = useState<PersonMatch | null>(null);
   // The key handler reads these refs: a key pressed before the next render still sees the card.
@@ -119,12 +130,35 @@ function CallView({ call, api, adapter, onStop, helpOpen, onHelp }: CallViewProp
   };
   const [transfer, setTransfer] = useState<TransferNote | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
+  const customerRef = useRef<HTMLInputElement>(null);
   const cardRef = useRef<HTMLElement>(null);
 
-  // Typing starts the search: the box has focus in the same commit that shows the contact.
+  // Typing starts the search (on a fallback call: the choice of customer): the box has focus in
+  // the same commit that shows the contact.
   useLayoutEffect(() => {
-    searchRef.current?.focus();
+    (fallback ? customerRef : searchRef).current?.focus();
     performance.measure("telefonist:contact-to-script", { start: call.connectedAt, end: performance.now() });
+  }, []);
+
+  const chooseCustomer = (chosen: Customer) => setCustomer(chosen);
+  const firstRender = useRef(true);
+  useLayoutEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    (customer ? searchRef : customerRef).current?.focus();
+  }, [customer]);
+
+  // The person nobody answered: their card, and the message form open for them (the colleague on the card).
+  useEffect(() => {
+    if (!returnedPerson || !tenantId) return;
+    personCard(api, tenantId, returnedPerson).then((result) => {
+      if (!result.ok) return;
+      setReturnedName(result.data.name);
+      setSelected(result.data);
+      setView("message");
+    });
   }, []);
 
   const open = (match: PersonMatch) => {
@@ -204,6 +238,20 @@ function CallView({ call, api, adapter, onStop, helpOpen, onHelp }: CallViewProp
             <h1 class="header__title">{t("fallback.title")}</h1>
             <p>{t(fallbackReason(attributes.fallback_reason))}</p>
             <p>{t("fallback.askCustomer")}</p>
+            {customer && (
+              <p class="fallback__customer">
+                {t("customer.chosen", { name: customer.name })}{" "}
+                <button
+                  type="button"
+                  onClick={() => {
+                    setView("search"); // the card's keys must not act while another customer is chosen
+                    setCustomer(null);
+                  }}
+                >
+                  {t("customer.change")}
+                </button>
+              </p>
+            )}
           </div>
         ) : (
           <h1 class="header__title">
@@ -216,17 +264,30 @@ function CallView({ call, api, adapter, onStop, helpOpen, onHelp }: CallViewProp
         <HandlingTimer startedAt={call.startedAt} stoppedAt={call.stoppedAt} />
         <Tools onHelp={onHelp} />
       </header>
+      {returnedKey && (
+        <p class="returned" role="alert">
+          {t(returnedKey, { name: returnedName ?? t("returned.someone") })}
+        </p>
+      )}
       {call.ended && (
         <p class="ended" role="status">
           {t("call.ended")}
         </p>
       )}
       <main class="main">
-        <ScriptPanel attributes={attributes} />
+        <ScriptPanel
+          attributes={attributes}
+          office={
+            attributes.tenant_id && attributes.door_code_offices ? (
+              <DoorCodes api={api} tenantId={attributes.tenant_id} officeIds={attributes.door_code_offices} />
+            ) : undefined
+          }
+        />
         <div class="directory">
+          {fallback && !customer && <CustomerPicker api={api} inputRef={customerRef} onChoose={chooseCustomer} />}
           <DirectorySearch
             api={api}
-            tenantId={fallback ? null : tenantId}
+            tenantId={tenantId}
             inputRef={searchRef}
             selectedId={selected?.person.person_id ?? null}
             onOpen={open}
@@ -259,10 +320,13 @@ function fallbackReason(reason: string | undefined): MessageKey {
   return FALLBACK_REASONS[reason ?? ""] ?? "fallback.unknown";
 }
 
-/** Whether a key press on `target` is text being typed; in the search box only letters are ("?" is a command). */
+// The search boxes (people, and a fallback call's customers): letters are typed, "?" is a command.
+const SEARCH_BOXES = new Set(["directory-search", "customer-search"]);
+
+/** Whether a key press on `target` is text being typed; in a search box only letters are ("?" is a command). */
 function isTyping(target: EventTarget | null, searchBoxTypes: boolean): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  if (target.id === "directory-search") return searchBoxTypes;
+  if (SEARCH_BOXES.has(target.id)) return searchBoxTypes;
   if (target instanceof HTMLInputElement) return !["checkbox", "radio", "button", "submit"].includes(target.type);
   return target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement || target.isContentEditable;
 }

@@ -1,9 +1,11 @@
+import type { ComponentChildren } from "preact";
 import { t } from "../i18n/catalogue";
 
 const NOTICE_SEPARATOR = " • "; // telefonist.inbound.attributes.TEMPORARY_INFORMATION_SEPARATOR
 
-/** The customer's script from the contact attributes: how to answer first and largest. */
-export function ScriptPanel({ attributes }: { attributes: Record<string, string> }) {
+/** The customer's script from the contact attributes: how to answer first and largest.
+ * `office`: what goes under the office summary (the door codes' reveal). */
+export function ScriptPanel({ attributes, office }: { attributes: Record<string, string>; office?: ComponentChildren }) {
   const notices = (attributes.temporary_information ?? "").split(NOTICE_SEPARATOR).filter((n) => n.trim());
   const closed = attributes.open === "false" && attributes.closed_message;
   return (
@@ -30,17 +32,27 @@ export function ScriptPanel({ attributes }: { attributes: Record<string, string>
       )}
       <ScriptSection id="script-transfer" title={t("script.howToTransfer")} text={attributes.how_to_transfer} />
       <ScriptSection id="script-messages" title={t("script.howToTakeMessages")} text={attributes.how_to_take_messages} />
-      <ScriptSection id="script-office" title={t("script.office")} text={attributes.office_summary} />
+      <ScriptSection id="script-office" title={t("script.office")} text={attributes.office_summary}>
+        {office}
+      </ScriptSection>
     </section>
   );
 }
 
-function ScriptSection({ id, title, text }: { id: string; title: string; text: string | undefined }) {
-  if (!text) return null;
+interface SectionProps {
+  id: string;
+  title: string;
+  text: string | undefined;
+  children?: ComponentChildren;
+}
+
+function ScriptSection({ id, title, text, children }: SectionProps) {
+  if (!text && !children) return null;
   return (
     <section aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
-      <p>{text}</p>
+      {text && <p>{text}</p>}
+      {children}
     </section>
   );
 }

@@ -5,6 +5,8 @@ type DirectoryRoute = paths["/operator/tenants/{tenant_id}/directory"]["get"];
 type FormRoute = paths["/tenants/{tenant_id}/people/{person_id}/message-form"]["get"];
 type MessagesRoute = paths["/tenants/{tenant_id}/messages"]["post"];
 type TransferRoute = paths["/operator/tenants/{tenant_id}/contacts/{contact_id}/transfer"]["put"];
+type CustomersRoute = paths["/operator/tenants"]["get"];
+type OfficeRoute = paths["/operator/tenants/{tenant_id}/offices/{office_id}"]["get"];
 
 export type DirectoryResult = DirectoryRoute["responses"][200]["content"]["application/json"];
 export type PersonMatch = DirectoryResult["matches"][number];
@@ -14,6 +16,9 @@ export type MessageInput = MessagesRoute["requestBody"]["content"]["application/
 export type SubmitResult = MessagesRoute["responses"][200]["content"]["application/json"];
 export type TransferInput = TransferRoute["requestBody"]["content"]["application/json"];
 export type TransferResult = TransferRoute["responses"][200]["content"]["application/json"];
+export type CustomerList = CustomersRoute["responses"][200]["content"]["application/json"];
+export type Customer = CustomerList["items"][number];
+export type OfficeWithCodes = OfficeRoute["responses"][200]["content"]["application/json"];
 
 export type Result<T> = { ok: true; data: T } | { ok: false; failure: ApiFailure };
 
@@ -59,6 +64,40 @@ export function setTransferTarget(api: Api, tenantId: string, contactId: string,
     api.PUT("/operator/tenants/{tenant_id}/contacts/{contact_id}/transfer", {
       params: { path: { tenant_id: tenantId, contact_id: contactId } },
       body: target,
+    }),
+  );
+}
+
+/** One person's card by id (a transfer that came back unanswered names whom it was for). */
+export function personCard(api: Api, tenantId: string, personId: string) {
+  return call(() =>
+    api.GET("/operator/tenants/{tenant_id}/directory/{person_id}", {
+      params: { path: { tenant_id: tenantId, person_id: personId } },
+    }),
+  );
+}
+
+/** Customers to ask a caller about when the dialed number named none; every page, at most `maxPages`. */
+export async function listCustomers(api: Api, maxPages = 20): Promise<Result<Customer[]>> {
+  const customers: Customer[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page += 1) {
+    const result = await call(() =>
+      api.GET("/operator/tenants", { params: { query: cursor ? { cursor } : {} } }),
+    );
+    if (!result.ok) return result;
+    customers.push(...result.data.items);
+    if (!result.data.next_cursor) break;
+    cursor = result.data.next_cursor;
+  }
+  return { ok: true, data: customers };
+}
+
+/** An office with its door codes: an explicit reveal, which the API audits (who, when, which office). */
+export function revealOffice(api: Api, tenantId: string, officeId: string) {
+  return call(() =>
+    api.GET("/operator/tenants/{tenant_id}/offices/{office_id}", {
+      params: { path: { tenant_id: tenantId, office_id: officeId } },
     }),
   );
 }
