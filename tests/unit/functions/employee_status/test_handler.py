@@ -1,0 +1,56 @@
+"""The sign-in link's address comes from the configuration, never from the request."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from telefonist.cli.serve import _fresh_functions
+from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.local_aws import patched_environment
+from telefonist.models import MessagePreference, Person, PersonPhone, PhoneKind
+from telefonist.self_service import SelfService
+
+from functions.employee_status.handler import ENV_STATUS_PAGE_URL, LOCAL_PAGE_URL, page_url_of
+from tests.notify_helpers import sent_sms
+from tests.unit.edge.conftest import WholeApiClient
+from tests.unit.self_service.conftest import billing, service  # noqa: F401 - fixtures
+
+
+def test_the_page_url_is_configured_or_the_sites_or_the_local_one() -> None:
+    assert page_url_of({ENV_STATUS_PAGE_URL: "https://status.example/s/"}) == "https://status.example/s/"
+    assert page_url_of({"SITE_ORIGIN": "https://d1.cloudfront.net"}) == "https://d1.cloudfront.net/status/"
+    assert page_url_of({}) == LOCAL_PAGE_URL
+
+
+@pytest.fixture
+def api(service: SelfService, repo: CustomerRepository) -> Iterator[WholeApiClient]:  # noqa: F811
+    repo.put_person(
+        "acme",
+        Person(
+            person_id="eva",
+            first_name="Eva",
+            last_name="Lind",
+            phones=[PersonPhone(kind=PhoneKind.MOBILE, number="+46701234567")],
+            message_preference=MessagePreference.SMS,
+        ),
+    )
+    with patched_environment({ENV_STATUS_PAGE_URL: "https://switchboard.example/status/"}):
+        _fresh_functions()
+        yield WholeApiClient(service)
+    _fresh_functions()
+
+
+def test_a_forged_host_header_does_not_change_where_the_link_points(api: WholeApiClient) -> None:
+    response = api._client.open(
+        "/employee/sign-in-link",
+        method="POST",
+        headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"},
+        data=json.dumps({"mobile": "+46701234567"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    [(_, text)] = sent_sms()
+    assert "https://switchboard.example/status/#t=" in text
+    assert "evil" not in text
