@@ -12,9 +12,10 @@ from telefonist.inbound.attributes import build_operator_attributes
 from telefonist.inbound.route_view import route_view_from_item
 from telefonist.models.status import TenantStatus
 from telefonist.self_service import SelfService, api_models
+from telefonist.transfer import InMemoryContactAttributes
 
 from functions.directory_lookup import handler as directory_lookup
-from tests.unit.edge.conftest import WholeApiClient
+from tests.unit.edge.conftest import ACME_CONTACT_ID, WholeApiClient
 from tests.unit.edge.test_edge import assert_error_body
 from tests.unit.self_service.conftest import ACME_ADMIN, ACME_ADMIN_TOKEN, FINANCE_TOKEN, OPERATOR_TOKEN
 
@@ -155,3 +156,21 @@ def test_a_card_outside_the_customer_s_directory_is_a_404(api: WholeApiClient, p
 
 def test_only_operators_read_a_card(api: WholeApiClient) -> None:
     assert api.call("GET", "/operator/tenants/acme/directory/acme-p1", ACME_ADMIN_TOKEN).status == 403
+
+
+def test_a_transfer_records_whom_it_is_for_and_clears_an_earlier_outcome(
+    api: WholeApiClient, contacts: InMemoryContactAttributes
+) -> None:
+    """The flow keeps transfer_person_id when the caller comes back; a new transfer starts without an outcome."""
+    contacts.update(ACME_CONTACT_ID, {"transfer_outcome": "no_answer"})
+    body = {"person_id": "acme-p1", "number": "+46852000001", "mode": "blind"}
+    person = api.call("GET", "/people/acme-p1", ACME_ADMIN_TOKEN).body
+    update = {k: person[k] for k in ("first_name", "last_name", "title", "department", "email", "keywords")}
+    update |= {"phones": [{"kind": "work", "number": "+46852000077"}], "expected_version": person["version"]}
+    assert api.call("PUT", "/people/acme-p1", ACME_ADMIN_TOKEN, body=update).status == 200
+    body["number"] = "+46852000077"
+    response = api.call("PUT", f"/operator/tenants/acme/contacts/{ACME_CONTACT_ID}/transfer", OPERATOR_TOKEN, body=body)
+    assert response.status == 200, response.body
+    attributes = contacts.get(ACME_CONTACT_ID)
+    assert attributes["transfer_person_id"] == "acme-p1"
+    assert attributes["transfer_outcome"] == ""
