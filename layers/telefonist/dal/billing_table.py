@@ -19,7 +19,7 @@ import random
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -227,20 +227,130 @@ def _partition_filter(month: str, tenant_id: str | None) -> BooleanExpression:
 
 def replacement_filter(replacing: Mapping[str, Sequence[str]]) -> BooleanExpression | None:
     """Rows of these contacts in these partitions (keys); one `IN` per partition."""
+    return replacement_filter_of(replaced_by_partition(replacing))
+
+
+def replacement_filter_of(targets: Mapping[Partition, frozenset[str]]) -> BooleanExpression | None:
     ex = _expressions()
 
-    by_partition: dict[tuple[str, str | None], set[str]] = defaultdict(set)
-    for contact_id, keys in replacing.items():
-        for key in keys:
-            by_partition[partition_of_key(key)].add(contact_id)
     parts = [
         ex.And(_partition_filter(month, tenant), ex.In("contact_id", sorted(ids)))
-        for (month, tenant), ids in sorted(by_partition.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+        for (month, tenant), ids in sorted(targets.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
     ]
     if not parts:
         return None
     expression: BooleanExpression = parts[0] if len(parts) == 1 else ex.Or(*parts)
     return expression
+
+
+def _delete_and_append(table: Table, delete_filter: BooleanExpression | None, data: pa.Table) -> None:
+    """PyIceberg's copy-on-write delete by a filter and an append, in one transaction."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "delete did not match any records": nothing to remove
+        with table.transaction() as tx:
+            if delete_filter is not None:
+                tx.delete(delete_filter)
+            if data.num_rows:
+                tx.append(data)
+
+
+Partition = tuple[str, str | None]  # (month, tenant_id or None: unresolved)
+
+
+def replaced_by_partition(replacing: Mapping[str, Sequence[str]]) -> dict[Partition, frozenset[str]]:
+    """The contacts to remove from each partition (the ledger's keys of each contact)."""
+    by_partition: dict[Partition, set[str]] = defaultdict(set)
+    for contact_id, keys in replacing.items():
+        for key in keys:
+            by_partition[partition_of_key(key)].add(contact_id)
+    return {partition: frozenset(ids) for partition, ids in by_partition.items()}
+
+
+def _bound(value: bytes | None) -> str | None:
+    """A string column's bound as stored in a manifest (UTF-8; None when absent or unreadable)."""
+    if value is None:
+        return None
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def may_hold(data_file: Any, contacts: frozenset[str]) -> bool:
+    """Whether a data file's contact_id bounds admit one of the contacts (field id 1).
+
+    Iceberg truncates string bounds (16 characters by default): a truncated lower bound is a
+    prefix of the smallest value, so never above it, and a truncated upper bound is rounded up,
+    so never below the largest. A missing bound admits everything.
+    """
+    lower = _bound((data_file.lower_bounds or {}).get(1))
+    upper = _bound((data_file.upper_bounds or {}).get(1))
+    return any((lower is None or lower <= c) and (upper is None or c <= upper) for c in contacts)
+
+
+def files_holding(table: Table, targets: Mapping[Partition, frozenset[str]]) -> list[tuple[Any, frozenset[str]]] | None:
+    """The current data files that may hold a row of the targets, with the contacts to look for;
+    None when the table has delete files (another engine's merge-on-read DML, say).
+
+    From the manifests' entries and their identity partition values (month, tenant_id), pruned
+    with each file's contact_id bounds: no expression is bound or evaluated per file.
+    """
+    from pyiceberg.manifest import ManifestContent
+
+    snapshot = table.current_snapshot()
+    if snapshot is None:
+        return []
+    found = []
+    for manifest in snapshot.manifests(table.io):
+        if manifest.content != ManifestContent.DATA:
+            return None
+        for entry in manifest.fetch_manifest_entry(table.io, discard_deleted=True):
+            data_file = entry.data_file
+            contacts = targets.get((data_file.partition[0], data_file.partition[1]))
+            if contacts and may_hold(data_file, contacts):
+                found.append((data_file, contacts))
+    return found
+
+
+def replace_rows(table: Table, data: pa.Table, targets: Mapping[Partition, frozenset[str]]) -> None:
+    """One snapshot: drop the targets' rows from the files that hold them (copy-on-write of those
+    files only) and append `data`; a plain append when no file holds a target."""
+    import pyarrow.compute as pc
+    from pyiceberg.expressions import AlwaysTrue
+    from pyiceberg.io.pyarrow import ArrowScan, _check_pyarrow_schema_compatible, _dataframe_to_data_files
+    from pyiceberg.table import FileScanTask
+
+    metadata = table.metadata
+    _check_pyarrow_schema_compatible(
+        metadata.schema(), provided_schema=data.schema, format_version=metadata.format_version
+    )
+    holding = files_holding(table, targets)
+    if holding is None:  # delete files: PyIceberg's delete applies them (slower, but exact)
+        _delete_and_append(table, replacement_filter_of(targets), data)
+        return
+    rewrites = []
+    for data_file, contacts in holding:
+        rows = ArrowScan(metadata, table.io, metadata.schema(), AlwaysTrue()).to_table([FileScanTask(data_file)])
+        gone = pc.is_in(rows["contact_id"], value_set=pa.array(sorted(contacts), pa.string()))
+        if pc.any(gone).as_py():
+            rewrites.append((data_file, rows.filter(pc.invert(gone))))
+    with table.transaction() as tx:
+        if not rewrites:
+            if data.num_rows:
+                tx.append(data)
+            return
+        # The kept rows and the new lines in one write: one new file per partition touched
+        rows = pa.concat_tables([kept.cast(LINE_SCHEMA) for _file, kept in rewrites] + [data.cast(LINE_SCHEMA)])
+        with tx.update_snapshot().overwrite() as snapshot:
+            for data_file, _kept in rewrites:
+                snapshot.delete_data_file(data_file)
+            if rows.num_rows:
+                for written in _dataframe_to_data_files(
+                    table_metadata=tx.table_metadata, df=rows, io=table.io, write_uuid=snapshot.commit_uuid
+                ):
+                    snapshot.append_data_file(written)
 
 
 class BillingTable:
@@ -278,36 +388,41 @@ class BillingTable:
     def write(self, lines: Sequence[BillingLine], replacing: Mapping[str, Sequence[str]]) -> None:
         """One commit: delete the replaced contacts' rows in their partitions, append the lines.
 
+        The rows are removed by a copy-on-write of only the data files that may hold them: the
+        files of the partitions the ledger names (read from the manifests, identity partitions),
+        and of those only the ones whose contact_id bounds admit one of the contacts. Each such
+        file is read, the contacts' rows dropped, the rest written to a new file, and the old file
+        replaced, in the same snapshot as the append (`replace_rows`). PyIceberg's own
+        `delete(filter)` does the same rewrite but evaluates the whole filter (one `IN` per
+        partition) against every file of the table: 19-24 s for 100 re-versions in a compacted
+        month of 1,000,000 lines. docs/billing-table.md has the figures.
+
         Optimistic concurrency: when another writer committed first, the commit is redone on the
-        refreshed table (delete + append of the same contacts: the result is the same).
+        refreshed table (the files are chosen again: the result is the same).
         """
         data = lines_to_arrow(lines)
-        delete_filter = replacement_filter(replacing)
-        if delete_filter is None and not data.num_rows:
+        targets = replaced_by_partition(replacing)
+        if not targets and not data.num_rows:
             return
-        self.commit(data, delete_filter)
+        self._retrying(lambda table: replace_rows(table, data, targets))
 
     def commit(self, data: pa.Table, delete_filter: BooleanExpression | None) -> None:
         """Delete rows matching the filter and append `data`, atomically, retried on conflicts."""
-        import warnings
+        self._retrying(lambda table: _delete_and_append(table, delete_filter, data))
 
-        from pyiceberg.exceptions import CommitFailedException
+    def _retrying(self, attempt: Callable[[Table], None]) -> None:
+        """One transaction, redone on the refreshed table when another writer committed first."""
+        from pyiceberg.exceptions import CommitFailedException, ValidationException
 
         table = self.table
-        for attempt in range(COMMIT_ATTEMPTS):
+        for number in range(COMMIT_ATTEMPTS):
             try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # "delete did not match any records": nothing to remove
-                    with table.transaction() as tx:
-                        if delete_filter is not None:
-                            tx.delete(delete_filter)
-                        if data.num_rows:
-                            tx.append(data)
+                attempt(table)
                 return
-            except CommitFailedException:
-                if attempt == COMMIT_ATTEMPTS - 1:
+            except (CommitFailedException, ValidationException):  # a concurrent commit: choose again
+                if number == COMMIT_ATTEMPTS - 1:
                     raise RepositoryError("billing table commit kept conflicting") from None
-                time.sleep(random.uniform(0, 0.05 * 2**attempt))
+                time.sleep(random.uniform(0, 0.05 * 2**number))
                 table.refresh()
             except Exception as exc:
                 raise RepositoryError("cannot write to the billing table") from exc
