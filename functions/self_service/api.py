@@ -180,7 +180,12 @@ def build_router(service: Callable[[], SelfService]) -> Router:
     def get_price_list() -> api.PriceListView:
         return service().get_price_list(caller())
 
-    @app.get("/billing/<month>", tags=["billing"], summary="The customer's billing summary for a month", **common)
+    @app.get(
+        "/billing/<month>",
+        tags=["billing"],
+        summary="The customer's billing summary for a month (administrators)",
+        **common,
+    )
     def get_billing(month: MonthPath) -> api.BillingSummaryView:
         return service().get_billing_summary(caller(), month)
 

@@ -42,6 +42,7 @@ def test_every_page_an_admin_opens_has_no_serious_violation(csp_free_mina_sidor:
         ).to_be_visible(),
         "Kontor": lambda: page.get_by_role("button", name="Ändra Huvudkontoret").click(),
         "Personer": lambda: page.get_by_role("button", name="Ändra Åsa Södergren").click(),
+        "Meddelanden": lambda: expect(page.get_by_label("SMS-text")).to_be_visible(),
         "Import": lambda: expect(page.get_by_label("CSV-fil")).to_be_visible(),
         "Fakturering": lambda: expect(page.get_by_role("heading", name="Prislista", exact=False)).to_be_visible(),
         "Logg": lambda: expect(page.get_by_role("row").nth(1)).to_be_visible(),

@@ -517,7 +517,8 @@ class SelfService:
         )
 
     def get_billing_summary(self, caller: Caller, month: str) -> api.BillingSummaryView:
-        return self._billing_view(self._reader_tenant(caller), month)
+        """The month's billing: the customer's administrators (finance reads it through its own route)."""
+        return self._billing_view(self._admin_tenant(caller, "read the billing"), month)
 
     def finance_billing_summary(self, caller: Caller, tenant_id: str, month: str) -> api.BillingSummaryView:
         self._require(caller, Group.FINANCE)

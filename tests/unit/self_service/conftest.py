@@ -125,6 +125,8 @@ class ApiClient:
         data = raw if raw is not None else (json.dumps(body) if body is not None else None)
         response = self._client.open(path, method=method, headers=headers, data=data, content_type="application/json")
         text = response.get_data(as_text=True)
+        if not response.headers.get("Content-Type", "").startswith("application/json"):
+            return ApiResponse(response.status_code, text, dict(response.headers))  # a CSV download
         return ApiResponse(response.status_code, json.loads(text) if text else None, dict(response.headers))
 
     def call_raw(self, method: str, path: str, token: str | None = None) -> RawResponse:

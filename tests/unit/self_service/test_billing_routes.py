@@ -65,6 +65,11 @@ def test_the_summary_counts_the_calls_over_the_budget_per_tariff_and_in_all(line
     assert summary["over_45s_threshold_percent"] == 25
 
 
+def test_billing_is_for_the_customers_administrators_and_finance(lines_client: ApiClient) -> None:
+    assert lines_client.call("GET", "/billing/2026-10", ACME_USER_TOKEN).status == 403
+    assert lines_client.call("GET", "/finance/tenants/acme/billing/2026-10", FINANCE_TOKEN).body["calls"] == 4
+
+
 def test_an_administrator_downloads_the_months_lines_as_csv(lines_client: ApiClient) -> None:
     response = lines_client.call_raw("GET", "/billing/2026-10/lines.csv", ACME_ADMIN_TOKEN)
     assert response.status == 200

@@ -9,6 +9,7 @@ import { AuditPage } from "./pages/Audit";
 import { BillingPage } from "./pages/Billing";
 import { CommonNumbersPage } from "./pages/CommonNumbers";
 import { ImportPage } from "./pages/Import";
+import { MessagesPage } from "./pages/Messages";
 import { OfficesPage } from "./pages/Offices";
 import { FinanceOverviewPage, OverviewPage } from "./pages/Overview";
 import { PeoplePage } from "./pages/People";
@@ -20,6 +21,7 @@ const SLUGS: Record<PageId, string> = {
   numbers: "nummer",
   offices: "kontor",
   people: "personer",
+  messages: "meddelanden",
   import: "import",
   billing: "fakturering",
   audit: "logg",
@@ -156,6 +158,8 @@ function Page({ page, api, role, tenantId }: { page: PageId; api: Api; role: Rol
       return <OfficesPage api={api} editable={editable} />;
     case "people":
       return <PeoplePage api={api} editable={editable} />;
+    case "messages":
+      return <MessagesPage api={api} editable={editable} />;
     case "import":
       return <ImportPage api={api} />;
     case "billing":

@@ -25,6 +25,10 @@ export type ImportReport = Ok<paths["/people/import"]["post"]>;
 export type BillingSummary = Ok<paths["/billing/{month}"]["get"]>;
 export type PriceList = Ok<paths["/price-list"]["get"]>;
 export type AuditEntry = Ok<paths["/audit"]["get"]>["items"][number];
+export type MessageTemplates = Ok<paths["/message-templates"]["get"]>;
+export type MessageTemplate = MessageTemplates["items"][number];
+export type MessageTemplateInput = Body<paths["/message-template"]["put"]>;
+export type RequiredField = MessageTemplate["required_fields"][number];
 export type MessagePreference = Person["message_preference"];
 
 /** What went wrong: the API's words, and its words per field (`body.info.how_to_answer`). */
@@ -104,8 +108,11 @@ export function listOffices(api: Api) {
   );
 }
 
-export function peoplePage(api: Api, cursor: string | null, limit = 20) {
-  return call(() => api.GET("/people", { params: { query: { limit, ...(cursor ? { cursor } : {}) } } }));
+/** A page of the directory, or of the people the server's search `q` finds. */
+export function peoplePage(api: Api, cursor: string | null, limit = 20, q: string | null = null) {
+  return call(() =>
+    api.GET("/people", { params: { query: { limit, ...(cursor ? { cursor } : {}), ...(q ? { q } : {}) } } }),
+  );
 }
 
 export function auditPage(api: Api, cursor: string | null) {
@@ -122,6 +129,19 @@ export function billing(api: Api, month: string, financeTenant: string | null) {
     );
   }
   return call(() => api.GET("/billing/{month}", { params: { path: { month } } }));
+}
+
+/** The month's billing lines as a CSV file (the customer's own, or finance's for the named customer). */
+export function billingLines(api: Api, month: string, financeTenant: string | null) {
+  if (financeTenant !== null) {
+    return call(() =>
+      api.GET("/finance/tenants/{tenant_id}/billing/{month}/lines.csv", {
+        params: { path: { tenant_id: financeTenant, month } },
+        parseAs: "blob",
+      }),
+    );
+  }
+  return call(() => api.GET("/billing/{month}/lines.csv", { params: { path: { month } }, parseAs: "blob" }));
 }
 
 /** Run `work` over `items` with at most `limit` at a time (a page of people's details). */

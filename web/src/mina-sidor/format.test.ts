@@ -7,6 +7,7 @@ import {
   isOpenAt,
   kronor,
   monthName,
+  percent,
   previousMonth,
   stockholmDay,
   toLocalInput,
@@ -14,6 +15,14 @@ import {
 } from "./format";
 
 const nbsp = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
+
+describe("a share in percent", () => {
+  it("writes the Swedish way with a decimal comma, the English way with a point, and 0 of 0 as 0", () => {
+    expect(nbsp(percent(44, 120))).toBe("36,7 %");
+    expect(percent(44, 120, "en")).toBe("36.7%");
+    expect(nbsp(percent(0, 0))).toBe("0,0 %");
+  });
+});
 
 describe("öre → kronor", () => {
   it("formats Swedish kronor with a space between thousands and a decimal comma", () => {

@@ -26,6 +26,16 @@ export function count(value: number, lang: Language = "sv"): string {
   return new Intl.NumberFormat(LOCALE[lang]).format(value);
 }
 
+/** A share as a percentage with one decimal: (44, 120) → "36,7 %" (sv) or "36.7%" (en); 0 of 0 is 0. */
+export function percent(part: number, whole: number, lang: Language = "sv"): string {
+  const format = new Intl.NumberFormat(LOCALE[lang], {
+    style: "percent",
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
+  return format.format(whole > 0 ? part / whole : 0);
+}
+
 function parts(date: Date): Record<string, number> {
   const found: Record<string, number> = {};
   const format = new Intl.DateTimeFormat("en-GB", {

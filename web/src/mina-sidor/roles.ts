@@ -1,17 +1,27 @@
 // Who sees what. The API decides (403 otherwise); the page only leaves out what a person
-// cannot use: finance sees the overview and billing, a read-only user no edit controls.
+// cannot use: finance sees the overview and billing, a read-only user no edit controls and no
+// billing (the customer's administrators and finance only).
 
 export type Role = "admin" | "reader" | "finance";
 
-export type PageId = "overview" | "numbers" | "offices" | "people" | "import" | "billing" | "audit";
+export type PageId = "overview" | "numbers" | "offices" | "people" | "messages" | "import" | "billing" | "audit";
 
-/** The navigation in its order (Översikt · Nummer och svar · Kontor · Personer · Import · Fakturering · Logg). */
-export const PAGES: readonly PageId[] = ["overview", "numbers", "offices", "people", "import", "billing", "audit"];
+/** The navigation in its order (Översikt · Nummer och svar · Kontor · Personer · Meddelanden · Import · Fakturering · Logg). */
+export const PAGES: readonly PageId[] = [
+  "overview",
+  "numbers",
+  "offices",
+  "people",
+  "messages",
+  "import",
+  "billing",
+  "audit",
+];
 
 const VISIBLE: Record<Role, readonly PageId[]> = {
   admin: PAGES,
   // A customer's user without the admins group may read, never write, and not read the audit trail.
-  reader: ["overview", "numbers", "offices", "people", "billing"],
+  reader: ["overview", "numbers", "offices", "people", "messages"],
   finance: ["overview", "billing"],
 };
 

@@ -1,10 +1,19 @@
-// Fakturering: a month's calls and amounts per tariff (öre shown as kronor), the last twelve
-// months, and the price list. Finance reads any customer's; a customer's users their own.
+// Fakturering: a month's calls and amounts per tariff (öre shown as kronor), the share of calls
+// over the 45-second handling budget, the month's lines as a CSV download, the last twelve months,
+// and the price list. Finance reads any customer's; a customer's administrators their own.
 import { useEffect, useState } from "preact/hooks";
 import type { Api } from "../../api/client";
 import { language, t } from "../../i18n/catalogue";
-import { billing, type BillingSummary, call, inBatches, type PriceList, type Problem } from "../api";
-import { count, kronor, monthName, previousMonth, stockholmMonth } from "../format";
+import {
+  billing,
+  billingLines,
+  type BillingSummary,
+  call,
+  inBatches,
+  type PriceList,
+  type Problem,
+} from "../api";
+import { count, kronor, monthName, percent, previousMonth, stockholmMonth } from "../format";
 import { ProblemBanner } from "../problems";
 import { PriceTable, tariffName } from "./Overview";
 
@@ -21,7 +30,6 @@ export function BillingPage({ api, finance, tenantId }: { api: Api; finance: boo
   const [history, setHistory] = useState<BillingSummary[]>([]);
   const [prices, setPrices] = useState<PriceList | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const lang = language.value;
   const who = finance ? customer.trim() : null;
   useEffect(() => {
     void call(() => api.GET("/price-list")).then((r) => r.ok && setPrices(r.data));
@@ -39,15 +47,26 @@ export function BillingPage({ api, finance, tenantId }: { api: Api; finance: boo
       }
       setProblem(null);
       setSummary(result.data);
-      const months = await inBatches(lastMonths(month), 4, (m) => billing(api, m, who));
-      if (live) setHistory(months.flatMap((m) => (m.ok ? [m.data] : [])));
+      // The chart's eleven months before this one (this month's figures are in hand).
+      const months = await inBatches(lastMonths(month).slice(0, -1), 4, (m) => billing(api, m, who));
+      if (live) setHistory([...months.flatMap((m) => (m.ok ? [m.data] : [])), result.data]);
     })();
     return () => {
       live = false;
     };
   }, [api, month, who]);
   const current = prices?.versions[prices.versions.length - 1];
-  const calls = summary?.tariffs.reduce((sum, line) => sum + line.calls, 0) ?? 0;
+  const download = async () => {
+    const result = await billingLines(api, month, who);
+    if (!result.ok) return setProblem(result.problem);
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(result.data);
+    link.download = `${who ? `${who}-` : ""}billing-${month}.csv`;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  };
   return (
     <>
       <h1>{t("ms.nav.billing")}</h1>
@@ -70,43 +89,7 @@ export function BillingPage({ api, finance, tenantId }: { api: Api; finance: boo
         </div>
       </div>
       <ProblemBanner problem={problem} />
-      {summary && (
-        <section aria-labelledby="billing-month-title">
-          <h2 id="billing-month-title">{monthName(summary.month, lang)}</h2>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("ms.billing.tariff")}</th>
-                <th scope="col" class="num">
-                  {t("ms.billing.calls")}
-                </th>
-                <th scope="col" class="num">
-                  {t("ms.billing.amount")}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {summary.tariffs.map((line) => (
-                <tr key={line.tariff}>
-                  <td>{tariffName(line.tariff)}</td>
-                  <td class="num">{count(line.calls, lang)}</td>
-                  <td class="num">{kronor(line.amount_ore, lang)}</td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row">{t("ms.billing.total")}</th>
-                <td class="num">{count(calls, lang)}</td>
-                <td class="num">
-                  <strong>{kronor(summary.total_ore, lang)}</strong>
-                </td>
-              </tr>
-            </tfoot>
-          </table>
-          <p class="muted">{t("ms.billing.vat")}</p>
-        </section>
-      )}
+      {summary && <MonthSummary summary={summary} onDownload={download} />}
       {history.length > 0 && <MonthChart months={history} />}
       {current && (
         <section aria-labelledby="billing-prices">
@@ -115,6 +98,71 @@ export function BillingPage({ api, finance, tenantId }: { api: Api; finance: boo
         </section>
       )}
     </>
+  );
+}
+
+function MonthSummary({ summary, onDownload }: { summary: BillingSummary; onDownload: () => void }) {
+  const lang = language.value;
+  const share = percent(summary.calls_over_45s, summary.calls, lang);
+  const above = summary.calls > 0 && summary.calls_over_45s * 100 > summary.over_45s_threshold_percent * summary.calls;
+  return (
+    <section aria-labelledby="billing-month-title">
+      <h2 id="billing-month-title">{monthName(summary.month, lang)}</h2>
+      {summary.tariffs.length === 0 ? (
+        <p>{t("ms.billing.noCalls")}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t("ms.billing.tariff")}</th>
+              <th scope="col" class="num">
+                {t("ms.billing.calls")}
+              </th>
+              <th scope="col" class="num">
+                {t("ms.billing.over45")}
+              </th>
+              <th scope="col" class="num">
+                {t("ms.billing.amount")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {summary.tariffs.map((line) => (
+              <tr key={line.tariff}>
+                <td>{tariffName(line.tariff)}</td>
+                <td class="num">{count(line.calls, lang)}</td>
+                <td class="num">{count(line.calls_over_45s, lang)}</td>
+                <td class="num">{kronor(line.amount_ore, lang)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row">{t("ms.billing.total")}</th>
+              <td class="num">{count(summary.calls, lang)}</td>
+              <td class="num">{count(summary.calls_over_45s, lang)}</td>
+              <td class="num">
+                <strong>{kronor(summary.total_ore, lang)}</strong>
+              </td>
+            </tr>
+          </tfoot>
+        </table>
+      )}
+      <p class="muted">{t("ms.billing.vat")}</p>
+      {summary.calls > 0 && (
+        <p>
+          {t("ms.billing.overShare", {
+            share,
+            over: count(summary.calls_over_45s, lang),
+            calls: count(summary.calls, lang),
+          })}
+          {above && ` ${t("ms.billing.overThreshold", { threshold: summary.over_45s_threshold_percent })}`}
+        </p>
+      )}
+      <button type="button" onClick={onDownload}>
+        {t("ms.billing.download")}
+      </button>
+    </section>
   );
 }
 

@@ -1,7 +1,7 @@
-// Personer: the directory a page at a time (the API's cursor), a search over what is loaded,
+// Personer: the directory a page at a time (the API's cursor), searched by the server (`q`),
 // a person's details, keywords and message preference, and their referrals with validity.
 import { Fragment } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { Api } from "../../api/client";
 import { Field, FieldGroup } from "../../components/Field";
 import { language, t } from "../../i18n/catalogue";
@@ -21,26 +21,11 @@ import { dateTime, fromLocalInput, toLocalInput } from "../format";
 import { FieldErrors, ProblemBanner, SaveBar, unsaved } from "../problems";
 
 const PAGE_SIZE = 20;
+const SEARCH_DELAY_MS = 250;
 
 interface Row {
   summary: PersonSummary;
   now: Referral | null;
-}
-
-/** Lower case without accents: "Åsa" and "asa" match, as the operator's search does. */
-export function fold(text: string): string {
-  return text
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase();
-}
-
-export function matches(person: PersonSummary, query: string): boolean {
-  const words = fold(query).split(/\s+/).filter(Boolean);
-  const text = fold(
-    [person.first_name, person.last_name, person.title, person.department, ...person.keywords, person.person_id].join(" "),
-  );
-  return words.every((word) => text.includes(word));
 }
 
 export function PeoplePage({ api, editable }: { api: Api; editable: boolean }) {
@@ -49,14 +34,24 @@ export function PeoplePage({ api, editable }: { api: Api; editable: boolean }) {
   const [loading, setLoading] = useState(true);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [query, setQuery] = useState("");
+  // What the server searches for: the query once typing pauses.
+  const [search, setSearch] = useState("");
   const [open, setOpen] = useState<string | "new" | null>(null);
+  const latest = useRef(0);
+  useEffect(() => {
+    const timer = setTimeout(() => setSearch(query.trim()), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [query]);
   const more = async (from: string | null, reset = false) => {
+    const request = ++latest.current;
     setLoading(true);
-    const page = await peoplePage(api, from, PAGE_SIZE);
+    const page = await peoplePage(api, from, PAGE_SIZE, search || null);
+    if (request !== latest.current) return; // a newer search or page was asked for meanwhile
     if (!page.ok) {
       setLoading(false);
       return setProblem(page.problem);
     }
+    setProblem(null);
     // The list carries no referrals: each person's details give the referral valid now.
     const details = await inBatches(page.data.items, 4, (p) =>
       call(() => api.GET("/people/{person_id}", { params: { path: { person_id: p.person_id } } })),
@@ -65,18 +60,18 @@ export function PeoplePage({ api, editable }: { api: Api; editable: boolean }) {
       const detail = details[i];
       return { summary, now: detail?.ok ? referralNow(detail.data.referrals ?? []) : null };
     });
+    if (request !== latest.current) return;
     setRows((before) => (reset ? added : [...before, ...added]));
     setCursor(page.data.next_cursor ?? null);
     setLoading(false);
   };
   useEffect(() => {
     void more(null, true);
-  }, [api]);
+  }, [api, search]);
   const reload = () => {
     setOpen(null);
     void more(null, true);
   };
-  const shown = rows.filter((row) => matches(row.summary, query));
   const names = new Map(rows.map((r) => [r.summary.person_id, `${r.summary.first_name} ${r.summary.last_name}`]));
   return (
     <>
@@ -95,8 +90,11 @@ export function PeoplePage({ api, editable }: { api: Api; editable: boolean }) {
       </div>
       {open === "new" && <PersonEditor api={api} personId={null} editable names={names} onDone={reload} />}
       <p role="status" class="muted">
-        {loading ? t("ms.loading") : t("ms.people.shown", { shown: shown.length, loaded: rows.length })}
-        {!loading && cursor ? ` ${t("ms.people.moreExist")}` : ""}
+        {loading
+          ? t("ms.loading")
+          : search
+            ? `${t("ms.people.found", { count: rows.length })}${cursor ? ` ${t("ms.people.foundMore")}` : ""}`
+            : `${t("ms.people.shown", { shown: rows.length })}${cursor ? ` ${t("ms.people.moreExist")}` : ""}`}
       </p>
       <table class="people">
         <thead>
@@ -111,7 +109,7 @@ export function PeoplePage({ api, editable }: { api: Api; editable: boolean }) {
           </tr>
         </thead>
         <tbody>
-          {shown.map(({ summary, now }) => {
+          {rows.map(({ summary, now }) => {
             const name = `${summary.first_name} ${summary.last_name}`;
             return (
               <Fragment key={summary.person_id}>
@@ -167,7 +165,10 @@ interface PhoneDraft {
 
 /** "Åsa Öberg" → "asa-oberg" (an id the API accepts: a-z, 0-9 and dashes). */
 export function slugOf(text: string): string {
-  return fold(text)
+  return text
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
     .slice(0, 63);
