@@ -290,27 +290,37 @@ def may_hold(data_file: Any, contacts: frozenset[str]) -> bool:
     return any((lower is None or lower <= c) and (upper is None or c <= upper) for c in contacts)
 
 
-def files_holding(table: Table, targets: Mapping[Partition, frozenset[str]]) -> list[tuple[Any, frozenset[str]]] | None:
-    """The current data files that may hold a row of the targets, with the contacts to look for;
-    None when the table has delete files (another engine's merge-on-read DML, say).
-
-    From the manifests' entries and their identity partition values (month, tenant_id), pruned
-    with each file's contact_id bounds: no expression is bound or evaluated per file.
-    """
+def live_data_files(table: Table) -> list[Any] | None:
+    """The data files of the current snapshot, from its manifests; None when the table has delete
+    files (another engine's merge-on-read DML, say) or an evolved partition spec. Each file's
+    `partition` is then (month, tenant_id): identity partitions, exact, and no expression is
+    bound or evaluated per file as a scan plan's residuals are."""
     from pyiceberg.manifest import ManifestContent
 
+    if len(table.metadata.partition_specs) != 1:
+        return None
     snapshot = table.current_snapshot()
     if snapshot is None:
         return []
-    found = []
+    files: list[Any] = []
     for manifest in snapshot.manifests(table.io):
         if manifest.content != ManifestContent.DATA:
             return None
-        for entry in manifest.fetch_manifest_entry(table.io, discard_deleted=True):
-            data_file = entry.data_file
-            contacts = targets.get((data_file.partition[0], data_file.partition[1]))
-            if contacts and may_hold(data_file, contacts):
-                found.append((data_file, contacts))
+        files.extend(entry.data_file for entry in manifest.fetch_manifest_entry(table.io, discard_deleted=True))
+    return files
+
+
+def files_holding(table: Table, targets: Mapping[Partition, frozenset[str]]) -> list[tuple[Any, frozenset[str]]] | None:
+    """The current data files that may hold a row of the targets, with the contacts to look for
+    (by partition, then by contact_id bounds); None as `live_data_files`."""
+    files = live_data_files(table)
+    if files is None:
+        return None
+    found = []
+    for data_file in files:
+        contacts = targets.get((data_file.partition[0], data_file.partition[1]))
+        if contacts and may_hold(data_file, contacts):
+            found.append((data_file, contacts))
     return found
 
 
@@ -470,35 +480,24 @@ class BillingTable:
         extension); None when the Arrow scan must be used instead: files not on a local disk,
         delete files (this table is copy-on-write, but another writer may add some) or an
         evolved schema (file columns would then have to be mapped by field id, not by name)."""
-        from pyiceberg.manifest import ManifestContent
-
         try:
             table = self.table
             table.refresh()
-            metadata = table.metadata
-            if len(metadata.schemas) != 1 or len(metadata.partition_specs) != 1:
+            files = live_data_files(table) if len(table.metadata.schemas) == 1 else None
+            if files is None:
                 return None
-            snapshot = table.current_snapshot()
-            if snapshot is None:
-                return []
             paths = []
-            # The manifests' entries, filtered by their identity partition values (month,
-            # tenant_id in the spec's order): exact, and cheaper than a scan plan's residuals.
-            for manifest in snapshot.manifests(table.io):
-                if manifest.content != ManifestContent.DATA:
+            for data_file in files:
+                file_month, file_tenant = data_file.partition[0], data_file.partition[1]
+                if month is not None and file_month != month:
+                    continue
+                if tenant_id is not None and file_tenant != tenant_id:
+                    continue
+                if tenant_id is None and unresolved and file_tenant is not None:
+                    continue
+                if not data_file.file_path.startswith("file://"):
                     return None
-                for entry in manifest.fetch_manifest_entry(table.io, discard_deleted=True):
-                    data_file = entry.data_file
-                    file_month, file_tenant = data_file.partition[0], data_file.partition[1]
-                    if month is not None and file_month != month:
-                        continue
-                    if tenant_id is not None and file_tenant != tenant_id:
-                        continue
-                    if tenant_id is None and unresolved and file_tenant is not None:
-                        continue
-                    if not data_file.file_path.startswith("file://"):
-                        return None
-                    paths.append(data_file.file_path.removeprefix("file://"))
+                paths.append(data_file.file_path.removeprefix("file://"))
         except RepositoryError:
             raise
         except Exception as exc:
