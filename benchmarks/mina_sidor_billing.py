@@ -1,0 +1,132 @@
+"""Mina sidor's billing page for a customer with 20,000 calls in a month, in headless Chromium
+against `telefonist serve` (moto behind it; the lines rated into the billing table as the rating
+function writes them).
+
+- month shown: from the click on "Fakturering" to the month's table rendered with its total
+  (the summary route scanning the month's partition of the billing table); goal ≤ 1 s locally;
+- chart shown: to the twelve-month chart rendered (eleven more summaries, four at a time);
+- CSV download: from the click to the file saved (all 20,000 lines).
+
+    make web && .venv/bin/python benchmarks/mina_sidor_billing.py [--calls 20000] [--runs 10]
+
+Needs /usr/bin/chromium (Debian's `chromium`). The last line is JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+# The pages `telefonist serve` serves: web/dist, or a build made elsewhere (TELEFONIST_WEB_DIST).
+DIST = Path(os.environ.get("TELEFONIST_WEB_DIST") or ROOT / "web" / "dist")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+GOAL_MS = 1000.0
+# Frame-accurate times of the month's total and of the chart, from the click (window.__clicked).
+WATCH = """() => {
+  const now = performance.now();
+  const total = [...document.querySelectorAll('tfoot tr')]
+    .find((row) => /Summa/.test(row.textContent) && /kr/.test(row.textContent));
+  if (total && window.__month === undefined) window.__month = now - window.__clicked;
+  const bars = document.querySelectorAll('svg.chart rect').length;
+  if (bars === 12 && window.__chart === undefined) window.__chart = now - window.__clicked;
+  return window.__month !== undefined && window.__chart !== undefined;
+}"""
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def run_browser(url: str, runs: int, calls: int) -> tuple[list[float], list[float], float, int]:
+    """(month shown ms per run, chart shown ms per run, CSV download ms, lines in the CSV)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="sv-SE")
+        page.goto(f"{url}/mina-sidor/")
+        page.get_by_role("button", name="Kundadministratör").click()
+        nav = page.get_by_role("navigation", name="Mina sidor")
+        month: list[float] = []
+        chart: list[float] = []
+        for run in range(runs + 1):  # the first run warms the server's table and the browser's caches
+            nav.get_by_role("link", name="Översikt").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("Översikt")
+            page.evaluate(
+                "() => { delete window.__month; delete window.__chart; window.__clicked = performance.now(); }"
+            )
+            nav.get_by_role("link", name="Fakturering").click()
+            page.wait_for_function(WATCH, polling="raf", timeout=60_000)
+            if run:
+                month.append(page.evaluate("window.__month"))
+                chart.append(page.evaluate("window.__chart"))
+        total = page.locator("tfoot tr").first.get_by_role("cell").first.inner_text()
+        assert total.replace("\u00a0", "").replace(" ", "") == str(calls), f"the month shows {total} calls"
+        started = time.perf_counter()
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Ladda ner månadens samtal (CSV)").click()
+        path = download.value.path()
+        download_ms = (time.perf_counter() - started) * 1000
+        lines = sum(1 for _ in open(path, encoding="utf-8")) - 1  # noqa: SIM115 - read once, closed at exit
+        browser.close()
+    return month, chart, download_ms, lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=20_000, help="billed calls this month")
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args()
+    if not (DIST / "mina-sidor.html").exists():
+        raise SystemExit(f"{DIST} is missing: run `make web` first")
+
+    from telefonist.cli.serve import local_api
+
+    started = time.perf_counter()
+    with local_api(0, people=20, billing_calls=args.calls) as api:
+        seeded = time.perf_counter() - started
+        print(f"served with {args.calls} calls this month (and a year before it) in {seeded:.1f} s")
+        month, chart, download_ms, lines = run_browser(api.url, args.runs, args.calls)
+    load = os.getloadavg()[0]
+    p95 = percentile(month, 0.95)
+    print(
+        f"month shown: p50 {statistics.median(month):.0f} ms, p95 {p95:.0f} ms, max {max(month):.0f} ms ({len(month)})"
+    )
+    print(f"chart shown: p50 {statistics.median(chart):.0f} ms, max {max(chart):.0f} ms")
+    print(f"CSV download: {download_ms:.0f} ms for {lines} lines; load average {load:.1f} on {os.cpu_count()} cores")
+    result: dict[str, Any] = {
+        "benchmark": "mina_sidor_billing",
+        "calls_in_month": args.calls,
+        "month_shown_ms": {
+            "p50": round(statistics.median(month)),
+            "p95": round(p95),
+            "max": round(max(month)),
+            "n": len(month),
+        },
+        "chart_shown_ms": {"p50": round(statistics.median(chart)), "max": round(max(chart))},
+        "csv_download_ms": round(download_ms),
+        "csv_lines": lines,
+        "load_average": round(load, 1),
+        "goal_ms": GOAL_MS,
+        "ok": p95 <= GOAL_MS and lines == args.calls,
+    }
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
