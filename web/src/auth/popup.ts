@@ -9,6 +9,10 @@
 // Cross-Origin-Opener-Policy (Cognito's pages send one). The window then posts on a
 // BroadcastChannel named for the state and closes when the page answers; that reaches the page
 // only where the browser does not partition a framed page's storage by the top-level site.
+// Chrome does partition it (Playwright's Chromium does not, by default): in the agent workspace
+// the page then never hears back, and the window stays open saying to sign in again. Not solved
+// here: an unpartitioned channel through the Storage Access API (sandbox token
+// allow-storage-access-by-user-activation), or a code relay by the API (safe: PKCE).
 import {
   authorizeUrl,
   type CognitoSettings,
