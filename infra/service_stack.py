@@ -13,6 +13,7 @@ from infra import constants
 from infra.constructs.connect_construct import ConnectConstruct
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.directory_construct import DirectoryConstruct
+from infra.constructs.employee_status_construct import EmployeeStatusConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
 from infra.constructs.inbound_sms_construct import InboundSmsConstruct
 from infra.constructs.monitoring_construct import Monitored, MonitoringConstruct
@@ -92,6 +93,10 @@ class ServiceStack(cdk.Stack):
         api.add_operator_route(
             "/operator/tenants/{tenant_id}/contacts/{contact_id}/transfer", "PUT", self.transfer.function
         )
+        # The employee's own status (issue 21): on the same API, signed in by an SMS link, not Cognito.
+        self.employee_status = EmployeeStatusConstruct(
+            self, "EmployeeStatus", data=self.data, code=self.code, api=api, sms_sender_id=self.notify.sms_sender_id
+        )
         # The managed login and one public client per page, their URLs on the site's origin.
         self.sign_in = SignInConstruct(
             self,
@@ -113,6 +118,7 @@ class ServiceStack(cdk.Stack):
                 "api_url": api.api.url,
                 "cognito": self.sign_in.config("mina-sidor"),
             },
+            status_config={"host": "aws", "api_url": api.api.url},
         )
         site_origin.value = self.web.site_origin
         # The operator page as an app of the agent workspace, on the site's origin.
@@ -126,6 +132,7 @@ class ServiceStack(cdk.Stack):
             self.directory.service_function.function,
             self.notify.submit_function,
             self.transfer.service_function.function,
+            self.employee_status.function,  # and its sign-in links open the site's /status/
         ):
             api_function.add_environment(config.ENV_SITE_ORIGIN, self.web.site_origin)
         self.monitoring = MonitoringConstruct(

@@ -78,6 +78,28 @@ class SelfServiceApiConstruct(Construct):
         resource = self.api.root.resource_for_path(path.strip("/"))
         return self._add_method(resource, method, apigw.LambdaIntegration(function))
 
+    def add_session_route(self, path: str, method: str, function: lambda_.IFunction) -> apigw.Method:
+        """Route `method path` to a function that authenticates the request itself, without Cognito.
+
+        Only the employee's own status routes (`/employee/...`, issue 21): their session comes from a
+        single-use link sent by SMS to the person's registered mobile, which the function checks.
+        """
+        if not path.startswith("/employee/"):
+            raise ValueError(f"{path}: only the employee's own status routes go without the Cognito authorizer")
+        resource = self.api.root.resource_for_path(path.strip("/"))
+        added = resource.add_method(
+            method.upper(),
+            apigw.LambdaIntegration(function),
+            authorization_type=apigw.AuthorizationType.NONE,
+            request_validator=self.request_validator,
+        )
+        reason = "The employee's own status: the function checks a session from a single-use SMS link itself"
+        cdk.Validations.of(added).acknowledge(
+            cdk.Acknowledgment(id="AwsSolutions::AwsSolutions-APIG4", reason=reason),
+            cdk.Acknowledgment(id="AwsSolutions::AwsSolutions-COG4", reason=reason),
+        )
+        return added
+
     @property
     def api_origin(self) -> str:
         """The API's origin (no stage), for the site's Content-Security-Policy `connect-src`."""

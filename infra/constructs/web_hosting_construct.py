@@ -28,6 +28,9 @@ WEB_DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
 CONNECT_ORIGINS = ("https://*.my.connect.aws", "https://*.awsapps.com")
 # The built pages and the path each is served at (beside its config.json).
 PAGES = {"operator.html": "operator/index.html", "mina-sidor.html": "mina-sidor/index.html"}
+# Deployed when built (a dist from before it existed still deploys the others): the employee's own
+# status page (issue 21), beside its config.json naming the API.
+OPTIONAL_PAGES = {"status.html": "status/index.html"}
 OPERATOR_PATH = "/operator*"
 SKIPPED_NOTE = "web/dist is not built (run `make web`): the site's bucket and distribution are created, no pages"
 
@@ -63,6 +66,7 @@ class WebHostingConstruct(Construct):
         cognito_origins: list[str],
         operator_config: dict[str, object] | None = None,
         mina_sidor_config: dict[str, object] | None = None,
+        status_config: dict[str, object] | None = None,
         dist_dir: Path = WEB_DIST,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -112,6 +116,7 @@ class WebHostingConstruct(Construct):
         self.site_origin = f"https://{self.distribution.distribution_domain_name}"
         self.site_url = f"{self.site_origin}/{PAGES['mina-sidor.html'].removesuffix('index.html')}"
         self._acknowledge()
+        self._status_config = status_config
         self.deployment = self._deploy(dist_dir, operator_config, mina_sidor_config)
         cdk.CfnOutput(self, "SiteUrl", value=self.site_url, description="Mina sidor (the operator page: /operator/)")
 
@@ -153,10 +158,13 @@ class WebHostingConstruct(Construct):
             return None
         # Hashed assets keep a year; the pages and their config.json are revalidated on every load
         # (no CloudFront invalidation: its IAM actions have no resource-level permissions).
-        assets = s3deploy.Source.asset(str(dist_dir), exclude=[*PAGES, "*.map"])
+        assets = s3deploy.Source.asset(str(dist_dir), exclude=[*PAGES, *OPTIONAL_PAGES, "*.map"])
+        built = {**PAGES, **{page: key for page, key in OPTIONAL_PAGES.items() if (dist_dir / page).is_file()}}
         pages = [
-            s3deploy.Source.data(key, (dist_dir / page).read_text(encoding="utf-8")) for page, key in PAGES.items()
+            s3deploy.Source.data(key, (dist_dir / page).read_text(encoding="utf-8")) for page, key in built.items()
         ]
+        if "status.html" in built and self._status_config is not None:
+            pages.append(s3deploy.Source.json_data("status/config.json", self._status_config))
         for folder, config in (("operator", operator_config), ("mina-sidor", mina_sidor_config)):
             if config is not None:
                 pages.append(s3deploy.Source.json_data(f"{folder}/config.json", config))

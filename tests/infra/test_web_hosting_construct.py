@@ -168,6 +168,24 @@ def test_the_pages_are_deployed_beside_their_config_when_built(tmp_path: Path) -
     assert ("no-cache",) in caches
 
 
+def test_the_status_page_is_deployed_when_built(tmp_path: Path) -> None:
+    (tmp_path / "assets").mkdir()
+    for page in ("operator.html", "mina-sidor.html", "status.html"):
+        (tmp_path / page).write_text(f"<!doctype html><title>{page}</title>", encoding="utf-8")
+    with_status = _stack_with_dist(tmp_path)
+    (tmp_path / "status.html").unlink()
+    without_status = _stack_with_dist(tmp_path)
+    sources = [
+        len(d["Properties"]["SourceObjectKeys"])
+        for d in with_status.find_resources("Custom::CDKBucketDeployment").values()
+    ]
+    fewer = [
+        len(d["Properties"]["SourceObjectKeys"])
+        for d in without_status.find_resources("Custom::CDKBucketDeployment").values()
+    ]
+    assert sum(sources) == sum(fewer) + 1  # status/index.html beside the other two pages
+
+
 def test_without_a_built_dist_the_site_has_no_deployment(tmp_path: Path) -> None:
     template = _stack_with_dist(tmp_path)
     assert template.find_resources("Custom::CDKBucketDeployment") == {}
