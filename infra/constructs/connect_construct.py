@@ -57,13 +57,16 @@ OPERATOR_APP_PERMISSIONS: Final = (
 )
 OPERATOR_APP_NAMESPACE: Final = "telefonist.operator"
 # The workspace's default sandbox, plus: the sign-in window (Cognito's managed login cannot be
-# framed) opens as an ordinary window, not one inheriting the frame's sandbox.
+# framed) opens as an ordinary window, not one inheriting the frame's sandbox; and the page may ask
+# for storage access (Storage Access API, on a click) to collect a code the window could not hand
+# back (web/src/auth/popup.ts).
 OPERATOR_APP_SANDBOX: Final = (
     "allow-forms",
     "allow-popups",
     "allow-popups-to-escape-sandbox",
     "allow-same-origin",
     "allow-scripts",
+    "allow-storage-access-by-user-activation",
 )
 _DAYS: Final = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 

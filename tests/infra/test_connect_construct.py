@@ -202,6 +202,7 @@ def test_the_operator_page_is_a_per_contact_app_of_the_workspace_with_only_the_p
     # The sign-in window must not inherit the frame's sandbox; no clipboard, camera or microphone.
     assert app["IframeConfig"]["Allow"] == []
     assert "allow-popups-to-escape-sandbox" in app["IframeConfig"]["Sandbox"]
+    assert "allow-storage-access-by-user-activation" in app["IframeConfig"]["Sandbox"]
     assert not {"allow-top-navigation", "allow-modals", "allow-downloads"} & set(app["IframeConfig"]["Sandbox"])
 
 

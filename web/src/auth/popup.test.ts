@@ -2,7 +2,15 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { codeChallenge } from "./cognito";
 import { jwt, settings, tokenEndpoint } from "./testing";
-import { type OpenerWindow, returnCodeToOpener, SIGN_IN_MESSAGE, type SignInWindow, signInWithPopup } from "./popup";
+import {
+  type OpenerWindow,
+  returnCodeToOpener,
+  SIGN_IN_MESSAGE,
+  type SignInWindow,
+  type StorageLike,
+  signInWithPopup,
+  startPopupSignIn,
+} from "./popup";
 
 const ORIGIN = "https://site.example.com";
 
@@ -47,7 +55,12 @@ function framedPage(Channel?: ReturnType<typeof channels>) {
 }
 
 /** The sign-in window, back at the page's URL with what the managed login put in it. */
-function signInWindow(query: string, opener: SignInWindow["opener"], Channel?: ReturnType<typeof channels>) {
+function signInWindow(
+  query: string,
+  opener: SignInWindow["opener"],
+  Channel?: ReturnType<typeof channels>,
+  localStorage?: StorageLike,
+) {
   const calls: string[] = [];
   const win: SignInWindow = {
     location: { href: `${ORIGIN}/operator/${query}`, origin: ORIGIN },
@@ -55,8 +68,24 @@ function signInWindow(query: string, opener: SignInWindow["opener"], Channel?: R
     history: { replaceState: (_d, _u, url) => calls.push(`replace ${url}`) },
     close: () => calls.push("close"),
     ...(Channel ? { BroadcastChannel: Channel } : {}),
+    ...(localStorage ? { localStorage } : {}),
   };
   return { win, calls };
+}
+
+/** The site's own storage (a Map behind the Storage interface). */
+function siteStorage(): StorageLike & { items: Map<string, string> } {
+  const items = new Map<string, string>();
+  return {
+    items,
+    get length() {
+      return items.size;
+    },
+    key: (index) => [...items.keys()][index] ?? null,
+    getItem: (key) => items.get(key) ?? null,
+    setItem: (key, value) => void items.set(key, value),
+    removeItem: (key) => void items.delete(key),
+  };
 }
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -152,6 +181,40 @@ describe("signing in from a framed page through a popup window", () => {
     const alone = signInWindow(`?code=abc&state=unknown`, null, channels());
     expect(returnCodeToOpener(alone.win)).toBe("channel");
     expect(alone.calls).toEqual(["replace /operator/"]);
+  });
+
+  it("where the frame's storage is partitioned, collects the code the window left, with storage access", async () => {
+    // The frame's channel and the window's are in different partitions: nothing crosses.
+    const page = framedPage(channels());
+    const idToken = jwt({ sub: "op-3" });
+    const { sent, fetchImpl } = tokenEndpoint({ id_token: idToken });
+    const started = startPopupSignIn(settings, page.host, fetchImpl);
+    const state = (await sentTo(page)).searchParams.get("state");
+    const storage = siteStorage();
+    storage.setItem("telefonist.sign-in.code.stale", JSON.stringify({ state: "stale", code: "old", at: 0 }));
+    const granted: unknown[] = [];
+    const doc = {
+      requestStorageAccess: async (types: { localStorage: true }) => {
+        granted.push(types);
+        return { localStorage: storage };
+      },
+    };
+    expect(await started.collectWithStorageAccess(doc)).toBe(false); // the window has not come back yet
+
+    const back = signInWindow(`?code=abc&state=${state}`, null, channels(), storage);
+    expect(returnCodeToOpener(back.win, () => 11 * 60_000)).toBe("channel");
+    expect(back.calls).toEqual(["replace /operator/"]); // nobody answered: it stays open
+    expect([...storage.items.keys()]).toEqual([`telefonist.sign-in.code.${state}`]); // the stale one went
+
+    expect(await started.collectWithStorageAccess(doc)).toBe(true);
+    expect(granted).toEqual([{ localStorage: true }, { localStorage: true }]);
+    expect((await started.tokens).idToken).toBe(idToken);
+    expect(sent.map((s) => s.body.get("code"))).toEqual(["abc"]);
+    expect(storage.length).toBe(0); // the code does not outlive its collection; tokens were never stored
+
+    const noApi = startPopupSignIn(settings, framedPage().host, fetchImpl, 1);
+    expect(await noApi.collectWithStorageAccess({})).toBe(false); // a browser without the API
+    await expect(noApi.tokens).rejects.toThrow("no answer");
   });
 
   it("leaves an ordinary visit of the page alone", () => {

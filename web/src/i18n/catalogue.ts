@@ -18,7 +18,10 @@ const sv = {
   "signIn.notOperator": "Kontot hör inte till gruppen telefonister.",
   "signIn.expired": "Inloggningen har gått ut. Logga in igen för att söka och koppla.",
   "signIn.done": "Inloggningen är klar. Fönstret stängs.",
-  "signIn.notHandedBack": "Stäng det här fönstret. Ber arbetsytan fortfarande om inloggning, logga in igen därifrån.",
+  "signIn.notHandedBack": "Inloggningen kunde inte lämnas direkt. Gå tillbaka till arbetsytan och välj ”Slutför inloggningen”.",
+  "signIn.closeWindow": "Stäng fönstret",
+  "signIn.finish": "Slutför inloggningen",
+  "signIn.notCollected": "Ingen inloggning att hämta än. Logga in i fönstret först.",
 
   "call.waiting": "Inget samtal just nu. Nästa samtal visas här när det kopplas fram.",
   "call.ended": "Samtalet är avslutat.",
@@ -181,7 +184,10 @@ const en: Record<MessageKey, string> = {
   "signIn.notOperator": "The account is not in the operators group.",
   "signIn.expired": "Your sign-in has expired. Sign in again to search and transfer.",
   "signIn.done": "Signed in. This window closes.",
-  "signIn.notHandedBack": "Close this window. If the workspace still asks you to sign in, sign in again from there.",
+  "signIn.notHandedBack": "The sign-in could not be handed back directly. Go back to the workspace and choose “Finish sign-in”.",
+  "signIn.closeWindow": "Close this window",
+  "signIn.finish": "Finish sign-in",
+  "signIn.notCollected": "No sign-in to collect yet. Sign in in the window first.",
 
   "call.waiting": "No call right now. The next call shows here when it is connected.",
   "call.ended": "The call has ended.",

@@ -4,7 +4,7 @@ import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { createApi } from "../api/client";
 import { type CognitoSettings, groupsOf, keepFresh, type Tokens } from "../auth/cognito";
-import { returnCodeToOpener, signInWithPopup } from "../auth/popup";
+import { type PopupSignIn, returnCodeToOpener, startPopupSignIn, storageAccessOffered } from "../auth/popup";
 import type { ContactAdapter } from "../connect/adapter";
 import { FakeContactAdapter } from "../connect/fake";
 import { ReplayingAdapter } from "../connect/replay";
@@ -30,14 +30,17 @@ function SignInGate({
   tokens: Signal<Tokens | null>;
   children: ComponentChildren;
 }) {
-  const [status, setStatus] = useState<{ kind: "idle" | "waiting" } | { kind: "failed"; detail: string }>({
-    kind: "idle",
-  });
+  const [status, setStatus] = useState<
+    { kind: "idle" } | { kind: "waiting"; signIn: PopupSignIn } | { kind: "failed"; detail: string }
+  >({ kind: "idle" });
   const [everSignedIn, setEverSignedIn] = useState(false);
+  const failed = (error: unknown) =>
+    setStatus({ kind: "failed", detail: error instanceof Error ? error.message : "?" });
   const signIn = async () => {
-    setStatus({ kind: "waiting" });
+    const started = startPopupSignIn(settings);
+    setStatus({ kind: "waiting", signIn: started });
     try {
-      const signedIn = await signInWithPopup(settings);
+      const signedIn = await started.tokens;
       if (!groupsOf(signedIn.idToken).includes(OPERATORS_GROUP)) {
         setStatus({ kind: "failed", detail: t("signIn.notOperator") });
         return;
@@ -57,7 +60,16 @@ function SignInGate({
         },
       );
     } catch (error) {
-      setStatus({ kind: "failed", detail: error instanceof Error ? error.message : "?" });
+      failed(error);
+    }
+  };
+  // Where the browser partitions this frame's storage the window cannot reach it: collect the
+  // code the window left in the site's storage, with the browser's storage access (a click).
+  const finish = async (started: PopupSignIn) => {
+    try {
+      if (!(await started.collectWithStorageAccess())) failed(new Error(t("signIn.notCollected")));
+    } catch (error) {
+      failed(error);
     }
   };
   const panel = (
@@ -68,6 +80,11 @@ function SignInGate({
         {t("signIn.button")}
       </button>
       {status.kind === "waiting" && <p role="status">{t("signIn.waiting")}</p>}
+      {status.kind === "waiting" && storageAccessOffered() && (
+        <button type="button" onClick={() => finish(status.signIn)}>
+          {t("signIn.finish")}
+        </button>
+      )}
       {status.kind === "failed" && <p role="alert">{t("signIn.failed", { detail: status.detail })}</p>}
     </section>
   );
@@ -83,8 +100,21 @@ function SignInGate({
 async function start(root: HTMLElement): Promise<void> {
   // The sign-in window, back from the managed login at this page's URL: hand the code back.
   const handedBack = returnCodeToOpener();
-  if (handedBack) {
-    render(<p role="status">{t(handedBack === "opener" ? "signIn.done" : "signIn.notHandedBack")}</p>, root);
+  if (handedBack === "opener") {
+    render(<p role="status">{t("signIn.done")}</p>, root);
+    return;
+  }
+  if (handedBack === "channel") {
+    // A click here also counts as this site's top-level visit, which storage access asks for.
+    render(
+      <main>
+        <p role="status">{t("signIn.notHandedBack")}</p>
+        <button type="button" onClick={() => window.close()}>
+          {t("signIn.closeWindow")}
+        </button>
+      </main>,
+      root,
+    );
     return;
   }
   const config = await loadConfig();
