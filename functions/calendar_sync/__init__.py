@@ -1,0 +1,1 @@
+"""functions/calendar_sync: Microsoft Graph change notifications for followed calendars."""
