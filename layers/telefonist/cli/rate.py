@@ -10,6 +10,7 @@ exit status 2 when anything was rejected.
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import sys
@@ -225,6 +226,10 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, ValueError, ValidationError) as exc:
         sys.stderr.write(json.dumps({"price_list": str(args.price_list), "reason": str(exc).splitlines()[0]}) + "\n")
         return EXIT_REJECTED
+    # What is loaded by now lives as long as the command: out of the collector's sight (gc.freeze).
+    # Rating allocates no cycles, so young collections can be rare: ~10 % of the CPU per CTR.
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
     if args.path == "-":
         if isinstance(sys.stdin, io.TextIOWrapper):
             sys.stdin.reconfigure(errors="replace")  # bad bytes make a bad record, not a failed run

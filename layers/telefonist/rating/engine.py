@@ -39,6 +39,9 @@ class RatingOutcome(NamedTuple):
     last_updated: datetime | None = None
 
 
+_new_outcome = tuple.__new__
+
+
 def no_tenant_lookup(_dialed_number: str) -> str | None:
     """A resolver for when no routing data is at hand (the CLI): only the attribute counts."""
     return None
@@ -117,7 +120,8 @@ def rate_ctr(
             "queue": facts.queue_name,
         }
     )
-    return RatingOutcome(OutcomeStatus.BILLED, line=line, contact_id=facts.contact_id, last_updated=facts.last_updated)
+    # positional, through tuple's own constructor: a NamedTuple's keyword call costs more per CTR
+    return _new_outcome(RatingOutcome, (OutcomeStatus.BILLED, line, None, facts.contact_id, facts.last_updated))
 
 
 def rate_record(
