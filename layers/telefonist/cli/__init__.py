@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 
-from telefonist.cli import demo, migrate_lines, provision, rate, release, rerate, serve, smoke
+from telefonist.cli import demo, migrate_lines, provision, rate, rebuild_routes, release, rerate, serve, smoke
 
 Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
 COMMANDS: list[Register] = [
@@ -19,6 +19,7 @@ COMMANDS: list[Register] = [
     rerate.register,
     migrate_lines.register,
     provision.register,
+    rebuild_routes.register,
     release.register,
     smoke.register,
 ]

@@ -322,6 +322,21 @@ class CustomerRepository:
         """
         return self._commit(tenant_id, _Change("none", tenant_id, f"the tenant {tenant_id}", None, None)).routes
 
+    def tenant_ids(self) -> Iterator[str]:
+        """Every tenant with a profile, by a paginated Scan of profile items (operations' backfills only).
+
+        The serving path never scans: the operators' list is one query on `CUSTOMERS`. This exists for
+        what that list cannot answer, e.g. the tenants written before the list existed.
+        """
+        scan: dict[str, Any] = {"FilterExpression": Attr("sk").eq(keys.PROFILE_SK), "ProjectionExpression": "pk"}
+        while True:
+            page = self._table.scan(**scan)
+            for item in page.get("Items", []):
+                yield str(item["pk"]).removeprefix(keys.tenant_pk(""))
+            if "LastEvaluatedKey" not in page:
+                return
+            scan["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
     def _change_configuration(self, tenant_id: str, change: _Change, keep_door_codes: bool = False) -> int:
         return self._commit(tenant_id, change, keep_door_codes).version
 
