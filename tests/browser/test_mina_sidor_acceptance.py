@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 from telefonist.cli.serve import LocalApi
@@ -136,3 +138,52 @@ def test_customer_b_never_appears_for_customer_a(mina_sidor: Page, served: Local
     leaks = {page_name: [m for m in GLOBEX_MARKERS if m in text] for page_name, text in seen.items()}
     assert not any(leaks.values()), leaks
     assert re.search("Åsa Södergren|Acme", seen["Personer"] + seen["Översikt"])  # A's own data is there
+
+
+def test_the_overview_shows_the_numbers_and_an_expired_notice_to_remove(mina_sidor: Page, served: LocalApi) -> None:
+    # Given Support's notice that ended yesterday (Support's script is the Mina sidor tests' own)
+    support = api(served, "GET", "/common-numbers/support", "customer administrator")
+    now = datetime.now(UTC)
+    notice = {
+        "text": "Inventering i går",
+        "valid_from": (now - timedelta(days=3)).isoformat(),
+        "valid_until": (now - timedelta(days=1)).isoformat(),
+    }
+    info = {**support["info"], "temporary_information": [*support["info"]["temporary_information"], notice]}
+    body = {
+        "name": support["name"],
+        "info": info,
+        "opening_hours": support["opening_hours"],
+        "expected_version": support["version"],
+    }
+    api(served, "PUT", "/common-numbers/support", "customer administrator", body)
+    # When the administrator signs in
+    page = mina_sidor
+    sign_in(page, ADMIN)
+    # Then the overview lists the customer's numbers with the common number each plays
+    numbers = page.get_by_role("table").first
+    expect(numbers.get_by_role("row").filter(has_text="Support")).to_be_visible()
+    expect(numbers.get_by_role("row").filter(has_text="Växel")).to_be_visible()
+    # And asks for the expired notice to be removed
+    expect(
+        page.get_by_text("Support: tillfällig information har gått ut: ”Inventering i går”. Ta bort den.")
+    ).to_be_visible()
+
+
+def test_the_audit_trail_shows_who_changed_what_and_when(mina_sidor: Page) -> None:
+    # Given an administrator who saves the customer's message rules
+    page = mina_sidor
+    sign_in(page, ADMIN)
+    open_page(page, "Meddelanden")
+    form = page.get_by_role("form", name="Meddelanderegler för Alla nummer (kundens regler)")
+    form.get_by_role("button", name="Spara").click()
+    expect(form.get_by_role("status").filter(has_text="Sparat.")).to_be_visible()
+    # When they open the audit trail
+    open_page(page, "Logg")
+    # Then the newest entry says who changed what, and when (today, Stockholm time)
+    newest = page.get_by_role("row").nth(1)
+    expect(newest).to_contain_text("acme-admin")
+    expect(newest).to_contain_text("message_template.put")
+    expect(newest).to_contain_text("message template")
+    today = datetime.now(ZoneInfo("Europe/Stockholm"))
+    expect(newest).to_contain_text(re.compile(rf"{today.day}|{today:%Y-%m-%d}"))
