@@ -290,24 +290,40 @@ def may_hold(data_file: Any, contacts: frozenset[str]) -> bool:
     return any((lower is None or lower <= c) and (upper is None or c <= upper) for c in contacts)
 
 
-def live_data_files(table: Table) -> list[Any] | None:
+def live_data_files(table: Table) -> tuple[Any, ...] | None:
     """The data files of the current snapshot, from its manifests; None when the table has delete
     files (another engine's merge-on-read DML, say) or an evolved partition spec. Each file's
     `partition` is then (month, tenant_id): identity partitions, exact, and no expression is
     bound or evaluated per file as a scan plan's residuals are."""
-    from pyiceberg.manifest import ManifestContent
-
     if len(table.metadata.partition_specs) != 1:
         return None
     snapshot = table.current_snapshot()
     if snapshot is None:
-        return []
+        return ()
+    # A snapshot never changes: its file list is kept (a few, for readers of older snapshots)
+    key = (str(table.metadata.table_uuid), snapshot.snapshot_id)
+    if key in _SNAPSHOT_FILES:
+        return _SNAPSHOT_FILES[key]
+    files = _manifest_data_files(table, snapshot)
+    if len(_SNAPSHOT_FILES) >= _SNAPSHOTS_KEPT:
+        _SNAPSHOT_FILES.pop(next(iter(_SNAPSHOT_FILES)))
+    _SNAPSHOT_FILES[key] = files
+    return files
+
+
+def _manifest_data_files(table: Table, snapshot: Any) -> tuple[Any, ...] | None:
+    from pyiceberg.manifest import ManifestContent
+
     files: list[Any] = []
     for manifest in snapshot.manifests(table.io):
         if manifest.content != ManifestContent.DATA:
             return None
         files.extend(entry.data_file for entry in manifest.fetch_manifest_entry(table.io, discard_deleted=True))
-    return files
+    return tuple(files)
+
+
+_SNAPSHOTS_KEPT = 8
+_SNAPSHOT_FILES: dict[tuple[str, int], tuple[Any, ...] | None] = {}
 
 
 def files_holding(table: Table, targets: Mapping[Partition, frozenset[str]]) -> list[tuple[Any, frozenset[str]]] | None:
