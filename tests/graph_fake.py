@@ -29,6 +29,8 @@ class FakeGraph:
         self.subscriptions: dict[str, dict[str, Any]] = {}
         self.requests: list[tuple[str, str]] = []
         self.lock = threading.Lock()
+        self.credentials: tuple[str, str] | None = None  # (client id, secret) the token endpoint accepts
+        self.issued: set[str] = set()  # once a token was issued, only issued tokens are accepted
 
     # ------------------------------------------------------------------ what a person does in Outlook
     def put_event(self, user: str, event: dict[str, Any]) -> None:
@@ -116,7 +118,10 @@ def fake_graph() -> Iterator[FakeGraph]:
 
         def _authorised(self) -> bool:
             graph.requests.append((self.command, self.path))
-            if not str(self.headers.get("Authorization", "")).startswith("Bearer "):
+            token = str(self.headers.get("Authorization", "")).removeprefix("Bearer ")
+            if not str(self.headers.get("Authorization", "")).startswith("Bearer ") or (
+                graph.issued and token not in graph.issued
+            ):
                 self._answer(401, {"error": {"code": "InvalidAuthenticationToken"}})
                 return False
             return True
@@ -132,6 +137,16 @@ def fake_graph() -> Iterator[FakeGraph]:
                 self._answer(404, {"error": {"code": "ResourceNotFound"}})
 
         def do_POST(self) -> None:
+            if urlparse(self.path).path.endswith("/oauth2/v2.0/token"):  # the client-credentials grant
+                length = int(self.headers.get("Content-Length") or 0)
+                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                if graph.credentials != (form.get("client_id"), form.get("client_secret")):
+                    self._answer(401, {"error": "invalid_client"})
+                    return
+                token = uuid.uuid4().hex
+                graph.issued.add(token)
+                self._answer(200, {"access_token": token, "expires_in": 3599, "token_type": "Bearer"})
+                return
             if not self._authorised():
                 return
             if urlparse(self.path).path == "/v1.0/subscriptions":

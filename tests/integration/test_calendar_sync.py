@@ -59,7 +59,11 @@ def graph() -> Iterator[FakeGraph]:
 def sync(graph: FakeGraph, service: SelfService) -> CalendarSync:  # noqa: F811
     api = UrllibGraphApi(lambda: "app-only-token", base_url=f"{graph.url}/v1.0")
     return CalendarSync(
-        api, InMemorySyncState(), lambda: service, lambda _tenant: CalendarRules(), "https://api.example/calendar"
+        lambda _tenant: api,
+        InMemorySyncState(),
+        lambda: service,
+        lambda _tenant: CalendarRules(),
+        "https://api.example/calendar",
     )
 
 

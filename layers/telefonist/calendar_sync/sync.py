@@ -98,9 +98,11 @@ def _graph_time(moment: datetime) -> str:
 
 
 class CalendarSync:
+    """The sync's use cases; `graph(tenant_id)` is Graph as that customer's admin-consented application."""
+
     def __init__(
         self,
-        graph: GraphApi,
+        graph: Callable[[str], GraphApi],
         state: SyncState,
         self_service: Callable[[], SelfService],
         rules: Callable[[str], CalendarRules],
@@ -118,7 +120,7 @@ class CalendarSync:
     def subscribe(self, tenant_id: str, person_id: str, user_id: str) -> FollowedCalendar:
         client_state = secrets.token_urlsafe(32)
         expires = self._clock() + SUBSCRIPTION_LIFETIME
-        subscription = self._graph.post(
+        subscription = self._graph(tenant_id).post(
             "/subscriptions",
             {
                 "changeType": "created,updated,deleted",
@@ -167,7 +169,7 @@ class CalendarSync:
         employee = Employee(calendar.tenant_id, calendar.person_id, "calendar")
         rules = self._rules(calendar.tenant_id)
         for _ in range(MAX_PAGES):
-            page = self._graph.get(url)
+            page = self._graph(calendar.tenant_id).get(url)
             for event in page.get("value") or []:
                 self._apply(employee, event, rules)
             if "@odata.nextLink" in page:
@@ -220,7 +222,7 @@ class CalendarSync:
             if calendar.subscription_expires - now > RENEW_AHEAD:
                 continue
             expires = now + SUBSCRIPTION_LIFETIME
-            self._graph.patch(
+            self._graph(calendar.tenant_id).patch(
                 f"/subscriptions/{quote(calendar.subscription_id)}", {"expirationDateTime": _graph_time(expires)}
             )
             self._state.save(replace(calendar, subscription_expires=expires))

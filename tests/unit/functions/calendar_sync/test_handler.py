@@ -1,0 +1,100 @@
+"""functions/calendar_sync as deployed: credentials from Secrets Manager, a token by the client-credentials
+grant, the state in the customer table; the webhook and the scheduled renewal, against the fake Graph."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+from telefonist.calendar_sync.rules import referral_id_of
+from telefonist.calendar_sync.sync import RENEW_AHEAD, SUBSCRIPTION_LIFETIME
+from telefonist.clock import simulated_time
+from telefonist.dal.calendar_state import DynamoSyncState
+from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.local_aws import LocalLambdaContext, patched_environment
+from telefonist.models import Person
+
+from functions.calendar_sync import handler
+from tests.graph_fake import FakeGraph, fake_graph
+
+NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+USER = "entra-user-eva"
+
+
+@pytest.fixture
+def graph(aws: Any, repo: CustomerRepository) -> Iterator[FakeGraph]:
+    repo.put_person("acme", Person(person_id="eva", first_name="Eva", last_name="Lind", email="eva@acme.example"))
+    secret = {"directory_tenant": "contoso-tenant", "client_id": "app-1", "client_secret": "s3cret"}
+    boto3.client("secretsmanager").create_secret(Name="telefonist/graph/acme", SecretString=json.dumps(secret))
+    with fake_graph() as fake:
+        fake.credentials = ("app-1", "s3cret")
+        environment = {
+            handler.ENV_NOTIFICATION_URL: "https://api.example/v1/calendar/notifications",
+            handler.ENV_GRAPH_BASE_URL: f"{fake.url}/v1.0",
+            handler.ENV_GRAPH_LOGIN_URL: fake.url,
+        }
+        with patched_environment(environment):
+            handler.environment.cache_clear()
+            handler.sync.cache_clear()
+            yield fake
+            handler.sync.cache_clear()
+            handler.environment.cache_clear()
+
+
+def webhook_event(body: dict[str, Any] | None, query: dict[str, str] | None = None) -> dict[str, Any]:
+    path = "/calendar/notifications"
+    return {
+        "resource": path,
+        "path": path,
+        "httpMethod": "POST",
+        "headers": {"Content-Type": "application/json"},
+        "multiValueHeaders": {"Content-Type": ["application/json"]},
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": {k: [v] for k, v in (query or {}).items()} or None,
+        "pathParameters": None,
+        "stageVariables": None,
+        "requestContext": {"resourcePath": path, "httpMethod": "POST", "path": path, "stage": "v1", "requestId": "r"},
+        "body": json.dumps(body) if body is not None else None,
+        "isBase64Encoded": False,
+    }
+
+
+def test_the_deployed_sync_signs_in_follows_catches_up_and_renews(
+    graph: FakeGraph, repo: CustomerRepository, customer_table: Any
+) -> None:
+    context = LocalLambdaContext(function_name="calendar-sync")
+    with simulated_time(NOW):
+        calendar = handler.sync().subscribe("acme", "eva", USER)
+    assert graph.issued  # Graph was called with a token from the client-credentials grant
+    graph.put_event(
+        USER,
+        {
+            "id": "E1",
+            "subject": "Lunch",
+            "start": {"dateTime": "2026-11-30T11:00:00.0000000", "timeZone": "UTC"},
+            "end": {"dateTime": "2026-11-30T12:00:00.0000000", "timeZone": "UTC"},
+            "showAs": "busy",
+        },
+    )
+    with simulated_time(NOW):
+        answer = handler.lambda_handler(webhook_event(graph.notification(USER, "E1", "created")), context)
+    assert answer["statusCode"] == 202
+    _, referrals = repo.get_person("acme", "eva")
+    assert [(r.referral_id, r.text) for r in referrals] == [(referral_id_of("E1"), "Lunch")]
+    [stored] = DynamoSyncState(customer_table).all()
+    assert stored.delta_link
+    assert stored.subscription_id == calendar.subscription_id
+    assert stored.client_state_digest
+    assert graph.subscriptions[str(stored.subscription_id)]["clientState"] not in str(customer_table.scan()["Items"])
+
+    handshake = handler.lambda_handler(webhook_event(None, {"validationToken": "abc 123"}), context)
+    assert (handshake["statusCode"], handshake["body"]) == (200, "abc 123")
+
+    due = NOW + SUBSCRIPTION_LIFETIME - RENEW_AHEAD + timedelta(minutes=5)
+    with simulated_time(due):
+        assert handler.renew_handler({}, context) == {"renewed": 1}
+        assert handler.renew_handler({}, context) == {"renewed": 0}
