@@ -158,3 +158,8 @@ def test_the_people_search_is_the_servers(mina_sidor: Page) -> None:
     expect(page.get_by_role("button", name="Ändra Björn Åkesson")).to_be_visible()
     expect(page.get_by_role("button", name="Ändra Åsa Södergren")).to_have_count(0)
     expect(page.get_by_role("status").filter(has_text="Träffar")).to_have_text("Träffar: 1.")
+    # And a referral for him can still name any colleague listed before, not only those found
+    page.get_by_role("button", name="Ändra Björn Åkesson").click()
+    refer_to = page.get_by_label("Hänvisa till kollega")
+    expect(refer_to.get_by_role("option", name="Åsa Södergren")).to_have_count(1)
+    expect(refer_to.get_by_role("option", name="Björn Åkesson")).to_have_count(0)

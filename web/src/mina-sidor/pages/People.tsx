@@ -38,6 +38,7 @@ export function PeoplePage({ api, editable }: { api: Api; editable: boolean }) {
   const [search, setSearch] = useState("");
   const [open, setOpen] = useState<string | "new" | null>(null);
   const latest = useRef(0);
+  const known = useRef(new Map<string, string>());
   useEffect(() => {
     const timer = setTimeout(() => setSearch(query.trim()), SEARCH_DELAY_MS);
     return () => clearTimeout(timer);
@@ -61,6 +62,7 @@ export function PeoplePage({ api, editable }: { api: Api; editable: boolean }) {
       return { summary, now: detail?.ok ? referralNow(detail.data.referrals ?? []) : null };
     });
     if (request !== latest.current) return;
+    for (const { summary } of added) known.current.set(summary.person_id, `${summary.first_name} ${summary.last_name}`);
     setRows((before) => (reset ? added : [...before, ...added]));
     setCursor(page.data.next_cursor ?? null);
     setLoading(false);
@@ -72,7 +74,9 @@ export function PeoplePage({ api, editable }: { api: Api; editable: boolean }) {
     setOpen(null);
     void more(null, true);
   };
-  const names = new Map(rows.map((r) => [r.summary.person_id, `${r.summary.first_name} ${r.summary.last_name}`]));
+  // Everyone seen so far, listed or found: names of referrals' colleagues and the refer-to choices
+  // stay whole while a search narrows the list.
+  const names = new Map(known.current);
   return (
     <>
       <h1>{t("ms.nav.people")}</h1>
