@@ -367,16 +367,38 @@ def replace_rows(table: Table, data: pa.Table, targets: Mapping[Partition, froze
             if data.num_rows:
                 tx.append(data)
             return
-        # The kept rows and the new lines in one write: one new file per partition touched
-        rows = pa.concat_tables([kept.cast(LINE_SCHEMA) for _file, kept in rewrites] + [data.cast(LINE_SCHEMA)])
+        # Per partition touched, its kept rows and its new lines in one file; the other new lines
+        # together. (One write of everything would make PyIceberg filter all the rows once per
+        # partition to split them: 64 × 640,000 rows for 100 re-versions at 1,000,000 lines.)
+        writes = []
+        rest = data.cast(LINE_SCHEMA)
+        for (month, tenant), kept in _by_partition(rewrites).items():
+            mine = pc.equal(rest["month"], month)
+            mine = pc.and_(
+                mine, pc.is_null(rest["tenant_id"]) if tenant is None else pc.equal(rest["tenant_id"], tenant)
+            )
+            mine = pc.fill_null(mine, False)
+            writes.append(pa.concat_tables([*kept, rest.filter(mine)]))
+            rest = rest.filter(pc.invert(mine))
+        writes.append(rest)
         with tx.update_snapshot().overwrite() as snapshot:
             for data_file, _kept in rewrites:
                 snapshot.delete_data_file(data_file)
-            if rows.num_rows:
+            for rows in writes:
+                if not rows.num_rows:
+                    continue
                 for written in _dataframe_to_data_files(
                     table_metadata=tx.table_metadata, df=rows, io=table.io, write_uuid=snapshot.commit_uuid
                 ):
                     snapshot.append_data_file(written)
+
+
+def _by_partition(rewrites: list[tuple[Any, pa.Table]]) -> dict[Partition, list[pa.Table]]:
+    """The kept rows of the rewritten files, by their partition, as LINE_SCHEMA tables."""
+    kept: dict[Partition, list[pa.Table]] = defaultdict(list)
+    for data_file, rows in rewrites:
+        kept[(data_file.partition[0], data_file.partition[1])].append(rows.cast(LINE_SCHEMA))
+    return kept
 
 
 class BillingTable:
