@@ -87,7 +87,17 @@ IDEMPOTENCY_TABLE = TableSpec(
     partition_key="id",
     ttl_attribute="expiration",
 )
-TABLES = (CUSTOMER_TABLE, MESSAGE_TABLE, LEDGER_TABLE, IDEMPOTENCY_TABLE)
+# Statistics (issue 20): one contact event per inbound contact (newest version wins) and the daily
+# aggregates per customer and common number, a month of them under one partition key.
+STATISTICS_TABLE = TableSpec(
+    logical_id="StatisticsTable",
+    local_name="telefonist-statistics",
+    env_var=config.ENV_STATISTICS_TABLE,
+    partition_key="pk",
+    sort_key="sk",
+    ttl_attribute="expires_at",
+)
+TABLES = (CUSTOMER_TABLE, MESSAGE_TABLE, LEDGER_TABLE, IDEMPOTENCY_TABLE, STATISTICS_TABLE)
 
 BILLING_BUCKET = BucketSpec("BillingBucket", "telefonist-billing", config.ENV_BILLING_BUCKET)
 ARCHIVE_BUCKET = BucketSpec("CtrArchiveBucket", "telefonist-ctr-archive", config.ENV_ARCHIVE_BUCKET)

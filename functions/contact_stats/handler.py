@@ -1,0 +1,63 @@
+"""Contact statistics: the CTR stream's second consumer (issue 20); billing (functions/rating) is untouched.
+
+Every inbound contact of a customer becomes one contact event (newest version wins) and its day's
+aggregate is updated in the same transaction. Partial batch responses: a record fails only when
+the store or the routing lookup fails; a record that is no contact of a customer is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache, lru_cache
+from typing import Any
+
+import boto3
+from aws_lambda_powertools.utilities.data_classes.kinesis_stream_event import KinesisStreamRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from telefonist import config
+from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.dal.errors import NotFoundError
+from telefonist.dal.statistics_repository import StatisticsRepository
+from telefonist.observability import logger, metrics
+from telefonist.statistics.service import StatisticsRecorder
+
+
+def build_recorder(environ: dict[str, str] | None = None, session: Any = None) -> StatisticsRecorder:
+    environ = dict(os.environ) if environ is None else environ
+    dynamodb = (session or boto3.session.Session()).resource("dynamodb")
+    customers = CustomerRepository(dynamodb.Table(environ[config.ENV_CUSTOMER_TABLE]))
+
+    @lru_cache(maxsize=4096)  # routes change rarely; a container lives minutes to hours
+    def tenant_of_number(dialed_number: str) -> str | None:
+        try:
+            return customers.get_route(dialed_number).tenant_id
+        except NotFoundError:
+            return None
+
+    return StatisticsRecorder(
+        store=StatisticsRepository(dynamodb.Table(environ[config.ENV_STATISTICS_TABLE])),
+        resolve_tenant=tenant_of_number,
+    )
+
+
+@cache
+def recorder() -> StatisticsRecorder:
+    return build_recorder()
+
+
+def handle_batch(event: dict[str, Any], service: StatisticsRecorder) -> dict[str, Any]:
+    records = [KinesisStreamRecord(raw) for raw in event.get("Records", [])]
+    result = service.record_batch([record.kinesis.data_as_bytes() for record in records])
+    for outcome in ("recorded", "stale", "ignored"):
+        metrics.add_metric(name=f"Contacts_{outcome}", unit="Count", value=getattr(result, outcome))
+    metrics.add_metric(name="Contacts_failed", unit="Count", value=len(result.failed))
+    if result.failed:
+        logger.warning("records failed", extra={"failed": len(result.failed)})
+    return {"batchItemFailures": [{"itemIdentifier": records[i].kinesis.sequence_number} for i in result.failed]}
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    del context
+    return handle_batch(event, recorder())

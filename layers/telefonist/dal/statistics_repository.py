@@ -1,0 +1,173 @@
+"""Contact events and daily aggregates in the statistics table (issue 20).
+
+Items (pk, sk):
+- `CONTACT#<contact_id>`, `EVENT`: the newest version's event: `version_us`, `tenant_id`, `day`,
+  `number`, `outcome`, ..., `counts` (its contribution) and `agg_pk`/`agg_sk` (the aggregate it is in).
+- `STATS#<tenant>#<YYYY-MM>`, `<YYYY-MM-DD>#<number>`: a day's counters for one common number,
+  a month's under one partition key (one Query per tenant-month).
+
+Recording a version: read the held event (1 round trip), then one transaction that writes the
+event on condition that the held version is still the one read, and adds new - old to the
+aggregate(s). Redelivery of the held version or an older one writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from telefonist.dal.errors import RepositoryError
+from telefonist.statistics.aggregates import contribution, delta
+from telefonist.statistics.events import ContactEvent
+
+EVENT_SK = "EVENT"
+MAX_ATTEMPTS = 5  # a transaction lost to a concurrent writer of the same contact is retried
+
+
+class RecordResult(StrEnum):
+    RECORDED = "recorded"  # first version, or a newer one replacing the held one
+    STALE = "stale"  # the held version is as new or newer: nothing written
+
+
+def event_key(contact_id: str) -> dict[str, str]:
+    return {"pk": f"CONTACT#{contact_id}", "sk": EVENT_SK}
+
+
+def month_key(tenant_id: str, month: str) -> str:
+    return f"STATS#{tenant_id}#{month}"
+
+
+def aggregate_key(event: ContactEvent) -> dict[str, str]:
+    return {"pk": month_key(event.tenant_id, event.month), "sk": f"{event.day.isoformat()}#{event.number}"}
+
+
+@dataclass(frozen=True)
+class DayAggregate:
+    day: str  # YYYY-MM-DD (Stockholm)
+    number: str
+    counts: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class MonthRead:
+    days: list[DayAggregate]
+    round_trips: int
+
+
+def _event_item(event: ContactEvent, counts: Mapping[str, int]) -> dict[str, Any]:
+    agg = aggregate_key(event)
+    return {
+        **event_key(event.contact_id),
+        "version_us": event.version_us,
+        "tenant_id": event.tenant_id,
+        "day": event.day.isoformat(),
+        "number": event.number,
+        "outcome": event.outcome.value,
+        "fallback": event.fallback,
+        "wait_seconds": event.wait_seconds,
+        "handling_seconds": event.handling_seconds,
+        "transferred": event.transferred,
+        "transferred_to_person": event.transferred_to_person,
+        "message_channels": list(event.message_channels),
+        "counts": dict(counts),
+        "agg_pk": agg["pk"],
+        "agg_sk": agg["sk"],
+    }
+
+
+def _add(table_name: str, key: Mapping[str, str], change: Mapping[str, int]) -> dict[str, Any]:
+    names = {f"#c{i}": name for i, name in enumerate(change)}
+    values = {f":c{i}": count for i, count in enumerate(change.values())}
+    return {
+        "Update": {
+            "TableName": table_name,
+            "Key": dict(key),
+            "UpdateExpression": "ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(change))),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+    }
+
+
+class StatisticsRepository:
+    """The statistics table through a boto3 resource Table (its client takes Python values)."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+        self._client = table.meta.client
+
+    def record(self, event: ContactEvent) -> RecordResult:
+        """Record a version of a contact exactly once; the newest version wins."""
+        for _ in range(MAX_ATTEMPTS):
+            held = self._held(event.contact_id)
+            if held is not None and int(held["version_us"]) >= event.version_us:
+                return RecordResult.STALE
+            if self._replace(event, held):
+                return RecordResult.RECORDED
+        raise RepositoryError(f"contact {event.contact_id} kept changing while its statistics were recorded")
+
+    def _held(self, contact_id: str) -> dict[str, Any] | None:
+        try:
+            item: dict[str, Any] | None = self._table.get_item(Key=event_key(contact_id), ConsistentRead=True).get(
+                "Item"
+            )
+        except ClientError as exc:
+            raise RepositoryError(f"statistics read failed for contact {contact_id}") from exc
+        return item
+
+    def _replace(self, event: ContactEvent, held: dict[str, Any] | None) -> bool:
+        """One transaction: the event (if the held version is unchanged) and the aggregates' change."""
+        name = self._table.name
+        new = contribution(event)
+        put: dict[str, Any] = {"TableName": name, "Item": _event_item(event, new)}
+        if held is None:
+            put["ConditionExpression"] = "attribute_not_exists(pk)"
+        else:
+            put["ConditionExpression"] = "version_us = :held"
+            put["ExpressionAttributeValues"] = {":held": held["version_us"]}
+        items: list[dict[str, Any]] = [{"Put": put}]
+        new_key = aggregate_key(event)
+        old_counts = {k: int(v) for k, v in (held or {}).get("counts", {}).items()}
+        old_key = {"pk": held["agg_pk"], "sk": held["agg_sk"]} if held else new_key
+        if old_key == new_key:
+            change = delta(old_counts, new)
+            if change:
+                items.append(_add(name, new_key, change))
+        else:  # the contact moved (another day or number): out of the old aggregate, into the new
+            items.append(_add(name, old_key, {k: -v for k, v in old_counts.items()}))
+            items.append(_add(name, new_key, new))
+        try:
+            self._client.transact_write_items(TransactItems=items)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+                reasons = exc.response.get("CancellationReasons") or []
+                if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons) or not reasons:
+                    return False
+            raise RepositoryError(f"statistics write failed for contact {event.contact_id}") from exc
+        return True
+
+    def month(self, tenant_id: str, month: str) -> MonthRead:
+        """Every day's aggregate of a tenant's month: one Query (and its pages)."""
+        days: list[DayAggregate] = []
+        kwargs: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": month_key(tenant_id, month)},
+        }
+        round_trips = 0
+        while True:
+            try:
+                page = self._table.query(**kwargs)
+            except ClientError as exc:
+                raise RepositoryError(f"statistics read failed for {month}") from exc
+            round_trips += 1
+            for item in page.get("Items", []):
+                day, _, number = str(item["sk"]).partition("#")
+                counts = {k: int(v) for k, v in item.items() if k not in ("pk", "sk")}
+                days.append(DayAggregate(day=day, number=number, counts=counts))
+            if "LastEvaluatedKey" not in page:
+                return MonthRead(days=days, round_trips=round_trips)
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -1,0 +1,76 @@
+"""Use cases of statistics: record a batch of CTRs, read a customer's month (and its CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from telefonist.statistics.aggregates import SUMMARY_FIELDS, add_up
+from telefonist.statistics.events import ContactEvent, contact_event
+
+
+class EventStore(Protocol):
+    def record(self, event: ContactEvent) -> Any: ...
+
+
+@dataclass
+class BatchResult:
+    recorded: int = 0  # events written (first or newer version)
+    stale: int = 0  # redelivered or older versions: nothing written
+    ignored: int = 0  # not an inbound contact of a customer, or not a CTR
+    failed: list[int] = field(default_factory=list)  # indexes to retry (the store failed)
+
+
+@dataclass
+class StatisticsRecorder:
+    store: EventStore
+    resolve_tenant: Callable[[str], str | None]
+
+    def record_batch(self, records: Sequence[bytes | str | dict[str, Any]]) -> BatchResult:
+        """Each record's event, written exactly once; a store failure fails that record only."""
+        result = BatchResult()
+        for index, raw in enumerate(records):
+            try:
+                event = contact_event(raw, self.resolve_tenant)
+                if event is None:
+                    result.ignored += 1
+                    continue
+                outcome = str(self.store.record(event))
+            except Exception:
+                result.failed.append(index)
+                continue
+            if outcome == "recorded":
+                result.recorded += 1
+            else:
+                result.stale += 1
+        return result
+
+
+CSV_COLUMNS = ("day", "number", *SUMMARY_FIELDS)
+
+
+def month_statistics(month: str, days: Sequence[Any]) -> dict[str, Any]:
+    """The month's figures: one row per day and number, a total per day, and the month's total.
+
+    `days` are aggregates with `day`, `number` and `counts` (telefonist.dal.statistics_repository).
+    """
+    rows = [{"day": d.day, "number": d.number, **add_up([d.counts]).summary()} for d in days]
+    rows.sort(key=lambda r: (r["day"], r["number"]))
+    per_day: dict[str, list[Any]] = {}
+    for d in days:
+        per_day.setdefault(d.day, []).append(d.counts)
+    totals = [{"day": day, **add_up(per_day[day]).summary()} for day in sorted(per_day)]
+    return {"month": month, "rows": rows, "days": totals, "total": add_up(d.counts for d in days).summary()}
+
+
+def statistics_csv(statistics: dict[str, Any]) -> str:
+    """The month's rows as CSV (one line per day and common number)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    for row in statistics["rows"]:
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    return out.getvalue()
