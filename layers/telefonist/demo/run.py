@@ -38,6 +38,7 @@ DEFAULT_WEEK = date(2027, 1, 4)  # Monday; Wednesday is Trettondedag jul, then a
 RATING_BATCH_SIZE = 100  # as the event source mapping's batch size
 KINESIS_PUT_BATCH = 500
 RATING_RETRIES = 3
+SENDER_BATCH_SIZE = 10  # the notify queue's event source mapping: the sender runs once ten are queued
 UNROUTED_NUMBER = "+46852000099"  # claimed, but its route was never set up: callers still get an operator
 
 
@@ -238,6 +239,7 @@ class _Run:
         context = LocalLambdaContext(function_name="contact-flow")
         simulator = inbound_simulator(lambda _arn, event: contact_flow.lambda_handler(event, context))
         outcomes = []
+        queued = 0
         with self._functions():
             for call in self._progress(calls, "calls"):
                 with simulated_time(call.answered_at):  # the functions see the call's own time
@@ -252,6 +254,12 @@ class _Run:
                     outcomes.append(outcome)
                     if outcome.billable:
                         self.operator_handles(outcome, tenant_id, directory_lookup, notify)
+                    queued += outcome.message_id is not None
+                    if queued >= SENDER_BATCH_SIZE:
+                        # As in the cloud, messages are sent while calls go on, not after the week:
+                        # the queue stays short (moto's receive is quadratic in the queue's length).
+                        self._drain_notify_queue()
+                        queued = 0
         self.report.calls = len(calls)
         self.report.reached_operator = sum(o.reached_operator for o in outcomes)
         self.report.closed_hours = len(calls) - self.report.reached_operator
@@ -298,19 +306,23 @@ class _Run:
         from moto.ses.models import ses_backends
         from moto.sns.models import sns_backends
 
-        from functions.notify_sender.local import process_queue_once
-
         with self._functions():
-            for _ in range(1000):  # bounded: each poll takes up to 10 messages
-                run = process_queue_once()
-                self.report.messages_failed += len(run.failed_message_ids)
-                if not run.received:
-                    break
+            self._drain_notify_queue()
         region = config.DEFAULT_REGION
         self.report.messages_per_channel = {
             "sms": len(sns_backends[DEFAULT_ACCOUNT_ID][region].sms_messages),
             "email": len(ses_backends[DEFAULT_ACCOUNT_ID][region].sent_messages),
         }
+
+    def _drain_notify_queue(self) -> None:
+        """The sender's event source mapping: poll the notify queue until it is empty."""
+        from functions.notify_sender.local import process_queue_once
+
+        for _ in range(1000):  # bounded: each poll takes up to 10 messages
+            run = process_queue_once()
+            self.report.messages_failed += len(run.failed_message_ids)
+            if not run.received:
+                break
 
     # ------------------------------------------------------------------ CTRs and rating
     def stream_and_rate(self, outcomes: list[CallOutcome]) -> None:
