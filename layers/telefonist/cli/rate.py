@@ -213,8 +213,7 @@ def rate_stream(
             reject({"line": exc.line, "reason": "not valid JSON"})
         except OSError as exc:
             reject({"reason": f"cannot read the input ({exc.strerror or type(exc).__name__})"})
-        for text in latest.texts():
-            out.write(text + "\n")
+        out.writelines(latest.json_lines())
     return rejected
 
 

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 import msgspec
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from telefonist.models.base import DomainModel
 from telefonist.models.types import Ore
@@ -66,15 +66,19 @@ class BillingLine(DomainModel):
         `model_construct` loops over the fields in Python. This sets the instance's state the
         way pydantic does, in O(1). tests/unit/rating prove such lines equal validated ones.
         """
-        line = cls.__new__(cls)
-        object.__setattr__(line, "__dict__", values)
-        object.__setattr__(line, "__pydantic_fields_set__", set(_ALL_FIELDS))
-        object.__setattr__(line, "__pydantic_extra__", None)
-        object.__setattr__(line, "__pydantic_private__", None)
+        line = _new_object(cls)
+        _set_attribute(line, "__dict__", values)
+        _set_fields_set(line, _ALL_FIELDS.copy())  # pydantic's slots, through their descriptors
+        _set_extra(line, None)
+        _set_private(line, None)
         return line
 
 
-_ALL_FIELDS = frozenset(BillingLine.model_fields)
+_ALL_FIELDS = set(BillingLine.model_fields)
+_new_object, _set_attribute = object.__new__, object.__setattr__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 _FIELD_ORDER = tuple(BillingLine.model_fields)
 _JSON = msgspec.json.Encoder()
 
@@ -83,9 +87,9 @@ def line_json(line: BillingLine) -> str:
     """The line's JSON, the same text as `line.model_dump_json()` (tests/unit/rating prove it),
     in a tenth of the time: `telefonist rate` writes one per CTR."""
     values = line.__dict__
-    # Every plain line holds its fields in the model's order (pydantic's and `trusted`'s callers
-    # build them so); anything else gets pydantic's own serialisation.
-    if type(line) is not BillingLine or tuple(values) != _FIELD_ORDER:
+    # Every plain line holds its fields in the model's order (pydantic builds them so, and so does
+    # the one caller of `trusted`, the engine); anything else gets pydantic's own serialisation.
+    if type(line) is not BillingLine or len(values) != len(_FIELD_ORDER):
         return line.model_dump_json()
     return _JSON.encode(values).decode()
 

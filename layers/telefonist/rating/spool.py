@@ -46,6 +46,11 @@ class LatestLineSpool:
 
     def texts(self) -> Iterator[str]:
         """The JSON of each contact's newest line, in the order the winners were offered."""
+        for text in self.json_lines():
+            yield text.rstrip("\n")
+
+    def json_lines(self) -> Iterator[str]:
+        """The same, each with its line break (JSON lines, written out as they are)."""
         winners = bytearray(self._offered)
         for packed in self._newest.values():
             winners[packed & _PLACE_MASK] = 1
@@ -53,7 +58,7 @@ class LatestLineSpool:
         self._file.seek(0)
         for place, text in enumerate(self._file):
             if winners[place]:
-                yield text.rstrip("\n")
+                yield text
 
     def lines(self) -> Iterator[BillingLine]:
         for text in self.texts():
