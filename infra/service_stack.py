@@ -10,6 +10,7 @@ from constructs import Construct
 from telefonist import config, resources
 
 from infra import constants
+from infra.constructs.calendar_sync_construct import CalendarSyncConstruct
 from infra.constructs.connect_construct import ConnectConstruct
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.directory_construct import DirectoryConstruct
@@ -97,6 +98,7 @@ class ServiceStack(cdk.Stack):
         self.employee_status = EmployeeStatusConstruct(
             self, "EmployeeStatus", data=self.data, code=self.code, api=api, sms_sender_id=self.notify.sms_sender_id
         )
+        self.calendar_sync = CalendarSyncConstruct(self, "CalendarSync", data=self.data, code=self.code, api=api)
         # The managed login and one public client per page, their URLs on the site's origin.
         self.sign_in = SignInConstruct(
             self,

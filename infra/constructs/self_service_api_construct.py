@@ -31,6 +31,8 @@ GROUPS = {
     "finance": "The switchboard's finance staff: billing summaries of every customer",
 }
 TENANT_ATTRIBUTE = "tenant_id"
+# Routes whose function authenticates the request itself (issue 21), never behind Cognito.
+SESSION_ROUTE_PREFIXES = ("/employee/", "/calendar/notifications")
 
 
 class SelfServiceApiConstruct(Construct):
@@ -82,10 +84,11 @@ class SelfServiceApiConstruct(Construct):
         """Route `method path` to a function that authenticates the request itself, without Cognito.
 
         Only the employee's own status routes (`/employee/...`, issue 21): their session comes from a
-        single-use link sent by SMS to the person's registered mobile, which the function checks.
+        single-use link sent by SMS to the person's registered mobile, which the function checks; and
+        Microsoft Graph's calendar webhook, which the function checks by each subscription's clientState.
         """
-        if not path.startswith("/employee/"):
-            raise ValueError(f"{path}: only the employee's own status routes go without the Cognito authorizer")
+        if not path.startswith(SESSION_ROUTE_PREFIXES):
+            raise ValueError(f"{path}: only {SESSION_ROUTE_PREFIXES} go without the Cognito authorizer")
         resource = self.api.root.resource_for_path(path.strip("/"))
         added = resource.add_method(
             method.upper(),
@@ -93,7 +96,7 @@ class SelfServiceApiConstruct(Construct):
             authorization_type=apigw.AuthorizationType.NONE,
             request_validator=self.request_validator,
         )
-        reason = "The employee's own status: the function checks a session from a single-use SMS link itself"
+        reason = "The function authenticates the request itself: an SMS-link session, or Graph's clientState"
         cdk.Validations.of(added).acknowledge(
             cdk.Acknowledgment(id="AwsSolutions::AwsSolutions-APIG4", reason=reason),
             cdk.Acknowledgment(id="AwsSolutions::AwsSolutions-COG4", reason=reason),

@@ -50,8 +50,9 @@ def test_operator_routes_reach_their_functions_behind_the_cognito_authorizer(tem
         props = method["Properties"]
         if props["HttpMethod"] == "OPTIONS":
             continue
-        if props["AuthorizationType"] == "NONE":  # only the employee's own status: its function checks a session
-            assert "EmployeeStatusFunction" in json.dumps(props["Integration"]["Uri"])
+        if props["AuthorizationType"] == "NONE":  # the employee's status (a session) and Graph's webhook (clientState)
+            uri = json.dumps(props["Integration"]["Uri"])
+            assert "EmployeeStatusFunction" in uri or "CalendarSyncWebhookFunction" in uri, uri
             continue
         assert props["AuthorizationType"] == "COGNITO_USER_POOLS"
 

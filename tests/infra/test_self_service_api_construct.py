@@ -44,7 +44,7 @@ def test_every_method_needs_a_cognito_token_and_is_validated(template: Template)
             assert method["Properties"]["Integration"]["Type"] == "MOCK", logical_id
             continue
         assert "RequestValidatorId" in method["Properties"], logical_id
-        if logical_id.startswith("SelfServiceApiemployee"):  # the employee's own status: a session, not Cognito
+        if logical_id.startswith(("SelfServiceApiemployee", "SelfServiceApicalendar")):  # a session / clientState
             assert method["Properties"]["AuthorizationType"] == "NONE", logical_id
             continue
         assert method["Properties"]["AuthorizationType"] == "COGNITO_USER_POOLS", logical_id
