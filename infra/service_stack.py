@@ -12,6 +12,7 @@ from telefonist import config, resources
 from infra import constants
 from infra.constructs.calendar_sync_construct import CalendarSyncConstruct
 from infra.constructs.connect_construct import ConnectConstruct
+from infra.constructs.contact_stats_construct import ContactStatsConstruct
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.directory_construct import DirectoryConstruct
 from infra.constructs.employee_status_construct import EmployeeStatusConstruct
@@ -55,6 +56,10 @@ class ServiceStack(cdk.Stack):
             data=self.data,
             code=self.code,
             connect_instance_arn=self.connect.instance_arn,
+        )
+        # Statistics of customers' calls (issue 20): the CTR stream's second consumer.
+        self.contact_stats = ContactStatsConstruct(
+            self, "ContactStats", data=self.data, code=self.code, stream=self.rating.stream
         )
         self.directory = DirectoryConstruct(
             self,

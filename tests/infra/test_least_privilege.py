@@ -64,6 +64,8 @@ UNCONDITIONED_KEY_GRANTS = {
     ("NotifySenderRole", frozenset({"kms:Decrypt"})),
     ("RatingRatingFunctionRole", frozenset({"kms:Decrypt"})),
     ("RatingRatingFunctionRole", frozenset({"kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"})),
+    # the contact statistics mapping's encrypted on-failure queue (issue 20), as rating's
+    ("ContactStatsFunctionRole", frozenset({"kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"})),
 }
 
 

@@ -1,0 +1,68 @@
+"""The contact statistics consumer (issue 20): its own event source on the CTR stream, its own
+on-failure queue, and a role that writes only contact events and aggregates."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_cdk.assertions import Template
+
+
+def _function_id(template: Template) -> str:
+    functions = template.find_resources(
+        "AWS::Lambda::Function", {"Properties": {"Handler": "functions.contact_stats.handler.lambda_handler"}}
+    )
+    assert len(functions) == 1
+    return next(iter(functions))
+
+
+def _statements(template: Template, function_id: str) -> list[dict[str, Any]]:
+    role = template.find_resources("AWS::Lambda::Function")[function_id]["Properties"]["Role"]["Fn::GetAtt"][0]
+    found = []
+    for policy in template.find_resources("AWS::IAM::Policy").values():
+        if {"Ref": role} in policy["Properties"]["Roles"]:
+            found += policy["Properties"]["PolicyDocument"]["Statement"]
+    return found
+
+
+def test_a_second_consumer_of_the_ctr_stream_beside_rating(template: Template) -> None:
+    function_id = _function_id(template)
+    mappings = template.find_resources("AWS::Lambda::EventSourceMapping")
+    on_stream = [
+        m["Properties"] for m in mappings.values() if "CtrStream" in json.dumps(m["Properties"]["EventSourceArn"])
+    ]
+    assert len(on_stream) == 2  # rating and statistics, each with its own position in the stream
+    [mine] = [m for m in on_stream if m["FunctionName"] == {"Ref": function_id}]
+    assert mine["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert "OnFailure" in mine["DestinationConfig"]
+
+
+def test_the_role_touches_only_contact_events_aggregates_and_routes(template: Template) -> None:
+    statements = _statements(template, _function_id(template))
+    dynamodb = [s for s in statements if any(str(a).startswith("dynamodb:") for a in _list(s["Action"]))]
+    writes = [s for s in dynamodb if {"dynamodb:PutItem", "dynamodb:UpdateItem"} & set(_list(s["Action"]))]
+    assert len(writes) == 1
+    assert "StatisticsTable" in json.dumps(writes[0]["Resource"])
+    assert writes[0]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["CONTACT#*", "STATS#*"]
+    for statement in dynamodb:
+        if "CustomerTable" in json.dumps(statement["Resource"]):
+            assert _list(statement["Action"]) == ["dynamodb:GetItem"]
+            assert statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["NUMBER#*"]
+    assert not [s for s in dynamodb if {"dynamodb:Scan", "dynamodb:DeleteItem"} & set(_list(s["Action"]))]
+    kms = [s for s in statements if "kms:Decrypt" in _list(s["Action"]) and "Condition" in s]
+    assert kms
+    assert all("kms:ViaService" in s["Condition"]["StringEquals"] for s in kms)
+
+
+def test_the_statistics_table_is_encrypted_with_the_data_key(template: Template) -> None:
+    tables = template.find_resources("AWS::DynamoDB::Table")
+    [table] = [t for k, t in tables.items() if "StatisticsTable" in k]
+    sse = table["Properties"]["SSESpecification"]
+    assert sse["SSEEnabled"] is True
+    assert sse["SSEType"] == "KMS"
+    assert table["Properties"]["TimeToLiveSpecification"]["AttributeName"] == "expires_at"
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
