@@ -173,7 +173,7 @@ def rate_stream(
     Memory holds one integer per contact, not the lines (telefonist.rating.spool).
     """
     from telefonist.rating.engine import OutcomeStatus, rate_record
-    from telefonist.rating.line import line_json
+    from telefonist.rating.line import line_json_bytes
     from telefonist.rating.spool import LatestLineSpool
 
     rate = rate or rate_record
@@ -199,7 +199,7 @@ def rate_stream(
                     reject(report)
                 elif outcome.line is not None:
                     try:
-                        text = line_json(outcome.line)
+                        text = line_json_bytes(outcome.line)
                     except Exception as exc:
                         reject(
                             {
@@ -213,7 +213,8 @@ def rate_stream(
             reject({"line": exc.line, "reason": "not valid JSON"})
         except OSError as exc:
             reject({"reason": f"cannot read the input ({exc.strerror or type(exc).__name__})"})
-        out.writelines(latest.json_lines())
+        for data in latest.json_lines():
+            out.write(data.decode("utf-8"))
     return rejected
 
 

@@ -86,12 +86,17 @@ _JSON = msgspec.json.Encoder()
 def line_json(line: BillingLine) -> str:
     """The line's JSON, the same text as `line.model_dump_json()` (tests/unit/rating prove it),
     in a tenth of the time: `telefonist rate` writes one per CTR."""
+    return line_json_bytes(line).decode("utf-8")
+
+
+def line_json_bytes(line: BillingLine) -> bytes:
+    """`line_json` as UTF-8."""
     values = line.__dict__
     # Every plain line holds its fields in the model's order (pydantic builds them so, and so does
     # the one caller of `trusted`, the engine); anything else gets pydantic's own serialisation.
     if type(line) is not BillingLine or len(values) != len(_FIELD_ORDER):
-        return line.model_dump_json()
-    return _JSON.encode(values).decode()
+        return line.model_dump_json().encode("utf-8")
+    return _JSON.encode(values)
 
 
 def month_prefix(month: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO
 
-from telefonist.rating.line import BillingLine, line_json
+from telefonist.rating.line import BillingLine, line_json_bytes
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _PLACE_BITS = 32
@@ -27,11 +27,12 @@ class LatestLineSpool:
 
     def __init__(self) -> None:
         self._newest: dict[str, int] = {}
-        self._file: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by close())
+        # bytes: msgspec's JSON goes in as it comes out, with no text encoding per line
+        self._file: IO[bytes] = tempfile.TemporaryFile("w+b")  # noqa: SIM115 (closed by close())
         self._offered = 0
 
-    def offer(self, line: BillingLine, text: str | None = None) -> None:
-        """Spool a line (`text`: its JSON when the caller already has it)."""
+    def offer(self, line: BillingLine, data: bytes | None = None) -> None:
+        """Spool a line (`data`: its JSON, UTF-8, when the caller already has it)."""
         place = self._offered
         if place > _PLACE_MASK:
             raise OverflowError("more than 2**32 lines in one spool")
@@ -42,23 +43,23 @@ class LatestLineSpool:
         held = self._newest.get(line.contact_id)
         if held is None or packed > held:
             self._newest[line.contact_id] = packed
-        self._file.write((line_json(line) if text is None else text) + "\n")
+        self._file.write((line_json_bytes(line) if data is None else data) + b"\n")
 
     def texts(self) -> Iterator[str]:
         """The JSON of each contact's newest line, in the order the winners were offered."""
-        for text in self.json_lines():
-            yield text.rstrip("\n")
+        for data in self.json_lines():
+            yield data.decode("utf-8").rstrip("\n")
 
-    def json_lines(self) -> Iterator[str]:
-        """The same, each with its line break (JSON lines, written out as they are)."""
+    def json_lines(self) -> Iterator[bytes]:
+        """The same as UTF-8, each with its line break (JSON lines, written out as they are)."""
         winners = bytearray(self._offered)
         for packed in self._newest.values():
             winners[packed & _PLACE_MASK] = 1
         self._file.flush()
         self._file.seek(0)
-        for place, text in enumerate(self._file):
+        for place, data in enumerate(self._file):
             if winners[place]:
-                yield text
+                yield data
 
     def lines(self) -> Iterator[BillingLine]:
         for text in self.texts():
