@@ -142,6 +142,7 @@ class ServiceStack(cdk.Stack):
             self.employee_status.function,  # and its sign-in links open the site's /status/
         ):
             api_function.add_environment(config.ENV_SITE_ORIGIN, self.web.site_origin)
+        self.contact_stats.grant_month_reads(self.self_service.handler)  # the statistics routes (issue 20)
         self.monitoring = MonitoringConstruct(
             self,
             "Monitoring",

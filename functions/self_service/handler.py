@@ -15,6 +15,7 @@ from telefonist.self_service.billing import BillingSummarySource, UnavailableBil
 from telefonist.self_service.service import SelfService
 
 from functions.self_service.api import build_resolver
+from functions.self_service.statistics_api import router as statistics_router
 
 
 class Environment(BaseModel):
@@ -68,6 +69,7 @@ def _bucket_billing_source(env: Environment) -> BillingSummarySource:
 
 
 app = build_resolver(service, site_origin=site_origin_of(os.environ))
+app.include_router(statistics_router)  # issue 20: the customer's call statistics, on the same function
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -87,6 +87,17 @@ class ContactStatsConstruct(Construct):
             )
         )
 
+    def grant_month_reads(self, reader: ServiceFunction) -> None:
+        """The statistics routes' function: the table's name, and a Query on months (STATS#) only."""
+        reader.function.add_environment(config.ENV_STATISTICS_TABLE, self.table.table_name)
+        reader.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:Query"],
+                resources=[self.table.table_arn],
+                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["STATS#*"]}},
+            )
+        )
+
     def _grant(self, role: iam.IRole) -> None:
         # Routes only (dialed number -> tenant), for a contact without the tenant attribute.
         role.add_to_principal_policy(

@@ -66,3 +66,17 @@ def test_the_statistics_table_is_encrypted_with_the_data_key(template: Template)
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+def test_the_statistics_routes_may_only_query_months(template: Template) -> None:
+    readers = [
+        k
+        for k, f in template.find_resources("AWS::Lambda::Function").items()
+        if "STATISTICS_TABLE_NAME" in f["Properties"].get("Environment", {}).get("Variables", {})
+        and f["Properties"]["Handler"] != "functions.contact_stats.handler.lambda_handler"
+    ]
+    assert len(readers) == 1
+    on_table = [s for s in _statements(template, readers[0]) if "StatisticsTable" in json.dumps(s["Resource"])]
+    assert [
+        (_list(s["Action"]), s["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]) for s in on_table
+    ] == [(["dynamodb:Query"], ["STATS#*"])]

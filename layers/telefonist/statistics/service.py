@@ -8,12 +8,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from telefonist.edge.errors import ForbiddenError
+from telefonist.edge.identity import Caller, Group
 from telefonist.statistics.aggregates import SUMMARY_FIELDS, add_up
+from telefonist.statistics.api_models import MonthStatisticsView
 from telefonist.statistics.events import ContactEvent, contact_event
 
 
 class EventStore(Protocol):
     def record(self, event: ContactEvent) -> Any: ...
+
+
+class MonthSource(Protocol):
+    def month(self, tenant_id: str, month: str) -> Any: ...  # .days: DayAggregate (day, number, counts)
 
 
 @dataclass
@@ -74,3 +81,23 @@ def statistics_csv(statistics: dict[str, Any]) -> str:
     for row in statistics["rows"]:
         writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
     return out.getvalue()
+
+
+@dataclass
+class StatisticsQueries:
+    """Who may read which customer's statistics: its administrators their own, finance any."""
+
+    source: MonthSource
+
+    def own_month(self, caller: Caller, month: str) -> MonthStatisticsView:
+        if caller.tenant_id is None or not caller.in_group(Group.ADMINS):
+            raise ForbiddenError("only the customer's administrators may read its statistics")
+        return self._month(caller.tenant_id, month)
+
+    def customer_month(self, caller: Caller, tenant_id: str, month: str) -> MonthStatisticsView:
+        if not caller.in_group(Group.FINANCE):
+            raise ForbiddenError("this route is for the finance group")
+        return self._month(tenant_id, month)
+
+    def _month(self, tenant_id: str, month: str) -> MonthStatisticsView:
+        return MonthStatisticsView.model_validate(month_statistics(month, self.source.month(tenant_id, month).days))

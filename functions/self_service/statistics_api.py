@@ -1,0 +1,90 @@
+"""The statistics routes (issue 20): a customer's month of call statistics, as JSON and CSV.
+
+Administrators read their own customer's (the tenant from their token); finance reads any
+customer's through /finance/tenants/<tenant_id>/. Served by the self-service function.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from telefonist import config
+from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, new_router
+from telefonist.self_service.billing import Month
+from telefonist.statistics.api_models import MonthStatisticsView
+from telefonist.statistics.service import CSV_COLUMNS, StatisticsQueries, statistics_csv
+
+MonthQuery = Annotated[Month, Query(description="A month, YYYY-MM (Stockholm days)")]
+TenantPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="A customer's id")]
+CSV_RESPONSES: dict[int, Any] = {
+    **ROUTE_DOCS["responses"],
+    200: {"description": "The month as CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
+}
+CSV_DESCRIPTION = f"One row per day and common number: {', '.join(CSV_COLUMNS)}. UTF-8, a header row."
+
+
+@cache
+def queries() -> StatisticsQueries:
+    import boto3
+    from telefonist.dal.statistics_repository import StatisticsRepository
+
+    table = boto3.resource("dynamodb").Table(os.environ[config.ENV_STATISTICS_TABLE])
+    return StatisticsQueries(StatisticsRepository(table))
+
+
+def _csv(view: MonthStatisticsView) -> Response[str]:
+    return Response(
+        status_code=200,
+        content_type="text/csv; charset=utf-8",
+        body=statistics_csv(view.model_dump()),
+        headers={
+            "Content-Disposition": f'attachment; filename="statistics-{view.month}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def build_statistics_router() -> Router:
+    app = new_router()
+    common: dict[str, Any] = ROUTE_DOCS
+    csv_docs: dict[str, Any] = {
+        "description": CSV_DESCRIPTION,
+        "responses": CSV_RESPONSES,
+        "security": common["security"],
+    }
+
+    @app.get("/statistics", tags=["statistics"], summary="The month's call statistics (administrators)", **common)
+    def get_statistics(month: MonthQuery) -> MonthStatisticsView:
+        return queries().own_month(caller_of(app), month)
+
+    @app.get("/statistics.csv", tags=["statistics"], summary="The month's call statistics as CSV", **csv_docs)
+    def get_statistics_csv(month: MonthQuery) -> Response[str]:
+        return _csv(queries().own_month(caller_of(app), month))
+
+    @app.get(
+        "/finance/tenants/<tenant_id>/statistics",
+        tags=["statistics"],
+        summary="A customer's call statistics of a month (finance)",
+        **common,
+    )
+    def finance_statistics(tenant_id: TenantPath, month: MonthQuery) -> MonthStatisticsView:
+        return queries().customer_month(caller_of(app), tenant_id, month)
+
+    @app.get(
+        "/finance/tenants/<tenant_id>/statistics.csv",
+        tags=["statistics"],
+        summary="A customer's call statistics of a month as CSV (finance)",
+        **csv_docs,
+    )
+    def finance_statistics_csv(tenant_id: TenantPath, month: MonthQuery) -> Response[str]:
+        return _csv(queries().customer_month(caller_of(app), tenant_id, month))
+
+    return app
+
+
+router = build_statistics_router()
