@@ -106,3 +106,26 @@ def test_lunch_back_at_13_in_three_taps_and_available_again_at_13(phone: Page, p
     at_one = _search(served)
     assert at_one["referral"] is None  # available: the referral lapsed by itself
     assert at_one["upcoming_referrals"] == []
+
+
+def test_the_status_page_has_no_serious_accessibility_violation(browser: Browser, served: LocalApi) -> None:
+    from tests.browser.test_accessibility import serious_violations
+
+    context = browser.new_context(bypass_csp=True, viewport=PHONE, is_mobile=True, has_touch=True, locale="sv-SE")
+    page = context.new_page()
+    page.clock.install(time=_today_at(10, 15))  # end times to offer, whatever the hour of the run
+    try:
+        page.goto(f"{served.url}/status/")
+        expect(page.get_by_label("Ditt mobilnummer")).to_be_visible()
+        assert serious_violations(page) == [], serious_violations(page)
+        page.get_by_label("Ditt mobilnummer").fill("070-100 00 05")
+        page.get_by_role("button", name="Skicka länk").tap()
+        expect(page.get_by_role("status")).to_contain_text("sms med en länk")
+        [link] = [re.search(r"https?://\S+", t).group(0) for to, t in sent_sms() if to == "+46701000005"]  # type: ignore[union-attr]
+        page.goto("about:blank")
+        page.goto(link)
+        page.get_by_role("button", name="Möte", exact=True).tap()
+        expect(page.get_by_role("group", name="Åter")).to_be_visible()
+        assert serious_violations(page) == [], serious_violations(page)
+    finally:
+        context.close()
