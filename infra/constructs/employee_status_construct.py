@@ -71,7 +71,7 @@ class EmployeeStatusConstruct(Construct):
         )
         role.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+                actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
                 resources=[customers.table_arn],
                 conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{ACCESS_PREFIX}*"]}},
             )

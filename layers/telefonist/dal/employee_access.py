@@ -53,6 +53,25 @@ class DynamoAccessStore:
             raise translate_client_error(exc, f"employee {kind}") from exc
         return _grant(old)
 
+    def take_quota(self, key: str, limit: int, window_ends: datetime) -> bool:
+        try:
+            self._table.update_item(
+                Key={"pk": f"{PREFIX}quota#{key}", "sk": GRANT_SK},
+                UpdateExpression="ADD uses :one SET expires_at = :e, entity = :k",
+                ConditionExpression="attribute_not_exists(uses) OR uses < :limit",
+                ExpressionAttributeValues={
+                    ":one": 1,
+                    ":limit": limit,
+                    ":e": int(window_ends.timestamp()),
+                    ":k": "employee_quota",
+                },
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise translate_client_error(exc, "employee quota") from exc
+        return True
+
     def get_grant(self, kind: str, token_digest: str) -> Grant | None:
         try:
             item = self._table.get_item(Key=_key(kind, token_digest), ConsistentRead=True).get("Item")

@@ -16,7 +16,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from telefonist.clock import utc_now
@@ -25,6 +25,7 @@ from telefonist.notify.ports import SmsSender
 from telefonist.referral_automation.service import Employee, MobileDirectory
 
 LINK_MINUTES = 15
+LINKS_PER_WINDOW = 3  # sign-in links one number may get per LINK_MINUTES (each is an SMS we pay for)
 SESSION_HOURS = 12
 TOKEN_BYTES = 32
 
@@ -50,6 +51,10 @@ class AccessStore(Protocol):
         ...
 
     def get_grant(self, kind: str, token_digest: str) -> Grant | None: ...
+
+    def take_quota(self, key: str, limit: int, window_ends: datetime) -> bool:
+        """Count one use of `key` in the window ending `window_ends`; False once `limit` were counted."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -89,8 +94,15 @@ class EmployeeSignIn:
         if len(matches) != 1:
             return False
         tenant_id, person = matches[0]
+        now = self._clock()
+        window = timedelta(minutes=LINK_MINUTES)
+        seconds = int(window.total_seconds())
+        window_ends = datetime.fromtimestamp((int(now.timestamp()) // seconds + 1) * seconds, UTC)
+        quota_key = f"links#{digest(number)}#{int(window_ends.timestamp())}"
+        if not self._store.take_quota(quota_key, LINKS_PER_WINDOW, window_ends):
+            return False  # the same answer to the client: it learns nothing, the number gets no more texts
         token = secrets.token_urlsafe(TOKEN_BYTES)
-        expires = self._clock() + timedelta(minutes=LINK_MINUTES)
+        expires = now + window
         self._store.put_grant("link", digest(token), Grant(tenant_id, person.person_id, expires))
         # The token in the fragment: never sent to a server, so never in an access log or a Referer.
         self._sms.send_sms(number, LINK_TEXT.format(minutes=LINK_MINUTES, url=f"{self._page_url}#t={token}"))

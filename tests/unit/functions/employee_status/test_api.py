@@ -3,6 +3,7 @@ session bound to the person, and the own status set, read and cleared, nothing e
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,7 @@ from telefonist.clock import simulated_time
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.models import MessagePreference, Person, PersonPhone, PhoneKind
 from telefonist.referral_automation.service import OWN_REFERRAL_ID
-from telefonist.referral_automation.sign_in import LINK_MINUTES
+from telefonist.referral_automation.sign_in import LINK_MINUTES, LINKS_PER_WINDOW
 from telefonist.self_service import SelfService
 
 from tests.notify_helpers import sent_sms
@@ -65,6 +66,21 @@ def test_a_link_goes_by_sms_to_the_registered_mobile_only_and_the_answer_tells_n
     assert known.body == unknown.body == garbage.body
     assert [to for to, _ in sent_sms()] == [EVA_MOBILE]
     assert link_token().__len__() >= 40  # 256 bits
+
+
+def test_a_number_gets_at_most_three_links_per_quarter_hour_and_the_answer_does_not_change(
+    api: WholeApiClient,
+) -> None:
+    answers = []
+    with simulated_time(NOW):
+        for _ in range(LINKS_PER_WINDOW + 2):
+            answers.append(api.call("POST", "/employee/sign-in-link", body={"mobile": EVA_MOBILE}))
+    assert {a.status for a in answers} == {200}
+    assert len({json.dumps(a.body) for a in answers}) == 1
+    assert len(sent_sms()) == LINKS_PER_WINDOW
+    with simulated_time(NOW + timedelta(minutes=LINK_MINUTES)):
+        api.call("POST", "/employee/sign-in-link", body={"mobile": EVA_MOBILE})
+    assert len(sent_sms()) == LINKS_PER_WINDOW + 1  # the next window
 
 
 def test_the_link_is_single_use_short_lived_and_stored_only_hashed(api: WholeApiClient, customer_table: Any) -> None:
