@@ -9,7 +9,18 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 
-from telefonist.cli import demo, migrate_lines, provision, rate, rebuild_routes, release, rerate, serve, smoke
+from telefonist.cli import (
+    demo,
+    index_mobiles,
+    migrate_lines,
+    provision,
+    rate,
+    rebuild_routes,
+    release,
+    rerate,
+    serve,
+    smoke,
+)
 
 Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
 COMMANDS: list[Register] = [
@@ -18,6 +29,7 @@ COMMANDS: list[Register] = [
     rate.register,
     rerate.register,
     migrate_lines.register,
+    index_mobiles.register,
     provision.register,
     rebuild_routes.register,
     release.register,

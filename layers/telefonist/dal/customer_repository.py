@@ -823,6 +823,24 @@ class CustomerRepository:
                 people.append((tenant_id, person))
         return people
 
+    def index_mobiles(self, tenant_id: str) -> int:
+        """Give people written before the mobile index (issue 21) their `mobile_key`; how many were re-saved.
+
+        One query over the directory, then `put_people` in transactions of 99 (each bumps the
+        directory version). Running it again re-saves no one.
+        """
+        query = Key("pk").eq(keys.tenant_pk(tenant_id)) & Key("sk").begins_with("PERSON#")
+        missing = [
+            person
+            for item in self._query(KeyConditionExpression=query)
+            if item.get("entity") == "person" and "mobile_key" not in item
+            for person in [self._parse(Person, item, "person").model]
+            if person.mobile
+        ]
+        for start in range(0, len(missing), self.MAX_PEOPLE_PER_TRANSACTION):
+            self.put_people(tenant_id, missing[start : start + self.MAX_PEOPLE_PER_TRANSACTION])
+        return len(missing)
+
     MAX_PEOPLE_PER_TRANSACTION = 99  # DynamoDB allows 100 items; one is the directory version bump
 
     def put_people(self, tenant_id: str, people: list[Person]) -> None:
