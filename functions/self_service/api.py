@@ -8,26 +8,31 @@ bounds, and the one error body. The Lambda handler, `telefonist serve` and the t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import BaseModel, ValidationError
 from telefonist.edge.bounds import MAX_BODY_BYTES
+from telefonist.edge.errors import InvalidInputError
 from telefonist.edge.identity import Caller
 from telefonist.edge.resolver import (
     OPENAPI_PATH,
     ROUTE_DOCS,
     SLUG_PATTERN,
     EdgeResolver,
+    accept_text_body,
     caller_of,
     edge_resolver,
     new_router,
+    text_body_media_type,
 )
 from telefonist.self_service import api_models as api
 from telefonist.self_service.billing import CSV_COLUMNS, MAX_CSV_LINES, Month
 from telefonist.self_service.service import SelfService
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
 SlugPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="An id: a-z, 0-9 and dashes")]
 MonthPath = Annotated[Month, Path(description="A month, YYYY-MM")]
 
@@ -43,6 +48,27 @@ CSV_RESPONSES: dict[int, Any] = {
     **ROUTE_DOCS["responses"],
     200: {"description": "The lines as CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
 }
+
+
+CSV_MEDIA_TYPE = "text/csv"
+IMPORT_DESCRIPTION = (
+    "Send the file itself as `text/csv` (UTF-8, a header row; `?dry_run=true` checks every row and "
+    "saves nothing), or JSON `{csv, dry_run}`. Columns: person_id, first_name, last_name, title, "
+    "department, work_phone, mobile_phone, email, keywords (separated by |), message_preference "
+    "(sms, email, both). At most 2,000 rows; a known person_id updates that person."
+)
+DryRunQuery = Annotated[
+    bool | None, Query(description="Check every row and save nothing (a CSV body; JSON says it in the body)")
+]
+accept_text_body("POST", "/people/import", CSV_MEDIA_TYPE, api.CsvImportRequest.model_json_schema())
+
+
+def _json_body(model: type[ModelT], text: str | None) -> ModelT:
+    """A JSON body validated by `model`; its faults are a 400 naming the body's fields."""
+    try:
+        return model.model_validate_json(text or "")
+    except ValidationError as exc:
+        raise InvalidInputError.from_validation(exc, "body") from exc
 
 
 def _csv(text: str, month: str) -> Response[str]:
@@ -133,12 +159,18 @@ def build_router(service: Callable[[], SelfService]) -> Router:
     @app.post(
         "/people/import",
         tags=["people"],
-        summary="Bulk import from CSV, with a per-row report",
-        description="Columns: person_id, first_name, last_name, title, department, work_phone, mobile_phone, "
-        "email, keywords (separated by |), message_preference (sms, email, both).",
+        summary="Bulk import from a CSV file, with a per-row report",
+        description=IMPORT_DESCRIPTION,
         **common,
     )
-    def import_people(body: api.CsvImportRequest) -> api.CsvImportReport:
+    def import_people(dry_run: DryRunQuery = None) -> api.CsvImportReport:
+        event = app.current_event
+        if text_body_media_type(event.raw_event) == CSV_MEDIA_TYPE:
+            body = api.CsvImportRequest.model_validate({"csv": event.decoded_body or "", "dry_run": bool(dry_run)})
+        else:
+            body = _json_body(api.CsvImportRequest, event.body)
+            if dry_run is not None:
+                body = body.model_copy(update={"dry_run": dry_run})
         return service().import_people_csv(caller(), body)
 
     @app.get("/people/<person_id>", tags=["people"], summary="A person with their referrals", **common)

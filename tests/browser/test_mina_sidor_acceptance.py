@@ -52,9 +52,12 @@ def test_an_admin_imports_a_csv_file_with_one_bad_row_and_reads_the_report(mina_
     page.get_by_label("CSV-fil").set_input_files(
         files=[{"name": "personer.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
     )
-    # When they import it for real (not a dry run)
+    # When they import it for real (not a dry run): the file itself goes to the API, as text/csv
     page.get_by_label("Provkörning: kontrollera varje rad, spara inget").uncheck()
-    page.get_by_role("button", name="Importera").click()
+    with page.expect_request(lambda r: "/people/import" in r.url) as sent:
+        page.get_by_role("button", name="Importera").click()
+    assert sent.value.headers["content-type"].startswith("text/csv")
+    assert sent.value.post_data == csv
     # Then the report says one was created and one had errors, row by row with the fields at fault
     report = page.get_by_role("region", name="Resultat", exact=True)
     expect(report.get_by_role("status")).to_have_text("1 skapade, 0 uppdaterade, 1 med fel.")

@@ -62,6 +62,29 @@ ROUTE_DOCS: dict[str, Any] = {"responses": RESPONSES, "security": [{"cognito": [
 SECURITY_SCHEMES: dict[str, str] = {"cognito": "Authorization"}
 
 
+# Routes that also take a body as text of another media type, e.g. a CSV file, by (method, path):
+# the route reads it itself (`text_body`); the size and UTF-8 checks still apply, the JSON ones not.
+TEXT_BODIES: dict[tuple[str, str], str] = {}
+# The JSON schema of such a route's JSON body, for the document (the route parses the body itself).
+JSON_BODIES: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+def accept_text_body(method: str, path: str, media_type: str, json_schema: dict[str, Any] | None = None) -> None:
+    """Let `method path` take its body as `media_type` text, and as JSON of `json_schema` when given
+    (both documented in OpenAPI). The route reads the body itself: it has no body parameter."""
+    TEXT_BODIES[(method.upper(), path)] = media_type
+    if json_schema is not None:
+        JSON_BODIES[(method.upper(), path)] = json_schema
+
+
+def text_body_media_type(event: Mapping[str, Any]) -> str | None:
+    """The request's media type when its route accepts it as text (see TEXT_BODIES), else None."""
+    headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
+    media_type = str(headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+    wanted = TEXT_BODIES.get((str(event.get("httpMethod") or "").upper(), str(event.get("path") or "")))
+    return media_type if wanted is not None and media_type == wanted else None
+
+
 def request_refusal(event: Mapping[str, Any]) -> ApiError | None:
     """Why a request is refused before any parsing (size, media type, encoding, JSON bounds), or None."""
     body = event.get("body") or ""
@@ -73,7 +96,9 @@ def request_refusal(event: Mapping[str, Any]) -> ApiError | None:
         return PayloadTooLargeError(f"the body is {size} bytes; the limit is {MAX_BODY_BYTES}")
     headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
     media_type = str(headers.get("content-type") or "").split(";", 1)[0].strip().lower()
-    if body and media_type and media_type != "application/json" and not media_type.endswith("+json"):
+    as_text = text_body_media_type(event) is not None
+    json_type = media_type == "application/json" or media_type.endswith("+json")
+    if body and media_type and not json_type and not as_text:
         return UnsupportedMediaTypeError("send the body as application/json")
     path = event.get("path")
     if isinstance(path, str) and unicode_problem(path):
@@ -83,11 +108,15 @@ def request_refusal(event: Mapping[str, Any]) -> ApiError | None:
         check_parameters(event.get("pathParameters"), "path")
         if body:
             text = base64.b64decode(body, validate=True).decode("utf-8") if is_base64 else body
-            parse_json_body(text)
+            if as_text:
+                if unicode_problem(text):
+                    return InvalidInputError.of("body", f"the body {unicode_problem(text)}")
+            else:
+                parse_json_body(text)
     except InvalidInputError as exc:
         return exc
     except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
-        return InvalidInputError.of("body", "the body is not UTF-8 JSON")
+        return InvalidInputError.of("body", f"the body is not UTF-8 {'text' if as_text else 'JSON'}")
     return None
 
 
@@ -222,9 +251,15 @@ def openapi_document(app: APIGatewayRestResolver) -> str:
             },
         )
     )
-    for operations in document.get("paths", {}).values():
-        for operation in operations.values():
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
             operation.get("responses", {}).pop("422", None)
+            media_type = TEXT_BODIES.get((method.upper(), path))
+            if media_type:
+                body = operation.setdefault("requestBody", {"required": True, "content": {}})
+                body["content"][media_type] = {"schema": {"type": "string"}}
+                if (method.upper(), path) in JSON_BODIES:
+                    body["content"]["application/json"] = {"schema": JSON_BODIES[(method.upper(), path)]}
     schemas = document.get("components", {}).get("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         schemas.pop(unused, None)

@@ -31,8 +31,16 @@ export function ImportPage({ api }: { api: Api }) {
     if (!file) return;
     setBusy(true);
     setReport(null);
+    // The file itself, as text/csv (the API also takes JSON-wrapped text, the page has no need to).
     const csv = await file.text();
-    const result = await call(() => api.POST("/people/import", { body: { csv, dry_run: dryRun } }));
+    const result = await call(() =>
+      api.POST("/people/import", {
+        params: { query: { dry_run: dryRun } },
+        body: csv as never,
+        bodySerializer: (text: unknown) => text as string,
+        headers: { "Content-Type": "text/csv; charset=utf-8" },
+      }),
+    );
     setBusy(false);
     if (!result.ok) return setProblem(result.problem);
     setProblem(null);
