@@ -14,7 +14,7 @@ from telefonist.clock import STOCKHOLM
 from telefonist.models.price_list import PriceBook
 from telefonist.rating.ctr import ContactTraceRecord, CtrFacts, MalformedRecord, read_ctr
 from telefonist.rating.line import MAX_LINE_SECONDS, BillingLine, TenantSource
-from telefonist.rating.period import DAY_ENDS, DAY_STARTS, Period, is_working_day
+from telefonist.rating.period import Period, is_daytime
 from telefonist.rating.tariff import is_over_budget, tariff_for
 
 TenantResolver = Callable[[str], str | None]
@@ -91,7 +91,7 @@ def rate_ctr(
     # CtrMoment keeps the answer time far from the calendar's edges: its local time cannot overflow
     local = connected_at.astimezone(STOCKHOLM)  # aware: CtrMoment
     day = local.date()
-    daytime = DAY_STARTS <= local.time() < DAY_ENDS and is_working_day(day)  # period_at, inlined
+    daytime = is_daytime(local)
     period = Period.WEEKDAY_DAY if daytime else Period.EVENING_WEEKEND
     transferred = facts.transferred
     tariff = tariff_for(period, talk, transferred)

@@ -36,11 +36,14 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and not is_swedish_holiday(day)
 
 
+def is_daytime(local: datetime) -> bool:
+    """Mon-Fri, not a holiday, 07:00 ≤ t < 18:00 (a Stockholm local moment)."""
+    return DAY_STARTS <= local.time() < DAY_ENDS and is_working_day(local.date())
+
+
 def period_at(local: datetime) -> Period:
-    """The period of a Stockholm local moment: Mon-Fri, not a holiday, 07:00 ≤ t < 18:00 → daytime."""
-    if DAY_STARTS <= local.time() < DAY_ENDS and is_working_day(local.date()):
-        return Period.WEEKDAY_DAY
-    return Period.EVENING_WEEKEND
+    """The period of a Stockholm local moment: daytime (`is_daytime`) or evening/weekend."""
+    return Period.WEEKDAY_DAY if is_daytime(local) else Period.EVENING_WEEKEND
 
 
 def period_of(answered_at: datetime) -> tuple[Period, datetime]:
