@@ -13,6 +13,7 @@ import { MessagesPage } from "./pages/Messages";
 import { OfficesPage } from "./pages/Offices";
 import { FinanceOverviewPage, OverviewPage } from "./pages/Overview";
 import { PeoplePage } from "./pages/People";
+import { StatisticsPage } from "./pages/Statistics";
 import { confirmLeave, unsaved } from "./problems";
 import { type PageId, pagesFor, type Role } from "./roles";
 
@@ -24,6 +25,7 @@ const SLUGS: Record<PageId, string> = {
   messages: "meddelanden",
   import: "import",
   billing: "fakturering",
+  statistics: "statistik",
   audit: "logg",
 };
 
@@ -164,6 +166,8 @@ function Page({ page, api, role, tenantId }: { page: PageId; api: Api; role: Rol
       return <ImportPage api={api} />;
     case "billing":
       return <BillingPage api={api} finance={role === "finance"} tenantId={tenantId} />;
+    case "statistics":
+      return <StatisticsPage api={api} finance={role === "finance"} tenantId={tenantId} />;
     case "audit":
       return <AuditPage api={api} />;
   }

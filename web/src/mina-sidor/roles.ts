@@ -4,9 +4,18 @@
 
 export type Role = "admin" | "reader" | "finance";
 
-export type PageId = "overview" | "numbers" | "offices" | "people" | "messages" | "import" | "billing" | "audit";
+export type PageId =
+  | "overview"
+  | "numbers"
+  | "offices"
+  | "people"
+  | "messages"
+  | "import"
+  | "billing"
+  | "statistics"
+  | "audit";
 
-/** The navigation in its order (Översikt · Nummer och svar · Kontor · Personer · Meddelanden · Import · Fakturering · Logg). */
+/** The navigation in its order (Översikt · Nummer och svar · Kontor · Personer · Meddelanden · Import · Fakturering · Statistik · Logg). */
 export const PAGES: readonly PageId[] = [
   "overview",
   "numbers",
@@ -15,6 +24,7 @@ export const PAGES: readonly PageId[] = [
   "messages",
   "import",
   "billing",
+  "statistics",
   "audit",
 ];
 

@@ -1,0 +1,226 @@
+// Statistik (issue 20): the customer's calls per day and common number in a month (answered,
+// abandoned in the queue, answered within 20 s, wait and handling p50/p90, over the 45-second
+// budget, transfers, messages), one small SVG chart per day, and the month as a CSV download.
+// A customer's administrators read their own; finance names the customer.
+import { useEffect, useState } from "preact/hooks";
+import type { Api } from "../../api/client";
+import type { paths } from "../../api/schema";
+import { language, t } from "../../i18n/catalogue";
+import { call, type Problem } from "../api";
+import { count, monthName, percent, stockholmMonth } from "../format";
+import { ProblemBanner } from "../problems";
+
+type MonthStatistics = paths["/statistics"]["get"]["responses"][200]["content"]["application/json"];
+type DayFigures = MonthStatistics["days"][number];
+
+function monthStatistics(api: Api, month: string, financeTenant: string | null) {
+  if (financeTenant !== null) {
+    return call(() =>
+      api.GET("/finance/tenants/{tenant_id}/statistics", {
+        params: { path: { tenant_id: financeTenant }, query: { month } },
+      }),
+    );
+  }
+  return call(() => api.GET("/statistics", { params: { query: { month } } }));
+}
+
+function statisticsCsv(api: Api, month: string, financeTenant: string | null) {
+  if (financeTenant !== null) {
+    return call(() =>
+      api.GET("/finance/tenants/{tenant_id}/statistics.csv", {
+        params: { path: { tenant_id: financeTenant }, query: { month } },
+        parseAs: "blob",
+      }),
+    );
+  }
+  return call(() => api.GET("/statistics.csv", { params: { query: { month } }, parseAs: "blob" }));
+}
+
+const seconds = (value: number | null) => (value === null ? "–" : t("ms.stats.seconds", { value }));
+
+export function StatisticsPage({ api, finance, tenantId }: { api: Api; finance: boolean; tenantId: string | null }) {
+  const [month, setMonth] = useState(() => stockholmMonth(new Date()));
+  const [customer, setCustomer] = useState(tenantId ?? "");
+  const [stats, setStats] = useState<MonthStatistics | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const who = finance ? customer.trim() : null;
+  useEffect(() => {
+    if (finance && !who) return;
+    let live = true;
+    setStats(null);
+    void monthStatistics(api, month, who).then((result) => {
+      if (!live) return;
+      if (!result.ok) return setProblem(result.problem);
+      setProblem(null);
+      setStats(result.data);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, month, who]);
+  const download = async () => {
+    const result = await statisticsCsv(api, month, who);
+    if (!result.ok) return setProblem(result.problem);
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(result.data as Blob);
+    link.download = `${who ? `${who}-` : ""}statistics-${month}.csv`;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  };
+  const lang = language.value;
+  return (
+    <>
+      <h1>{t("ms.nav.statistics")}</h1>
+      <p class="muted">{t("ms.stats.intro")}</p>
+      <div class="picker">
+        {finance && (
+          <div class="field">
+            <label for="stats-customer">{t("ms.billing.customer")}</label>
+            <input id="stats-customer" value={customer} onChange={(e) => setCustomer(e.currentTarget.value)} />
+          </div>
+        )}
+        <div class="field">
+          <label for="stats-month">{t("ms.billing.month")}</label>
+          <input
+            id="stats-month"
+            type="month"
+            value={month}
+            max={stockholmMonth(new Date())}
+            onChange={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)}
+          />
+        </div>
+      </div>
+      <ProblemBanner problem={problem} />
+      {stats && (
+        <section aria-labelledby="stats-month-title">
+          <h2 id="stats-month-title">{monthName(stats.month, lang)}</h2>
+          {stats.days.length === 0 ? (
+            <p>{t("ms.stats.none")}</p>
+          ) : (
+            <>
+              <DayChart days={stats.days} />
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("ms.stats.day")}</th>
+                    <th scope="col">{t("ms.stats.number")}</th>
+                    <th scope="col" class="num">
+                      {t("ms.stats.offered")}
+                    </th>
+                    <th scope="col" class="num">
+                      {t("ms.stats.answered")}
+                    </th>
+                    <th scope="col" class="num">
+                      {t("ms.stats.abandoned")}
+                    </th>
+                    <th scope="col" class="num">
+                      {t("ms.stats.within20")}
+                    </th>
+                    <th scope="col" class="num">
+                      {t("ms.stats.waitP50P90")}
+                    </th>
+                    <th scope="col" class="num">
+                      {t("ms.stats.handlingP50P90")}
+                    </th>
+                    <th scope="col" class="num">
+                      {t("ms.stats.over45")}
+                    </th>
+                    <th scope="col" class="num">
+                      {t("ms.stats.transfers")}
+                    </th>
+                    <th scope="col" class="num">
+                      {t("ms.stats.messages")}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {stats.rows.map((row) => (
+                    <FigureRow key={`${row.day}-${row.number}`} label={row.day} number={row.number} figures={row} />
+                  ))}
+                </tbody>
+                <tfoot>
+                  <FigureRow label={t("ms.stats.month")} number="" figures={stats.total} />
+                </tfoot>
+              </table>
+            </>
+          )}
+          <button type="button" onClick={download}>
+            {t("ms.stats.download")}
+          </button>
+        </section>
+      )}
+    </>
+  );
+}
+
+function FigureRow({ label, number, figures }: { label: string; number: string; figures: MonthStatistics["total"] }) {
+  const lang = language.value;
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      <td>{number}</td>
+      <td class="num">{count(figures.offered, lang)}</td>
+      <td class="num">{count(figures.answered, lang)}</td>
+      <td class="num">{count(figures.abandoned, lang)}</td>
+      <td class="num">{percent(figures.answered_20s, figures.answered, lang)}</td>
+      <td class="num">
+        {seconds(figures.wait_p50)} / {seconds(figures.wait_p90)}
+      </td>
+      <td class="num">
+        {seconds(figures.handling_p50)} / {seconds(figures.handling_p90)}
+      </td>
+      <td class="num">{percent(figures.over_45s, figures.answered, lang)}</td>
+      <td class="num">{count(figures.transfers, lang)}</td>
+      <td class="num">
+        {count(figures.messages_sms, lang)} / {count(figures.messages_email, lang)}
+      </td>
+    </tr>
+  );
+}
+
+/** One stacked bar per day (answered, abandoned), an SVG with its figures as a list beside it. */
+export function DayChart({ days }: { days: DayFigures[] }) {
+  const lang = language.value;
+  const top = Math.max(1, ...days.map((d) => d.offered));
+  const width = 14;
+  const scale = (n: number) => Math.round((n / top) * 90);
+  return (
+    <figure aria-labelledby="stats-chart">
+      <figcaption id="stats-chart">{t("ms.stats.chart")}</figcaption>
+      <svg class="chart" viewBox={`0 0 ${days.length * (width + 4)} 110`} role="img" aria-labelledby="stats-chart">
+        {days.map((d, i) => {
+          const answered = scale(d.answered);
+          const abandoned = scale(d.abandoned);
+          return (
+            <g key={d.day} data-day={d.day}>
+              <rect x={i * (width + 4)} y={95 - answered} width={width} height={answered} class="chart__bar" />
+              <rect
+                x={i * (width + 4)}
+                y={95 - answered - abandoned}
+                width={width}
+                height={abandoned}
+                class="chart__bar chart__bar--abandoned"
+              />
+              <text x={i * (width + 4) + width / 2} y={108} text-anchor="middle" class="chart__label">
+                {d.day.slice(8)}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <details>
+        <summary>{t("ms.stats.chartFigures")}</summary>
+        <ul>
+          {days.map((d) => (
+            <li key={d.day}>
+              {d.day}: {t("ms.stats.answered")} {count(d.answered, lang)}, {t("ms.stats.abandoned").toLowerCase()}{" "}
+              {count(d.abandoned, lang)}
+            </li>
+          ))}
+        </ul>
+      </details>
+    </figure>
+  );
+}
