@@ -74,9 +74,11 @@ def _fresh_functions() -> None:
     from functions.directory_lookup import handler as directory_lookup
     from functions.employee_status import handler as employee_status
     from functions.notify import handler as notify
+    from functions.self_service import statistics_api
     from functions.transfer import handler as transfer
 
     for cached in (
+        statistics_api.queries,
         directory_lookup.environment,
         directory_lookup.customer_list,
         directory_lookup.directory_cache,

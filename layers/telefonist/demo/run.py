@@ -365,6 +365,7 @@ class _Run:
                     break
                 with self._functions():
                     self._rate_batch(rating, records, context)
+                    self._record_statistics(records)
                 iterator = page.get("NextShardIterator")
 
     def _rate_batch(self, rating: Any, records: list[dict[str, Any]], context: Any) -> None:
@@ -376,6 +377,14 @@ class _Run:
                 return
             pending = [r for r in pending if r["kinesis"]["sequenceNumber"] in failed]
         raise RuntimeError(f"{len(pending)} CTR record(s) still failing after {RATING_RETRIES} retries")
+
+    def _record_statistics(self, records: list[dict[str, Any]]) -> None:
+        """The stream's second consumer (functions/contact_stats): contact events and daily statistics."""
+        from functions.contact_stats import handler as contact_stats
+
+        response = contact_stats.handle_batch({"Records": records}, contact_stats.recorder())
+        if response["batchItemFailures"]:
+            raise RuntimeError(f"{len(response['batchItemFailures'])} CTR record(s) failed in contact statistics")
 
     # ------------------------------------------------------------------ finance
     def finance_queries(self, outcomes: list[CallOutcome]) -> None:
