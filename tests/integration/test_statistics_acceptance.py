@@ -107,9 +107,9 @@ def _expected(calls: list[CallScenario]) -> dict[tuple[str, str], dict[str, Any]
     return expected
 
 
-def test_the_demo_week_gives_statistics_an_independent_count_reproduces(aws: LocalResources) -> None:
+def demo_stream() -> tuple[list[CallScenario], list[dict[str, Any]]]:
+    """The demo's simulated week and its CTRs as Connect delivers them (versions, duplicates, legs)."""
     calls = generate_calls(CALLS, SEED, WEEK, NUMBERS, ["anna"])
-    assert any(c.action is Action.ABANDONED for c in calls)
     versions: list[list[dict[str, Any]]] = []
     for index, call in enumerate(calls):
         attributes = _attributes(index, call)
@@ -119,14 +119,24 @@ def test_the_demo_week_gives_statistics_an_independent_count_reproduces(aws: Loc
         versions.append([early, final] if call.billable and index % 4 == 0 else [final])
         if final.get("NextContactId"):
             versions.append([transfer_leg(final)])
-    stream = delivery_stream(versions, SEED)
-    assert len(stream) > len(calls)  # duplicates, early versions and transfer legs
+    return calls, delivery_stream(versions, SEED)
+
+
+def record_stream(aws: LocalResources, stream: list[dict[str, Any]]) -> None:
+    """Through the contact statistics handler in batches of 100, then the whole stream again."""
     recorder = handler.build_recorder(aws.environment)
-    # delivered in batches of 100, then the whole stream again (a replayed shard): counts never double
     for _ in range(2):
         for start in range(0, len(stream), 100):
             response = handler.handle_batch(_kinesis_event(stream[start : start + 100], start), recorder)
             assert response == {"batchItemFailures": []}
+
+
+def test_the_demo_week_gives_statistics_an_independent_count_reproduces(aws: LocalResources) -> None:
+    calls, stream = demo_stream()
+    assert any(c.action is Action.ABANDONED for c in calls)
+    assert len(stream) > len(calls)  # duplicates, early versions and transfer legs
+    # delivered in batches of 100, then the whole stream again (a replayed shard): counts never double
+    record_stream(aws, stream)
 
     table = boto3.resource("dynamodb").Table(aws.environment[config.ENV_STATISTICS_TABLE])
     repo = StatisticsRepository(table)

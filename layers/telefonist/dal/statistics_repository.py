@@ -13,7 +13,7 @@ aggregate(s). Redelivery of the held version or an older one writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -25,7 +25,10 @@ from telefonist.statistics.aggregates import contribution, delta
 from telefonist.statistics.events import ContactEvent
 
 EVENT_SK = "EVENT"
-MAX_ATTEMPTS = 5  # a transaction lost to a concurrent writer of the same contact is retried
+MAX_ATTEMPTS = 5
+BATCH_GET_KEYS = (
+    100  # DynamoDB's limit per BatchGetItem  # a transaction lost to a concurrent writer of the same contact is retried
+)
 
 
 class RecordResult(StrEnum):
@@ -73,6 +76,7 @@ def _event_item(event: ContactEvent, counts: Mapping[str, int]) -> dict[str, Any
         "transferred": event.transferred,
         "transferred_to_person": event.transferred_to_person,
         "message_channels": list(event.message_channels),
+        "caller_masked": event.caller_masked,
         "counts": dict(counts),
         "agg_pk": agg["pk"],
         "agg_sk": agg["sk"],
@@ -149,6 +153,28 @@ class StatisticsRepository:
                     return False
             raise RepositoryError(f"statistics write failed for contact {event.contact_id}") from exc
         return True
+
+    def events(self, contact_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The held events of some contacts (BatchGetItem, 100 keys a round trip), by contact id."""
+        found: dict[str, dict[str, Any]] = {}
+        ids = list(dict.fromkeys(contact_ids))
+        for start in range(0, len(ids), BATCH_GET_KEYS):
+            request: dict[str, Any] = {
+                self._table.name: {"Keys": [event_key(c) for c in ids[start : start + BATCH_GET_KEYS]]}
+            }
+            for _ in range(MAX_ATTEMPTS):
+                try:
+                    response = self._client.batch_get_item(RequestItems=request)
+                except ClientError as exc:
+                    raise RepositoryError("statistics read failed for contact events") from exc
+                for item in response.get("Responses", {}).get(self._table.name, []):
+                    found[str(item["pk"]).removeprefix("CONTACT#")] = item
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+            else:
+                raise RepositoryError("contact events left unread after retries")
+        return found
 
     def month(self, tenant_id: str, month: str) -> MonthRead:
         """Every day's aggregate of a tenant's month: one Query (and its pages)."""

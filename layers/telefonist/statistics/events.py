@@ -52,6 +52,7 @@ class ContactEvent:
     transferred: bool
     transferred_to_person: str | None
     message_channels: tuple[str, ...]
+    caller_masked: str | None = None  # the caller's number with all but its prefix and last two digits hidden
 
     @property
     def month(self) -> str:
@@ -64,8 +65,13 @@ class _Queue(msgspec.Struct):
     Duration: int | None = None
 
 
+class _Endpoint(msgspec.Struct):
+    Address: str | None = None
+
+
 class _Timing(msgspec.Struct):
     InitiationTimestamp: str | None = None
+    CustomerEndpoint: _Endpoint | None = None
     Queue: _Queue | None = None
     Attributes: dict[str, Any] | None = None
 
@@ -94,6 +100,15 @@ def _wait_seconds(queue: _Queue | None) -> tuple[bool, int]:
     if enqueued is None or dequeued is None:
         return True, 0
     return True, max(0, int((dequeued - enqueued).total_seconds()))
+
+
+def mask_number(number: str | None) -> str | None:
+    """+46701234567 -> +4670•••••67: the country and network prefix and the last two digits only."""
+    if not number:
+        return None
+    if len(number) <= 6:
+        return "•" * len(number)
+    return number[:5] + "•" * (len(number) - 7) + number[-2:]
 
 
 def _channels(value: object) -> tuple[str, ...]:
@@ -146,4 +161,5 @@ def contact_event(
         transferred=answered and facts.transferred,
         transferred_to_person=person if answered and isinstance(person, str) and person else None,
         message_channels=_channels(attributes.get(MESSAGE_CHANNELS_ATTRIBUTE)) if answered else (),
+        caller_masked=mask_number(timing.CustomerEndpoint.Address if timing.CustomerEndpoint else None),
     )
