@@ -16,9 +16,11 @@ from telefonist.resources import STATISTICS_TABLE
 from telefonist.sample_data import DEMO_TENANT_ID
 from telefonist.statistics.events import ContactEvent, Outcome
 
+from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_mina_sidor import ADMIN, mina_sidor, open_page, sign_in
+from tests.browser.test_mina_sidor_accessibility import csp_free_mina_sidor
 
-__all__ = ["mina_sidor"]
+__all__ = ["csp_free_mina_sidor", "mina_sidor"]
 SWITCHBOARD = "+46852000001"
 
 
@@ -82,3 +84,15 @@ def test_an_administrator_reads_the_months_statistics_and_downloads_them(mina_si
         (f"{month}-01", SWITCHBOARD, "4", "1"),
         (f"{month}-02", SWITCHBOARD, "1", "0"),
     ]
+
+
+def test_the_statistics_page_has_no_serious_violation(csp_free_mina_sidor: Page) -> None:
+    # Given a month with contacts, when an administrator opens Statistik
+    _record_month(to_local(utc_now()).date().replace(day=1))
+    page = csp_free_mina_sidor
+    sign_in(page, ADMIN)
+    open_page(page, "Statistik")
+    expect(page.get_by_role("img", name="Samtal per dag: besvarade och avbrutna")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    # Then axe-core finds no serious or critical violation
+    assert serious_violations(page) == []
