@@ -91,6 +91,7 @@ class ServiceStack(cdk.Stack):
         # The customers, for a call whose number named none. Only GET: API Gateway matches on the
         # resource and method together, so `POST /operator/tenants` (onboarding) stays with the proxy.
         api.add_operator_route("/operator/tenants", "GET", self.directory.function)
+        api.add_operator_route("/finance/tenants", "GET", self.directory.function)  # the same list, for finance
         api.add_operator_route("/operator/tenants/{tenant_id}/directory/{person_id}", "GET", self.directory.function)
         api.add_operator_route("/tenants/{tenant_id}/messages", "POST", self.notify.submit_function)
         api.add_operator_route(

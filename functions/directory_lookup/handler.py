@@ -7,6 +7,8 @@ Two ways in, one search:
 
 And, for a call whose number named no customer, the list of customers to ask the caller about:
 `GET /operator/tenants?limit=&cursor=` (operators only; id, name and numbers of each customer).
+The same list, by the same code, for the operator company's finance team choosing whose billing to read
+in Mina sidor: `GET /finance/tenants?limit=&cursor=` (finance group only).
 
 The index of each customer's directory stays warm between invocations and is rebuilt when the
 directory version (bumped by every self-service change) moves.
@@ -49,6 +51,7 @@ from telefonist.observability import logger, metrics
 
 ROUTE = "/operator/tenants/<tenant_id>/directory"
 CUSTOMERS_ROUTE = "/operator/tenants"
+FINANCE_CUSTOMERS_ROUTE = "/finance/tenants"
 CARD_ROUTE = "/operator/tenants/<tenant_id>/directory/<person_id>"
 
 router = new_router()
@@ -154,25 +157,40 @@ def customer_list() -> CustomerRepository:
     return CustomerRepository(boto3.resource("dynamodb").Table(environment().customer_table_name))
 
 
+CustomersLimit = Annotated[int, Query(ge=1, le=MAX_CUSTOMERS_PAGE, description="How many customers at most")]
+CustomersCursor = Annotated[
+    str | None, Query(min_length=1, max_length=1000, description="The `next_cursor` of the previous page")
+]
+
+
+def _customers(group: Group, limit: int, cursor: str | None) -> CustomerList:
+    """The one list of customers behind both routes: the caller must be in `group`."""
+    caller_of(router).require(group)
+    result = list_customers(customer_list().page_customers, limit, cursor)
+    logger.info("customers listed", group=group.value, count=len(result.items), more=result.next_cursor is not None)
+    return result
+
+
 @router.get(
     CUSTOMERS_ROUTE,
     tags=["operator"],
     summary="The customers, to ask a caller whose dialed number named none (operators)",
     **ROUTE_DOCS,
 )
-def customers_route(
-    limit: Annotated[
-        int, Query(ge=1, le=MAX_CUSTOMERS_PAGE, description="How many customers at most")
-    ] = DEFAULT_CUSTOMERS_PAGE,
-    cursor: Annotated[
-        str | None,
-        Query(min_length=1, max_length=1000, description="The `next_cursor` of the previous page"),
-    ] = None,
+def customers_route(limit: CustomersLimit = DEFAULT_CUSTOMERS_PAGE, cursor: CustomersCursor = None) -> CustomerList:
+    return _customers(Group.OPERATORS, limit, cursor)
+
+
+@router.get(
+    FINANCE_CUSTOMERS_ROUTE,
+    tags=["operator"],
+    summary="The customers, to choose whose billing to read (finance)",
+    **ROUTE_DOCS,
+)
+def finance_customers_route(
+    limit: CustomersLimit = DEFAULT_CUSTOMERS_PAGE, cursor: CustomersCursor = None
 ) -> CustomerList:
-    caller_of(router).require(Group.OPERATORS)
-    result = list_customers(customer_list().page_customers, limit, cursor)
-    logger.info("customers listed", count=len(result.items), more=result.next_cursor is not None)
-    return result
+    return _customers(Group.FINANCE, limit, cursor)
 
 
 app = edge_resolver(router, site_origin=site_origin_of(os.environ))

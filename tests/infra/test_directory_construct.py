@@ -85,3 +85,26 @@ def test_the_list_of_customers_is_routed_to_the_function_for_get_only(template: 
     [method] = methods
     assert method["AuthorizationType"] == "COGNITO_USER_POOLS"
     assert function_id in str(method["Integration"]["Uri"])
+
+
+def test_finance_s_list_of_customers_goes_to_the_same_function_and_role(template: Template) -> None:
+    """`GET /finance/tenants` is served by the function whose role already may Query `CUSTOMERS`: no new grant."""
+    function_id, _ = _function(template)
+    resources = template.find_resources("AWS::ApiGateway::Resource")
+    [finance] = [rid for rid, r in resources.items() if r["Properties"]["PathPart"] == "finance"]
+    [tenants] = [
+        rid
+        for rid, r in resources.items()
+        if r["Properties"]["PathPart"] == "tenants" and r["Properties"]["ParentId"] == {"Ref": finance}
+    ]
+    methods = [
+        m["Properties"]
+        for m in template.find_resources("AWS::ApiGateway::Method").values()
+        if m["Properties"]["ResourceId"] == {"Ref": tenants} and m["Properties"]["HttpMethod"] != "OPTIONS"
+    ]
+    assert [m["HttpMethod"] for m in methods] == ["GET"]
+    [method] = methods
+    assert method["AuthorizationType"] == "COGNITO_USER_POOLS"
+    assert function_id in str(method["Integration"]["Uri"])
+    # The billing routes under it (`/finance/tenants/{tenant_id}/billing/...`) stay with the proxy.
+    assert not [r for r in resources.values() if r["Properties"]["ParentId"] == {"Ref": tenants}]

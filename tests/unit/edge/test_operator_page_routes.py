@@ -20,6 +20,7 @@ from tests.unit.edge.test_edge import assert_error_body
 from tests.unit.self_service.conftest import ACME_ADMIN, ACME_ADMIN_TOKEN, FINANCE_TOKEN, OPERATOR_TOKEN
 
 CUSTOMERS = "/operator/tenants"
+FINANCE_CUSTOMERS = "/finance/tenants"
 
 
 def test_an_operator_lists_the_customers_with_their_numbers(api: WholeApiClient) -> None:
@@ -67,6 +68,34 @@ def test_an_out_of_bounds_page_or_a_forged_cursor_is_a_400_naming_the_field(
 @pytest.mark.parametrize("token", [ACME_ADMIN_TOKEN, FINANCE_TOKEN])
 def test_only_operators_may_list_the_customers(api: WholeApiClient, token: str) -> None:
     response = api.call("GET", CUSTOMERS, token)
+    assert response.status == 403
+    assert_error_body(response.body, 403)
+
+
+def test_finance_gets_the_same_list_to_choose_whose_billing_to_read(api: WholeApiClient) -> None:
+    operators = api.call("GET", CUSTOMERS, OPERATOR_TOKEN).body
+    response = api.call("GET", FINANCE_CUSTOMERS, FINANCE_TOKEN)
+    assert response.status == 200, response.body
+    assert response.body == operators
+    assert [c["tenant_id"] for c in response.body["items"]] == ["acme", "globex"]
+
+
+def test_finance_s_list_is_paged_with_the_same_bounds_and_cursor(api: WholeApiClient) -> None:
+    first = api.call("GET", f"{FINANCE_CUSTOMERS}?limit=1", FINANCE_TOKEN).body
+    assert [c["tenant_id"] for c in first["items"]] == ["acme"]
+    second = api.call("GET", f"{FINANCE_CUSTOMERS}?limit=1&cursor={first['next_cursor']}", FINANCE_TOKEN).body
+    assert [c["tenant_id"] for c in second["items"]] == ["globex"]
+    assert second["next_cursor"] is None
+    too_many = api.call("GET", f"{FINANCE_CUSTOMERS}?limit=101", FINANCE_TOKEN)
+    assert too_many.status == 400
+    assert too_many.body["field"] == "query.limit"
+    forged = api.call("GET", f"{FINANCE_CUSTOMERS}?cursor=not-ours", FINANCE_TOKEN)
+    assert (forged.status, forged.body["field"]) == (400, "query.cursor")
+
+
+@pytest.mark.parametrize("token", [ACME_ADMIN_TOKEN, OPERATOR_TOKEN])
+def test_only_finance_may_list_the_customers_under_finance(api: WholeApiClient, token: str) -> None:
+    response = api.call("GET", FINANCE_CUSTOMERS, token)
     assert response.status == 403
     assert_error_body(response.body, 403)
 
