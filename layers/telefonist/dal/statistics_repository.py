@@ -13,6 +13,7 @@ aggregate(s). Redelivery of the held version or an older one writes nothing.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -21,14 +22,15 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from telefonist.dal.errors import RepositoryError
-from telefonist.statistics.aggregates import contribution, delta
+from telefonist.statistics.aggregates import contribution
 from telefonist.statistics.events import ContactEvent
 
 EVENT_SK = "EVENT"
-MAX_ATTEMPTS = 5
-BATCH_GET_KEYS = (
-    100  # DynamoDB's limit per BatchGetItem  # a transaction lost to a concurrent writer of the same contact is retried
-)
+MAX_ATTEMPTS = 5  # a transaction lost to a concurrent writer of the same contact is retried
+BATCH_GET_KEYS = 100  # DynamoDB's limit per BatchGetItem
+# Contacts per transaction: a Put each plus an Update per aggregate touched (at most two each),
+# within DynamoDB's 100 actions per TransactWriteItems.
+TRANSACTION_CONTACTS = 33
 
 
 class RecordResult(StrEnum):
@@ -114,6 +116,27 @@ class StatisticsRepository:
                 return RecordResult.RECORDED
         raise RepositoryError(f"contact {event.contact_id} kept changing while its statistics were recorded")
 
+    def record_many(self, events: Sequence[ContactEvent]) -> list[RecordResult]:
+        """Record a batch's events (one per contact): the held versions read together (BatchGetItem,
+        100 a round trip), then the newer events in transactions of up to TRANSACTION_CONTACTS
+        contacts (their aggregates' changes summed); a group that lost a race goes contact by contact."""
+        held = self.events([e.contact_id for e in events])
+        results = {}
+        newer = []
+        for event in events:
+            item = held.get(event.contact_id)
+            if item is not None and int(item["version_us"]) >= event.version_us:
+                results[event.contact_id] = RecordResult.STALE
+            else:
+                newer.append((event, item))
+        for start in range(0, len(newer), TRANSACTION_CONTACTS):
+            group = newer[start : start + TRANSACTION_CONTACTS]
+            if self._transact(group):
+                results.update((event.contact_id, RecordResult.RECORDED) for event, _ in group)
+            else:
+                results.update((event.contact_id, self.record(event)) for event, _ in group)
+        return [results[event.contact_id] for event in events]
+
     def _held(self, contact_id: str) -> dict[str, Any] | None:
         try:
             item: dict[str, Any] | None = self._table.get_item(Key=event_key(contact_id), ConsistentRead=True).get(
@@ -125,25 +148,34 @@ class StatisticsRepository:
 
     def _replace(self, event: ContactEvent, held: dict[str, Any] | None) -> bool:
         """One transaction: the event (if the held version is unchanged) and the aggregates' change."""
+        return self._transact([(event, held)])
+
+    def _transact(self, group: Sequence[tuple[ContactEvent, dict[str, Any] | None]]) -> bool:
+        """One transaction for some contacts (distinct): each event written on condition that the
+        version read is still held, and every aggregate's summed change; False if any lost a race."""
         name = self._table.name
-        new = contribution(event)
-        put: dict[str, Any] = {"TableName": name, "Item": _event_item(event, new)}
-        if held is None:
-            put["ConditionExpression"] = "attribute_not_exists(pk)"
-        else:
-            put["ConditionExpression"] = "version_us = :held"
-            put["ExpressionAttributeValues"] = {":held": held["version_us"]}
-        items: list[dict[str, Any]] = [{"Put": put}]
-        new_key = aggregate_key(event)
-        old_counts = {k: int(v) for k, v in (held or {}).get("counts", {}).items()}
-        old_key = {"pk": held["agg_pk"], "sk": held["agg_sk"]} if held else new_key
-        if old_key == new_key:
-            change = delta(old_counts, new)
-            if change:
-                items.append(_add(name, new_key, change))
-        else:  # the contact moved (another day or number): out of the old aggregate, into the new
-            items.append(_add(name, old_key, {k: -v for k, v in old_counts.items()}))
-            items.append(_add(name, new_key, new))
+        puts: list[dict[str, Any]] = []
+        changes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        for event, held in group:
+            new = contribution(event)
+            put: dict[str, Any] = {"TableName": name, "Item": _event_item(event, new)}
+            if held is None:
+                put["ConditionExpression"] = "attribute_not_exists(pk)"
+            else:
+                put["ConditionExpression"] = "version_us = :held"
+                put["ExpressionAttributeValues"] = {":held": held["version_us"]}
+            puts.append({"Put": put})
+            new_key = aggregate_key(event)
+            old_counts = {k: int(v) for k, v in (held or {}).get("counts", {}).items()}
+            old_key = {"pk": held["agg_pk"], "sk": held["agg_sk"]} if held else new_key
+            # out of the old aggregate, into the new (the same one unless the contact moved day or number)
+            changes[(old_key["pk"], old_key["sk"])].subtract(old_counts)
+            changes[(new_key["pk"], new_key["sk"])].update(new)
+        items = puts + [
+            _add(name, {"pk": pk, "sk": sk}, {k: v for k, v in change.items() if v})
+            for (pk, sk), change in changes.items()
+            if any(change.values())
+        ]
         try:
             self._client.transact_write_items(TransactItems=items)
         except ClientError as exc:
@@ -151,7 +183,7 @@ class StatisticsRepository:
                 reasons = exc.response.get("CancellationReasons") or []
                 if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons) or not reasons:
                     return False
-            raise RepositoryError(f"statistics write failed for contact {event.contact_id}") from exc
+            raise RepositoryError("statistics write failed for a batch of contacts") from exc
         return True
 
     def events(self, contact_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -160,7 +192,10 @@ class StatisticsRepository:
         ids = list(dict.fromkeys(contact_ids))
         for start in range(0, len(ids), BATCH_GET_KEYS):
             request: dict[str, Any] = {
-                self._table.name: {"Keys": [event_key(c) for c in ids[start : start + BATCH_GET_KEYS]]}
+                self._table.name: {
+                    "Keys": [event_key(c) for c in ids[start : start + BATCH_GET_KEYS]],
+                    "ConsistentRead": True,
+                }
             }
             for _ in range(MAX_ATTEMPTS):
                 try:
@@ -193,7 +228,8 @@ class StatisticsRepository:
             for item in page.get("Items", []):
                 day, _, number = str(item["sk"]).partition("#")
                 counts = {k: int(v) for k, v in item.items() if k not in ("pk", "sk")}
-                days.append(DayAggregate(day=day, number=number, counts=counts))
+                if any(counts.values()):  # not a day every contact of which moved to another
+                    days.append(DayAggregate(day=day, number=number, counts=counts))
             if "LastEvaluatedKey" not in page:
                 return MonthRead(days=days, round_trips=round_trips)
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]

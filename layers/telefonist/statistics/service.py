@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from telefonist.dal.errors import RepositoryError
 from telefonist.edge.errors import ForbiddenError
 from telefonist.edge.identity import Caller, Group
 from telefonist.statistics.aggregates import SUMMARY_FIELDS, add_up
@@ -16,7 +17,7 @@ from telefonist.statistics.events import ContactEvent, contact_event
 
 
 class EventStore(Protocol):
-    def record(self, event: ContactEvent) -> Any: ...
+    def record_many(self, events: Sequence[ContactEvent]) -> Sequence[Any]: ...
 
 
 class MonthSource(Protocol):
@@ -37,19 +38,36 @@ class StatisticsRecorder:
     resolve_tenant: Callable[[str], str | None]
 
     def record_batch(self, records: Sequence[bytes | str | dict[str, Any]]) -> BatchResult:
-        """Each record's event, written exactly once; a store failure fails that record only."""
+        """Each contact's newest version in the batch, written exactly once; a store failure fails
+        the batch's records of a customer contact (the event source retries them; redelivery is harmless)."""
         result = BatchResult()
+        newest: dict[str, tuple[ContactEvent, list[int]]] = {}
         for index, raw in enumerate(records):
             try:
                 event = contact_event(raw, self.resolve_tenant)
-                if event is None:
-                    result.ignored += 1
-                    continue
-                outcome = str(self.store.record(event))
-            except Exception:
+            except RepositoryError:  # the routing lookup failed: retried by the event source
                 result.failed.append(index)
                 continue
-            if outcome == "recorded":
+            if event is None:
+                result.ignored += 1
+                continue
+            held = newest.get(event.contact_id)
+            if held is None:
+                newest[event.contact_id] = (event, [index])
+                continue
+            result.stale += 1  # an older (or the same) version of a contact in this batch
+            held[1].append(index)
+            if event.version_us > held[0].version_us:
+                newest[event.contact_id] = (event, held[1])
+        events = [event for event, _ in newest.values()]
+        try:
+            outcomes = self.store.record_many(events)
+        except RepositoryError:  # the store failed: retried by the event source
+            result.failed.extend(i for _, indexes in newest.values() for i in indexes)
+            result.failed.sort()
+            return result
+        for outcome in outcomes:
+            if str(outcome) == "recorded":
                 result.recorded += 1
             else:
                 result.stale += 1
