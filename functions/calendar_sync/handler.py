@@ -1,8 +1,8 @@
 """Lambda entries of the calendar sync: the Graph webhook (API Gateway) and the scheduled renewal.
 
 The composition root: the sync state in the customer table, Graph per customer with a token from
-that customer's credentials in Secrets Manager, the customer's rules (the defaults until Mina sidor
-lets an administrator change them), writes through the self-service write path.
+that customer's credentials in Secrets Manager, the customer's rules as its administrator stored them
+on Mina sidor (nothing is synced while they have it off), writes through the self-service write path.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ def environment() -> Environment:
 @cache
 def sync() -> CalendarSync:
     import boto3
-    from telefonist.calendar_sync.rules import CalendarRules
     from telefonist.dal.calendar_state import DynamoSyncState, graph_credentials
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.graph_client import ClientCredentialsToken, UrllibGraphApi
@@ -59,9 +58,8 @@ def sync() -> CalendarSync:
         token = ClientCredentialsToken(lambda: graph_credentials(secrets, tenant_id), env.graph_login_url)
         return UrllibGraphApi(token, env.graph_base_url)
 
-    return CalendarSync(
-        graph, DynamoSyncState(table), lambda: service, lambda _t: CalendarRules(), env.notification_url
-    )
+    state = DynamoSyncState(table)
+    return CalendarSync(graph, state, lambda: service, state.rules, env.notification_url)
 
 
 router = build_router(sync)

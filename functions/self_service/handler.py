@@ -15,6 +15,7 @@ from telefonist.self_service.billing import BillingSummarySource, UnavailableBil
 from telefonist.self_service.service import SelfService
 
 from functions.self_service.api import build_resolver
+from functions.self_service.calendar_api import build_calendar_router
 from functions.self_service.statistics_api import router as statistics_router
 
 
@@ -70,6 +71,7 @@ def _bucket_billing_source(env: Environment) -> BillingSummarySource:
 
 app = build_resolver(service, site_origin=site_origin_of(os.environ))
 app.include_router(statistics_router)  # issue 20: the customer's call statistics, on the same function
+app.include_router(build_calendar_router(service))  # issue 21: calendar-sync settings and followed people
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -18,6 +18,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 from telefonist import config, resources
+from telefonist.dal.calendar_state import STATE_PK as CALENDAR_STATE_PK
 from telefonist.rating.finance import TABLE as BILLING_TABLE
 
 from infra.constructs.data_construct import DataConstruct
@@ -237,6 +238,15 @@ class SelfServiceApiConstruct(Construct):
                 ],
                 resources=[table_arn],
                 conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*", "NUMBER#*"]}},
+            )
+        )
+        # Mina sidor's calendar sync (issue 21): a customer's settings and whose calendar is followed,
+        # in the sync state's one partition; never a Graph secret (the renewal function subscribes).
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
+                resources=[table_arn],
+                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [CALENDAR_STATE_PK]}},
             )
         )
 

@@ -148,3 +148,15 @@ def test_the_function_reads_the_billing_table_s_catalog_entry_and_changes_nothin
 def _actions(statement: dict[str, Any]) -> list[str]:
     action = statement["Action"]
     return action if isinstance(action, list) else [action]
+
+
+def test_the_calendar_sync_settings_reach_only_the_sync_state_partition_and_no_graph_secret(template: Template) -> None:
+    statements = _self_service_statements(template)
+    calsync = [
+        s
+        for s in statements
+        if s.get("Condition", {}).get("ForAllValues:StringLike", {}).get("dynamodb:LeadingKeys") == ["CALSYNC"]
+    ]
+    assert len(calsync) == 1
+    assert sorted(calsync[0]["Action"]) == ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
+    assert not any("secretsmanager:GetSecretValue" in s["Action"] for s in statements)

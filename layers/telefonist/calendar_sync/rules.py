@@ -2,7 +2,8 @@
 
 Per customer: which free/busy states become a referral and with which text, keywords in the
 subject that choose the text, and private events, which become "Upptagen" without their subject.
-All-day events cover their whole days in Europe/Stockholm. Free events make no referral.
+All-day events cover their whole days in Europe/Stockholm (or make none, if the customer says so).
+Free events make no referral. `CalendarSettings` is what a customer's administrator stores.
 """
 
 from __future__ import annotations
@@ -33,6 +34,16 @@ class CalendarRules(BaseModel):
         description="A word in the subject (any case) → the referral text; first match wins, before `show_as`",
     )
     private_text: str = "Upptagen"
+    all_day: bool = Field(default=True, description="All-day events make a referral for their whole days")
+
+
+class CalendarSettings(BaseModel):
+    """A customer's calendar sync as its administrator set it: on or off, and the rules."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enabled: bool = False
+    rules: CalendarRules = Field(default_factory=CalendarRules)
 
 
 def referral_id_of(event_id: str) -> str:
@@ -70,7 +81,7 @@ def _text(event: dict[str, Any], rules: CalendarRules) -> str | None:
 
 def referral_for_event(event: dict[str, Any], person_id: str, rules: CalendarRules) -> Referral | None:
     """The referral an event makes for `person_id`, or None (free, cancelled, or a state the rules skip)."""
-    if event.get("isCancelled"):
+    if event.get("isCancelled") or (event.get("isAllDay") and not rules.all_day):
         return None
     text = _text(event, rules)
     if text is None:

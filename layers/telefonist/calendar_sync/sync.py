@@ -63,6 +63,12 @@ class FollowedCalendar:
     delta_link: str | None = None
     last_sync: datetime | None = None
     last_error: str | None = None
+    following: bool = True  # False: an administrator stopped it; its subscription is left to lapse
+
+    @property
+    def pending(self) -> bool:
+        """Followed, but without a subscription yet: the renewal function subscribes it."""
+        return self.following and self.subscription_id is None
 
 
 class SyncState(Protocol):
@@ -105,7 +111,7 @@ class CalendarSync:
         graph: Callable[[str], GraphApi],
         state: SyncState,
         self_service: Callable[[], SelfService],
-        rules: Callable[[str], CalendarRules],
+        rules: Callable[[str], CalendarRules | None],
         notification_url: str,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
@@ -141,6 +147,15 @@ class CalendarSync:
         self._state.save(calendar)
         return self.catch_up(calendar)
 
+    def _start(self, calendar: FollowedCalendar) -> str | None:
+        """A pending calendar subscribed; a failure is kept as its last error (retried next run)."""
+        try:
+            started = self.subscribe(calendar.tenant_id, calendar.person_id, calendar.user_id)
+        except RuntimeError as exc:  # the Graph client's GraphError: its status only, no content
+            self._state.save(replace(calendar, last_error=str(exc)[:300]))
+            return None
+        return started.subscription_id
+
     # ------------------------------------------------------------------ the webhook
     def notified(self, body: dict[str, Any]) -> tuple[int, int]:
         """Catch up each calendar a notification names; (caught up, refused for a wrong clientState)."""
@@ -153,6 +168,8 @@ class CalendarSync:
             if calendar is None or not hmac.compare_digest(_digest(given), calendar.client_state_digest):
                 refused += 1
                 continue
+            if not calendar.following:
+                continue  # stopped by an administrator: its subscription lapses unrenewed
             if subscription_id not in caught_up:
                 caught_up.add(subscription_id)
                 self.catch_up(calendar)
@@ -168,6 +185,8 @@ class CalendarSync:
         )
         employee = Employee(calendar.tenant_id, calendar.person_id, "calendar")
         rules = self._rules(calendar.tenant_id)
+        if rules is None:  # the customer turned calendar sync off: nothing is read or changed
+            return calendar
         for _ in range(MAX_PAGES):
             page = self._graph(calendar.tenant_id).get(url)
             for event in page.get("value") or []:
@@ -213,11 +232,17 @@ class CalendarSync:
 
     # ------------------------------------------------------------------ renewal (scheduled)
     def renew_due(self) -> list[str]:
-        """Extend every subscription that lapses within RENEW_AHEAD; the ids renewed."""
+        """Subscribe calendars an administrator started following (if the customer's sync is on), and
+        extend every subscription that lapses within RENEW_AHEAD; the subscription ids made or renewed."""
         now = self._clock()
         renewed = []
         for calendar in self._state.all():
-            if calendar.subscription_id is None or calendar.subscription_expires is None:
+            if calendar.pending:
+                started = self._start(calendar) if self._rules(calendar.tenant_id) is not None else None
+                if started:
+                    renewed.append(started)
+                continue
+            if not calendar.following or calendar.subscription_id is None or calendar.subscription_expires is None:
                 continue
             if calendar.subscription_expires - now > RENEW_AHEAD:
                 continue

@@ -60,12 +60,19 @@ def whole_api(service: Callable[[], SelfService]) -> EdgeResolver:
     from functions.employee_status.handler import router as employee_router
     from functions.notify.handler import router as notify_router
     from functions.self_service.api import build_router
+    from functions.self_service.calendar_api import build_calendar_router
     from functions.self_service.statistics_api import router as statistics_router
     from functions.transfer.handler import router as transfer_router
     from telefonist.edge.resolver import edge_resolver
 
     return edge_resolver(
-        build_router(service), directory_router, notify_router, transfer_router, employee_router, statistics_router
+        build_router(service),
+        directory_router,
+        notify_router,
+        transfer_router,
+        employee_router,
+        statistics_router,
+        build_calendar_router(service),
     )
 
 

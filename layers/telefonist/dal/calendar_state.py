@@ -1,7 +1,9 @@
-"""Where each followed calendar's sync stands, and the customers' Graph credentials.
+"""Where each followed calendar's sync stands, each customer's settings, and their Graph credentials.
 
 State: items `CALSYNC` / `TENANT#<t>#PERSON#<p>` in the customer table (one small partition: the
-webhook finds a calendar by its subscription id with one query). Credentials: one Secrets Manager
+webhook finds a calendar by its subscription id with one query). Settings (on/off and the mapping
+rules, versioned): `CALSYNC` / `TENANT#<t>#SETTINGS`, beside its calendars, so Mina sidor reads a
+customer's settings and every calendar's state with one query. Credentials: one Secrets Manager
 secret per customer, `telefonist/graph/<tenant>`, JSON `{directory_tenant, client_id, client_secret}`.
 """
 
@@ -14,18 +16,41 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import ValidationError
 
+from telefonist.calendar_sync.rules import CalendarRules, CalendarSettings
 from telefonist.calendar_sync.sync import FollowedCalendar
-from telefonist.dal.errors import translate_client_error
+from telefonist.clock import utc_now
+from telefonist.dal.errors import CorruptItemError, translate_client_error
 from telefonist.dal.graph_client import GraphCredentials, GraphError
+from telefonist.dal.items import Versioned
 
 STATE_PK = "CALSYNC"
+CALENDAR_ENTITY = "calendar_sync"
+SETTINGS_ENTITY = "calendar_settings"
 SECRET_PREFIX = "telefonist/graph/"  # noqa: S105 - a secret name prefix, not a secret
 _TIMES = ("subscription_expires", "last_sync")
 
 
+def _tenant_prefix(tenant_id: str) -> str:
+    return f"TENANT#{tenant_id}#"
+
+
 def _sk(tenant_id: str, person_id: str) -> str:
-    return f"TENANT#{tenant_id}#PERSON#{person_id}"
+    return f"{_tenant_prefix(tenant_id)}PERSON#{person_id}"
+
+
+def _settings_sk(tenant_id: str) -> str:
+    return f"{_tenant_prefix(tenant_id)}SETTINGS"
+
+
+def _settings(item: dict[str, Any] | None) -> Versioned[CalendarSettings]:
+    if item is None:
+        return Versioned(CalendarSettings(), 0)  # never stored: off, with the default rules
+    try:
+        return Versioned(CalendarSettings.model_validate(item["settings"]), int(item["item_version"]))
+    except (ValidationError, KeyError) as exc:
+        raise CorruptItemError("stored calendar settings are invalid") from exc
 
 
 def _calendar(item: dict[str, Any]) -> FollowedCalendar:
@@ -43,7 +68,7 @@ class DynamoSyncState:
         values = asdict(calendar)
         for name in _TIMES:
             values[name] = values[name].isoformat() if values[name] else None
-        item = {"pk": STATE_PK, "sk": _sk(calendar.tenant_id, calendar.person_id), "entity": "calendar_sync", **values}
+        item = {"pk": STATE_PK, "sk": _sk(calendar.tenant_id, calendar.person_id), "entity": CALENDAR_ENTITY, **values}
         try:
             self._table.put_item(Item={k: v for k, v in item.items() if v is not None})
         except ClientError as exc:
@@ -54,7 +79,54 @@ class DynamoSyncState:
         return _calendar(found[0]) if found else None
 
     def all(self) -> list[FollowedCalendar]:
-        return [_calendar(item) for item in self._items()]
+        return [_calendar(item) for item in self._items(FilterExpression=Attr("entity").eq(CALENDAR_ENTITY))]
+
+    def tenant(self, tenant_id: str) -> tuple[Versioned[CalendarSettings], list[FollowedCalendar]]:
+        """A customer's settings (defaults at version 0) and its calendars' state: one query."""
+        items = self._items(
+            KeyConditionExpression=Key("pk").eq(STATE_PK) & Key("sk").begins_with(_tenant_prefix(tenant_id))
+        )
+        settings = next((i for i in items if i.get("entity") == SETTINGS_ENTITY), None)
+        return _settings(settings), [_calendar(i) for i in items if i.get("entity") == CALENDAR_ENTITY]
+
+    def calendar(self, tenant_id: str, person_id: str) -> FollowedCalendar | None:
+        try:
+            item = self._table.get_item(Key={"pk": STATE_PK, "sk": _sk(tenant_id, person_id)}).get("Item")
+        except ClientError as exc:
+            raise translate_client_error(exc, "calendar sync state") from exc
+        return _calendar(item) if item else None
+
+    def settings(self, tenant_id: str) -> Versioned[CalendarSettings]:
+        """A customer's settings (1 GetItem; defaults, off, at version 0 until stored)."""
+        try:
+            item = self._table.get_item(Key={"pk": STATE_PK, "sk": _settings_sk(tenant_id)}).get("Item")
+        except ClientError as exc:
+            raise translate_client_error(exc, "calendar settings") from exc
+        return _settings(item)
+
+    def rules(self, tenant_id: str) -> CalendarRules | None:
+        """The rules the sync applies for a customer; None while its administrator has sync off."""
+        settings = self.settings(tenant_id).model
+        return settings.rules if settings.enabled else None
+
+    def put_settings(self, tenant_id: str, settings: CalendarSettings, expected_version: int) -> int:
+        """Store a customer's settings at the version read (0: none stored yet); a stale one is a ConflictError."""
+        condition = Attr("sk").not_exists() if expected_version == 0 else Attr("item_version").eq(expected_version)
+        try:
+            self._table.put_item(
+                Item={
+                    "pk": STATE_PK,
+                    "sk": _settings_sk(tenant_id),
+                    "entity": SETTINGS_ENTITY,
+                    "settings": settings.model_dump(mode="json"),
+                    "item_version": expected_version + 1,
+                    "item_updated_at": utc_now().isoformat(),
+                },
+                ConditionExpression=condition,
+            )
+        except ClientError as exc:
+            raise translate_client_error(exc, "the calendar settings", expected_version=expected_version) from exc
+        return expected_version + 1
 
     def _items(self, **extra: Any) -> list[dict[str, Any]]:
         query: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq(STATE_PK), **extra}

@@ -10,7 +10,7 @@ from typing import Any
 
 import boto3
 import pytest
-from telefonist.calendar_sync.rules import referral_id_of
+from telefonist.calendar_sync.rules import CalendarSettings, referral_id_of
 from telefonist.calendar_sync.sync import RENEW_AHEAD, SUBSCRIPTION_LIFETIME
 from telefonist.clock import simulated_time
 from telefonist.dal.calendar_state import DynamoSyncState
@@ -67,6 +67,7 @@ def test_the_deployed_sync_signs_in_follows_catches_up_and_renews(
     graph: FakeGraph, repo: CustomerRepository, customer_table: Any
 ) -> None:
     context = LocalLambdaContext(function_name="calendar-sync")
+    DynamoSyncState(customer_table).put_settings("acme", CalendarSettings(enabled=True), 0)  # opted in on Mina sidor
     with simulated_time(NOW):
         calendar = handler.sync().subscribe("acme", "eva", USER)
     assert graph.issued  # Graph was called with a token from the client-credentials grant

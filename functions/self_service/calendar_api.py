@@ -1,0 +1,60 @@
+"""The calendar-sync routes of Mina sidor (issue 21): a customer's settings, rules and status, and
+whose calendar is followed (administrators; the tenant from their token). Served by the
+self-service function, which reads and writes only the CALSYNC partition's items for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from telefonist.dal.calendar_state import DynamoSyncState
+from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, new_router
+from telefonist.self_service import SelfService
+from telefonist.self_service.calendar_settings import (
+    CalendarSettingsInput,
+    CalendarSettingsService,
+    CalendarSettingsView,
+    FollowedView,
+    FollowInput,
+)
+
+PersonPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="A person's id")]
+
+
+def build_calendar_router(service: Callable[[], SelfService]) -> Router:
+    """The routes over the self-service use cases (their audit and checks) and the same customer table."""
+    app = new_router()
+    common: dict[str, Any] = ROUTE_DOCS
+
+    def settings() -> CalendarSettingsService:
+        current = service()
+        return CalendarSettingsService(current, DynamoSyncState(current._repo.table))
+
+    @app.get(
+        "/calendar-sync", tags=["calendar sync"], summary="Calendar sync: settings, status, followed people", **common
+    )
+    def get_calendar_sync() -> CalendarSettingsView:
+        return settings().get(caller_of(app))
+
+    @app.put(
+        "/calendar-sync",
+        tags=["calendar sync"],
+        summary="Turn calendar sync on or off and set its rules (expected_version 0 the first time)",
+        **common,
+    )
+    def put_calendar_sync(body: CalendarSettingsInput) -> CalendarSettingsView:
+        return settings().put(caller_of(app), body)
+
+    @app.put(
+        "/calendar-sync/people/<person_id>",
+        tags=["calendar sync"],
+        summary="Follow a person's calendar or stop (the renewal function subscribes it within 15 minutes)",
+        **common,
+    )
+    def put_calendar_follow(person_id: PersonPath, body: FollowInput) -> FollowedView:
+        return settings().follow(caller_of(app), person_id, body)
+
+    return app
