@@ -107,10 +107,16 @@ class ContactStatsConstruct(Construct):
                 conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [keys.number_pk("*")]}},
             )
         )
-        # Contact events and aggregates: read the held event, then one transaction (Put + Update).
+        # Contact events and aggregates: read the held events (a batch's together), then transactions (Put + Update).
         role.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"],
+                actions=[
+                    "dynamodb:GetItem",
+                    "dynamodb:BatchGetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:ConditionCheckItem",
+                ],
                 resources=[self.table.table_arn],
                 conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CONTACT#*", "STATS#*"]}},
             )

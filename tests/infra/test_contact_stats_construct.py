@@ -45,6 +45,7 @@ def test_the_role_touches_only_contact_events_aggregates_and_routes(template: Te
     assert len(writes) == 1
     assert "StatisticsTable" in json.dumps(writes[0]["Resource"])
     assert writes[0]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["CONTACT#*", "STATS#*"]
+    assert "dynamodb:BatchGetItem" in writes[0]["Action"]  # a batch's held events, read together
     for statement in dynamodb:
         if "CustomerTable" in json.dumps(statement["Resource"]):
             assert _list(statement["Action"]) == ["dynamodb:GetItem"]
