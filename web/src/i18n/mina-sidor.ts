@@ -214,7 +214,10 @@ export const minaSidorSv = {
   "ms.import.status.valid": "godkänd",
   "ms.import.status.error": "fel",
 
-  "ms.billing.customer": "Kund (id)",
+  "ms.billing.customer": "Kund",
+  "ms.customers.filter": "Sök kund (namn eller id)",
+  "ms.customers.choose": "Välj kund ({count} i listan)",
+  "ms.customers.none": "Välj en kund ovan för att se dess siffror.",
   "ms.billing.month": "Månad",
   "ms.billing.tariff": "Taxa",
   "ms.billing.calls": "Samtal",
@@ -510,7 +513,10 @@ export const minaSidorEn: Record<MinaSidorKey, string> = {
   "ms.import.status.valid": "valid",
   "ms.import.status.error": "error",
 
-  "ms.billing.customer": "Customer (id)",
+  "ms.billing.customer": "Customer",
+  "ms.customers.filter": "Find a customer (name or id)",
+  "ms.customers.choose": "Choose a customer ({count} listed)",
+  "ms.customers.none": "Choose a customer above to see its figures.",
   "ms.billing.month": "Month",
   "ms.billing.tariff": "Tariff",
   "ms.billing.calls": "Calls",

@@ -13,6 +13,7 @@ import {
   type PriceList,
   type Problem,
 } from "../api";
+import { CustomerPicker, financeCustomer } from "../CustomerPicker";
 import { count, kronor, monthName, percent, previousMonth, stockholmMonth } from "../format";
 import { ProblemBanner } from "../problems";
 import { PriceTable, tariffName } from "./Overview";
@@ -25,12 +26,11 @@ export function lastMonths(month: string, n = 12): string[] {
 
 export function BillingPage({ api, finance, tenantId }: { api: Api; finance: boolean; tenantId: string | null }) {
   const [month, setMonth] = useState(() => stockholmMonth(new Date()));
-  const [customer, setCustomer] = useState(tenantId ?? "");
   const [summary, setSummary] = useState<BillingSummary | null>(null);
   const [history, setHistory] = useState<BillingSummary[]>([]);
   const [prices, setPrices] = useState<PriceList | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const who = finance ? customer.trim() : null;
+  const who = finance ? financeCustomer(tenantId) : null;
   useEffect(() => {
     void call(() => api.GET("/price-list")).then((r) => r.ok && setPrices(r.data));
   }, [api]);
@@ -71,12 +71,7 @@ export function BillingPage({ api, finance, tenantId }: { api: Api; finance: boo
     <>
       <h1>{t("ms.nav.billing")}</h1>
       <div class="picker">
-        {finance && (
-          <div class="field">
-            <label for="billing-customer">{t("ms.billing.customer")}</label>
-            <input id="billing-customer" value={customer} onChange={(e) => setCustomer(e.currentTarget.value)} />
-          </div>
-        )}
+        {finance && <CustomerPicker api={api} id="billing-customer" tenantId={tenantId} />}
         <div class="field">
           <label for="billing-month">{t("ms.billing.month")}</label>
           <input
@@ -88,6 +83,7 @@ export function BillingPage({ api, finance, tenantId }: { api: Api; finance: boo
           />
         </div>
       </div>
+      {finance && !who && <p>{t("ms.customers.none")}</p>}
       <ProblemBanner problem={problem} />
       {summary && <MonthSummary summary={summary} onDownload={download} />}
       {history.length > 0 && <MonthChart months={history} />}

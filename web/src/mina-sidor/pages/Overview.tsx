@@ -19,6 +19,7 @@ import {
   peoplePage,
 } from "../api";
 import { type Attention, attentionOf } from "../attention";
+import { CustomerPicker, financeCustomer } from "../CustomerPicker";
 import { isOpenAt, kronor, monthName, stockholmMonth } from "../format";
 import { ProblemBanner } from "../problems";
 
@@ -144,7 +145,8 @@ function attentionText(item: Attention): string {
 }
 
 /** Finance's overview: the current price list and the month so far for the customer in question. */
-export function FinanceOverviewPage({ api, tenantId }: { api: Api; tenantId: string | null }) {
+export function FinanceOverviewPage({ api, tenantId: signedInFor }: { api: Api; tenantId: string | null }) {
+  const tenantId = financeCustomer(signedInFor) || null;
   const [prices, setPrices] = useState<PriceList | null>(null);
   const [month, setMonth] = useState<BillingSummary | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -156,6 +158,7 @@ export function FinanceOverviewPage({ api, tenantId }: { api: Api; tenantId: str
       if (!live) return;
       if (!list.ok) return setProblem(list.problem);
       setPrices(list.data);
+      setMonth(null);
       if (tenantId) {
         const summary = await billing(api, stockholmMonth(new Date()), tenantId);
         if (live && summary.ok) setMonth(summary.data);
@@ -171,6 +174,9 @@ export function FinanceOverviewPage({ api, tenantId }: { api: Api; tenantId: str
   return (
     <>
       <h1>{t("ms.nav.overview")}</h1>
+      <div class="picker">
+        <CustomerPicker api={api} id="overview-customer" tenantId={signedInFor} />
+      </div>
       {month && tenantId && (
         <section aria-labelledby="fo-month">
           <h2 id="fo-month">{t("ms.finance.monthSoFar", { customer: tenantId, month: monthName(month.month, lang) })}</h2>

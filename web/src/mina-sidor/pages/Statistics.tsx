@@ -7,6 +7,7 @@ import type { Api } from "../../api/client";
 import type { paths } from "../../api/schema";
 import { language, t } from "../../i18n/catalogue";
 import { call, type Problem } from "../api";
+import { CustomerPicker, financeCustomer } from "../CustomerPicker";
 import { count, monthName, percent, stockholmMonth } from "../format";
 import { ProblemBanner } from "../problems";
 
@@ -40,10 +41,9 @@ const seconds = (value: number | null) => (value === null ? "–" : t("ms.stats.
 
 export function StatisticsPage({ api, finance, tenantId }: { api: Api; finance: boolean; tenantId: string | null }) {
   const [month, setMonth] = useState(() => stockholmMonth(new Date()));
-  const [customer, setCustomer] = useState(tenantId ?? "");
   const [stats, setStats] = useState<MonthStatistics | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const who = finance ? customer.trim() : null;
+  const who = finance ? financeCustomer(tenantId) : null;
   useEffect(() => {
     if (finance && !who) return;
     let live = true;
@@ -75,12 +75,7 @@ export function StatisticsPage({ api, finance, tenantId }: { api: Api; finance: 
       <h1>{t("ms.nav.statistics")}</h1>
       <p class="muted">{t("ms.stats.intro")}</p>
       <div class="picker">
-        {finance && (
-          <div class="field">
-            <label for="stats-customer">{t("ms.billing.customer")}</label>
-            <input id="stats-customer" value={customer} onChange={(e) => setCustomer(e.currentTarget.value)} />
-          </div>
-        )}
+        {finance && <CustomerPicker api={api} id="stats-customer" tenantId={tenantId} />}
         <div class="field">
           <label for="stats-month">{t("ms.billing.month")}</label>
           <input
