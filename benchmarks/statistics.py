@@ -2,9 +2,10 @@
 
 1. Build cost per contact, CPU: each CTR's JSON to its contact event, contribution and delta
    against an earlier version (what functions/contact_stats computes per record), over every contact.
-2. Build cost per contact, store: `--sample` contacts (default 500) through the repository into
-   DynamoDB (moto, in process): round trips per contact (counted on botocore's events) and wall
-   time per contact (moto's, not DynamoDB's latency), a quarter of them re-versioned.
+2. Build cost per contact, store: `--sample` contacts (default 500) and a newer version of every
+   fourth, in batches of 100 through the function's recorder into DynamoDB (moto, in process):
+   round trips per version (counted on botocore's events) and wall time per version (moto's, not
+   DynamoDB's latency).
 3. The month's read: the month's aggregates (every contact's contribution added up per day and
    number, as the store would hold them) written to the table, then read through
    `StatisticsRepository.month` (round trips and time, best of `--runs`) and summarised
@@ -91,7 +92,7 @@ def main() -> None:
     from telefonist.local_aws import create_resources
     from telefonist.statistics.aggregates import contribution, delta
     from telefonist.statistics.events import contact_event
-    from telefonist.statistics.service import month_statistics
+    from telefonist.statistics.service import StatisticsRecorder, month_statistics
 
     tenant = "bench"
     rng = random.Random(20)
@@ -122,25 +123,20 @@ def main() -> None:
         # 2. the store path on a sample (its own tenant, so the month below holds exactly --contacts)
         sample_rng = random.Random(21)
         sample = [synthetic_ctr(sample_rng, n, "sample", version=0) for n in range(args.sample)]
+        # first versions, then a newer version of every fourth contact (after-contact work added),
+        # delivered in batches of 100 as the event source mapping hands them to the function
+        newer = [
+            dict(r, LastUpdateTimestamp=_iso(datetime.fromisoformat(r["LastUpdateTimestamp"]) + timedelta(seconds=30)))
+            for r in sample[::4]
+        ]
+        stream = [json.dumps(r).encode() for r in sample + newer]
+        recorder = StatisticsRecorder(repo, nobody)
         calls.clear()
         started = time.perf_counter()
-        recorded = 0
-        for n, record in enumerate(sample):
-            event = contact_event(record, nobody)
-            assert event is not None
-            repo.record(event)
-            recorded += 1
-            if n % 4 == 0:  # a newer version of the same contact (after-contact work added)
-                newer = dict(
-                    record,
-                    LastUpdateTimestamp=_iso(
-                        datetime.fromisoformat(record["LastUpdateTimestamp"]) + timedelta(seconds=30)
-                    ),
-                )
-                newer_event = contact_event(newer, nobody)
-                assert newer_event is not None
-                repo.record(newer_event)
-                recorded += 1
+        for start in range(0, len(stream), 100):
+            result = recorder.record_batch(stream[start : start + 100])
+            assert not result.failed
+        recorded = len(stream)
         store_wall_ms = (time.perf_counter() - started) / recorded * 1e3
         store_calls = dict(calls)
         round_trips_per_version = sum(calls.values()) / recorded
