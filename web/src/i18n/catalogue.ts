@@ -1,6 +1,7 @@
 // The one message catalogue of both front-ends: Swedish first, English second. Every key has
 // both languages (the type of `en` demands it); `{name}` placeholders are filled by `t`.
 import { signal } from "@preact/signals";
+import { calendarEn, calendarSv } from "./calendar";
 import { minaSidorEn, minaSidorSv } from "./mina-sidor";
 import { statusEn, statusSv } from "./status";
 
@@ -168,6 +169,7 @@ const sv = {
   "sim.transferFailed": "Kopplingen kunde inte simuleras: {detail}",
   ...minaSidorSv,
   ...statusSv,
+  ...calendarSv,
 } as const;
 
 export type MessageKey = keyof typeof sv;
@@ -334,6 +336,7 @@ const en: Record<MessageKey, string> = {
   "sim.transferFailed": "The transfer could not be simulated: {detail}",
   ...minaSidorEn,
   ...statusEn,
+  ...calendarEn,
 };
 
 export const catalogue: Record<Language, Record<MessageKey, string>> = { sv, en };

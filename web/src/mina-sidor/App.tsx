@@ -7,6 +7,7 @@ import { authorizeUrl, type Session, session, signInLocally, signOut } from "./a
 import type { SiteConfig } from "./config";
 import { AuditPage } from "./pages/Audit";
 import { BillingPage } from "./pages/Billing";
+import { CalendarPage } from "./pages/Calendar";
 import { CommonNumbersPage } from "./pages/CommonNumbers";
 import { ImportPage } from "./pages/Import";
 import { MessagesPage } from "./pages/Messages";
@@ -26,6 +27,7 @@ const SLUGS: Record<PageId, string> = {
   import: "import",
   billing: "fakturering",
   statistics: "statistik",
+  calendar: "kalender",
   audit: "logg",
 };
 
@@ -168,6 +170,8 @@ function Page({ page, api, role, tenantId }: { page: PageId; api: Api; role: Rol
       return <BillingPage api={api} finance={role === "finance"} tenantId={tenantId} />;
     case "statistics":
       return <StatisticsPage api={api} finance={role === "finance"} tenantId={tenantId} />;
+    case "calendar":
+      return <CalendarPage api={api} />;
     case "audit":
       return <AuditPage api={api} />;
   }

@@ -30,6 +30,9 @@ export type MessageTemplate = MessageTemplates["items"][number];
 export type MessageTemplateInput = Body<paths["/message-template"]["put"]>;
 export type RequiredField = MessageTemplate["required_fields"][number];
 export type MessagePreference = Person["message_preference"];
+export type CalendarSync = Ok<paths["/calendar-sync"]["get"]>;
+export type CalendarRules = Body<paths["/calendar-sync"]["put"]>["rules"];
+export type FollowedCalendar = CalendarSync["people"][number];
 
 /** What went wrong: the API's words, and its words per field (`body.info.how_to_answer`). */
 export interface Problem {

@@ -13,9 +13,10 @@ export type PageId =
   | "import"
   | "billing"
   | "statistics"
+  | "calendar"
   | "audit";
 
-/** The navigation in its order (Översikt · Nummer och svar · Kontor · Personer · Meddelanden · Import · Fakturering · Statistik · Logg). */
+/** The navigation in its order (Översikt · Nummer och svar · Kontor · Personer · Meddelanden · Import · Fakturering · Statistik · Kalender · Logg). */
 export const PAGES: readonly PageId[] = [
   "overview",
   "numbers",
@@ -25,6 +26,7 @@ export const PAGES: readonly PageId[] = [
   "import",
   "billing",
   "statistics",
+  "calendar",
   "audit",
 ];
 

@@ -1,0 +1,265 @@
+// Kalender: Microsoft 365 calendar sync for the customer's administrators (issue 21): on or off,
+// the rules that turn an event into a referral, where the sync stands, and whose calendar is followed.
+import { useEffect, useState } from "preact/hooks";
+import type { Api } from "../../api/client";
+import { Field, FieldGroup } from "../../components/Field";
+import { language, t } from "../../i18n/catalogue";
+import {
+  allPages,
+  type CalendarRules,
+  type CalendarSync,
+  call,
+  type FollowedCalendar,
+  type PersonSummary,
+  type Problem,
+  peoplePage,
+} from "../api";
+import { dateTime } from "../format";
+import { FieldErrors, ProblemBanner, SaveBar, unsaved } from "../problems";
+
+const STATES = ["out_of_office", "busy", "tentative"] as const;
+type Keyword = NonNullable<CalendarRules["keywords"]>[number];
+
+export function CalendarPage({ api }: { api: Api }) {
+  const [sync, setSync] = useState<CalendarSync | null>(null);
+  const [people, setPeople] = useState<PersonSummary[]>([]);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const load = async () => {
+    const [settings, listed] = await Promise.all([
+      call(() => api.GET("/calendar-sync")),
+      allPages<PersonSummary>((cursor) => peoplePage(api, cursor, 100)),
+    ]);
+    if (!settings.ok) return setProblem(settings.problem);
+    setProblem(null);
+    setSync(settings.data);
+    if (listed.ok) setPeople(listed.data);
+  };
+  useEffect(() => {
+    void load();
+  }, [api]);
+  return (
+    <>
+      <h1>{t("ms.nav.calendar")}</h1>
+      <p>{t("ms.cal.intro")}</p>
+      <ProblemBanner problem={problem} />
+      {!sync ? (
+        !problem && <p role="status">{t("ms.loading")}</p>
+      ) : (
+        <>
+          <Status sync={sync} />
+          <SettingsForm key={sync.version} api={api} current={sync} onSaved={load} />
+          <People api={api} people={people} followed={sync.people} onChanged={load} />
+        </>
+      )}
+    </>
+  );
+}
+
+function Status({ sync }: { sync: CalendarSync }) {
+  const lang = language.value;
+  const { status } = sync;
+  return (
+    <section aria-labelledby="cal-status">
+      <h2 id="cal-status">{t("ms.cal.status")}</h2>
+      <dl class="facts">
+        <dt>{t("ms.cal.connected")}</dt>
+        <dd>{t(status.connected ? "ms.cal.yes" : sync.enabled ? "ms.cal.notYet" : "ms.cal.off")}</dd>
+        <dt>{t("ms.cal.lastSync")}</dt>
+        <dd>{status.last_sync ? dateTime(status.last_sync, lang) : t("ms.cal.never")}</dd>
+        <dt>{t("ms.cal.lastError")}</dt>
+        <dd>{status.last_error ?? t("ms.none")}</dd>
+      </dl>
+    </section>
+  );
+}
+
+function SettingsForm({ api, current, onSaved }: { api: Api; current: CalendarSync; onSaved: () => void }) {
+  const [enabled, setEnabled] = useState(current.enabled);
+  const [states, setStates] = useState<Record<(typeof STATES)[number], string>>({
+    out_of_office: current.rules.out_of_office ?? "",
+    busy: current.rules.busy ?? "",
+    tentative: current.rules.tentative ?? "",
+  });
+  const [keywords, setKeywords] = useState<Keyword[]>(current.rules.keywords ?? []);
+  const [privateText, setPrivateText] = useState(current.rules.private_text ?? "Upptagen");
+  const [allDay, setAllDay] = useState(current.rules.all_day ?? true);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const errors = new FieldErrors(problem);
+  const touched =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      set(value);
+      setSaved(false);
+      unsaved.value = true;
+    };
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setSaving(true);
+    const rules: CalendarRules = {
+      out_of_office: states.out_of_office.trim() || null,
+      busy: states.busy.trim() || null,
+      tentative: states.tentative.trim() || null,
+      keywords,
+      private_text: privateText,
+      all_day: allDay,
+    };
+    const result = await call(() =>
+      api.PUT("/calendar-sync", { body: { enabled, rules, expected_version: current.version } }),
+    );
+    setSaving(false);
+    if (!result.ok) return setProblem(result.problem);
+    setProblem(null);
+    setSaved(true);
+    unsaved.value = false;
+    onSaved();
+  };
+  const reload = () => {
+    unsaved.value = false;
+    setProblem(null);
+    onSaved();
+  };
+  const setKeyword = (index: number, change: Partial<Keyword>) =>
+    touched(setKeywords)(keywords.map((k, i) => (i === index ? { ...k, ...change } : k)));
+  return (
+    <form class="editor__form" aria-label={t("ms.cal.form")} onSubmit={submit}>
+      <h2>{t("ms.cal.settings")}</h2>
+      {current.version === 0 && <p class="muted">{t("ms.cal.defaults")}</p>}
+      <label class="check">
+        <input type="checkbox" checked={enabled} onChange={(e) => touched(setEnabled)(e.currentTarget.checked)} />{" "}
+        {t("ms.cal.enabled")}
+      </label>
+      <FieldGroup legend={t("ms.cal.states")}>
+        <p class="field__hint">{t("ms.cal.states.hint")}</p>
+        {STATES.map((state) => (
+          <Field
+            key={state}
+            label={t(`ms.cal.state.${state}`)}
+            value={states[state]}
+            onInput={(value) => touched(setStates)({ ...states, [state]: value })}
+            error={errors.of(`body.rules.${state}`)}
+          />
+        ))}
+      </FieldGroup>
+      <FieldGroup legend={t("ms.cal.keywords")}>
+        <p class="field__hint">{t("ms.cal.keywords.hint")}</p>
+        {keywords.map((keyword, index) => (
+          <div class="row" key={index}>
+            <Field
+              label={t("ms.cal.keyword", { n: index + 1 })}
+              value={keyword.keyword}
+              onInput={(value) => setKeyword(index, { keyword: value })}
+              error={errors.of(`body.rules.keywords.${index}.keyword`)}
+            />
+            <Field
+              label={t("ms.cal.keywordText", { n: index + 1 })}
+              value={keyword.text}
+              onInput={(value) => setKeyword(index, { text: value })}
+              error={errors.of(`body.rules.keywords.${index}.text`)}
+            />
+            <button
+              type="button"
+              onClick={() => touched(setKeywords)(keywords.filter((_, i) => i !== index))}
+            >
+              {t("ms.cal.keywordRemove", { n: index + 1 })}
+            </button>
+          </div>
+        ))}
+        <button type="button" onClick={() => touched(setKeywords)([...keywords, { keyword: "", text: "" }])}>
+          {t("ms.cal.keywordAdd")}
+        </button>
+      </FieldGroup>
+      <FieldGroup legend={t("ms.cal.other")}>
+        <Field
+          label={t("ms.cal.private")}
+          hint={t("ms.cal.private.hint")}
+          value={privateText}
+          onInput={touched(setPrivateText)}
+          error={errors.of("body.rules.private_text")}
+        />
+        <label class="check">
+          <input type="checkbox" checked={allDay} onChange={(e) => touched(setAllDay)(e.currentTarget.checked)} />{" "}
+          {t("ms.cal.allDay")}
+        </label>
+      </FieldGroup>
+      <SaveBar problem={problem} errors={errors} onReload={reload} editable saved={saved} saving={saving} />
+    </form>
+  );
+}
+
+function People(props: { api: Api; people: PersonSummary[]; followed: FollowedCalendar[]; onChanged: () => void }) {
+  const [problem, setProblem] = useState<{ person: string; problem: Problem } | null>(null);
+  const lang = language.value;
+  const byPerson = new Map(props.followed.map((f) => [f.person_id, f]));
+  const toggle = async (person: PersonSummary, following: boolean) => {
+    const result = await call(() =>
+      props.api.PUT("/calendar-sync/people/{person_id}", {
+        params: { path: { person_id: person.person_id } },
+        body: { following },
+      }),
+    );
+    if (!result.ok) return setProblem({ person: person.person_id, problem: result.problem });
+    setProblem(null);
+    props.onChanged();
+  };
+  return (
+    <section aria-labelledby="cal-people">
+      <h2 id="cal-people">{t("ms.cal.people")}</h2>
+      <p>{t("ms.cal.people.hint")}</p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t("ms.name")}</th>
+            <th scope="col">{t("ms.cal.follow")}</th>
+            <th scope="col">{t("ms.cal.personStatus")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.people.map((person) => {
+            const name = `${person.first_name} ${person.last_name}`;
+            const followed = byPerson.get(person.person_id);
+            const following = followed?.following ?? false;
+            const failed = problem?.person === person.person_id ? problem.problem : null;
+            const fieldError = failed?.fields["body.user_id"];
+            return (
+              <tr key={person.person_id}>
+                <th scope="row">{name}</th>
+                <td>
+                  <label class="check">
+                    <input
+                      type="checkbox"
+                      checked={following}
+                      aria-describedby={fieldError ? `cal-err-${person.person_id}` : undefined}
+                      aria-invalid={fieldError ? true : undefined}
+                      onChange={(e) => void toggle(person, e.currentTarget.checked)}
+                    />{" "}
+                    {t("ms.cal.followName", { name })}
+                  </label>
+                  {fieldError ? (
+                    <p class="field__error" id={`cal-err-${person.person_id}`}>
+                      {fieldError}
+                    </p>
+                  ) : (
+                    failed && <ProblemBanner problem={failed} onReload={props.onChanged} />
+                  )}
+                </td>
+                <td>
+                  {!following
+                    ? "–"
+                    : followed?.last_error
+                      ? t("ms.cal.error", { error: followed.last_error })
+                      : followed?.subscribed
+                        ? followed.last_sync
+                          ? t("ms.cal.synced", { when: dateTime(followed.last_sync, lang) })
+                          : t("ms.cal.subscribed")
+                        : t("ms.cal.pending")}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
