@@ -157,5 +157,6 @@ class ServiceStack(cdk.Stack):
                 notify_dead_letter_queue=self.notify.dead_letter_queue,
                 notify_dead_letter_alarm=self.notify.dead_letter_alarm,
                 api=self.self_service.api,
+                inbound_sms_dead_letter_queue=self.inbound_sms.dead_letter_queue,
             ),
         )

@@ -10,6 +10,8 @@ since no traffic is not a fault):
   quarter-hour are unrouted numbers during onboarding, more is a broken route or the table;
 - every function's Errors and Throttles: any, per five minutes;
 - the notify dead-letter queue: NotifyConstruct's alarm, given the topic here;
+- the SMS commands' dead-letter queue: any message is an employee's command (from the inbound topic)
+  that failed every retry, so a referral went unchanged and no confirmation was sent;
 - the API's 5XXError (a few per five minutes) and Latency p99 (over 2 s three periods running,
   where searches answer in tens of milliseconds).
 """
@@ -63,6 +65,7 @@ class Monitored:
     notify_dead_letter_queue: sqs.IQueue
     notify_dead_letter_alarm: cloudwatch.Alarm
     api: apigw.RestApi
+    inbound_sms_dead_letter_queue: sqs.IQueue | None = None
 
 
 @jsii.implements(cdk.IAspect)
@@ -185,6 +188,15 @@ class MonitoringConstruct(Construct):
                 description=f"{name}: invocations throttled (concurrency)",
             )
         self._alarm("NotifyDeadLetters", m.notify_dead_letter_alarm)
+        if m.inbound_sms_dead_letter_queue is not None:
+            self._new_alarm(
+                "InboundSmsDeadLetters",
+                m.inbound_sms_dead_letter_queue.metric_approximate_number_of_messages_visible(
+                    period=PERIOD, statistic="Maximum"
+                ),
+                threshold=1,
+                description="SMS commands that failed every retry (dead-letter queue): referrals left unchanged",
+            )
         self._new_alarm(
             "Api5xx",
             m.api.metric_server_error(period=PERIOD, statistic="Sum"),

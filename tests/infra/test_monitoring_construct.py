@@ -66,6 +66,9 @@ def test_one_alarm_per_concern_with_sane_thresholds(template: Template) -> None:
     assert rating_failures["Threshold"] == 1
     [notify_dlq] = [a for a in _alarm_on(template, "ApproximateNumberOfMessagesVisible") if "Notify" in str(a)]
     assert notify_dlq["Threshold"] == 1
+    [sms_dlq] = [a for a in _alarm_on(template, "ApproximateNumberOfMessagesVisible") if "InboundSms" in str(a)]
+    assert sms_dlq["Threshold"] == 1
+    assert sms_dlq["Statistic"] == "Maximum"
     [iterator_age] = _alarm_on(template, "GetRecords.IteratorAgeMilliseconds", "AWS/Kinesis")
     assert 5 * 60_000 <= iterator_age["Threshold"] <= 6 * 3600_000  # behind, but well before records expire
     [fallbacks] = _alarm_on(template, "RouteFallbacks", config.METRICS_NAMESPACE)
@@ -92,6 +95,14 @@ def test_every_function_has_an_errors_and_a_throttles_alarm(template: Template) 
         ]
         assert sorted(watched) == sorted(functions), metric
         assert {a["Threshold"] for a in _alarm_on(template, metric, "AWS/Lambda")} == {1}
+
+
+def test_the_sms_commands_dead_letter_queue_has_its_alarm(template: Template) -> None:
+    queues = template.find_resources("AWS::SQS::Queue")
+    [dlq] = [k for k in queues if k.startswith("InboundSmsDeadLetterQueue")]
+    [alarm] = [a for k, a in _alarms(template).items() if k.startswith("MonitoringInboundSmsDeadLetters")]
+    assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dlq, "QueueName"]}}]
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
 
 
 def test_the_notify_dead_letter_queue_has_one_alarm(template: Template) -> None:
