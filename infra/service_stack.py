@@ -21,7 +21,7 @@ from infra.constructs.inbound_sms_construct import InboundSmsConstruct
 from infra.constructs.monitoring_construct import Monitored, MonitoringConstruct
 from infra.constructs.notify_construct import NotifyConstruct
 from infra.constructs.rating_construct import RatingConstruct
-from infra.constructs.self_service_api_construct import TENANT_ATTRIBUTE, SelfServiceApiConstruct
+from infra.constructs.self_service_api_construct import PERSON_ATTRIBUTE, TENANT_ATTRIBUTE, SelfServiceApiConstruct
 from infra.constructs.service_function import ServiceFunction
 from infra.constructs.sign_in_construct import PAGE_PATHS, SignInConstruct
 from infra.constructs.transfer_construct import TransferConstruct
@@ -112,6 +112,7 @@ class ServiceStack(cdk.Stack):
             user_pool=api.user_pool,
             site_origin=cdk.Lazy.string(site_origin),
             tenant_attribute=TENANT_ATTRIBUTE,
+            person_attribute=PERSON_ATTRIBUTE,  # an employees user's own person, in the ID token
         )
         self.web = WebHostingConstruct(
             self,

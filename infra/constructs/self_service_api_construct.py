@@ -30,8 +30,11 @@ GROUPS = {
     "admins": "A customer's administrators: maintain their own customer's data",
     "operators": "The switchboard's operators: read every customer's scripts, offices and door codes",
     "finance": "The switchboard's finance staff: billing summaries of every customer",
+    "employees": "A customer's employees: set and clear their own referral only (custom:person_id)",
 }
 TENANT_ATTRIBUTE = "tenant_id"
+# An `employees` user's own person (telefonist.edge.identity.PERSON_CLAIM): set once, like the tenant.
+PERSON_ATTRIBUTE = "person_id"
 # Routes whose function authenticates the request itself (issue 21), never behind Cognito.
 SESSION_ROUTE_PREFIXES = ("/employee/", "/calendar/notifications")
 
@@ -131,6 +134,7 @@ class SelfServiceApiConstruct(Construct):
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
             custom_attributes={
                 TENANT_ATTRIBUTE: cognito.StringAttribute(min_len=1, max_len=63, mutable=False),
+                PERSON_ATTRIBUTE: cognito.StringAttribute(min_len=1, max_len=63, mutable=False),
             },
             feature_plan=cognito.FeaturePlan.PLUS,
             standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,

@@ -56,6 +56,7 @@ class SignInConstruct(Construct):
         user_pool: cognito.UserPool,
         site_origin: str,
         tenant_attribute: str,
+        person_attribute: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
@@ -67,7 +68,9 @@ class SignInConstruct(Construct):
         )
         self.domain_url = self.domain.base_url()
         self.pages = {
-            page: self._page_client(user_pool, page, f"{site_origin}{path}", tenant_attribute)
+            page: self._page_client(
+                user_pool, page, f"{site_origin}{path}", [tenant_attribute, *filter(None, [person_attribute])]
+            )
             for page, path in PAGE_PATHS.items()
         }
         cdk.CfnOutput(self, "DomainUrl", value=self.domain_url, description="Cognito's managed login (both pages)")
@@ -76,7 +79,9 @@ class SignInConstruct(Construct):
         """The `cognito` block of a page's config.json."""
         return self.pages[page].config(self.domain_url)
 
-    def _page_client(self, user_pool: cognito.UserPool, page: str, page_url: str, tenant_attribute: str) -> PageSignIn:
+    def _page_client(
+        self, user_pool: cognito.UserPool, page: str, page_url: str, custom_attributes: list[str]
+    ) -> PageSignIn:
         name = "".join(part.title() for part in page.split("-"))
         client = user_pool.add_client(
             f"{name}Client",
@@ -95,7 +100,7 @@ class SignInConstruct(Construct):
             enable_token_revocation=True,
             read_attributes=cognito.ClientAttributes()
             .with_standard_attributes(email=True, given_name=True, family_name=True)
-            .with_custom_attributes(tenant_attribute),
+            .with_custom_attributes(*custom_attributes),
             write_attributes=cognito.ClientAttributes().with_standard_attributes(given_name=True, family_name=True),
             id_token_validity=ID_TOKEN_VALIDITY,
             access_token_validity=ACCESS_TOKEN_VALIDITY,

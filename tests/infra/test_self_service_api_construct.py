@@ -8,6 +8,7 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk.assertions import Match, Template
+from telefonist.edge.identity import Group
 
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
@@ -26,14 +27,15 @@ def test_the_user_pool_is_hardened(template: Template) -> None:
     assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] >= 12
     assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
     assert pool["UserPoolAddOns"]["AdvancedSecurityMode"] == "ENFORCED"
-    tenant = [a for a in pool["Schema"] if a["Name"] == "tenant_id"]
-    assert len(tenant) == 1
-    assert tenant[0]["Mutable"] is False
+    for name in ("tenant_id", "person_id"):  # an employees user's person, like the tenant, is set once
+        [attribute] = [a for a in pool["Schema"] if a["Name"] == name]
+        assert attribute["Mutable"] is False, name
 
 
-def test_the_three_groups_exist(template: Template) -> None:
+def test_the_four_groups_exist_as_the_api_names_them(template: Template) -> None:
     groups = {g["Properties"]["GroupName"] for g in template.find_resources("AWS::Cognito::UserPoolGroup").values()}
-    assert groups == {"admins", "operators", "finance"}
+    assert groups == {group.value for group in Group}
+    assert groups == {"admins", "operators", "finance", "employees"}
 
 
 def test_every_method_needs_a_cognito_token_and_is_validated(template: Template) -> None:

@@ -64,7 +64,9 @@ def test_tokens_are_short_lived_and_the_refresh_token_lasts_a_shift(template: Te
 def test_users_read_but_never_write_their_tenant(template: Template) -> None:
     for name, client in _clients(template).items():
         assert "custom:tenant_id" in client["ReadAttributes"], name
+        assert "custom:person_id" in client["ReadAttributes"], name  # an employees user's person
         assert "custom:tenant_id" not in client["WriteAttributes"], name
+        assert "custom:person_id" not in client["WriteAttributes"], name
 
 
 def test_each_client_has_the_managed_login_style_cognito_provides(template: Template) -> None:
