@@ -16,7 +16,14 @@ from werkzeug.test import Client
 
 from functions.self_service.api import MAX_BODY_BYTES
 from functions.self_service.calendar_api import build_calendar_router
-from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, ACME_USER_TOKEN, GLOBEX_ADMIN_TOKEN, ApiClient
+from tests.unit.self_service.conftest import (
+    ACME_ADMIN,
+    ACME_ADMIN_TOKEN,
+    ACME_USER_TOKEN,
+    GLOBEX_ADMIN,
+    GLOBEX_ADMIN_TOKEN,
+    ApiClient,
+)
 
 RULES: dict[str, Any] = {
     "out_of_office": "Ledig",
@@ -146,3 +153,16 @@ def test_another_customers_person_or_a_bad_user_is_refused(api: ApiClient, state
     assert bad.status == 400
     assert bad.body["field"] == "body.user_id"
     assert state.all() == []
+
+
+def test_every_change_is_audited_in_the_customers_own_trail(api: ApiClient, service: SelfService) -> None:
+    api.call("PUT", "/calendar-sync", ACME_ADMIN_TOKEN, {"enabled": True, "rules": RULES, "expected_version": 0})
+    api.call("PUT", "/calendar-sync/people/acme-p2", ACME_ADMIN_TOKEN, {"following": True})
+    api.call("PUT", "/calendar-sync/people/acme-p2", ACME_ADMIN_TOKEN, {"following": False})
+    trail = [(e.action, e.target, e.actor) for e in service.list_audit(ACME_ADMIN).items[:3]]
+    assert sorted(trail) == [
+        ("calendar_sync.follow", "person acme-p2", "acme-admin"),
+        ("calendar_sync.settings", "calendar sync", "acme-admin"),
+        ("calendar_sync.unfollow", "person acme-p2", "acme-admin"),
+    ]
+    assert not any(e.action.startswith("calendar_sync") for e in service.list_audit(GLOBEX_ADMIN).items)
