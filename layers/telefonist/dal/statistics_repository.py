@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError
 
 from telefonist.dal.errors import RepositoryError
 from telefonist.statistics.aggregates import contribution
-from telefonist.statistics.events import ContactEvent
+from telefonist.statistics.model import ContactEvent
 
 EVENT_SK = "EVENT"
 MAX_ATTEMPTS = 5  # a transaction lost to a concurrent writer of the same contact is retried

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from telefonist.statistics.events import MESSAGE_CHANNELS, ContactEvent, Outcome
+from telefonist.statistics.model import MESSAGE_CHANNELS, ContactEvent, Outcome
 
 ANSWER_TARGET_SECONDS = 20  # answered within 20 s
 HANDLING_BUDGET_SECONDS = 45  # the 45-second budget (billing's over_45s: strictly over)

@@ -12,51 +12,22 @@ not a CTR, or an inbound contact of nobody, yields no event.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
 
 from telefonist.clock import STOCKHOLM
 from telefonist.rating.ctr import MalformedRecord, read_ctr
+from telefonist.statistics.model import MESSAGE_CHANNELS, ContactEvent, Outcome
 
 # Contact attributes the operator workspace and the flows set (copied by Connect into the CTR).
 TRANSFER_PERSON_ATTRIBUTE = "transfer_person_id"  # telefonist.transfer.service.TRANSFER_PERSON_ID
 MESSAGE_CHANNELS_ATTRIBUTE = "message_channels"  # "sms", "email" or "sms,email": a message was left
 LOOKUP_ATTRIBUTE = "lookup"  # "fallback": the flow had no customer data (telefonist.inbound.attributes)
 ROUTE_ACTION_ATTRIBUTE = "route_action"  # "closed_message": never queued
-MESSAGE_CHANNELS = ("sms", "email")
 INBOUND = "INBOUND"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-class Outcome(StrEnum):
-    ANSWERED = "answered"  # an operator answered
-    ABANDONED = "abandoned"  # queued, the caller hung up before an operator answered
-    CLOSED = "closed"  # the closed-hours message, never queued
-
-
-@dataclass(frozen=True)
-class ContactEvent:
-    contact_id: str
-    version_us: int  # LastUpdateTimestamp in microseconds since the epoch
-    tenant_id: str
-    day: date  # Stockholm date the contact began
-    number: str  # the common number dialled
-    outcome: Outcome
-    fallback: bool  # the operators had only the neutral fallback script
-    wait_seconds: int  # in the queue (0 if never queued)
-    handling_seconds: int  # talk and after-contact work (0 if not answered)
-    transferred: bool
-    transferred_to_person: str | None
-    message_channels: tuple[str, ...]
-    caller_masked: str | None = None  # the caller's number with all but its prefix and last two digits hidden
-
-    @property
-    def month(self) -> str:
-        return f"{self.day.year:04d}-{self.day.month:02d}"
 
 
 class _Queue(msgspec.Struct):

@@ -13,7 +13,7 @@ from telefonist.edge.errors import ForbiddenError
 from telefonist.edge.identity import Caller, Group
 from telefonist.statistics.aggregates import SUMMARY_FIELDS, add_up
 from telefonist.statistics.api_models import MonthStatisticsView
-from telefonist.statistics.events import ContactEvent, contact_event
+from telefonist.statistics.model import ContactEvent
 
 
 class EventStore(Protocol):
@@ -40,6 +40,8 @@ class StatisticsRecorder:
     def record_batch(self, records: Sequence[bytes | str | dict[str, Any]]) -> BatchResult:
         """Each contact's newest version in the batch, written exactly once; a store failure fails
         the batch's records of a customer contact (the event source retries them; redelivery is harmless)."""
+        from telefonist.statistics.events import contact_event  # rating's CTR parser: not on the API's path
+
         result = BatchResult()
         newest: dict[str, tuple[ContactEvent, list[int]]] = {}
         for index, raw in enumerate(records):

@@ -110,3 +110,16 @@ def test_an_empty_month_has_no_days(client: Client) -> None:
     assert body["days"] == []
     assert body["total"]["offered"] == 0
     assert body["total"]["wait_p50"] is None
+
+
+def test_the_routes_never_import_rating() -> None:
+    """The self-service function's cold start: the statistics routes read aggregates, never CTRs."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, functions.self_service.statistics_api; "
+        "print(sorted(m for m in sys.modules if m.startswith(('telefonist.rating', 'telefonist.statistics.events'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
