@@ -13,7 +13,7 @@ import pytest
 from telefonist.calendar_sync.sync import CalendarSync
 from telefonist.clock import simulated_time
 from telefonist.dal.calendar_state import DynamoSyncState
-from telefonist.dal.graph_client import UrllibGraphApi
+from telefonist.dal.graph_client import GraphError, UrllibGraphApi
 from telefonist.self_service import SelfService
 from telefonist.self_service.calendar_settings import (
     CalendarRulesBody,
@@ -110,3 +110,33 @@ def test_with_sync_turned_off_a_notification_reads_nothing(
         assert sync.notified(graph.notification(USER, "M1", "created")) == (1, 0)
     assert len(graph.requests) == before
     assert referral_texts(service) == []
+
+
+class _RefusingGraph:
+    """Graph refusing the application (consent withdrawn, say): every call fails with its status."""
+
+    def get(self, url: str) -> dict[str, Any]:
+        raise GraphError("Graph answered 403")
+
+    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        raise GraphError("Graph answered 403")
+
+    def patch(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        raise GraphError("Graph answered 403")
+
+
+def test_a_subscription_graph_refuses_is_the_status_last_error_and_is_tried_again(
+    service: SelfService,  # noqa: F811
+    state: DynamoSyncState,
+) -> None:
+    admin = CalendarSettingsService(service, state)
+    admin.put(ACME_ADMIN, settings_input(True, 0))
+    admin.follow(ACME_ADMIN, PERSON, FollowInput(following=True, user_id=USER))
+    refused = CalendarSync(lambda _t: _RefusingGraph(), state, lambda: service, state.rules, "https://api.example/c")
+    with simulated_time(NOW):
+        assert refused.renew_due() == []
+    view = admin.get(ACME_ADMIN)
+    assert view.status.last_error == "Graph answered 403"
+    assert not view.status.connected
+    assert view.people[0].last_error == "Graph answered 403"
+    assert state.all()[0].pending  # still pending: the next run tries again
