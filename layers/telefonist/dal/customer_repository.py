@@ -693,10 +693,32 @@ class CustomerRepository:
         items, more = self._page(tenant_id, "OFFICE#", limit, after, entity="office")
         return Page([(i["sk"], self._office_from_item(tenant_id, i, False)) for i in items], more)
 
-    def page_people(self, tenant_id: str, limit: int, after: str | None) -> Page[Person]:
-        """People in person_id order (referrals and the version item are skipped by the filter)."""
-        items, more = self._page(tenant_id, "PERSON#", limit, after, entity="person")
-        return Page([(i["sk"], self._parse(Person, i, "person").model) for i in items], more)
+    def page_people(self, tenant_id: str, limit: int, after: str | None) -> Page[tuple[Person, list[Referral]]]:
+        """People in person_id order, each with their referrals (which follow the person in key order).
+
+        One query over the `PERSON#` range from `after`: a page's people and their referrals (at most
+        MAX_REFERRALS_PER_PERSON each) in one pass, so a list needs no read per person.
+        """
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key("pk").eq(keys.tenant_pk(tenant_id)) & Key("sk").begins_with("PERSON#"),
+            "FilterExpression": Attr("entity").is_in(["person", "referral"]),
+            "Limit": 4 * (limit + 1),
+        }
+        if after is not None:
+            query["ExclusiveStartKey"] = {"pk": keys.tenant_pk(tenant_id), "sk": after}
+        found: list[tuple[str, tuple[Person, list[Referral]]]] = []
+        more = False
+        for item in self._query(**query):
+            if item.get("entity") == "referral":
+                # Its person is the last one read, unless the page starts after that person (then skip).
+                if found and item["sk"].startswith(found[-1][0] + "#"):
+                    found[-1][1][1].append(self._parse(Referral, item, "referral").model)
+                continue
+            if len(found) == limit:
+                more = True
+                break
+            found.append((item["sk"], (self._parse(Person, item, "person").model, [])))
+        return Page(found, more)
 
     def page_audit_entries(self, tenant_id: str, limit: int, after: str | None) -> Page[AuditEntry]:
         """Audit entries, newest first."""

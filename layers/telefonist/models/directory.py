@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 from typing import Self
@@ -105,8 +106,21 @@ class Directory(DomainModel):
 
     def current_referral(self, person_id: str, moment: datetime) -> Referral | None:
         """The referral valid now; where several overlap, the one that started last wins."""
-        current = [r for r in self.referrals_of(person_id) if r.is_current(moment)]
-        return max(current, key=lambda r: r.valid_from, default=None)
+        return referral_valid_at(self.referrals_of(person_id), moment)
 
 
-__all__ = ["Directory", "MessagePreference", "Person", "PersonPhone", "PhoneKind", "Referral", "Text"]
+def referral_valid_at(referrals: Iterable[Referral], moment: datetime) -> Referral | None:
+    """Of one person's referrals, the one valid at `moment`; where several overlap, the one that started last."""
+    return max((r for r in referrals if r.is_current(moment)), key=lambda r: r.valid_from, default=None)
+
+
+__all__ = [
+    "Directory",
+    "MessagePreference",
+    "Person",
+    "PersonPhone",
+    "PhoneKind",
+    "Referral",
+    "Text",
+    "referral_valid_at",
+]

@@ -259,6 +259,10 @@ class PersonSummaryView(ApiOutput):
     department: str
     keywords: list[str]
     message_preference: MessagePreference
+    current_referral: ReferralView | None = Field(
+        default=None,
+        description="The referral valid now (where several overlap, the one that started last); null when none",
+    )
 
 
 class PersonList(ApiOutput):

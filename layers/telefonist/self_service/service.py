@@ -43,6 +43,7 @@ from telefonist.models import (
     Tenant,
 )
 from telefonist.models.audit import AuditEntry
+from telefonist.models.directory import referral_valid_at
 from telefonist.notify.templates import PLACEHOLDERS, MessageTemplate, TemplateScope
 from telefonist.observability import logger
 from telefonist.self_service import api_models as api
@@ -94,7 +95,7 @@ class SelfService:
         self._clock = clock
         self._templates = templates or MessageTemplateRepository(repo.table)
         # Per customer: the directory version and its people with their search words (warm functions).
-        self._searchable: dict[str, tuple[int, list[SearchablePerson]]] = {}
+        self._searchable: dict[str, tuple[int, list[SearchablePerson], dict[str, list[Referral]]]] = {}
 
     # ------------------------------------------------------------------ authorisation
     @staticmethod
@@ -332,23 +333,35 @@ class SelfService:
             page = self._search_people(tenant_id, version, query_words(q), after, limit)
         else:
             page = self._repo.page_people(tenant_id, limit, after)
-        views = [api.PersonSummaryView.model_validate(p, from_attributes=True) for _, p in page.items]
+        now = self._clock()
+        views = [self._person_summary(p, referrals, now) for _, (p, referrals) in page.items]
         items, next_cursor = fit_page(views, [k for k, _ in page.items], page.more, tenant_id)
         return api.PersonList(items=items, directory_version=version, next_cursor=next_cursor)
 
+    @staticmethod
+    def _person_summary(person: Person, referrals: list[Referral], now: datetime) -> api.PersonSummaryView:
+        """A person of the list with the referral valid now (so the list needs no read per person)."""
+        current = referral_valid_at(referrals, now)
+        return api.PersonSummaryView.model_validate(person, from_attributes=True).model_copy(
+            update={"current_referral": SelfService._referral_view(current) if current else None}
+        )
+
     def _search_people(
         self, tenant_id: str, version: int, words: list[str], after: str | None, limit: int
-    ) -> Page[Person]:
-        """A page of the people a search finds, over the directory read once per directory version."""
+    ) -> Page[tuple[Person, list[Referral]]]:
+        """A page of the people a search finds (with their referrals), over the directory read once per version."""
         cached = self._searchable.get(tenant_id)
         if cached is None or cached[0] != version:
-            people = searchable(self._repo.read_directory(tenant_id).people)
+            directory = self._repo.read_directory(tenant_id)
+            referrals: dict[str, list[Referral]] = {}
+            for referral in directory.referrals:
+                referrals.setdefault(referral.person_id, []).append(referral)
             self._searchable.pop(tenant_id, None)
             while len(self._searchable) >= SEARCH_CACHE_TENANTS:
                 self._searchable.pop(next(iter(self._searchable)))
-            self._searchable[tenant_id] = cached = (version, people)
+            self._searchable[tenant_id] = cached = (version, searchable(directory.people), referrals)
         found, more = search_page(cached[1], words, after.removeprefix("PERSON#") if after else None, limit)
-        return Page([(f"PERSON#{p.person_id}", p) for p in found], more)
+        return Page([(f"PERSON#{p.person_id}", (p, cached[2].get(p.person_id, []))) for p in found], more)
 
     def get_person(self, caller: Caller, person_id: str) -> api.PersonView:
         person, referrals = self._repo.get_person(self._reader_tenant(caller), person_id)

@@ -8,7 +8,6 @@ import { language, t } from "../../i18n/catalogue";
 import { displayNumber } from "../../operator/format";
 import {
   call,
-  inBatches,
   type MessagePreference,
   type Person,
   type PersonSummary,
@@ -53,15 +52,8 @@ export function PeoplePage({ api, editable }: { api: Api; editable: boolean }) {
       return setProblem(page.problem);
     }
     setProblem(null);
-    // The list carries no referrals: each person's details give the referral valid now.
-    const details = await inBatches(page.data.items, 4, (p) =>
-      call(() => api.GET("/people/{person_id}", { params: { path: { person_id: p.person_id } } })),
-    );
-    const added = page.data.items.map((summary, i) => {
-      const detail = details[i];
-      return { summary, now: detail?.ok ? referralNow(detail.data.referrals ?? []) : null };
-    });
-    if (request !== latest.current) return;
+    // The list carries each person's referral valid now: no read per person.
+    const added = page.data.items.map((summary) => ({ summary, now: summary.current_referral ?? null }));
     for (const { summary } of added) known.current.set(summary.person_id, `${summary.first_name} ${summary.last_name}`);
     setRows((before) => (reset ? added : [...before, ...added]));
     setCursor(page.data.next_cursor ?? null);
