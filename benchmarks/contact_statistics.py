@@ -11,7 +11,7 @@
    `StatisticsRepository.month` (round trips and time, best of `--runs`) and summarised
    (`month_statistics`: per day and number, per day, the month).
 
-    PYTHONPATH=layers:. python benchmarks/statistics.py [--contacts 100000] [--sample 500] [--runs 5]
+    PYTHONPATH=layers:. python benchmarks/contact_statistics.py [--contacts 100000] [--sample 500] [--runs 5]
 
 The last line is JSON.
 """
