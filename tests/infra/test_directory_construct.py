@@ -76,15 +76,7 @@ def test_the_list_of_customers_is_routed_to_the_function_for_get_only(template: 
         for rid, r in resources.items()
         if r["Properties"]["PathPart"] == "tenants" and "operator" in str(r["Properties"]["ParentId"]).lower()
     ]
-    methods = [
-        m["Properties"]
-        for m in template.find_resources("AWS::ApiGateway::Method").values()
-        if m["Properties"]["ResourceId"] == {"Ref": tenants} and m["Properties"]["HttpMethod"] != "OPTIONS"
-    ]
-    assert [m["HttpMethod"] for m in methods] == ["GET"]
-    [method] = methods
-    assert method["AuthorizationType"] == "COGNITO_USER_POOLS"
-    assert function_id in str(method["Integration"]["Uri"])
+    _assert_only_get_to_the_function(template, tenants, function_id)
 
 
 def test_finance_s_list_of_customers_goes_to_the_same_function_and_role(template: Template) -> None:
@@ -97,14 +89,19 @@ def test_finance_s_list_of_customers_goes_to_the_same_function_and_role(template
         for rid, r in resources.items()
         if r["Properties"]["PathPart"] == "tenants" and r["Properties"]["ParentId"] == {"Ref": finance}
     ]
+    _assert_only_get_to_the_function(template, tenants, function_id)
+    # The billing routes under it (`/finance/tenants/{tenant_id}/billing/...`) stay with the proxy.
+    assert not [r for r in resources.values() if r["Properties"]["ParentId"] == {"Ref": tenants}]
+
+
+def _assert_only_get_to_the_function(template: Template, resource_id: str, function_id: str) -> None:
+    """The resource has one method besides CORS' OPTIONS: GET, behind Cognito, to the function."""
     methods = [
         m["Properties"]
         for m in template.find_resources("AWS::ApiGateway::Method").values()
-        if m["Properties"]["ResourceId"] == {"Ref": tenants} and m["Properties"]["HttpMethod"] != "OPTIONS"
+        if m["Properties"]["ResourceId"] == {"Ref": resource_id} and m["Properties"]["HttpMethod"] != "OPTIONS"
     ]
     assert [m["HttpMethod"] for m in methods] == ["GET"]
     [method] = methods
     assert method["AuthorizationType"] == "COGNITO_USER_POOLS"
     assert function_id in str(method["Integration"]["Uri"])
-    # The billing routes under it (`/finance/tenants/{tenant_id}/billing/...`) stay with the proxy.
-    assert not [r for r in resources.values() if r["Properties"]["ParentId"] == {"Ref": tenants}]
