@@ -181,10 +181,12 @@ class SmokeCheck:
                     if "LastEvaluatedKey" not in page:
                         break
                     query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+            # The operators' list of customers holds one entry per tenant, outside its partition.
+            batch.delete_item(Key={pk: keys.CUSTOMER_LIST_PK, sk: keys.customer_entry_sk(self.tenant_id)})
         ledger_key = resources.LEDGER_TABLE.partition_key
         self.dynamodb.Table(self.stack.ledger_table).delete_item(Key={ledger_key: self.contact_id})
         self.cleanup_billing(self.tenant_id, self._answered().strftime("%Y-%m"))
-        self.report(f"ok   removed tenant {self.tenant_id}, its route, ledger entry and billing rows")
+        self.report(f"ok   removed tenant {self.tenant_id}, its route, list entry, ledger entry and billing rows")
 
     # ---------------------------------------------------------------- steps
     def check_contact_flow(self) -> str:
