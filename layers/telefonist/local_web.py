@@ -269,7 +269,6 @@ class LocalWebApp:
             },
         )
 
-
     def _run_transfer(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         if length > MAX_CALL_BODY:
