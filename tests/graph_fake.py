@@ -1,7 +1,9 @@
 """A local fake of the Microsoft Graph endpoints the calendar sync uses, on 127.0.0.1.
 
 `/v1.0/users/{id}/calendarView/delta` (first round, `$skiptoken` pages of two, `$deltatoken`
-rounds with the changes since), `POST /v1.0/subscriptions` and `PATCH /v1.0/subscriptions/{id}`.
+rounds with the changes since), `POST /v1.0/subscriptions` and `PATCH /v1.0/subscriptions/{id}`; the token endpoint
+`/{directory tenant}/oauth2/v2.0/token` issues app-only tokens to the one application (`credentials`)
+only in the directory tenants that consented to it (`consented`).
 Events are kept per user; every change gets a sequence number, so a delta round returns each
 event changed since its token once, in its latest state, or `@removed`.
 """
@@ -30,6 +32,7 @@ class FakeGraph:
         self.requests: list[tuple[str, str]] = []
         self.lock = threading.Lock()
         self.credentials: tuple[str, str] | None = None  # (client id, secret) the token endpoint accepts
+        self.consented: set[str] = set()  # directory tenants whose administrator consented to that application
         self.issued: set[str] = set()  # once a token was issued, only issued tokens are accepted
 
     # ------------------------------------------------------------------ what a person does in Outlook
@@ -142,6 +145,10 @@ def fake_graph() -> Iterator[FakeGraph]:
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
                 if graph.credentials != (form.get("client_id"), form.get("client_secret")):
                     self._answer(401, {"error": "invalid_client"})
+                    return
+                directory_tenant = urlparse(self.path).path.strip("/").split("/")[0]
+                if directory_tenant not in graph.consented:  # the app has no service principal there
+                    self._answer(400, {"error": "invalid_client", "error_codes": [7000229]})
                     return
                 token = uuid.uuid4().hex
                 graph.issued.add(token)

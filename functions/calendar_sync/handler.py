@@ -1,7 +1,8 @@
 """Lambda entries of the calendar sync: the Graph webhook (API Gateway) and the scheduled renewal.
 
-The composition root: the sync state in the customer table, Graph per customer with a token from
-that customer's credentials in Secrets Manager, the customer's rules as its administrator stored them
+The composition root: the sync state in the customer table, Graph per customer with an app-only token
+of telefonist's one Entra application (its secret in Secrets Manager) for the directory tenant the
+customer's administrator consented in, the customer's rules as its administrator stored them
 on Mina sidor (nothing is synced while they have it off), writes through the self-service write path.
 """
 
@@ -42,7 +43,7 @@ def environment() -> Environment:
 @cache
 def sync() -> CalendarSync:
     import boto3
-    from telefonist.dal.calendar_state import DynamoSyncState, graph_credentials
+    from telefonist.dal.calendar_state import DynamoSyncState, graph_app_secret, graph_credentials
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.graph_client import ClientCredentialsToken, UrllibGraphApi
     from telefonist.self_service.billing import UnavailableBillingSummarySource
@@ -53,12 +54,14 @@ def sync() -> CalendarSync:
     secrets = boto3.client("secretsmanager")
     service = SelfService(CustomerRepository(table), UnavailableBillingSummarySource())
 
+    state = DynamoSyncState(table)
+    app_secret = cache(lambda: graph_app_secret(secrets))
+
     @cache
     def graph(tenant_id: str) -> GraphApi:
-        token = ClientCredentialsToken(lambda: graph_credentials(secrets, tenant_id), env.graph_login_url)
+        token = ClientCredentialsToken(lambda: graph_credentials(state, app_secret(), tenant_id), env.graph_login_url)
         return UrllibGraphApi(token, env.graph_base_url)
 
-    state = DynamoSyncState(table)
     return CalendarSync(graph, state, lambda: service, state.rules, env.notification_url)
 
 

@@ -1,6 +1,7 @@
 """Microsoft 365 calendar sync (issue 21): the Graph webhook's function on the one API (no Cognito:
 Graph cannot sign in; each notification's clientState is checked), the renewal function on an
-EventBridge Scheduler schedule, and their rights (each customer's Graph credentials in Secrets Manager).
+EventBridge Scheduler schedule, and their rights (telefonist's one Entra application's secret in Secrets
+Manager, `telefonist/graph/app`: these two functions alone may read it).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_scheduler as scheduler
 from constructs import Construct
 from telefonist import config, resources
-from telefonist.dal.calendar_state import SECRET_PREFIX, STATE_PK
+from telefonist.dal.calendar_state import APP_SECRET_NAME, STATE_PK
 
 from functions.calendar_sync.handler import ENV_NOTIFICATION_URL
 from infra.constructs.data_construct import DataConstruct
@@ -79,7 +80,7 @@ class CalendarSyncConstruct(Construct):
         table = self._data.table(resources.CUSTOMER_TABLE)
         role.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=["dynamodb:Query", "dynamodb:PutItem"],
+                actions=["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
                 resources=[table.table_arn],
                 conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [STATE_PK]}},
             )
@@ -100,21 +101,13 @@ class CalendarSyncConstruct(Construct):
                     stack.format_arn(
                         service="secretsmanager",
                         resource="secret",
-                        resource_name=f"{SECRET_PREFIX}*",
+                        # the one secret: Secrets Manager appends "-" and six random characters to its name
+                        resource_name=f"{APP_SECRET_NAME}-??????",
                         arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
                     )
                 ],
             )
         )
-        for partition in ("<AWS::Partition>", "aws"):
-            cdk.Validations.of(role).acknowledge(
-                cdk.Acknowledgment(
-                    id=f"AwsSolutions::AwsSolutions-IAM5[Resource::arn:{partition}:secretsmanager:"
-                    f"{stack.region}:<AWS::AccountId>:secret:{SECRET_PREFIX}*]",
-                    reason="One secret per customer that opts in (telefonist/graph/<tenant>, created when its "
-                    "administrator consents): the prefix, and no other secret; Secrets Manager appends a suffix",
-                )
-            )
 
     def _schedule(self) -> scheduler.CfnSchedule:
         role = iam.Role(

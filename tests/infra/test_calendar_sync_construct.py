@@ -1,5 +1,6 @@
 """Calendar sync in the synthesized stack: the webhook route without Cognito to its own function,
-the renewal on an EventBridge Scheduler schedule, and least privilege (only the customers' Graph secrets)."""
+the renewal on an EventBridge Scheduler schedule, and least privilege (only telefonist's one Graph
+application secret)."""
 
 from __future__ import annotations
 
@@ -62,5 +63,19 @@ def test_both_functions_reach_only_sync_state_tenant_partitions_and_graph_secret
         leading = sorted(json.dumps(s["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]) for s in tables)
         assert leading in (['"CALSYNC"', '["TENANT#*"]'], ['["CALSYNC"]', '["TENANT#*"]'])
         [secrets] = [s for s in statements if "secretsmanager:GetSecretValue" in json.dumps(s["Action"])]
-        assert "telefonist/graph/*" in json.dumps(secrets["Resource"])
+        assert "secret:telefonist/graph/app-??????" in json.dumps(secrets["Resource"])
+        assert "*" not in json.dumps(secrets["Resource"])  # that one secret, no prefix of secrets
         assert not any("sns:Publish" in json.dumps(s["Action"]) for s in statements)
+
+
+def test_only_the_two_sync_functions_may_read_the_graph_application_secret(template: Template) -> None:
+    sync_roles = sorted(_function(template, h)[1]["Role"]["Fn::GetAtt"][0] for h in (WEBHOOK_HANDLER, RENEW_HANDLER))
+    readers = sorted(
+        role["Ref"]
+        for policy in template.find_resources("AWS::IAM::Policy").values()
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        if "secretsmanager" in json.dumps(statement["Action"])
+        and "telefonist/graph" in json.dumps(statement["Resource"])
+        for role in policy["Properties"]["Roles"]
+    )
+    assert readers == sync_roles

@@ -3,21 +3,24 @@
 State: items `CALSYNC` / `TENANT#<t>#PERSON#<p>` in the customer table (one small partition: the
 webhook finds a calendar by its subscription id with one query). Settings (on/off and the mapping
 rules, versioned): `CALSYNC` / `TENANT#<t>#SETTINGS`, beside its calendars, so Mina sidor reads a
-customer's settings and every calendar's state with one query. Credentials: one Secrets Manager
-secret per customer, `telefonist/graph/<tenant>`, JSON `{directory_tenant, client_id, client_secret}`.
+customer's settings and every calendar's state with one query. A customer's Microsoft 365 connection
+(its directory tenant, from admin consent): `TENANT#<t>#CONNECTION`; consent links handed out:
+`CONSENT#<sha256 of the state>` (single use, `expires_at` for the table's TTL). Credentials: telefonist's
+one multi-tenant Entra application, Secrets Manager `telefonist/graph/app`, JSON `{client_id, client_secret}`.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
+from telefonist.calendar_sync.consent import CalendarConnection, ConsentGrant
 from telefonist.calendar_sync.rules import CalendarRules, CalendarSettings
 from telefonist.calendar_sync.sync import FollowedCalendar
 from telefonist.clock import utc_now
@@ -28,7 +31,9 @@ from telefonist.dal.items import Versioned
 STATE_PK = "CALSYNC"
 CALENDAR_ENTITY = "calendar_sync"
 SETTINGS_ENTITY = "calendar_settings"
-SECRET_PREFIX = "telefonist/graph/"  # noqa: S105 - a secret name prefix, not a secret
+CONNECTION_ENTITY = "calendar_connection"
+CONSENT_ENTITY = "calendar_consent"
+APP_SECRET_NAME = "telefonist/graph/app"  # noqa: S105 - the secret's name, not a secret
 _TIMES = ("subscription_expires", "last_sync")
 
 
@@ -42,6 +47,14 @@ def _sk(tenant_id: str, person_id: str) -> str:
 
 def _settings_sk(tenant_id: str) -> str:
     return f"{_tenant_prefix(tenant_id)}SETTINGS"
+
+
+def _connection_sk(tenant_id: str) -> str:
+    return f"{_tenant_prefix(tenant_id)}CONNECTION"
+
+
+def _consent_sk(digest: str) -> str:
+    return f"CONSENT#{digest}"
 
 
 def _settings(item: dict[str, Any] | None) -> Versioned[CalendarSettings]:
@@ -128,6 +141,83 @@ class DynamoSyncState:
             raise translate_client_error(exc, "the calendar settings", expected_version=expected_version) from exc
         return expected_version + 1
 
+    def connection(self, tenant_id: str) -> CalendarConnection | None:
+        """The customer's Microsoft 365 connection (1 GetItem), None until an administrator tried."""
+        item = self._get(_connection_sk(tenant_id), "calendar connection")
+        if item is None:
+            return None
+        consented = item.get("consented_at")
+        return CalendarConnection(
+            tenant_id=tenant_id,
+            directory_tenant=item.get("directory_tenant"),
+            consented_at=datetime.fromisoformat(str(consented)) if consented else None,
+            last_error=item.get("last_error"),
+        )
+
+    def put_connection(self, connection: CalendarConnection) -> None:
+        item = {
+            "pk": STATE_PK,
+            "sk": _connection_sk(connection.tenant_id),
+            "entity": CONNECTION_ENTITY,
+            "directory_tenant": connection.directory_tenant,
+            "consented_at": connection.consented_at.isoformat() if connection.consented_at else None,
+            "last_error": connection.last_error,
+        }
+        try:
+            self._table.put_item(Item={k: v for k, v in item.items() if v is not None})
+        except ClientError as exc:
+            raise translate_client_error(exc, "calendar connection") from exc
+
+    def put_consent(self, grant: ConsentGrant) -> None:
+        try:
+            self._table.put_item(Item=self._consent_item(grant))
+        except ClientError as exc:
+            raise translate_client_error(exc, "consent state") from exc
+
+    def consent(self, digest: str) -> ConsentGrant | None:
+        item = self._get(_consent_sk(digest), "consent state")
+        if item is None:
+            return None
+        return ConsentGrant(
+            state_digest=digest,
+            tenant_id=str(item["tenant_id"]),
+            admin=str(item["admin"]),
+            expires_at=datetime.fromtimestamp(int(item["expires_at"]), UTC),
+            used=bool(item.get("used")),
+        )
+
+    def use_consent(self, grant: ConsentGrant) -> bool:
+        """Mark a consent state used, once: False if it was used (or dropped) meanwhile."""
+        try:
+            self._table.put_item(
+                Item=self._consent_item(grant, used=True),
+                ConditionExpression=Attr("sk").exists() & Attr("used").eq(False),
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise translate_client_error(exc, "consent state") from exc
+        return True
+
+    @staticmethod
+    def _consent_item(grant: ConsentGrant, used: bool = False) -> dict[str, Any]:
+        return {
+            "pk": STATE_PK,
+            "sk": _consent_sk(grant.state_digest),
+            "entity": CONSENT_ENTITY,
+            "tenant_id": grant.tenant_id,
+            "admin": grant.admin,
+            "used": used,
+            "expires_at": int(grant.expires_at.timestamp()),
+        }
+
+    def _get(self, sk: str, what: str) -> dict[str, Any] | None:
+        try:
+            item: dict[str, Any] | None = self._table.get_item(Key={"pk": STATE_PK, "sk": sk}).get("Item")
+        except ClientError as exc:
+            raise translate_client_error(exc, what) from exc
+        return item
+
     def _items(self, **extra: Any) -> list[dict[str, Any]]:
         query: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq(STATE_PK), **extra}
         items: list[dict[str, Any]] = []
@@ -142,10 +232,18 @@ class DynamoSyncState:
             raise translate_client_error(exc, "calendar sync state") from exc
 
 
-def graph_credentials(secrets_client: Any, tenant_id: str) -> GraphCredentials:
-    """The customer's Graph application credentials; GraphError if missing or malformed (never echoed)."""
+def graph_app_secret(secrets_client: Any) -> tuple[str, str]:
+    """telefonist's Entra application: (client id, client secret); GraphError if missing or malformed."""
     try:
-        secret = json.loads(secrets_client.get_secret_value(SecretId=SECRET_PREFIX + tenant_id)["SecretString"])
-        return GraphCredentials(str(secret["directory_tenant"]), str(secret["client_id"]), str(secret["client_secret"]))
+        secret = json.loads(secrets_client.get_secret_value(SecretId=APP_SECRET_NAME)["SecretString"])
+        return str(secret["client_id"]), str(secret["client_secret"])
     except (ClientError, BotoCoreError, KeyError, ValueError, TypeError) as exc:
-        raise GraphError(f"no usable Graph credentials for {tenant_id} ({type(exc).__name__})") from exc
+        raise GraphError(f"no usable Graph application credentials ({type(exc).__name__})") from exc
+
+
+def graph_credentials(state: DynamoSyncState, app: tuple[str, str], tenant_id: str) -> GraphCredentials:
+    """The shared application's credentials for the directory tenant the customer's administrator consented in."""
+    connection = state.connection(tenant_id)
+    if connection is None or not connection.directory_tenant:
+        raise GraphError(f"{tenant_id} has not connected Microsoft 365 (no admin consent)")
+    return GraphCredentials(connection.directory_tenant, *app)

@@ -1,5 +1,6 @@
-"""functions/calendar_sync as deployed: credentials from Secrets Manager, a token by the client-credentials
-grant, the state in the customer table; the webhook and the scheduled renewal, against the fake Graph."""
+"""functions/calendar_sync as deployed: telefonist's application credentials from Secrets Manager, a token
+by the client-credentials grant in the directory tenant the customer consented in, the state in the
+customer table; the webhook and the scheduled renewal, against the fake Graph."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from typing import Any
 
 import boto3
 import pytest
+from telefonist.calendar_sync.consent import CalendarConnection
 from telefonist.calendar_sync.rules import CalendarSettings, referral_id_of
-from telefonist.calendar_sync.sync import RENEW_AHEAD, SUBSCRIPTION_LIFETIME
+from telefonist.calendar_sync.sync import RENEW_AHEAD, SUBSCRIPTION_LIFETIME, FollowedCalendar
 from telefonist.clock import simulated_time
-from telefonist.dal.calendar_state import DynamoSyncState
+from telefonist.dal.calendar_state import APP_SECRET_NAME, DynamoSyncState
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.local_aws import LocalLambdaContext, patched_environment
 from telefonist.models import Person
@@ -26,12 +28,15 @@ USER = "entra-user-eva"
 
 
 @pytest.fixture
-def graph(aws: Any, repo: CustomerRepository) -> Iterator[FakeGraph]:
+def graph(aws: Any, repo: CustomerRepository, customer_table: Any) -> Iterator[FakeGraph]:
     repo.put_person("acme", Person(person_id="eva", first_name="Eva", last_name="Lind", email="eva@acme.example"))
-    secret = {"directory_tenant": "contoso-tenant", "client_id": "app-1", "client_secret": "s3cret"}
-    boto3.client("secretsmanager").create_secret(Name="telefonist/graph/acme", SecretString=json.dumps(secret))
+    secret = {"client_id": "app-1", "client_secret": "s3cret"}
+    boto3.client("secretsmanager").create_secret(Name=APP_SECRET_NAME, SecretString=json.dumps(secret))
+    # acme's administrator consented in their directory (Mina sidor's callback records it)
+    DynamoSyncState(customer_table).put_connection(CalendarConnection("acme", directory_tenant="contoso-tenant"))
     with fake_graph() as fake:
         fake.credentials = ("app-1", "s3cret")
+        fake.consented.add("contoso-tenant")
         environment = {
             handler.ENV_NOTIFICATION_URL: "https://api.example/v1/calendar/notifications",
             handler.ENV_GRAPH_BASE_URL: f"{fake.url}/v1.0",
@@ -99,3 +104,33 @@ def test_the_deployed_sync_signs_in_follows_catches_up_and_renews(
     with simulated_time(due):
         assert handler.renew_handler({}, context) == {"renewed": 1}
         assert handler.renew_handler({}, context) == {"renewed": 0}
+
+
+def test_a_customer_is_synced_only_in_the_directory_its_administrator_consented_in(
+    graph: FakeGraph, repo: CustomerRepository, customer_table: Any
+) -> None:
+    context = LocalLambdaContext(function_name="calendar-sync")
+    state = DynamoSyncState(customer_table)
+    state.put_settings("globex", CalendarSettings(enabled=True), 0)
+    state.save(FollowedCalendar(tenant_id="globex", person_id="ola", user_id="ola@globex.example"))
+    with simulated_time(NOW):
+        assert handler.renew_handler({}, context) == {"renewed": 0}  # never connected: no token asked for
+    [waiting] = [c for c in state.all() if c.tenant_id == "globex"]
+    assert waiting.pending
+    assert "has not connected Microsoft 365" in str(waiting.last_error)
+    assert not graph.subscriptions
+
+    state.put_connection(CalendarConnection("globex", directory_tenant="fabrikam-tenant"))
+    handler.sync.cache_clear()
+    with simulated_time(NOW):
+        assert handler.renew_handler({}, context) == {"renewed": 0}  # the shared app has no consent there yet
+    [waiting] = [c for c in state.all() if c.tenant_id == "globex"]
+    assert waiting.pending
+    assert "token endpoint answered 400" in str(waiting.last_error)
+
+    graph.consented.add("fabrikam-tenant")
+    handler.sync.cache_clear()
+    with simulated_time(NOW):
+        assert handler.renew_handler({}, context) == {"renewed": 1}
+    [subscription] = graph.subscriptions.values()
+    assert subscription["resource"] == "/users/ola%40globex.example/events"
