@@ -92,7 +92,8 @@ def main() -> None:
     from telefonist.local_aws import create_resources
     from telefonist.statistics.aggregates import contribution, delta
     from telefonist.statistics.events import contact_event
-    from telefonist.statistics.service import StatisticsRecorder, month_statistics
+    from telefonist.statistics.recorder import StatisticsRecorder
+    from telefonist.statistics.service import month_statistics
 
     tenant = "bench"
     rng = random.Random(20)

@@ -11,7 +11,7 @@ from typing import Any
 
 from telefonist.dal.errors import RepositoryError
 from telefonist.statistics.events import ContactEvent
-from telefonist.statistics.service import StatisticsRecorder
+from telefonist.statistics.recorder import StatisticsRecorder
 
 EVENTS = Path(__file__).parents[2] / "events"
 
