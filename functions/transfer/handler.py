@@ -16,12 +16,15 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
+from telefonist.caller_history import CallerHistory, HistoryLookup
+from telefonist.caller_history.service import CallerHistoryService
 from telefonist.edge.identity import Group
 from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_resolver, new_router, site_origin_of
 from telefonist.observability import logger, metrics
 from telefonist.transfer import ContactAttributes, TransferInput, TransferResult, TransferService
 
 ROUTE = "/operator/tenants/<tenant_id>/contacts/<contact_id>/transfer"
+HISTORY_ROUTE = "/operator/tenants/<tenant_id>/caller-history"
 CONTACT_ID_PATTERN = r"^[0-9a-fA-F-]{36}$"
 
 
@@ -30,12 +33,16 @@ class Environment:
     """What CDK sets; read once per cold start."""
 
     customer_table: str
+    statistics_table: str
+    caller_key_id: str
     connect_instance_arn: str | None  # None only where contacts are simulated (`telefonist serve`, tests)
 
     @classmethod
     def from_environ(cls) -> Environment:
         return cls(
             customer_table=os.environ[config.ENV_CUSTOMER_TABLE],
+            statistics_table=os.environ[config.ENV_STATISTICS_TABLE],
+            caller_key_id=os.environ[config.ENV_CALLER_KEY_ID],
             connect_instance_arn=os.environ.get(config.ENV_CONNECT_INSTANCE_ARN),
         )
 
@@ -48,6 +55,8 @@ def use_contacts(contacts: ContactAttributes | None) -> None:
     global _contacts
     _contacts = contacts
     service.cache_clear()
+    contact_store.cache_clear()
+    history.cache_clear()
 
 
 @cache
@@ -57,15 +66,32 @@ def service() -> TransferService:
 
     env = Environment.from_environ()
     repo = CustomerRepository(boto3.resource("dynamodb").Table(env.customer_table))
-    contacts = _contacts
-    if contacts is None:
-        from telefonist.dal.connect_contacts import ConnectContactAttributes
+    return TransferService(lambda tenant_id, person_id: repo.get_person(tenant_id, person_id)[0].model, contact_store())
 
-        if not env.connect_instance_arn:
-            raise RuntimeError(f"{config.ENV_CONNECT_INSTANCE_ARN} is not set: the stack sets it")
-        instance_id = env.connect_instance_arn.rsplit("/", 1)[-1]
-        contacts = ConnectContactAttributes(boto3.client("connect"), instance_id)
-    return TransferService(lambda tenant_id, person_id: repo.get_person(tenant_id, person_id)[0].model, contacts)
+
+@cache
+def contact_store() -> ContactAttributes:
+    """The simulated contacts wired by `use_contacts`, else Amazon Connect of the configured instance."""
+    if _contacts is not None:
+        return _contacts
+    import boto3
+    from telefonist.dal.connect_contacts import ConnectContactAttributes
+
+    env = Environment.from_environ()
+    if not env.connect_instance_arn:
+        raise RuntimeError(f"{config.ENV_CONNECT_INSTANCE_ARN} is not set: the stack sets it")
+    return ConnectContactAttributes(boto3.client("connect"), env.connect_instance_arn.rsplit("/", 1)[-1])
+
+
+@cache
+def history() -> CallerHistoryService:
+    import boto3
+    from telefonist.dal.caller_history import CallerHistoryRepository, KmsTenantKeys
+
+    env = Environment.from_environ()
+    keys = KmsTenantKeys(boto3.client("kms"), env.caller_key_id)
+    repo = CallerHistoryRepository(boto3.resource("dynamodb").Table(env.statistics_table), keys)
+    return CallerHistoryService(repo, contact_store())
 
 
 router = new_router()
@@ -84,9 +110,27 @@ def put_transfer(
 ) -> TransferResult:
     caller_of(router).require(Group.OPERATORS)
     result = service().set_target(tenant_id, contact_id, body)
+    history().transferred(tenant_id, contact_id, result.person_id)
     metrics.add_metric(name=f"Transfers_{result.transfer_mode.value}", unit="Count", value=1)
     logger.info("transfer target set", extra={"tenant_id": tenant_id, "mode": result.transfer_mode.value})
     return result
+
+
+@router.post(
+    HISTORY_ROUTE,
+    tags=["operator"],
+    summary="The caller's earlier contacts with this customer in the last 30 days (the number in the body, hashed)",
+    **ROUTE_DOCS,
+)
+def post_caller_history(
+    tenant_id: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="The contact's customer")],
+    body: HistoryLookup,
+) -> CallerHistory:
+    caller_of(router).require(Group.OPERATORS)
+    found = history().look_up(tenant_id, body)
+    metrics.add_metric(name="CallerHistoryLookups", unit="Count", value=1)
+    logger.info("caller history read", extra={"tenant_id": tenant_id, "earlier": len(found.items)})
+    return found
 
 
 app = edge_resolver(router, site_origin=site_origin_of(os.environ))

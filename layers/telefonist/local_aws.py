@@ -91,6 +91,10 @@ def create_resources(region: str = config.DEFAULT_REGION) -> LocalResources:
     kms = boto3.client("kms", region_name=region)
     created.secrets_key_id = kms.create_key(Description="telefonist secrets (local)")["KeyMetadata"]["KeyId"]
     created.environment[config.ENV_SECRETS_KEY_ID] = created.secrets_key_id
+    caller_key = kms.create_key(
+        Description="telefonist caller history (local)", KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC"
+    )
+    created.environment[config.ENV_CALLER_KEY_ID] = caller_key["KeyMetadata"]["KeyId"]
     boto3.client("ses", region_name=region).verify_email_identity(EmailAddress=DEMO_EMAIL_SENDER)
     created.environment[config.ENV_EMAIL_SENDER] = DEMO_EMAIL_SENDER
     created.environment[config.ENV_SMS_SENDER_ID] = "Telefonist"

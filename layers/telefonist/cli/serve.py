@@ -91,6 +91,8 @@ def _fresh_functions() -> None:
         directory_lookup.directory_cache,
         notify.runtime,
         transfer.service,
+        transfer.contact_store,
+        transfer.history,
         employee_status.environment,
         employee_status.services,
     ):
@@ -202,12 +204,13 @@ def local_api(
     from telefonist.dal.billing_summary import TableBillingSummarySource
     from telefonist.dal.billing_table import BillingTable, BillingTableSettings
     from telefonist.dal.customer_repository import CustomerRepository
+    from telefonist.dal.person_data import PersonDataStore
     from telefonist.dal.secrets import KmsSecretCodec
     from telefonist.edge.bounds import MAX_BODY_BYTES
     from telefonist.local_aws import create_resources, moto_server, patched_environment
     from telefonist.local_web import LocalServer, LocalWebApp
     from telefonist.models import PriceBook
-    from telefonist.resources import BILLING_BUCKET, CUSTOMER_TABLE
+    from telefonist.resources import BILLING_BUCKET, CUSTOMER_TABLE, MESSAGE_TABLE
     from telefonist.sample_data import DEFAULT_PRICE_LIST, DEMO_TENANT_ID, demo_tenant
     from telefonist.self_service.demo_billing import seed_demo_billing
     from telefonist.self_service.demo_seed import seed_demo_customer
@@ -240,7 +243,8 @@ def local_api(
                 calls_this_month=billing_calls,
             )
             billing = TableBillingSummarySource(lines)
-            service = SelfService(repo, billing)
+            messages = boto3.resource("dynamodb").Table(MESSAGE_TABLE.local_name)
+            service = SelfService(repo, billing, person_data=PersonDataStore(repo, messages))
             profile = seed_demo_customer(service, people=people)  # as the operator and the admin would
             _fresh_functions()
             contacts = _simulated_connect()  # the transfer route sets attributes on the simulated calls

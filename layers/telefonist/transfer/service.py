@@ -72,6 +72,19 @@ class InMemoryContactAttributes:
         self.contacts[contact_id].update(attributes)
 
 
+def contact_in_progress(contacts: ContactAttributes, tenant_id: str, contact_id: str, field: str) -> dict[str, str]:
+    """The contact's attributes if it is in progress and for `tenant_id` (or a fallback call, which names
+    no customer: the operator chose one after asking); 404 / 400 naming `field` otherwise."""
+    try:
+        attributes = contacts.get(contact_id)
+    except ContactNotFound as exc:
+        raise ResourceNotFoundError(f"no contact {contact_id} in progress", field=field) from exc
+    contact_tenant = attributes.get("tenant_id") or None
+    if contact_tenant is not None and contact_tenant != tenant_id:
+        raise InvalidInputError.of("path.tenant_id", "the call is for another customer: act within its directory")
+    return attributes
+
+
 class TransferService:
     """Sets a contact's transfer target to a number of its own customer's directory, and nothing else."""
 
@@ -80,16 +93,7 @@ class TransferService:
         self._contacts = contacts
 
     def set_target(self, tenant_id: str, contact_id: str, request: TransferInput) -> TransferResult:
-        try:
-            attributes = self._contacts.get(contact_id)
-        except ContactNotFound as exc:
-            raise ResourceNotFoundError(f"no contact {contact_id} in progress", field="path.contact_id") from exc
-        # A fallback call (unknown number) names no customer: the operator chose one after asking.
-        contact_tenant = attributes.get("tenant_id") or None
-        if contact_tenant is not None and contact_tenant != tenant_id:
-            raise InvalidInputError.of(
-                "path.tenant_id", "the call is for another customer: transfer within its directory"
-            )
+        contact_in_progress(self._contacts, tenant_id, contact_id, "path.contact_id")
         try:
             person = self._person_of(tenant_id, request.person_id)
         except NotFoundError as exc:
