@@ -11,6 +11,8 @@ DEFAULT_REGION = config.DEFAULT_REGION
 # Context keys (cdk.json or `-c key=value`).
 CTX_REGION = "telefonist:region"
 CTX_ACCOUNT = "telefonist:account"
+# telefonist's multi-tenant Entra application (its public client id; the secret is telefonist/graph/app)
+CTX_GRAPH_APP_CLIENT_ID = "telefonist:graph_app_client_id"
 
 DATA_CONSTRUCT_ID = "Data"
 CODE_CONSTRUCT_ID = "FunctionCode"

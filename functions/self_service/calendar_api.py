@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
+from telefonist.calendar_sync.consent import ConsentApp
 from telefonist.dal.calendar_state import DynamoSyncState
 from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, new_router
 from telefonist.self_service import SelfService
@@ -17,6 +18,8 @@ from telefonist.self_service.calendar_settings import (
     CalendarSettingsInput,
     CalendarSettingsService,
     CalendarSettingsView,
+    ConsentCallbackInput,
+    ConsentLinkView,
     FollowedView,
     FollowInput,
 )
@@ -24,14 +27,17 @@ from telefonist.self_service.calendar_settings import (
 PersonPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="A person's id")]
 
 
-def build_calendar_router(service: Callable[[], SelfService]) -> Router:
-    """The routes over the self-service use cases (their audit and checks) and the same customer table."""
+def build_calendar_router(
+    service: Callable[[], SelfService], consent_app: Callable[[], ConsentApp | None] = lambda: None
+) -> Router:
+    """The routes over the self-service use cases (their audit and checks) and the same customer table;
+    `consent_app`: telefonist's Entra application for the admin-consent link (None: not configured, 503)."""
     app = new_router()
     common: dict[str, Any] = ROUTE_DOCS
 
     def settings() -> CalendarSettingsService:
         current = service()
-        return CalendarSettingsService(current, DynamoSyncState(current._repo.table))
+        return CalendarSettingsService(current, DynamoSyncState(current._repo.table), consent_app())
 
     @app.get(
         "/calendar-sync", tags=["calendar sync"], summary="Calendar sync: settings, status, followed people", **common
@@ -56,5 +62,23 @@ def build_calendar_router(service: Callable[[], SelfService]) -> Router:
     )
     def put_calendar_follow(person_id: PersonPath, body: FollowInput) -> FollowedView:
         return settings().follow(caller_of(app), person_id, body)
+
+    @app.post(
+        "/calendar-sync/consent",
+        tags=["calendar sync"],
+        summary="Connect Microsoft 365: the admin-consent link (single-use state, 10 minutes)",
+        **common,
+    )
+    def post_calendar_consent() -> ConsentLinkView:
+        return settings().consent_link(caller_of(app))
+
+    @app.post(
+        "/calendar-sync/consent/callback",
+        tags=["calendar sync"],
+        summary="What Microsoft sent back to Mina sidor after admin consent: the directory tenant, or its error",
+        **common,
+    )
+    def post_calendar_consent_callback(body: ConsentCallbackInput) -> CalendarSettingsView:
+        return settings().consent_callback(caller_of(app), body)
 
     return app

@@ -9,6 +9,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 from telefonist import config
+from telefonist.calendar_sync.consent import MINA_SIDOR_PATH, ConsentApp
 from telefonist.edge.resolver import site_origin_of
 from telefonist.observability import logger
 from telefonist.self_service.billing import BillingSummarySource, UnavailableBillingSummarySource
@@ -27,6 +28,8 @@ class Environment(BaseModel):
     customer_table: str = Field(alias=config.ENV_CUSTOMER_TABLE, min_length=3)
     secrets_key_id: str = Field(alias=config.ENV_SECRETS_KEY_ID, min_length=1)
     billing_bucket: str | None = Field(default=None, alias=config.ENV_BILLING_BUCKET)
+    graph_app_client_id: str | None = Field(default=None, alias=config.ENV_GRAPH_APP_CLIENT_ID)
+    site_origin: str | None = Field(default=None, alias=config.ENV_SITE_ORIGIN)
 
 
 @cache
@@ -34,6 +37,14 @@ def environment() -> Environment:
     import os
 
     return Environment.model_validate(os.environ)
+
+
+def consent_app() -> ConsentApp | None:
+    """telefonist's Entra application (its public client id) and Mina sidor as its redirect URI."""
+    env = environment()
+    if not env.graph_app_client_id or not env.site_origin:
+        return None
+    return ConsentApp(env.graph_app_client_id, f"{env.site_origin.rstrip('/')}{MINA_SIDOR_PATH}")
 
 
 _billing_source: BillingSummarySource | None = None  # None: read from the billing bucket, if configured
@@ -71,7 +82,7 @@ def _bucket_billing_source(env: Environment) -> BillingSummarySource:
 
 app = build_resolver(service, site_origin=site_origin_of(os.environ))
 app.include_router(statistics_router)  # issue 20: the customer's call statistics, on the same function
-app.include_router(build_calendar_router(service))  # issue 21: calendar-sync settings and followed people
+app.include_router(build_calendar_router(service, consent_app))  # issue 21: calendar-sync settings and followed people
 
 
 @logger.inject_lambda_context(clear_state=True)

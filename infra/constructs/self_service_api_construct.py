@@ -21,6 +21,7 @@ from telefonist import config, resources
 from telefonist.dal.calendar_state import STATE_PK as CALENDAR_STATE_PK
 from telefonist.rating.finance import TABLE as BILLING_TABLE
 
+from infra.constants import CTX_GRAPH_APP_CLIENT_ID
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
 from infra.constructs.key_grants import grant_key_via
@@ -160,6 +161,7 @@ class SelfServiceApiConstruct(Construct):
     def _build_function(self, code: FunctionCodeConstruct) -> ServiceFunction:
         table = self._data.table(resources.CUSTOMER_TABLE)
         billing = self._data.bucket(resources.BILLING_BUCKET)
+        messages = self._data.table(resources.MESSAGE_TABLE)
         function = ServiceFunction(
             self,
             "SelfServiceFunction",
@@ -170,12 +172,16 @@ class SelfServiceApiConstruct(Construct):
                 config.ENV_CUSTOMER_TABLE: table.table_name,
                 config.ENV_SECRETS_KEY_ID: self._data.secrets_key.key_arn,
                 config.ENV_BILLING_BUCKET: billing.bucket_name,
+                config.ENV_MESSAGE_TABLE: messages.table_name,  # a person's export and erasure (issue 20)
+                # the admin-consent link of Mina sidor's Kalender (issue 21); unset: that link answers 503
+                config.ENV_GRAPH_APP_CLIENT_ID: str(self.node.try_get_context(CTX_GRAPH_APP_CLIENT_ID) or ""),
             },
             log_key=self._data.data_key,
             timeout=cdk.Duration.seconds(29),  # API Gateway's integration limit; a CSV import of hundreds
             no_dead_letter_reason="Invoked synchronously by API Gateway: the client gets the error, no retry queue",
         )
         self._grant_customer_table(function.role, table.table_arn)
+        self._grant_person_erasure(function.role, messages.table_arn)
         self._grant_keys(function.role)
         self._grant_billing_lines(function.role, billing)
         self._grant_billing_table(function.role)
@@ -248,10 +254,23 @@ class SelfServiceApiConstruct(Construct):
         # in the sync state's one partition; never a Graph secret (the renewal function subscribes).
         role.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
+                # DeleteItem: a person's followed calendar goes with the person's erasure (issue 20)
+                actions=["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem"],
                 resources=[table_arn],
                 conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [CALENDAR_STATE_PK]}},
             )
+        )
+
+    @staticmethod
+    def _grant_person_erasure(role: iam.IRole, message_table_arn: str) -> None:
+        """A person's export and erasure (issue 20): read and delete their messages (their calendar item:
+        DeleteItem in the CALSYNC statement).
+
+        The message log's partition key is the bare tenant id (no prefix for LeadingKeys to bound), and
+        the tenant comes from the caller's token at run time; no GetItem, PutItem or UpdateItem.
+        """
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["dynamodb:Query", "dynamodb:BatchWriteItem"], resources=[message_table_arn])
         )
 
     def _grant_keys(self, role: iam.IRole) -> None:

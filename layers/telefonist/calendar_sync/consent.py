@@ -20,6 +20,16 @@ ADMIN_CONSENT_URL = "https://login.microsoftonline.com/organizations/v2.0/adminc
 GRAPH_DEFAULT_SCOPE = "https://graph.microsoft.com/.default"  # the application permissions configured (Calendars.Read)
 CONSENT_TTL = timedelta(minutes=10)
 MAX_ERROR_LENGTH = 300
+MINA_SIDOR_PATH = "/mina-sidor/"  # the redirect URI: Mina sidor reads Microsoft's answer from its query
+
+
+@dataclass(frozen=True)
+class ConsentApp:
+    """telefonist's Entra application as the consent link names it: its client id (public) and where
+    Microsoft sends the administrator back (Mina sidor, registered as the app's redirect URI)."""
+
+    client_id: str
+    redirect_uri: str
 
 
 @dataclass(frozen=True)

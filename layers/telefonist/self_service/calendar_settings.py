@@ -6,6 +6,11 @@ Administrators only; the tenant is the caller's. Settings are versioned (a stale
 renewal function, which alone holds the customers' Graph credentials, subscribes it on its next
 run and from then on renews it; stopping marks it, and the webhook ignores its notifications while
 its subscription lapses unrenewed. So this API never calls Graph and needs no Graph secret.
+
+Connecting Microsoft 365: an administrator gets the admin-consent link of telefonist's application
+(`consent_link`, a single-use state bound to them and their customer, stored hashed for 10 minutes);
+Mina sidor posts what Microsoft sent back (`consent_callback`): the directory tenant is recorded when
+`admin_consent` is true, otherwise Microsoft's error; either is audited.
 """
 
 from __future__ import annotations
@@ -16,8 +21,18 @@ from typing import Annotated, Protocol
 
 from pydantic import Field, StringConstraints
 
+from telefonist.calendar_sync.consent import (
+    CalendarConnection,
+    ConsentApp,
+    ConsentGrant,
+    consent_url,
+    new_grant,
+    refusal_text,
+    state_digest,
+)
 from telefonist.calendar_sync.rules import CalendarRules, CalendarSettings
 from telefonist.calendar_sync.sync import FollowedCalendar
+from telefonist.dal.errors import RepositoryError
 from telefonist.dal.items import Versioned
 from telefonist.edge.identity import Caller
 from telefonist.models.types import Keyword, NonEmptyStr, UtcDatetime
@@ -28,6 +43,9 @@ from telefonist.self_service.service import SelfService
 MAX_KEYWORDS = 30
 SHOW_AS = {"out_of_office": "oof", "busy": "busy", "tentative": "tentative"}  # API field → Graph showAs
 StateText = NonEmptyStr | None
+EntraTenantId = Annotated[
+    str, StringConstraints(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+]
 # A Microsoft Entra user: its object id, or its sign-in name (userPrincipalName), as Graph's /users/{id} takes.
 EntraUser = Annotated[
     str,
@@ -49,6 +67,16 @@ class CalendarState(Protocol):
     def calendar(self, tenant_id: str, person_id: str) -> FollowedCalendar | None: ...
 
     def save(self, calendar: FollowedCalendar) -> None: ...
+
+    def connection(self, tenant_id: str) -> CalendarConnection | None: ...
+
+    def put_connection(self, connection: CalendarConnection) -> None: ...
+
+    def put_consent(self, grant: ConsentGrant) -> None: ...
+
+    def consent(self, digest: str) -> ConsentGrant | None: ...
+
+    def use_consent(self, grant: ConsentGrant) -> bool: ...
 
 
 # ---------------------------------------------------------------------------- API models
@@ -89,12 +117,35 @@ class CalendarStatusView(ApiOutput):
     last_error: str | None
 
 
+class Microsoft365View(ApiOutput):
+    connected: bool = Field(description="An administrator granted admin consent: the sync may read calendars")
+    directory_tenant: str | None = Field(description="The customer's Microsoft Entra tenant id")
+    consented_at: UtcDatetime | None
+    last_error: str | None = Field(description="What Microsoft returned instead of consent, last time")
+
+
 class CalendarSettingsView(ApiOutput):
     enabled: bool
     rules: CalendarRulesBody
     version: int
     status: CalendarStatusView
+    microsoft365: Microsoft365View
     people: list[FollowedView]
+
+
+class ConsentLinkView(ApiOutput):
+    url: str = Field(description="Microsoft's admin-consent page for telefonist's application; the state is single use")
+    expires_at: UtcDatetime
+
+
+class ConsentCallbackInput(ApiInput):
+    """What Microsoft appended to the redirect to Mina sidor, as the page read it."""
+
+    state: str = Field(min_length=20, max_length=100)
+    admin_consent: bool = False
+    tenant: EntraTenantId | None = Field(default=None, description="The directory tenant that consented")
+    error: str | None = Field(default=None, min_length=1, max_length=100)
+    error_description: str | None = Field(default=None, max_length=2000)
 
 
 class FollowInput(ApiInput):
@@ -142,9 +193,10 @@ def _followed_view(c: FollowedCalendar) -> FollowedView:
 
 # ---------------------------------------------------------------------------- use cases
 class CalendarSettingsService:
-    def __init__(self, service: SelfService, state: CalendarState) -> None:
+    def __init__(self, service: SelfService, state: CalendarState, app: ConsentApp | None = None) -> None:
         self._service = service
         self._state = state
+        self._app = app
 
     def get(self, caller: Caller) -> CalendarSettingsView:
         tenant_id = SelfService._admin_tenant(caller, "see the calendar sync")
@@ -188,12 +240,53 @@ class CalendarSettingsService:
         self._service._audit(tenant_id, caller, action, f"person {person_id}")
         return _followed_view(current)
 
+    def consent_link(self, caller: Caller) -> ConsentLinkView:
+        tenant_id = SelfService._admin_tenant(caller, "connect Microsoft 365")
+        if self._app is None:
+            raise RepositoryError("telefonist's Microsoft 365 application is not configured")  # 503
+        state, grant = new_grant(tenant_id, caller.subject, self._service._clock())
+        self._state.put_consent(grant)
+        return ConsentLinkView(
+            url=consent_url(self._app.client_id, self._app.redirect_uri, state), expires_at=grant.expires_at
+        )
+
+    def consent_callback(self, caller: Caller, body: ConsentCallbackInput) -> CalendarSettingsView:
+        tenant_id = SelfService._admin_tenant(caller, "connect Microsoft 365")
+        if body.error is None and not (body.admin_consent and body.tenant):
+            raise InvalidInputError([FieldError("body.tenant", "consent names the directory tenant, or an error")])
+        now = self._service._clock()
+        grant = self._state.consent(state_digest(body.state))
+        if grant is None or grant.expires_at <= now:
+            raise InvalidInputError([FieldError("body.state", "unknown or expired: connect again")])
+        if grant.tenant_id != tenant_id or grant.admin != caller.subject:
+            raise InvalidInputError([FieldError("body.state", "not issued to you: connect again")])
+        if grant.used or not self._state.use_consent(grant):
+            raise InvalidInputError([FieldError("body.state", "already used: connect again")])
+        current = self._state.connection(tenant_id) or CalendarConnection(tenant_id)
+        if body.error is None and body.tenant:
+            connection = CalendarConnection(tenant_id, directory_tenant=body.tenant.lower(), consented_at=now)
+            action, detail = "calendar_sync.connect", f"directory {connection.directory_tenant}"
+        else:
+            error = str(body.error)
+            connection = replace(current, last_error=refusal_text(error, body.error_description))
+            action, detail = "calendar_sync.connect_refused", error[:100]
+        self._state.put_connection(connection)
+        self._service._audit(tenant_id, caller, action, "Microsoft 365", detail=detail)
+        return self._view(tenant_id)
+
     def _view(self, tenant_id: str) -> CalendarSettingsView:
         settings, calendars = self._state.tenant(tenant_id)
+        connection = self._state.connection(tenant_id) or CalendarConnection(tenant_id)
         return CalendarSettingsView(
             enabled=settings.model.enabled,
             rules=body_of(settings.model.rules),
             version=settings.version,
             status=status_of(settings.model.enabled, calendars),
+            microsoft365=Microsoft365View(
+                connected=connection.directory_tenant is not None,
+                directory_tenant=connection.directory_tenant,
+                consented_at=connection.consented_at,
+                last_error=connection.last_error,
+            ),
             people=[_followed_view(c) for c in sorted(calendars, key=lambda c: c.person_id)],
         )
