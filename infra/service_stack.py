@@ -73,6 +73,7 @@ class ServiceStack(cdk.Stack):
             "Transfer",
             code=self.code,
             customer_table=self.data.table(resources.CUSTOMER_TABLE),
+            statistics_table=self.data.table(resources.STATISTICS_TABLE),
             data_key=self.data.data_key,
             connect_instance_arn=self.connect.instance_arn,
         )
@@ -100,6 +101,8 @@ class ServiceStack(cdk.Stack):
         api.add_operator_route(
             "/operator/tenants/{tenant_id}/contacts/{contact_id}/transfer", "PUT", self.transfer.function
         )
+        # Caller history (issue 20): the number in the body (API Gateway's access logs hold URLs).
+        api.add_operator_route("/operator/tenants/{tenant_id}/caller-history", "POST", self.transfer.function)
         # The employee's own status (issue 21): on the same API, signed in by an SMS link, not Cognito.
         self.employee_status = EmployeeStatusConstruct(
             self, "EmployeeStatus", data=self.data, code=self.code, api=api, sms_sender_id=self.notify.sms_sender_id

@@ -30,10 +30,21 @@ class TransferConstruct(Construct):
         *,
         code: FunctionCodeConstruct,
         customer_table: dynamodb.ITable,
+        statistics_table: dynamodb.ITable,
         data_key: kms.IKey,
         connect_instance_arn: str,
     ) -> None:
         super().__init__(scope, construct_id)
+        # Caller history (issue 20): callers' numbers are keyed by HMAC with a per-tenant key derived
+        # from this key (GenerateMac); the key never leaves KMS, and no number is stored.
+        self.caller_key = kms.Key(
+            self,
+            "CallerHistoryKey",
+            description="telefonist: derives per-customer keys that hash callers' numbers (caller history)",
+            key_spec=kms.KeySpec.HMAC_256,
+            key_usage=kms.KeyUsage.GENERATE_VERIFY_MAC,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
         self.service_function = ServiceFunction(
             self,
             "Transfer",
@@ -42,6 +53,8 @@ class TransferConstruct(Construct):
             description="Operators set the directory number 'Koppla vidare' dials on the contact",
             environment={
                 config.ENV_CUSTOMER_TABLE: customer_table.table_name,
+                config.ENV_STATISTICS_TABLE: statistics_table.table_name,
+                config.ENV_CALLER_KEY_ID: self.caller_key.key_arn,
                 config.ENV_CONNECT_INSTANCE_ARN: connect_instance_arn,
             },
             log_key=data_key,
@@ -50,6 +63,7 @@ class TransferConstruct(Construct):
         )
         self.function: lambda_.IFunction = self.service_function.function
         self._grant(customer_table, data_key, connect_instance_arn)
+        self._grant_history(statistics_table, data_key)
 
     def _grant(self, customer_table: dynamodb.ITable, data_key: kms.IKey, instance_arn: str) -> None:
         role = self.service_function.role
@@ -72,6 +86,25 @@ class TransferConstruct(Construct):
                 id=f"AwsSolutions::AwsSolutions-IAM5[Resource::{_as_cdk_nag_renders(cdk.Stack.of(self), contacts)}]",
                 reason="Contacts get ids as calls arrive: the role may read and set attributes of this "
                 "instance's contacts only, and the function admits only directory numbers",
+            )
+        )
+
+    def _grant_history(self, statistics_table: dynamodb.ITable, data_key: kms.IKey) -> None:
+        """Caller history: its own items of the statistics table only, and GenerateMac on its own key."""
+        role = self.service_function.role
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+                resources=[statistics_table.table_arn],
+                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CALLER#*", "CALLCONTACT#*"]}},
+            )
+        )
+        grant_key_via(role, data_key, ["kms:Encrypt", "kms:GenerateDataKey"], ["dynamodb"])
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["kms:GenerateMac"],
+                resources=[self.caller_key.key_arn],
+                conditions={"StringEquals": {"kms:MacAlgorithm": "HMAC_SHA_256"}},
             )
         )
 

@@ -66,6 +66,9 @@ UNCONDITIONED_KEY_GRANTS = {
     ("RatingRatingFunctionRole", frozenset({"kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"})),
     # the contact statistics mapping's encrypted on-failure queue (issue 20), as rating's
     ("ContactStatsFunctionRole", frozenset({"kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"})),
+    # caller history (issue 20): the function itself MACs with its own HMAC key (only that key, only
+    # HMAC_SHA_256: tests/infra/test_transfer_construct.py), no service in between
+    ("TransferRole", frozenset({"kms:GenerateMac"})),
 }
 
 

@@ -37,13 +37,38 @@ def test_the_role_reads_people_and_sets_contact_attributes_of_the_instance_only(
     statements = _statements(template, _function(template))
     actions = {a for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
     assert {"connect:GetContactAttributes", "connect:UpdateContactAttributes", "dynamodb:Query"} <= actions
-    assert not {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "connect:StopContact"} & actions
+    assert not {"dynamodb:DeleteItem", "dynamodb:Scan", "connect:StopContact"} & actions
     [connect] = [s for s in statements if "connect:UpdateContactAttributes" in s["Action"]]
     assert "/contact/*" in json.dumps(connect["Resource"])
-    [table] = [s for s in statements if "dynamodb:Query" in s["Action"]]
-    assert table["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["TENANT#*"]
+    [people] = [s for s in statements if s["Action"] == "dynamodb:Query"]
+    assert people["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["TENANT#*"]
+
+
+def test_caller_history_writes_only_its_own_items_and_macs_with_its_own_hmac_key(template: Template) -> None:
+    """Issue 20: the role writes the statistics table's CALLER#/CALLCONTACT# items only (never the
+    statistics), and may GenerateMac (HMAC-SHA-256) with the caller-history key, no other KMS use of it."""
+    function = _function(template)
+    statements = _statements(template, function)
+    [history] = [s for s in statements if "dynamodb:PutItem" in s["Action"]]
+    assert sorted(history["Action"]) == [
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+    ]
+    assert history["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["CALLER#*", "CALLCONTACT#*"]
+    assert "StatisticsTable" in json.dumps(history["Resource"])
+    [mac] = [s for s in statements if "kms:GenerateMac" in json.dumps(s["Action"])]
+    assert mac["Action"] == "kms:GenerateMac"
+    assert mac["Condition"]["StringEquals"]["kms:MacAlgorithm"] == "HMAC_SHA_256"
+    [(key_id, key)] = template.find_resources("AWS::KMS::Key", {"Properties": {"KeySpec": "HMAC_256"}}).items()
+    assert key["Properties"]["KeyUsage"] == "GENERATE_VERIFY_MAC"
+    assert mac["Resource"] == {"Fn::GetAtt": [key_id, "Arn"]}
+    variables = function["Properties"]["Environment"]["Variables"]
+    assert variables[config.ENV_CALLER_KEY_ID] == {"Fn::GetAtt": [key_id, "Arn"]}
+    assert config.ENV_STATISTICS_TABLE in variables
 
 
 def test_the_route_is_behind_the_cognito_authorizer(template: Template) -> None:
     parts = {r["Properties"]["PathPart"] for r in template.find_resources("AWS::ApiGateway::Resource").values()}
-    assert {"contacts", "{contact_id}", "transfer"} <= parts
+    assert {"contacts", "{contact_id}", "transfer", "caller-history"} <= parts
