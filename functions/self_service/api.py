@@ -185,6 +185,24 @@ def build_router(service: Callable[[], SelfService]) -> Router:
     def delete_person(person_id: SlugPath) -> api.Deleted:
         return service().delete_person(caller(), person_id)
 
+    @app.get(
+        "/people/<person_id>/export",
+        tags=["people"],
+        summary="Everything stored about a person, as JSON (administrators; audited)",
+        **common,
+    )
+    def export_person(person_id: SlugPath) -> api.PersonExport:
+        return service().export_person(caller(), person_id)
+
+    @app.delete(
+        "/people/<person_id>/personal-data",
+        tags=["people"],
+        summary="Erase a person with their referrals, messages and calendar (administrators; audited)",
+        **common,
+    )
+    def erase_person(person_id: SlugPath) -> api.PersonErased:
+        return service().erase_person(caller(), person_id)
+
     @app.put("/people/<person_id>/keywords", tags=["people"], summary="Replace a person's keywords", **common)
     def put_keywords(person_id: SlugPath, body: api.KeywordsUpdate) -> api.PersonView:
         return service().set_keywords(caller(), person_id, body)

@@ -27,6 +27,7 @@ class Environment(BaseModel):
 
     customer_table: str = Field(alias=config.ENV_CUSTOMER_TABLE, min_length=3)
     secrets_key_id: str = Field(alias=config.ENV_SECRETS_KEY_ID, min_length=1)
+    message_table: str = Field(alias=config.ENV_MESSAGE_TABLE, min_length=3)  # export and erasure of a person
     billing_bucket: str | None = Field(default=None, alias=config.ENV_BILLING_BUCKET)
     graph_app_client_id: str | None = Field(default=None, alias=config.ENV_GRAPH_APP_CLIENT_ID)
     site_origin: str | None = Field(default=None, alias=config.ENV_SITE_ORIGIN)
@@ -61,6 +62,7 @@ def use_billing_source(source: BillingSummarySource) -> None:
 def service() -> SelfService:
     import boto3
     from telefonist.dal.customer_repository import CustomerRepository
+    from telefonist.dal.person_data import PersonDataStore
     from telefonist.dal.secrets import KmsSecretCodec
 
     env = environment()
@@ -68,7 +70,10 @@ def service() -> SelfService:
         boto3.resource("dynamodb").Table(env.customer_table),
         secrets=KmsSecretCodec(boto3.client("kms"), env.secrets_key_id),
     )
-    return SelfService(repo, _billing_source or _bucket_billing_source(env))
+    messages = boto3.resource("dynamodb").Table(env.message_table)
+    return SelfService(
+        repo, _billing_source or _bucket_billing_source(env), person_data=PersonDataStore(repo, messages)
+    )
 
 
 def _bucket_billing_source(env: Environment) -> BillingSummarySource:

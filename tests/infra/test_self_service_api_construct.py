@@ -76,6 +76,7 @@ def _self_service_statements(template: Template) -> list[dict[str, Any]]:
 def test_the_function_reaches_only_its_key_ranges_and_the_tenant_bound_secrets(template: Template) -> None:
     statements = _self_service_statements(template)
     dynamo = [s for s in statements if any(str(a).startswith("dynamodb:") for a in s["Action"])]
+    dynamo = [s for s in dynamo if s not in _message_log_statements(template)]  # keyed by bare tenant ids
     assert dynamo
     for statement in dynamo:
         assert "dynamodb:Scan" not in statement["Action"]
@@ -160,5 +161,33 @@ def test_the_calendar_sync_settings_reach_only_the_sync_state_partition_and_no_g
         if s.get("Condition", {}).get("ForAllValues:StringLike", {}).get("dynamodb:LeadingKeys") == ["CALSYNC"]
     ]
     assert len(calsync) == 1
-    assert sorted(calsync[0]["Action"]) == ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
+    assert sorted(calsync[0]["Action"]) == [
+        "dynamodb:DeleteItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+    ]
     assert not any("secretsmanager:GetSecretValue" in s["Action"] for s in statements)
+
+
+def _message_log_statements(template: Template) -> list[dict[str, Any]]:
+    tables = template.find_resources("AWS::DynamoDB::Table")
+    message_table = next(t for t in tables if t.startswith("DataMessageTable"))
+    return [
+        s
+        for s in _self_service_statements(template)
+        if message_table in json.dumps(s["Resource"]) and any(str(a).startswith("dynamodb:") for a in s["Action"])
+    ]
+
+
+def test_a_persons_erasure_only_queries_and_batch_deletes_in_the_message_log(template: Template) -> None:
+    """Issue 20: export reads a person's messages, erasure deletes them; nothing else of the message log."""
+    statements = _message_log_statements(template)
+    assert [sorted(s["Action"]) for s in statements] == [["dynamodb:BatchWriteItem", "dynamodb:Query"]]
+    customer_table = next(t for t in template.find_resources("AWS::DynamoDB::Table") if t.startswith("DataCustomer"))
+    assert customer_table not in json.dumps(statements)
+    functions = template.find_resources("AWS::Lambda::Function")
+    self_service = next(f for name, f in functions.items() if name.startswith("SelfServiceApiSelfServiceFunction"))
+    assert "DataMessageTable" in json.dumps(
+        self_service["Properties"]["Environment"]["Variables"]["MESSAGE_TABLE_NAME"]
+    )

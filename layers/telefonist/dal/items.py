@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from botocore.exceptions import ClientError
 from pydantic import BaseModel, ValidationError
 
-from telefonist.dal.errors import CorruptItemError
+from telefonist.dal.errors import CorruptItemError, translate_client_error
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 # config_version: the profile's guard of a tenant's configuration writes (see CustomerRepository).
@@ -34,3 +35,17 @@ def parse_item(model: type[ModelT], item: dict[str, Any], what: str) -> Versione
         return Versioned(model.model_validate(strip_keys(item)), int(item.get("item_version", 0)))
     except ValidationError as exc:
         raise CorruptItemError(f"stored {what} is invalid: {exc.error_count()} error(s)") from exc
+
+
+def query_all(table: Any, what: str, **kwargs: Any) -> list[dict[str, Any]]:
+    """Every item of a query on `table`, following pages (1 round trip per MB); errors as the domain's."""
+    items: list[dict[str, Any]] = []
+    try:
+        while True:
+            page = table.query(**kwargs)
+            items += page.get("Items", [])
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    except ClientError as exc:
+        raise translate_client_error(exc, what) from exc

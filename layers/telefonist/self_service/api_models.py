@@ -7,8 +7,8 @@ secrets (general information, opening hours, addresses, phones) are reused from 
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -373,3 +373,26 @@ class AuditTrail(ApiOutput):
 
 class Deleted(ApiOutput):
     deleted: str
+
+
+# ---------------------------------------------------------------------------- a person's data (issue 20)
+class ReferralPointer(ApiOutput):
+    person_id: str
+    referral_id: str
+
+
+class PersonExport(ApiOutput):
+    """Everything stored about one person, as stored (JSON values), when it was exported."""
+
+    exported_at: datetime
+    person: dict[str, Any]
+    referrals: list[dict[str, Any]]
+    messages: list[dict[str, Any]] = Field(description="Messages to the person still in the log (90 days)")
+    calendar: dict[str, Any] | None = Field(description="The person's followed calendar (calendar sync), if any")
+    referred_to_by: list[ReferralPointer] = Field(description="Colleagues' referrals that send callers to them")
+
+
+class PersonErased(ApiOutput):
+    erased: str
+    messages_deleted: int
+    refer_to_cleared: list[ReferralPointer]

@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, SecretStr, ValidationError
 
@@ -52,6 +52,9 @@ from telefonist.self_service.csv_import import parse_people_csv
 from telefonist.self_service.errors import FieldError, ForbiddenError, InvalidInputError
 from telefonist.self_service.pagination import DEFAULT_PAGE_SIZE, decode_cursor, fit_page
 from telefonist.self_service.people_search import SearchablePerson, query_words, search_page, searchable
+
+if TYPE_CHECKING:
+    from telefonist.dal.person_data import PersonDataStore
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 HIDDEN = None
@@ -89,8 +92,10 @@ class SelfService:
         billing: BillingSummarySource,
         clock: Callable[[], datetime] = utc_now,
         templates: MessageTemplateRepository | None = None,
+        person_data: PersonDataStore | None = None,
     ) -> None:
         self._repo = repo
+        self._person_data = person_data  # None: no message log wired, export and erasure answer 503
         self._billing = billing
         self._clock = clock
         self._templates = templates or MessageTemplateRepository(repo.table)
@@ -420,6 +425,26 @@ class SelfService:
                 detail=f"refer-to person {person_id} was deleted",
             )
         return api.Deleted(deleted=person_id)
+
+    def _person_data_store(self) -> PersonDataStore:
+        if self._person_data is None:
+            raise RepositoryError("the message log is not wired to this service")
+        return self._person_data
+
+    def export_person(self, caller: Caller, person_id: str) -> api.PersonExport:
+        """Everything stored about one person (administrators; audited `person.export`)."""
+        tenant_id = self._admin_tenant(caller, "export a person's data")
+        data = self._person_data_store().export(tenant_id, person_id)
+        self._audit(tenant_id, caller, "person.export", f"person {person_id}")
+        return api.PersonExport.model_validate({"exported_at": self._clock(), **data})
+
+    def erase_person(self, caller: Caller, person_id: str) -> api.PersonErased:
+        """Erase a person with their referrals, messages and calendar (administrators; audited `person.erase`)."""
+        tenant_id = self._admin_tenant(caller, "erase a person")
+        deleted, cleared = self._person_data_store().erase(tenant_id, person_id)
+        self._audit(tenant_id, caller, "person.erase", f"person {person_id}", detail=f"{deleted} messages deleted")
+        pointers = [api.ReferralPointer(person_id=r.person_id, referral_id=r.referral_id) for r in cleared]
+        return api.PersonErased(erased=person_id, messages_deleted=deleted, refer_to_cleared=pointers)
 
     def import_people_csv(self, caller: Caller, body: api.CsvImportRequest) -> api.CsvImportReport:
         """Create or replace people from CSV; each bad row is reported with its fields, the rest imported."""

@@ -6,8 +6,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.dal.person_data import PersonDataStore
+from telefonist.resources import MESSAGE_TABLE
 from telefonist.sample_data import DEFAULT_PRICE_LIST
 from telefonist.self_service import Caller, SelfService
 from telefonist.self_service import api_models as api
@@ -89,7 +92,8 @@ def billing() -> InMemoryBillingSummarySource:
 
 @pytest.fixture
 def service(repo: CustomerRepository, billing: InMemoryBillingSummarySource) -> SelfService:
-    svc = SelfService(repo, billing)
+    messages = boto3.resource("dynamodb").Table(MESSAGE_TABLE.local_name)
+    svc = SelfService(repo, billing, person_data=PersonDataStore(repo, messages))
     repo.put_price_list(DEFAULT_PRICE_LIST)
     seed_customer(svc, "acme", "Acme", "+46852000001")
     seed_customer(svc, "globex", "Globex", "+46852000101")

@@ -1,0 +1,158 @@
+"""Issue 20, erasure: an administrator exports everything about one person, then erases it all.
+
+After erasure no item, message or index entry of the person remains in the tables or the directory
+search; the export taken before holds every one of them; the audit trail records both.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+from boto3.dynamodb.conditions import Key
+from telefonist.dal import keys
+from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.resources import MESSAGE_TABLE
+from telefonist.self_service import SelfService
+from telefonist.self_service.billing import InMemoryBillingSummarySource
+from telefonist.self_service.local_gateway import local_token
+
+from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, ApiClient
+
+MOBILE = "+46701234567"
+NAME = "Acmefirst1"  # acme-p1's first name (conftest)
+ACME_USER_TOKEN = local_token("acme", "", subject="acme-user")
+
+
+@pytest.fixture
+def messages(aws: Any) -> Any:
+    return boto3.resource("dynamodb").Table(MESSAGE_TABLE.local_name)
+
+
+@pytest.fixture
+def erasing_client(client: ApiClient, repo: CustomerRepository, messages: Any) -> ApiClient:
+    """acme-p1 with a mobile, two referrals, three messages, a followed calendar and a colleague's referral to them."""
+    person = client.call("GET", "/people/acme-p1", ACME_ADMIN_TOKEN).body
+    update = {
+        "first_name": person["first_name"],
+        "last_name": person["last_name"],
+        "email": person["email"],
+        "phones": [{"kind": "mobile", "number": MOBILE}],
+        "expected_version": person["version"],
+    }
+    assert client.call("PUT", "/people/acme-p1", ACME_ADMIN_TOKEN, update).status == 200
+    referral = {"text": "Semester", "valid_from": "2026-12-01T08:00:00Z"}
+    assert client.call("PUT", "/people/acme-p1/referrals/r2", ACME_ADMIN_TOKEN, referral).status == 200
+    pointing = {"text": "Ring Acme 1", "valid_from": "2026-12-01T08:00:00Z", "refer_to_person_id": "acme-p1"}
+    assert client.call("PUT", "/people/acme-p2/referrals/r9", ACME_ADMIN_TOKEN, pointing).status == 200
+    for index, (tenant, person_id) in enumerate(
+        [("acme", "acme-p1"), ("acme", "acme-p1"), ("acme", "acme-p1"), ("acme", "acme-p2"), ("globex", "acme-p1")]
+    ):
+        messages.put_item(
+            Item={
+                "pk": tenant,
+                "sk": f"01JD{index:022d}",
+                "person_id": person_id,
+                "tenant_id": tenant,
+                "sms": {"text": f"Ring tillbaka {index}"},
+                "expires_at": 1_900_000_000,
+            }
+        )
+    repo.table.put_item(
+        Item={"pk": "CALSYNC", "sk": "TENANT#acme#PERSON#acme-p1", "entity": "calendar", "mailbox": "p1@acme.example"}
+    )
+    return client
+
+
+def _everything(table: Any) -> list[dict[str, Any]]:
+    return table.scan()["Items"]
+
+
+def _mentions(item: dict[str, Any], *needles: str) -> bool:
+    text = json.dumps(item, default=str)
+    return any(needle in text for needle in needles)
+
+
+def test_the_export_holds_everything_and_erasure_leaves_nothing(
+    erasing_client: ApiClient, repo: CustomerRepository, messages: Any
+) -> None:
+    client = erasing_client
+    mobile_key = keys.mobile_key(MOBILE)
+    assert repo.table.query(IndexName=keys.MOBILE_INDEX, KeyConditionExpression=Key("mobile_key").eq(mobile_key))[
+        "Items"
+    ]
+
+    exported = client.call("GET", "/people/acme-p1/export", ACME_ADMIN_TOKEN)
+    assert exported.status == 200
+    body = exported.body
+    assert body["person"]["first_name"] == NAME
+    assert MOBILE in json.dumps(body["person"])
+    assert sorted(r["sk"] for r in body["referrals"]) == ["PERSON#acme-p1#REF#r1", "PERSON#acme-p1#REF#r2"]
+    assert [m["sms"]["text"] for m in body["messages"]] == [f"Ring tillbaka {i}" for i in range(3)]
+    assert body["calendar"]["mailbox"] == "p1@acme.example"
+    assert body["referred_to_by"] == [{"person_id": "acme-p2", "referral_id": "r9"}]
+    # Every stored item of theirs is in the export (the customer and message tables).
+    exported_keys = {(i["pk"], i["sk"]) for i in [body["person"], *body["referrals"], *body["messages"]]}
+    exported_keys.add((body["calendar"]["pk"], body["calendar"]["sk"]))
+    theirs = {
+        (i["pk"], i["sk"])
+        for i in _everything(repo.table) + _everything(messages)
+        if (i.get("person_id") == "acme-p1" or _mentions(i, NAME, "PERSON#acme-p1"))
+        and i["pk"] in ("TENANT#acme", "CALSYNC", "acme")
+        and not str(i["sk"]).startswith(keys.AUDIT_PREFIX)
+    }
+    theirs.discard(("TENANT#acme", "PERSON#acme-p2#REF#r9"))  # the colleague's referral, reported as a pointer
+    assert theirs == exported_keys
+
+    erased = client.call("DELETE", "/people/acme-p1/personal-data", ACME_ADMIN_TOKEN)
+    assert erased.status == 200
+    assert erased.body == {
+        "erased": "acme-p1",
+        "messages_deleted": 3,
+        "refer_to_cleared": [{"person_id": "acme-p2", "referral_id": "r9"}],
+    }
+
+    everything = _everything(repo.table) + _everything(messages)
+    # Nothing anywhere holds their name, mobile (or its index key) or e-mail address, audit included.
+    assert not [i for i in everything if _mentions(i, NAME, "Acmelast1", MOBILE, mobile_key, "p1@acme.example")]
+    # Their id stays only where it names what happened: the audit trail, and the directory version
+    # item's `last_change` (the deleted sort keys, so warm search indexes drop them).
+    acme = [i for i in everything if i["pk"] in ("TENANT#acme", "CALSYNC", "acme")]
+    named = [i for i in acme if _mentions(i, "acme-p1") and not str(i["sk"]).startswith(keys.AUDIT_PREFIX)]
+    assert [i["sk"] for i in named] == [keys.DIRECTORY_META_SK]
+    assert all(sk.startswith("PERSON#") for sk in named[0]["last_change"])
+    # The other customer's message that names the same id is another person's: untouched.
+    assert messages.get_item(Key={"pk": "globex", "sk": f"01JD{4:022d}"}).get("Item")
+    assert messages.get_item(Key={"pk": "acme", "sk": f"01JD{3:022d}"}).get("Item")
+    index = repo.table.query(IndexName=keys.MOBILE_INDEX, KeyConditionExpression=Key("mobile_key").eq(mobile_key))
+    assert index["Items"] == []
+    search = client.call("GET", f"/people?q={NAME}", ACME_ADMIN_TOKEN)
+    assert search.status == 200
+    assert search.body["items"] == []
+    assert client.call("GET", "/people/acme-p1", ACME_ADMIN_TOKEN).status == 404
+    colleague = client.call("GET", "/people/acme-p2", ACME_ADMIN_TOKEN).body
+    assert [r.get("refer_to_person_id") for r in colleague["referrals"] if r["referral_id"] == "r9"] == [None]
+
+    actions = [(a["action"], a["target"]) for a in client.call("GET", "/audit", ACME_ADMIN_TOKEN).body["items"]]
+    assert ("person.export", "person acme-p1") in actions
+    assert ("person.erase", "person acme-p1") in actions
+    assert client.call("DELETE", "/people/acme-p1/personal-data", ACME_ADMIN_TOKEN).status == 404
+
+
+def test_only_the_customers_administrators_export_or_erase(erasing_client: ApiClient, messages: Any) -> None:
+    for method, path in (("GET", "/people/acme-p1/export"), ("DELETE", "/people/acme-p1/personal-data")):
+        refused = erasing_client.call(method, path, ACME_USER_TOKEN)
+        assert refused.status == 403
+        assert refused.body["error"]
+    assert erasing_client.call("GET", "/people/acme-p1", ACME_ADMIN_TOKEN).status == 200
+    assert len(messages.scan()["Items"]) == 5
+
+
+def test_without_a_message_log_the_routes_answer_503_and_change_nothing(
+    service: SelfService, repo: CustomerRepository
+) -> None:
+    client = ApiClient(SelfService(repo, InMemoryBillingSummarySource([])))
+    assert client.call("DELETE", "/people/acme-p1/personal-data", ACME_ADMIN_TOKEN).status == 503
+    assert client.call("GET", "/people/acme-p1", ACME_ADMIN_TOKEN).status == 200
