@@ -161,6 +161,13 @@ const sv = {
   "returned.callFailed": "Samtalet till {name} gick inte fram och kom tillbaka. Erbjud ett meddelande eller kollegan.",
   "returned.someone": "Personen",
 
+  "history.title": "Tidigare samtal (30 dagar)",
+  "history.none": "Inga tidigare samtal från numret de senaste 30 dagarna.",
+  "history.failed": "Samtalshistoriken kunde inte läsas: {detail}",
+  "history.answered": "besvarat",
+  "history.transferred": "kopplat till {name}",
+  "history.message": "meddelande till {name} ({channel})",
+
   "sim.outcome": "Den sökta personen",
   "sim.outcome.answered": "svarar",
   "sim.outcome.no_answer": "svarar inte",
@@ -327,6 +334,13 @@ const en: Record<MessageKey, string> = {
   "returned.noAnswer": "{name} did not answer and the call came back. Offer a message or the colleague.",
   "returned.callFailed": "The call to {name} did not go through and came back. Offer a message or the colleague.",
   "returned.someone": "The person",
+
+  "history.title": "Earlier calls (30 days)",
+  "history.none": "No earlier calls from this number in the last 30 days.",
+  "history.failed": "The call history could not be read: {detail}",
+  "history.answered": "answered",
+  "history.transferred": "transferred to {name}",
+  "history.message": "message for {name} ({channel})",
 
   "sim.outcome": "The person sought",
   "sim.outcome.answered": "answers",

@@ -4,6 +4,7 @@ import { LanguageSwitch } from "../components/LanguageSwitch";
 import type { Contact, ContactAdapter, TransferMode } from "../connect/adapter";
 import { type MessageKey, t } from "../i18n/catalogue";
 import { type Customer, type PersonMatch, personCard, setTransferTarget } from "./api";
+import { CallerHistory } from "./CallerHistory";
 import { CustomerPicker } from "./CustomerPicker";
 import { DirectorySearch } from "./DirectorySearch";
 import { DoorCodes } from "./DoorCodes";
@@ -268,6 +269,9 @@ function CallView({ call, api, adapter, onStop, helpOpen, onHelp }: CallViewProp
         <p class="returned" role="alert">
           {t(returnedKey, { name: returnedName ?? t("returned.someone") })}
         </p>
+      )}
+      {tenantId && callerNumber && (
+        <CallerHistory key={tenantId} api={api} tenantId={tenantId} contactId={contactId} callerNumber={callerNumber} />
       )}
       {call.ended && (
         <p class="ended" role="status">

@@ -6,6 +6,7 @@ type FormRoute = paths["/tenants/{tenant_id}/people/{person_id}/message-form"]["
 type MessagesRoute = paths["/tenants/{tenant_id}/messages"]["post"];
 type TransferRoute = paths["/operator/tenants/{tenant_id}/contacts/{contact_id}/transfer"]["put"];
 type CustomersRoute = paths["/operator/tenants"]["get"];
+type HistoryRoute = paths["/operator/tenants/{tenant_id}/caller-history"]["post"];
 type OfficeRoute = paths["/operator/tenants/{tenant_id}/offices/{office_id}"]["get"];
 
 export type DirectoryResult = DirectoryRoute["responses"][200]["content"]["application/json"];
@@ -18,6 +19,8 @@ export type TransferInput = TransferRoute["requestBody"]["content"]["application
 export type TransferResult = TransferRoute["responses"][200]["content"]["application/json"];
 export type CustomerList = CustomersRoute["responses"][200]["content"]["application/json"];
 export type Customer = CustomerList["items"][number];
+export type CallerHistory = HistoryRoute["responses"][200]["content"]["application/json"];
+export type HistoryEntry = CallerHistory["items"][number];
 export type OfficeWithCodes = OfficeRoute["responses"][200]["content"]["application/json"];
 
 export type Result<T> = { ok: true; data: T } | { ok: false; failure: ApiFailure };
@@ -98,6 +101,16 @@ export function revealOffice(api: Api, tenantId: string, officeId: string) {
   return call(() =>
     api.GET("/operator/tenants/{tenant_id}/offices/{office_id}", {
       params: { path: { tenant_id: tenantId, office_id: officeId } },
+    }),
+  );
+}
+
+/** The caller's earlier contacts with this customer (30 days): the number goes in the body, never the URL. */
+export function callerHistory(api: Api, tenantId: string, contactId: string, callerNumber: string) {
+  return call(() =>
+    api.POST("/operator/tenants/{tenant_id}/caller-history", {
+      params: { path: { tenant_id: tenantId } },
+      body: { contact_id: contactId, caller_number: callerNumber },
     }),
   );
 }
