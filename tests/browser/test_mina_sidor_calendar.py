@@ -4,7 +4,9 @@ first), follows a person's calendar, and a stale version offers to reload; axe-c
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from urllib.parse import parse_qs, urlparse
+
+from playwright.sync_api import Page, Route, expect
 from telefonist.cli.serve import LocalApi
 
 from tests.browser.test_accessibility import serious_violations
@@ -85,3 +87,36 @@ def test_the_calendar_page_has_no_serious_violation(csp_free_mina_sidor: Page) -
     expect(page.get_by_role("form", name="Kalendersynkens inställningar").get_by_role("alert")).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert serious_violations(page) == []
+
+
+def test_an_administrator_connects_microsoft_365_and_kalender_shows_it_connected(
+    mina_sidor: Page, served: LocalApi
+) -> None:
+    directory = "9a1b2c3d-0000-4000-8000-00000000abcd"
+    seen: list[str] = []
+
+    def microsoft(route: Route) -> None:  # Microsoft's admin consent: the administrator grants it
+        query = parse_qs(urlparse(route.request.url).query)
+        seen.append(route.request.url)
+        back = f"{served.url}/mina-sidor/?admin_consent=True&tenant={directory}&state={query['state'][0]}"
+        route.fulfill(status=302, headers={"Location": back})
+
+    page = mina_sidor
+    page.route("https://login.microsoftonline.com/**", microsoft)
+    # Given an administrator on Kalender, not connected
+    sign_in(page, ADMIN)
+    open_page(page, "Kalender")
+    section = page.get_by_role("region", name="Microsoft 365")
+    expect(section.get_by_role("status")).to_contain_text("Inte ansluten")
+    # When they connect Microsoft 365 and Microsoft sends them back with consent
+    section.get_by_role("button", name="Anslut Microsoft 365").click()
+    sign_in(page, ADMIN)  # tokens live in memory only: back on the page, they sign in again
+    # Then Kalender shows the customer's directory connected, and the API has recorded it
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kalender")
+    expect(page.get_by_role("region", name="Microsoft 365").get_by_role("status")).to_have_text(
+        f"Ansluten (katalog {directory})"
+    )
+    [url] = seen
+    assert url.startswith("https://login.microsoftonline.com/organizations/v2.0/adminconsent?client_id=")
+    assert api(served, "GET", "/calendar-sync", WHO)["microsoft365"]["directory_tenant"] == directory
+    assert "state=" not in page.url  # the single-use state is not left in the address

@@ -63,7 +63,11 @@ def whole_api(service: Callable[[], SelfService]) -> EdgeResolver:
     from functions.self_service.calendar_api import build_calendar_router
     from functions.self_service.statistics_api import router as statistics_router
     from functions.transfer.handler import router as transfer_router
+    from telefonist.calendar_sync.consent import MINA_SIDOR_PATH, ConsentApp
     from telefonist.edge.resolver import edge_resolver
+
+    # a local stand-in for telefonist's Entra application: the consent link leads to Microsoft, back here
+    local_app = ConsentApp("00000000-0000-0000-0000-00000000c0de", f"http://127.0.0.1{MINA_SIDOR_PATH}")
 
     return edge_resolver(
         build_router(service),
@@ -72,7 +76,7 @@ def whole_api(service: Callable[[], SelfService]) -> EdgeResolver:
         transfer_router,
         employee_router,
         statistics_router,
-        build_calendar_router(service),
+        build_calendar_router(service, lambda: local_app),
     )
 
 

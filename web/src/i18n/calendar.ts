@@ -6,6 +6,11 @@ export const calendarSv = {
   "ms.cal.intro":
     "Hänvisningen kan följa personernas Microsoft 365-kalendrar: ett möte, frånvaro eller en privat bokning blir en hänvisning som tar slut av sig själv. En hänvisning som sätts för hand går före kalenderns tills den tar slut.",
   "ms.cal.status": "Läge",
+  "ms.cal.m365": "Microsoft 365",
+  "ms.cal.m365Connected": "Ansluten (katalog {tenant})",
+  "ms.cal.m365NotConnected": "Inte ansluten: en administratör i er Microsoft 365 godkänner telefonist",
+  "ms.cal.m365Connect": "Anslut Microsoft 365",
+  "ms.cal.m365Refused": "Microsoft svarade: {error}",
   "ms.cal.connected": "Ansluten",
   "ms.cal.yes": "Ja",
   "ms.cal.notYet": "Inte ännu: ingen följd kalender har lästs utan fel",
@@ -48,6 +53,11 @@ export const calendarEn: Record<keyof typeof calendarSv, string> = {
   "ms.cal.intro":
     "Referrals can follow the people's Microsoft 365 calendars: a meeting, an absence or a private booking becomes a referral that ends by itself. A referral set by hand wins over the calendar's until it ends.",
   "ms.cal.status": "Status",
+  "ms.cal.m365": "Microsoft 365",
+  "ms.cal.m365Connected": "Connected (directory {tenant})",
+  "ms.cal.m365NotConnected": "Not connected: an administrator of your Microsoft 365 approves telefonist",
+  "ms.cal.m365Connect": "Connect Microsoft 365",
+  "ms.cal.m365Refused": "Microsoft answered: {error}",
   "ms.cal.connected": "Connected",
   "ms.cal.yes": "Yes",
   "ms.cal.notYet": "Not yet: no followed calendar has been read without an error",

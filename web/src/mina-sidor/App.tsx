@@ -7,7 +7,7 @@ import { authorizeUrl, type Session, session, signInLocally, signOut } from "./a
 import type { SiteConfig } from "./config";
 import { AuditPage } from "./pages/Audit";
 import { BillingPage } from "./pages/Billing";
-import { CalendarPage } from "./pages/Calendar";
+import { CalendarPage, keepConsentAnswer } from "./pages/Calendar";
 import { CommonNumbersPage } from "./pages/CommonNumbers";
 import { ImportPage } from "./pages/Import";
 import { MessagesPage } from "./pages/Messages";
@@ -36,6 +36,8 @@ function pageOfHash(hash: string, allowed: readonly PageId[]): PageId {
   const found = (Object.keys(SLUGS) as PageId[]).find((page) => SLUGS[page] === slug);
   return found && allowed.includes(found) ? found : "overview";
 }
+
+keepConsentAnswer(); // back from Microsoft 365's admin consent: kept across sign-in, then to Kalender
 
 export function MinaSidor({ api, config }: { api: Api; config: SiteConfig }) {
   const current = session.value;

@@ -25,12 +25,14 @@ export function CalendarPage({ api }: { api: Api }) {
   const [people, setPeople] = useState<PersonSummary[]>([]);
   const [problem, setProblem] = useState<Problem | null>(null);
   const load = async () => {
+    const consent = await consentAnswer(api); // back from Microsoft's admin consent: record its answer first
+    if (consent && !consent.ok) setProblem(consent.problem);
     const [settings, listed] = await Promise.all([
       call(() => api.GET("/calendar-sync")),
       allPages<PersonSummary>((cursor) => peoplePage(api, cursor, 100)),
     ]);
     if (!settings.ok) return setProblem(settings.problem);
-    setProblem(null);
+    if (!consent || consent.ok) setProblem(null);
     setSync(settings.data);
     if (listed.ok) setPeople(listed.data);
   };
@@ -46,12 +48,75 @@ export function CalendarPage({ api }: { api: Api }) {
         !problem && <p role="status">{t("ms.loading")}</p>
       ) : (
         <>
+          <Microsoft365 api={api} sync={sync} onProblem={setProblem} />
           <Status sync={sync} />
           <SettingsForm key={sync.version} api={api} current={sync} onSaved={load} />
           <People api={api} people={people} followed={sync.people} onChanged={load} />
         </>
       )}
     </>
+  );
+}
+
+// Microsoft sends the administrator back to /mina-sidor/?admin_consent=True&tenant=…&state=… (or
+// ?error=…&error_description=…&state=…). The answer to our own link (its state kept when it was opened)
+// waits in sessionStorage across a sign-in; Kalender then posts it and the API checks the state.
+const CONSENT_STATE = "telefonist.consentState";
+const CONSENT_ANSWER = "telefonist.consentAnswer";
+
+export function keepConsentAnswer(): void {
+  const query = new URLSearchParams(window.location.search);
+  const state = query.get("state");
+  if (!state || state !== sessionStorage.getItem(CONSENT_STATE)) return;
+  sessionStorage.removeItem(CONSENT_STATE);
+  sessionStorage.setItem(CONSENT_ANSWER, query.toString());
+  window.history.replaceState(null, "", `${window.location.pathname}#/kalender`);
+}
+
+async function consentAnswer(api: Api) {
+  const kept = sessionStorage.getItem(CONSENT_ANSWER);
+  if (kept === null) return null;
+  sessionStorage.removeItem(CONSENT_ANSWER);
+  const query = new URLSearchParams(kept);
+  const body = {
+    state: query.get("state") ?? "",
+    admin_consent: (query.get("admin_consent") ?? "").toLowerCase() === "true",
+    tenant: query.get("tenant"),
+    error: query.get("error"),
+    error_description: query.get("error_description"),
+  };
+  return call(() => api.POST("/calendar-sync/consent/callback", { body }));
+}
+
+function Microsoft365({
+  api,
+  sync,
+  onProblem,
+}: {
+  api: Api;
+  sync: CalendarSync;
+  onProblem: (problem: Problem) => void;
+}) {
+  const m365 = sync.microsoft365;
+  const connect = async () => {
+    const link = await call(() => api.POST("/calendar-sync/consent"));
+    if (!link.ok) return onProblem(link.problem);
+    sessionStorage.setItem(CONSENT_STATE, new URL(link.data.url).searchParams.get("state") ?? "");
+    window.location.assign(link.data.url);
+  };
+  return (
+    <section aria-labelledby="cal-m365">
+      <h2 id="cal-m365">{t("ms.cal.m365")}</h2>
+      <p role="status">
+        {m365.connected && m365.directory_tenant
+          ? t("ms.cal.m365Connected", { tenant: m365.directory_tenant })
+          : t("ms.cal.m365NotConnected")}
+      </p>
+      {m365.last_error && <p>{t("ms.cal.m365Refused", { error: m365.last_error })}</p>}
+      <button type="button" onClick={() => void connect()}>
+        {t("ms.cal.m365Connect")}
+      </button>
+    </section>
   );
 }
 
