@@ -9,6 +9,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 from telefonist import resources
+from telefonist.retention import CONTEXT_KEY, Retention
 
 
 class DataConstruct(Construct):
@@ -16,6 +17,7 @@ class DataConstruct(Construct):
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
+        self.retention = Retention.from_context(self.node.try_get_context(CONTEXT_KEY))
         self.data_key = self._build_data_key()
         self.secrets_key = kms.Key(
             self,
@@ -101,6 +103,26 @@ class DataConstruct(Construct):
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
 
+    def _lifecycle(self, spec: resources.BucketSpec) -> list[s3.LifecycleRule]:
+        """Retention by S3 lifecycle (telefonist.retention). Billing lines are an Iceberg table: its
+        current files are never expired by S3 (that would corrupt the table); only replaced versions go."""
+        days = self.retention
+        noncurrent = cdk.Duration.days(days.noncurrent_versions_days)
+        expire = {
+            resources.ARCHIVE_BUCKET.logical_id: days.ctr_archive_days,
+            resources.QUARANTINE_BUCKET.logical_id: days.quarantine_days,
+            resources.ATHENA_RESULTS_BUCKET.logical_id: days.query_results_days,
+        }.get(spec.logical_id)
+        return [
+            s3.LifecycleRule(
+                id="retention",
+                expiration=cdk.Duration.days(expire) if expire else None,
+                noncurrent_version_expiration=noncurrent,
+                expired_object_delete_marker=None if expire else True,
+                abort_incomplete_multipart_upload_after=cdk.Duration.days(7),
+            )
+        ]
+
     def _build_bucket(self, spec: resources.BucketSpec) -> s3.Bucket:
         return s3.Bucket(
             self,
@@ -113,5 +135,6 @@ class DataConstruct(Construct):
             versioned=True,
             server_access_logs_bucket=self.access_logs_bucket,
             server_access_logs_prefix=f"{spec.logical_id}/",
+            lifecycle_rules=self._lifecycle(spec),
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk.assertions import Match, Template
 from telefonist import resources
+from telefonist.retention import DEFAULT
 
 
 def test_every_table_of_resources_py_exists_with_its_keys_kms_and_pitr(template: Template) -> None:
@@ -78,3 +81,37 @@ def test_keys_rotate(template: Template) -> None:
     keys = template.find_resources("AWS::KMS::Key")
     assert keys
     assert all(k["Properties"]["EnableKeyRotation"] is True for k in keys.values())
+
+
+def _lifecycle(template: Template, logical_prefix: str) -> dict[str, Any]:
+    buckets = template.find_resources("AWS::S3::Bucket")
+    bucket = next(b for name, b in buckets.items() if name.startswith(f"Data{logical_prefix}"))
+    rules = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert len(rules) == 1
+    return dict(rules[0])
+
+
+def test_buckets_keep_personal_data_only_as_long_as_retention_says(template: Template) -> None:
+    """Issue 20: raw CTRs 13 months, quarantine 90 days, query results 30; replaced versions 30 days."""
+    archive = _lifecycle(template, resources.ARCHIVE_BUCKET.logical_id)
+    assert archive["ExpirationInDays"] == DEFAULT.ctr_archive_days == 396
+    assert _lifecycle(template, resources.QUARANTINE_BUCKET.logical_id)["ExpirationInDays"] == DEFAULT.quarantine_days
+    assert _lifecycle(template, resources.ATHENA_RESULTS_BUCKET.logical_id)["ExpirationInDays"] == 30
+    billing = _lifecycle(template, resources.BILLING_BUCKET.logical_id)
+    assert "ExpirationInDays" not in billing  # Iceberg's current files: 7 years, never expired by S3
+    for spec in resources.BUCKETS:
+        rule = _lifecycle(template, spec.logical_id)
+        assert rule["Status"] == "Enabled"
+        assert rule["NoncurrentVersionExpiration"]["NoncurrentDays"] == DEFAULT.noncurrent_versions_days
+
+
+def test_a_deployment_changes_the_archive_retention_by_context() -> None:
+    import aws_cdk as cdk
+
+    from infra.constructs.data_construct import DataConstruct
+
+    app = cdk.App(context={"telefonist:retention": {"ctr_archive_days": 800}})
+    stack = cdk.Stack(app, "RetentionTest")
+    DataConstruct(stack, "Data")
+    archive = _lifecycle(Template.from_stack(stack), resources.ARCHIVE_BUCKET.logical_id)
+    assert archive["ExpirationInDays"] == 800

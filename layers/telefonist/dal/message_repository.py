@@ -17,8 +17,9 @@ from pydantic import ValidationError
 
 from telefonist.dal.errors import ConflictError, CorruptItemError, NotFoundError, RepositoryError
 from telefonist.notify.models import Channel, ChannelStatus, Message, MessageStatus
+from telefonist.retention import DEFAULT
 
-RETENTION = timedelta(days=90)
+RETENTION = timedelta(days=DEFAULT.messages_days)  # telefonist.retention, SECURITY.md
 _KEY_FIELDS = ("pk", "sk", "expires_at")
 
 
