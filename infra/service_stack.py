@@ -103,6 +103,9 @@ class ServiceStack(cdk.Stack):
         )
         # Caller history (issue 20): the number in the body (API Gateway's access logs hold URLs).
         api.add_operator_route("/operator/tenants/{tenant_id}/caller-history", "POST", self.transfer.function)
+        api.add_operator_route(
+            "/operator/tenants/{tenant_id}/contacts/{contact_id}/message", "PUT", self.transfer.function
+        )
         # The employee's own status (issue 21): on the same API, signed in by an SMS link, not Cognito.
         self.employee_status = EmployeeStatusConstruct(
             self, "EmployeeStatus", data=self.data, code=self.code, api=api, sms_sender_id=self.notify.sms_sender_id

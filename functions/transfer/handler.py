@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
-from telefonist.caller_history import CallerHistory, HistoryLookup
+from telefonist.caller_history import CallerHistory, HistoryLookup, MessageLeft, MessageRecorded
 from telefonist.caller_history.service import CallerHistoryService
 from telefonist.edge.identity import Group
 from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_resolver, new_router, site_origin_of
@@ -24,6 +24,7 @@ from telefonist.observability import logger, metrics
 from telefonist.transfer import ContactAttributes, TransferInput, TransferResult, TransferService
 
 ROUTE = "/operator/tenants/<tenant_id>/contacts/<contact_id>/transfer"
+MESSAGE_ROUTE = "/operator/tenants/<tenant_id>/contacts/<contact_id>/message"
 HISTORY_ROUTE = "/operator/tenants/<tenant_id>/caller-history"
 CONTACT_ID_PATTERN = r"^[0-9a-fA-F-]{36}$"
 
@@ -131,6 +132,23 @@ def post_caller_history(
     metrics.add_metric(name="CallerHistoryLookups", unit="Count", value=1)
     logger.info("caller history read", extra={"tenant_id": tenant_id, "earlier": len(found.items)})
     return found
+
+
+@router.put(
+    MESSAGE_ROUTE,
+    tags=["operator"],
+    summary="A message was left for a person on this contact: its channels on the contact, the caller history",
+    **ROUTE_DOCS,
+)
+def put_message_left(
+    tenant_id: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="The contact's customer")],
+    contact_id: Annotated[str, Path(pattern=CONTACT_ID_PATTERN, description="The contact in Amazon Connect")],
+    body: MessageLeft,
+) -> MessageRecorded:
+    caller_of(router).require(Group.OPERATORS)
+    recorded = history().message_left(tenant_id, contact_id, body)
+    logger.info("message recorded on contact", extra={"tenant_id": tenant_id, "channels": recorded.message_channels})
+    return recorded
 
 
 app = edge_resolver(router, site_origin=site_origin_of(os.environ))

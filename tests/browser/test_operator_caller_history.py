@@ -63,3 +63,25 @@ def test_a_second_call_shows_the_first_calls_outcome_until_the_retention_window_
         expect(history.get_by_role("listitem")).to_contain_text("besvarat")
     finally:
         _server_clock(served, None)
+
+
+def test_a_message_left_shows_in_the_next_calls_history_with_its_channels(operator_page: Page) -> None:
+    # Given a call from another number, and a message for Björn by SMS and e-mail
+    page = operator_page
+    caller = "+46701112244"
+    place_call(page, caller=caller)
+    open_card(page, "björn", "Björn Åkesson")
+    page.keyboard.press("m")
+    form = page.get_by_role("form", name="Meddelande till Björn Åkesson")
+    expect(form.get_by_label("Meddelande")).to_be_focused()
+    page.keyboard.type("Ring tillbaka om historiken.")
+    form.get_by_label("Uppringarens namn").fill("Eva Lind")
+    form.get_by_label("Kanal").select_option(label="SMS och e-post")
+    with page.expect_response(lambda r: r.url.endswith("/message") and r.request.method == "PUT") as recorded:
+        form.get_by_role("button", name="Skicka meddelandet").click()
+    # Then the contact carries both channels (the CTR consumer's messages by channel)
+    assert recorded.value.json()["message_channels"] == ["sms", "email"]
+    # And the next call from the number shows the message and for whom
+    place_call(page, caller=caller)
+    history = page.get_by_role("region", name="Tidigare samtal (30 dagar)")
+    expect(history.get_by_role("listitem")).to_contain_text("meddelande till Björn Åkesson (sms,email)")

@@ -71,4 +71,4 @@ def test_caller_history_writes_only_its_own_items_and_macs_with_its_own_hmac_key
 
 def test_the_route_is_behind_the_cognito_authorizer(template: Template) -> None:
     parts = {r["Properties"]["PathPart"] for r in template.find_resources("AWS::ApiGateway::Resource").values()}
-    assert {"contacts", "{contact_id}", "transfer", "caller-history"} <= parts
+    assert {"contacts", "{contact_id}", "transfer", "caller-history", "message"} <= parts

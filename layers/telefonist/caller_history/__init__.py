@@ -24,6 +24,11 @@ KEY_DERIVATION_LABEL = b"telefonist caller-history v1\x00"
 CONTACT_ID_PATTERN = r"^[0-9a-fA-F-]{36}$"
 
 
+class MessageChannel(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+
+
 class Outcome(StrEnum):
     """What became of a contact, as the operator workspace's actions record it."""
 
@@ -59,6 +64,18 @@ class HistoryEntry(DomainModel):
     outcome: Outcome
     person_id: Slug | None = Field(default=None, description="Whom they asked for (transferred to, or message for)")
     channel: str | None = Field(default=None, description="The message's channel (sms, email) when outcome=message")
+
+
+class MessageLeft(DomainModel):
+    """The workspace sent a message for a person during this contact (the API's SubmitResult channels)."""
+
+    person_id: Slug = Field(description="Whom the message is for")
+    channels: list[MessageChannel] = Field(min_length=1, max_length=2, description="The channels it goes out on")
+
+
+class MessageRecorded(DomainModel):
+    contact_id: str
+    message_channels: list[MessageChannel] = Field(description="Every channel of messages left on this contact")
 
 
 class CallerHistory(DomainModel):

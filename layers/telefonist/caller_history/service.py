@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from telefonist.caller_history import CallerHistory, HistoryLookup, Outcome
+from telefonist.caller_history import (
+    CallerHistory,
+    HistoryLookup,
+    MessageChannel,
+    MessageLeft,
+    MessageRecorded,
+    Outcome,
+)
 from telefonist.clock import utc_now
 from telefonist.dal.errors import RepositoryError
 from telefonist.observability import logger
+from telefonist.statistics.model import MESSAGE_CHANNELS_ATTRIBUTE
 from telefonist.transfer import ContactAttributes
 from telefonist.transfer.service import contact_in_progress
 
@@ -37,8 +45,16 @@ class CallerHistoryService:
     def transferred(self, tenant_id: str, contact_id: str, person_id: str) -> None:
         self._record(tenant_id, contact_id, Outcome.TRANSFERRED, person_id, None)
 
-    def message_left(self, tenant_id: str, contact_id: str, person_id: str, channel: str) -> None:
-        self._record(tenant_id, contact_id, Outcome.MESSAGE, person_id, channel)
+    def message_left(self, tenant_id: str, contact_id: str, message: MessageLeft) -> MessageRecorded:
+        """Sets the contact's `message_channels` attribute (statistics' messages by channel, read by the
+        CTR consumer) to every channel of messages left on it, and records the outcome in the history."""
+        attributes = contact_in_progress(self._contacts, tenant_id, contact_id, "path.contact_id")
+        held = {part.strip() for part in attributes.get(MESSAGE_CHANNELS_ATTRIBUTE, "").split(",")}
+        channels = [c for c in MessageChannel if c.value in held or c in message.channels]
+        self._contacts.update(contact_id, {MESSAGE_CHANNELS_ATTRIBUTE: ",".join(c.value for c in channels)})
+        sent = ",".join(c.value for c in MessageChannel if c in message.channels)
+        self._record(tenant_id, contact_id, Outcome.MESSAGE, message.person_id, sent)
+        return MessageRecorded(contact_id=contact_id, message_channels=channels)
 
     def _record(self, tenant_id: str, contact_id: str, outcome: Outcome, person_id: str, channel: str | None) -> None:
         # The history is a help for the next call: its failure never fails the transfer or the message.

@@ -19,11 +19,10 @@ import msgspec
 
 from telefonist.clock import STOCKHOLM
 from telefonist.rating.ctr import MalformedRecord, read_ctr
-from telefonist.statistics.model import MESSAGE_CHANNELS, ContactEvent, Outcome
+from telefonist.statistics.model import MESSAGE_CHANNELS, MESSAGE_CHANNELS_ATTRIBUTE, ContactEvent, Outcome
 
 # Contact attributes the operator workspace and the flows set (copied by Connect into the CTR).
 TRANSFER_PERSON_ATTRIBUTE = "transfer_person_id"  # telefonist.transfer.service.TRANSFER_PERSON_ID
-MESSAGE_CHANNELS_ATTRIBUTE = "message_channels"  # "sms", "email" or "sms,email": a message was left
 LOOKUP_ATTRIBUTE = "lookup"  # "fallback": the flow had no customer data (telefonist.inbound.attributes)
 ROUTE_ACTION_ATTRIBUTE = "route_action"  # "closed_message": never queued
 INBOUND = "INBOUND"

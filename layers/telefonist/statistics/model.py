@@ -11,6 +11,7 @@ from datetime import date
 from enum import StrEnum
 
 MESSAGE_CHANNELS = ("sms", "email")
+MESSAGE_CHANNELS_ATTRIBUTE = "message_channels"  # the contact attribute: "sms", "email" or "sms,email"
 
 
 class Outcome(StrEnum):

@@ -103,3 +103,25 @@ def test_only_operators_and_only_for_a_contact_of_that_customer(
     assert bad.status == 400
     assert bad.body["field"] == "body.caller_number"
     assert _items() == []
+
+
+def test_a_message_sets_the_contacts_channels_for_statistics_and_the_history_outcome(
+    api: WholeApiClient, contacts: InMemoryContactAttributes
+) -> None:
+    from telefonist.statistics.events import _channels
+
+    _lookup(api, ACME_CONTACT_ID)
+    path = f"/operator/tenants/acme/contacts/{ACME_CONTACT_ID}/message"
+    first = api.call("PUT", path, OPERATOR_TOKEN, body={"person_id": "acme-p1", "channels": ["email"]})
+    assert first.status == 200, first.body
+    second = api.call("PUT", path, OPERATOR_TOKEN, body={"person_id": "acme-p2", "channels": ["sms"]})
+    assert second.body["message_channels"] == ["sms", "email"]
+    # The CTR consumer reads both channels from the contact's attribute (statistics' messages by channel)
+    assert _channels(contacts.get(ACME_CONTACT_ID)["message_channels"]) == ("sms", "email")
+    contacts.contacts[SECOND_CONTACT] = {"tenant_id": "acme"}
+    [earlier] = _lookup(api, SECOND_CONTACT, at=T0 + timedelta(days=1))["items"]
+    assert (earlier["outcome"], earlier["person_id"], earlier["channel"]) == ("message", "acme-p2", "sms")
+    empty = api.call("PUT", path, OPERATOR_TOKEN, body={"person_id": "acme-p1", "channels": []})
+    assert empty.status == 400
+    assert empty.body["field"] == "body.channels"
+    assert api.call("PUT", path, ACME_ADMIN_TOKEN, body={"person_id": "acme-p1", "channels": ["sms"]}).status == 403

@@ -3,7 +3,7 @@ import type { Api } from "../api/client";
 import { LanguageSwitch } from "../components/LanguageSwitch";
 import type { Contact, ContactAdapter, TransferMode } from "../connect/adapter";
 import { type MessageKey, t } from "../i18n/catalogue";
-import { type Customer, type PersonMatch, personCard, setTransferTarget } from "./api";
+import { type Customer, type PersonMatch, personCard, recordMessage, setTransferTarget } from "./api";
 import { CallerHistory } from "./CallerHistory";
 import { CustomerPicker } from "./CustomerPicker";
 import { DirectorySearch } from "./DirectorySearch";
@@ -304,7 +304,10 @@ function CallView({ call, api, adapter, onStop, helpOpen, onHelp }: CallViewProp
             </p>
           )}
           {selected && view === "message" && tenantId && (
-            <MessageForm key={selected.person.person_id} api={api} tenantId={tenantId} match={selected} callerNumber={callerNumber} onSent={onStop} />
+            <MessageForm key={selected.person.person_id} api={api} tenantId={tenantId} match={selected} callerNumber={callerNumber} onSent={(result) => {
+              onStop();
+              void recordMessage(api, tenantId, contactId, { person_id: selected.person.person_id, channels: result.channels });
+            }} />
           )}
         </div>
       </main>

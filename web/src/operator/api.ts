@@ -6,6 +6,7 @@ type FormRoute = paths["/tenants/{tenant_id}/people/{person_id}/message-form"]["
 type MessagesRoute = paths["/tenants/{tenant_id}/messages"]["post"];
 type TransferRoute = paths["/operator/tenants/{tenant_id}/contacts/{contact_id}/transfer"]["put"];
 type CustomersRoute = paths["/operator/tenants"]["get"];
+type MessageLeftRoute = paths["/operator/tenants/{tenant_id}/contacts/{contact_id}/message"]["put"];
 type HistoryRoute = paths["/operator/tenants/{tenant_id}/caller-history"]["post"];
 type OfficeRoute = paths["/operator/tenants/{tenant_id}/offices/{office_id}"]["get"];
 
@@ -111,6 +112,16 @@ export function callerHistory(api: Api, tenantId: string, contactId: string, cal
     api.POST("/operator/tenants/{tenant_id}/caller-history", {
       params: { path: { tenant_id: tenantId } },
       body: { contact_id: contactId, caller_number: callerNumber },
+    }),
+  );
+}
+
+/** A message was left on this contact: its channels on the contact (statistics) and the caller history. */
+export function recordMessage(api: Api, tenantId: string, contactId: string, message: MessageLeftRoute["requestBody"]["content"]["application/json"]) {
+  return call(() =>
+    api.PUT("/operator/tenants/{tenant_id}/contacts/{contact_id}/message", {
+      params: { path: { tenant_id: tenantId, contact_id: contactId } },
+      body: message,
     }),
   );
 }
