@@ -160,6 +160,11 @@ export const minaSidorSv = {
   "ms.people.preference": "Meddelanden till personen",
   "ms.people.delete": "Ta bort personen",
   "ms.people.deleteConfirm": "Ta bort {name} och alla hänvisningar? Det går inte att ångra.",
+  "ms.people.data": "Personuppgifter",
+  "ms.people.dataHint": "Allt som lagras om personen: uppgifter, hänvisningar, meddelanden och kalender.",
+  "ms.people.export": "Exportera uppgifter",
+  "ms.people.erase": "Radera personen och allt om hen",
+  "ms.people.eraseConfirm": "Radera {name} med hänvisningar, meddelanden och kalender? Det går inte att ångra.",
 
   "ms.referrals.title": "Hänvisningar",
   "ms.referrals.open": "tills vidare",
@@ -459,6 +464,11 @@ export const minaSidorEn: Record<MinaSidorKey, string> = {
   "ms.people.preference": "Messages to the person",
   "ms.people.delete": "Delete the person",
   "ms.people.deleteConfirm": "Delete {name} and every referral? This cannot be undone.",
+  "ms.people.data": "Personal data",
+  "ms.people.dataHint": "Everything stored about the person: details, referrals, messages and calendar.",
+  "ms.people.export": "Export data",
+  "ms.people.erase": "Erase the person and everything about them",
+  "ms.people.eraseConfirm": "Erase {name} with referrals, messages and calendar? This cannot be undone.",
 
   "ms.referrals.title": "Referrals",
   "ms.referrals.open": "until further notice",

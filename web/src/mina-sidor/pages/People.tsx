@@ -18,6 +18,7 @@ import {
 import { referralNow } from "../attention";
 import { dateTime, fromLocalInput, toLocalInput } from "../format";
 import { FieldErrors, ProblemBanner, SaveBar, unsaved } from "../problems";
+import { PersonData } from "./PersonData";
 
 const PAGE_SIZE = 20;
 const SEARCH_DELAY_MS = 250;
@@ -375,6 +376,7 @@ function PersonEditor({
         />
       </form>
       {person && <Referrals api={api} person={person} editable={editable} names={names} onChanged={() => void load()} />}
+      {person && personId && editable && <PersonData api={api} personId={personId} name={name} onErased={onDone} />}
     </section>
   );
 }
