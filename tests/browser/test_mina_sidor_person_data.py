@@ -22,6 +22,8 @@ def test_an_admin_exports_a_person_then_erases_them_after_confirming(
     api(served, "POST", "/people", "customer administrator", person)
     referral = {"text": "Tjänstledig", "valid_from": "2026-01-01T08:00:00Z"}
     api(served, "PUT", "/people/vera-raderas/referrals/r1", "customer administrator", referral)
+    before = api(served, "GET", "/operator/tenants/acme/directory?q=raderas", "operator")
+    assert [m["person"]["person_id"] for m in before["matches"]] == ["vera-raderas"]
     page = mina_sidor
     sign_in(page, ADMIN)
     open_page(page, "Personer")
@@ -47,10 +49,12 @@ def test_an_admin_exports_a_person_then_erases_them_after_confirming(
 
     page.once("dialog", accept)
     page.get_by_role("button", name="Radera personen och allt om hen").click()
-    # Then she is gone from the list and the API, and the audit trail records both
+    # Then she is gone from the list, the API and the operators' search; the audit trail records both
     expect(page.get_by_role("button", name="Ändra Vera Raderas")).to_have_count(0)
     found = api(served, "GET", "/people?q=vera", "customer administrator")
     assert found["items"] == []
+    after = api(served, "GET", "/operator/tenants/acme/directory?q=raderas", "operator")
+    assert after["matches"] == []  # the operators' directory search no longer finds her
     actions = [
         (e["action"], e["target"]) for e in api(served, "GET", "/audit?limit=20", "customer administrator")["items"]
     ]
