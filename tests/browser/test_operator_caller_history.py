@@ -84,4 +84,4 @@ def test_a_message_left_shows_in_the_next_calls_history_with_its_channels(operat
     # And the next call from the number shows the message and for whom
     place_call(page, caller=caller)
     history = page.get_by_role("region", name="Tidigare samtal (30 dagar)")
-    expect(history.get_by_role("listitem")).to_contain_text("meddelande till Björn Åkesson (sms,email)")
+    expect(history.get_by_role("listitem")).to_contain_text("meddelande till Björn Åkesson (SMS och e-post)")

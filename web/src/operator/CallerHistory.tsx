@@ -64,6 +64,14 @@ export function CallerHistory({ api, tenantId, contactId, callerNumber }: Props)
 function outcomeText(item: HistoryEntry, names: Record<string, string>): string {
   const name = (item.person_id && names[item.person_id]) || item.person_id || "?";
   if (item.outcome === "transferred") return t("history.transferred", { name });
-  if (item.outcome === "message") return t("history.message", { name, channel: item.channel ?? "?" });
+  if (item.outcome === "message") return t("history.message", { name, channel: channelText(item.channel) });
   return t("history.answered");
+}
+
+/** "sms,email" as the message form names it: "SMS och e-post". */
+function channelText(channel: string | null | undefined): string {
+  const channels = new Set((channel ?? "").split(","));
+  if (channels.has("sms") && channels.has("email")) return t("channel.both");
+  if (channels.has("email")) return t("channel.email");
+  return channels.has("sms") ? t("channel.sms") : "?";
 }
