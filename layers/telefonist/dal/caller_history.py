@@ -3,8 +3,9 @@
 Items (pk, sk), both with `expires_at` (the table's TTL attribute, 30 days after the contact):
 - `CALLER#<tenant>#<hmac>`, `<at ISO>#<contact_id>`: one earlier contact: `at`, `outcome`,
   `person_id`, `channel`. One Query per lookup, newest first.
-- `CALLCONTACT#<contact_id>`, `HISTORY`: where that contact's entry is (`tenant_id`, `entry_pk`,
-  `entry_sk`), so the transfer and message routes record an outcome by ContactId alone.
+- `CALLCONTACT#<contact_id>`, `HISTORY` (written with the entry, one transaction): where that
+  contact's entry is (`tenant_id`, `entry_pk`, `entry_sk`), so the transfer and message routes
+  record an outcome by ContactId alone.
 
 No item holds the caller's number; the hash is keyed per tenant by a key derived with KMS
 `GenerateMac` from one HMAC key (the derived keys live in memory only, one KMS call per tenant per
@@ -90,33 +91,32 @@ class CallerHistoryRepository:
         return CallerHistory(items=entries[:MAX_ENTRIES])
 
     def _record_arrival(self, tenant_id: str, contact_id: str, entry_pk: str, now: datetime) -> None:
+        """The pointer and the entry in one transaction (one round trip, never one without the other).
+        The table's resource client takes plain values (boto3 serialises them)."""
         entry_sk = f"{now.isoformat()}#{contact_id}"
         ttl = expires_at(now)
+        pointer = {**pointer_key(contact_id), "tenant_id": tenant_id, "entry_pk": entry_pk, "entry_sk": entry_sk}
+        entry = {"pk": entry_pk, "sk": entry_sk, "contact_id": contact_id, "at": now.isoformat()}
+        entry["outcome"] = Outcome.ANSWERED.value
         try:
-            self._table.put_item(
-                Item={
-                    **pointer_key(contact_id),
-                    "tenant_id": tenant_id,
-                    "entry_pk": entry_pk,
-                    "entry_sk": entry_sk,
-                    "expires_at": ttl,
-                },
-                ConditionExpression="attribute_not_exists(pk)",
+            self._table.meta.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table.name,
+                            "Item": {**pointer, "expires_at": ttl},
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {"Put": {"TableName": self._table.name, "Item": {**entry, "expires_at": ttl}}},
+                ]
             )
         except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return  # recorded already (another tab, a retry)
+            if exc.response["Error"]["Code"] == "TransactionCanceledException":
+                reasons = exc.response.get("CancellationReasons", [])
+                if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                    return  # recorded already (another tab, a retry)
             raise
-        self._table.put_item(
-            Item={
-                "pk": entry_pk,
-                "sk": entry_sk,
-                "contact_id": contact_id,
-                "at": now.isoformat(),
-                "outcome": Outcome.ANSWERED.value,
-                "expires_at": ttl,
-            }
-        )
 
     def record_outcome(
         self, tenant_id: str, contact_id: str, outcome: Outcome, person_id: str, channel: str | None = None
