@@ -14,10 +14,11 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from telefonist import retention
 from telefonist.models.base import DomainModel
 from telefonist.models.types import PhoneNumber, Slug
 
-RETENTION_DAYS = 30
+RETENTION_DAYS = retention.DEFAULT.caller_history_days  # the defaults' one place (SECURITY.md section 8)
 RETENTION = timedelta(days=RETENTION_DAYS)
 # The message MAC'd by KMS to derive one tenant's key: the key's purpose, a version, the tenant.
 KEY_DERIVATION_LABEL = b"telefonist caller-history v1\x00"
