@@ -27,6 +27,9 @@ ROUTE = "/operator/tenants/<tenant_id>/contacts/<contact_id>/transfer"
 MESSAGE_ROUTE = "/operator/tenants/<tenant_id>/contacts/<contact_id>/message"
 HISTORY_ROUTE = "/operator/tenants/<tenant_id>/caller-history"
 CONTACT_ID_PATTERN = r"^[0-9a-fA-F-]{36}$"
+# The path parameters every operator route of this function shares.
+TenantId = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="The contact's customer")]
+ContactId = Annotated[str, Path(pattern=CONTACT_ID_PATTERN, description="The contact in Amazon Connect")]
 
 
 @dataclass(frozen=True)
@@ -105,8 +108,8 @@ router = new_router()
     **ROUTE_DOCS,
 )
 def put_transfer(
-    tenant_id: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="The contact's customer")],
-    contact_id: Annotated[str, Path(pattern=CONTACT_ID_PATTERN, description="The contact in Amazon Connect")],
+    tenant_id: TenantId,
+    contact_id: ContactId,
     body: TransferInput,
 ) -> TransferResult:
     caller_of(router).require(Group.OPERATORS)
@@ -124,7 +127,7 @@ def put_transfer(
     **ROUTE_DOCS,
 )
 def post_caller_history(
-    tenant_id: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="The contact's customer")],
+    tenant_id: TenantId,
     body: HistoryLookup,
 ) -> CallerHistory:
     caller_of(router).require(Group.OPERATORS)
@@ -141,8 +144,8 @@ def post_caller_history(
     **ROUTE_DOCS,
 )
 def put_message_left(
-    tenant_id: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="The contact's customer")],
-    contact_id: Annotated[str, Path(pattern=CONTACT_ID_PATTERN, description="The contact in Amazon Connect")],
+    tenant_id: TenantId,
+    contact_id: ContactId,
     body: MessageLeft,
 ) -> MessageRecorded:
     caller_of(router).require(Group.OPERATORS)
