@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy layers/telefonist functions infra app.py
+	$(BIN)/mypy layers/telefonist telefonist_local functions infra app.py
 
 unit: $(STAMP) $(CDK_CLI)
 	$(BIN)/pytest -n 2 --ignore=tests/browser

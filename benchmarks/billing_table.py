@@ -3,7 +3,7 @@
 1. `--lines` lines (default 1,000,000) for one month across `--tenants` customers (default 100;
    2 % of the lines unresolved), written to the local table (SQLite catalog, folder warehouse in a
    temporary directory) in commits of `--commit-lines`, and the same rows to one Parquet file.
-2. Finance's four named queries (`telefonist.rating.finance`), each the best of `--runs`: against
+2. Finance's four named queries (`telefonist_local.rating.finance`), each the best of `--runs`: against
    the table (PyIceberg's Arrow scan pruned to the partitions, then DuckDB, as `run_finance_query`
    does) before and after maintenance, and with DuckDB alone over the one file. Goal: table ≤ 2×.
 3. Maintenance (`BillingTable.compact_month`): the month's data files before and after.
@@ -46,8 +46,10 @@ from telefonist.dal.billing_table import (
     lines_to_arrow,
     replacement_filter,
 )
-from telefonist.rating.finance import QUERIES, adapt_for_duckdb, run_finance_query
+from telefonist.rating.finance import QUERIES
 from telefonist.rating.line import BillingLine, line_key
+
+from telefonist_local.rating.finance import adapt_for_duckdb, run_finance_query
 
 MONTH = "2026-11"
 STOCKHOLM = timedelta(hours=1)  # November: CET
@@ -120,7 +122,7 @@ def parquet_runner(path: Path) -> Callable[[str, dict[str, Any]], list[tuple[Any
     import duckdb
 
     connection = duckdb.connect()
-    connection.execute("SET parquet_metadata_cache = true")  # as the table's runner (telefonist.rating.finance)
+    connection.execute("SET parquet_metadata_cache = true")  # as the table's runner (telefonist_local.rating.finance)
     connection.execute(f"CREATE VIEW billing_lines AS SELECT * FROM read_parquet('{path}')")
 
     def run(name: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:

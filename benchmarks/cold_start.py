@@ -190,7 +190,7 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, help="also write DIR/<function>.prof (cProfile of one more cold start)")
     args = parser.parse_args()
 
-    from telefonist.local_aws import FAKE_CREDENTIALS, create_resources, moto_server, patched_environment
+    from telefonist_local.local_aws import FAKE_CREDENTIALS, create_resources, moto_server, patched_environment
 
     os.environ.update(FAKE_CREDENTIALS)
     load_before = os.getloadavg()
@@ -277,8 +277,9 @@ def _seed(created: Any) -> tuple[str, str, str, str]:
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.secrets import KmsSecretCodec
     from telefonist.resources import CUSTOMER_TABLE
-    from telefonist.sample_data import DEMO_SWITCHBOARD_NUMBER
-    from telefonist.seeding import seed_demo_tenant
+
+    from telefonist_local.sample_data import DEMO_SWITCHBOARD_NUMBER
+    from telefonist_local.seeding import seed_demo_tenant
 
     repo = CustomerRepository(
         boto3.resource("dynamodb").Table(CUSTOMER_TABLE.local_name),

@@ -81,7 +81,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    from telefonist.local_aws import FAKE_CREDENTIALS
+    from telefonist_local.local_aws import FAKE_CREDENTIALS
 
     os.environ.update(FAKE_CREDENTIALS)
     os.environ.pop("AWS_ENDPOINT_URL", None)
@@ -89,11 +89,12 @@ def main() -> None:
     from moto import mock_aws
     from telefonist import config
     from telefonist.dal.statistics_repository import StatisticsRepository, month_key
-    from telefonist.local_aws import create_resources
     from telefonist.statistics.aggregates import contribution, delta
     from telefonist.statistics.events import contact_event
     from telefonist.statistics.recorder import StatisticsRecorder
     from telefonist.statistics.service import month_statistics
+
+    from telefonist_local.local_aws import create_resources
 
     tenant = "bench"
     rng = random.Random(20)

@@ -35,7 +35,7 @@ def best_import_seconds(statement: str) -> float:
 
 COLD_START = """
 import os, time
-from telefonist.local_aws import FAKE_CREDENTIALS, create_resources, patched_environment
+from telefonist_local.local_aws import FAKE_CREDENTIALS, create_resources, patched_environment
 os.environ.update(FAKE_CREDENTIALS)
 os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
 os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
@@ -77,7 +77,7 @@ def cold_start() -> dict[str, float]:
 
 
 def round_trips() -> dict[str, Any]:
-    from telefonist.local_aws import FAKE_CREDENTIALS
+    from telefonist_local.local_aws import FAKE_CREDENTIALS
 
     os.environ.update(FAKE_CREDENTIALS)
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
@@ -85,16 +85,15 @@ def round_trips() -> dict[str, Any]:
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
     import boto3
     from moto import mock_aws
-    from telefonist.connect.flow_simulator import SimulatedContact
-    from telefonist.connect.flows import inbound_simulator
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.secrets import KmsSecretCodec
-    from telefonist.local_aws import create_resources, patched_environment
     from telefonist.resources import CUSTOMER_TABLE
-    from telefonist.sample_data import DEMO_SUPPORT_NUMBER, DEMO_SWITCHBOARD_NUMBER
-    from telefonist.seeding import seed_demo_tenant
 
     from functions.contact_flow import handler
+    from telefonist_local.connect.flow_simulator import SimulatedContact, inbound_simulator
+    from telefonist_local.local_aws import create_resources, patched_environment
+    from telefonist_local.sample_data import DEMO_SUPPORT_NUMBER, DEMO_SWITCHBOARD_NUMBER
+    from telefonist_local.seeding import seed_demo_tenant
 
     class Context:
         function_name = "contact-flow"

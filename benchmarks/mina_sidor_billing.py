@@ -95,7 +95,7 @@ def main() -> None:
     if not (DIST / "mina-sidor.html").exists():
         raise SystemExit(f"{DIST} is missing: run `make web` first")
 
-    from telefonist.cli.serve import local_api
+    from telefonist_local.cli.serve import local_api
 
     started = time.perf_counter()
     with local_api(0, people=20, billing_calls=args.calls) as api:

@@ -31,7 +31,7 @@ def import_seconds(module: str, runs: int = 5) -> float:
 
 def submit_and_send(count: int = 100) -> tuple[float, float]:
     sys.path[:0] = [str(ROOT / "layers"), str(ROOT)]
-    from telefonist.local_aws import FAKE_CREDENTIALS
+    from telefonist_local.local_aws import FAKE_CREDENTIALS
 
     os.environ.update(FAKE_CREDENTIALS)
     os.environ.pop("AWS_ENDPOINT_URL", None)
@@ -40,11 +40,11 @@ def submit_and_send(count: int = 100) -> tuple[float, float]:
     import boto3
     from moto import mock_aws
     from telefonist.dal.customer_repository import CustomerRepository
-    from telefonist.local_aws import create_resources, patched_environment
     from telefonist.resources import CUSTOMER_TABLE
 
     from functions.notify import handler as submit_handler
-    from functions.notify_sender.local import process_queue_once
+    from telefonist_local.local_aws import create_resources, patched_environment
+    from telefonist_local.notify_queue import process_queue_once
     from tests.notify_helpers import TENANT, Context, direct_event, eva
 
     with mock_aws():

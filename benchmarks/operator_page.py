@@ -74,7 +74,8 @@ def fill_directory(people: int) -> float:
     from telefonist.dal import keys
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.resources import CUSTOMER_TABLE
-    from telefonist.sample_data import DEMO_TENANT_ID, demo_directory
+
+    from telefonist_local.sample_data import DEMO_TENANT_ID, demo_directory
 
     started = time.perf_counter()
     table = boto3.resource("dynamodb").Table(CUSTOMER_TABLE.local_name)
@@ -98,7 +99,8 @@ def fill_directory(people: int) -> float:
 def queries(count: int, rng: random.Random) -> list[str]:
     """What operators type: first names, surname prefixes, both, keywords; accents often left out."""
     from telefonist.directory import fold
-    from telefonist.sample_data import FIRST_NAMES, KEYWORDS, LAST_NAMES
+
+    from telefonist_local.sample_data import FIRST_NAMES, KEYWORDS, LAST_NAMES
 
     made: list[str] = []
     for _ in range(count):
@@ -166,7 +168,7 @@ def main() -> None:
     if not (DIST / "operator.html").exists():
         raise SystemExit(f"{DIST} is missing: run `make web` first")
 
-    from telefonist.cli.serve import local_api
+    from telefonist_local.cli.serve import local_api
 
     page_kb, sdk_kb = javascript_gzip_kb()
     with local_api(0, people=20) as api:

@@ -82,7 +82,7 @@ def main() -> None:
         started = time.perf_counter()
         size = write_ctrs(path, args.ctrs)
         print(f"{args.ctrs} CTRs written ({size / 2**20:.0f} MiB) in {time.perf_counter() - started:.1f} s")
-        rate = run_child([sys.executable, "-m", "telefonist.cli", "rate", str(path)])
+        rate = run_child([sys.executable, "-m", "telefonist_local.cli", "rate", str(path)])
         print(
             f"telefonist rate: {rate['wall_s']:.1f} s wall, {rate['cpu_s']:.1f} s CPU, peak {rate['peak_mib']:.0f} MiB"
         )

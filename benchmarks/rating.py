@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from telefonist.local_aws import FAKE_CREDENTIALS
+from telefonist_local.local_aws import FAKE_CREDENTIALS
 
 os.environ.update(FAKE_CREDENTIALS)
 os.environ.pop("AWS_ENDPOINT_URL", None)
@@ -27,8 +27,8 @@ os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Telefonist")
 
 from telefonist.models.price_list import PriceBook
 from telefonist.rating.engine import LatestLines, OutcomeStatus, rate_record
-from telefonist.sample_data import DEFAULT_PRICE_LIST
 
+from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 from tests.rating_builders import FakeContext, ctr, kinesis_event
 
 
@@ -70,9 +70,10 @@ def kinesis_batch_on_moto(records: list[bytes]) -> dict[str, float]:
     import boto3
     from moto import mock_aws
     from telefonist.dal.customer_repository import CustomerRepository
-    from telefonist.local_aws import create_resources, patched_environment
     from telefonist.resources import CUSTOMER_TABLE
-    from telefonist.sample_data import demo_common_numbers, demo_tenant
+
+    from telefonist_local.local_aws import create_resources, patched_environment
+    from telefonist_local.sample_data import demo_common_numbers, demo_tenant
 
     with mock_aws():
         created = create_resources()

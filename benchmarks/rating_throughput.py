@@ -35,8 +35,8 @@ from telefonist.rating.service import (
     ReceivedRecord,
     RecordResult,
 )
-from telefonist.sample_data import DEFAULT_PRICE_LIST
 
+from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 from tests.rating_builders import ctr
 from tests.rating_fakes import FakeArchive, FakeLedger, FakeLines, FakeQuarantine
 

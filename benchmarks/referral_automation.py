@@ -30,7 +30,7 @@ def _percentiles(values: list[float]) -> dict[str, float]:
 
 def main(runs: int = 50) -> None:
     sys.path[:0] = [str(ROOT / "layers"), str(ROOT)]
-    from telefonist.local_aws import FAKE_CREDENTIALS
+    from telefonist_local.local_aws import FAKE_CREDENTIALS
 
     os.environ.update(FAKE_CREDENTIALS)
     os.environ.pop("AWS_ENDPOINT_URL", None)
@@ -42,13 +42,13 @@ def main(runs: int = 50) -> None:
     from telefonist.clock import simulated_time
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.graph_client import UrllibGraphApi
-    from telefonist.local_aws import LocalLambdaContext, create_resources, patched_environment
     from telefonist.models import MessagePreference, Person, PersonPhone, PhoneKind
     from telefonist.resources import CUSTOMER_TABLE
     from telefonist.self_service.billing import UnavailableBillingSummarySource
     from telefonist.self_service.service import SelfService
 
     from functions.inbound_sms import handler as inbound
+    from telefonist_local.local_aws import LocalLambdaContext, create_resources, patched_environment
     from tests.graph_fake import fake_graph
 
     now = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)

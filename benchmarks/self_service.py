@@ -45,15 +45,15 @@ def main() -> None:
     from moto import mock_aws
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.secrets import KmsSecretCodec
-    from telefonist.local_aws import create_resources
     from telefonist.resources import CUSTOMER_TABLE
-    from telefonist.seeding import seed_demo_tenant
     from telefonist.self_service import SelfService
     from telefonist.self_service.billing import InMemoryBillingSummarySource
-    from telefonist.self_service.local_gateway import ApiGatewayWsgiApp, local_token
     from werkzeug.test import Client
 
     from functions.self_service.api import MAX_BODY_BYTES, build_resolver
+    from telefonist_local.local_aws import create_resources
+    from telefonist_local.seeding import seed_demo_tenant
+    from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp, local_token
 
     cold = cold_import_seconds()
     with mock_aws():

@@ -58,9 +58,13 @@ RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "py
 # Limit per function (code plus layers, unzipped) that the build enforces: Lambda's is 250 MB.
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 
-FIRST_PARTY = {"telefonist": ROOT / "layers" / "telefonist", "functions": ROOT / "functions"}
-# First-party modules that never ship: the CLI, the demo, local emulation.
-LOCAL_ONLY = ("telefonist.cli", "telefonist.demo", "telefonist.local_aws", "telefonist.local_web", "telefonist.seeding")
+FIRST_PARTY = {
+    "telefonist": ROOT / "layers" / "telefonist",
+    "functions": ROOT / "functions",
+    "telefonist_local": ROOT / "telefonist_local",
+}
+# The local tooling package never ships: a function that reaches it is a build error.
+LOCAL_ONLY = ("telefonist_local",)
 # Imports a library makes lazily, keyed by what our code imports from it: (module, name) -> extra
 # distribution. Powertools' Tracer loads aws_xray_sdk when created; pydantic's e-mail validation
 # loads email_validator when first used.

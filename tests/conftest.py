@@ -11,8 +11,9 @@ import pytest
 from moto import mock_aws
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.secrets import KmsSecretCodec
-from telefonist.local_aws import FAKE_CREDENTIALS, LocalResources, create_resources, patched_environment
 from telefonist.resources import CUSTOMER_TABLE
+
+from telefonist_local.local_aws import FAKE_CREDENTIALS, LocalResources, create_resources, patched_environment
 
 # Before any boto3 client exists: never reach a real account, even by mistake.
 os.environ.update(FAKE_CREDENTIALS)

@@ -14,9 +14,11 @@ from telefonist.edge.resolver import site_origin_of
 from telefonist.observability import logger
 from telefonist.self_service.billing import BillingSummarySource, UnavailableBillingSummarySource
 from telefonist.self_service.service import SelfService
+from telefonist.statistics.call_log import CallLogQueries
 
 from functions.self_service.api import build_resolver
 from functions.self_service.calendar_api import build_calendar_router
+from functions.self_service.call_log_api import build_call_log_router
 from functions.self_service.statistics_api import router as statistics_router
 
 
@@ -29,6 +31,7 @@ class Environment(BaseModel):
     secrets_key_id: str = Field(alias=config.ENV_SECRETS_KEY_ID, min_length=1)
     message_table: str = Field(alias=config.ENV_MESSAGE_TABLE, min_length=3)  # export and erasure of a person
     billing_bucket: str | None = Field(default=None, alias=config.ENV_BILLING_BUCKET)
+    statistics_table: str | None = Field(default=None, alias=config.ENV_STATISTICS_TABLE)  # the call log's events
     graph_app_client_id: str | None = Field(default=None, alias=config.ENV_GRAPH_APP_CLIENT_ID)
     site_origin: str | None = Field(default=None, alias=config.ENV_SITE_ORIGIN)
 
@@ -56,6 +59,7 @@ def use_billing_source(source: BillingSummarySource) -> None:
     global _billing_source
     _billing_source = source
     service.cache_clear()
+    call_log_queries.cache_clear()
 
 
 @cache
@@ -76,6 +80,26 @@ def service() -> SelfService:
     )
 
 
+@cache
+def call_log_queries() -> CallLogQueries:
+    """The call log (issue 20): the billing lines as Fakturering reads them, the statistics table's
+    contact events (BatchGetItem on CONTACT# items only) and the directory's names."""
+    import boto3
+    from telefonist.dal.directory_names import DirectoryNameReader
+    from telefonist.dal.errors import RepositoryError
+    from telefonist.dal.statistics_repository import StatisticsRepository
+
+    env = environment()
+    if not env.statistics_table:
+        raise RepositoryError("the call log's contact events are not wired")  # 503, never a 500
+    dynamodb = boto3.resource("dynamodb")
+    return CallLogQueries(
+        _billing_source or _bucket_billing_source(env),
+        StatisticsRepository(dynamodb.Table(env.statistics_table)),
+        DirectoryNameReader(dynamodb.Table(env.customer_table)),
+    )
+
+
 def _bucket_billing_source(env: Environment) -> BillingSummarySource:
     if not env.billing_bucket:
         return UnavailableBillingSummarySource()  # degrades to 503, never a 500
@@ -87,6 +111,7 @@ def _bucket_billing_source(env: Environment) -> BillingSummarySource:
 
 app = build_resolver(service, site_origin=site_origin_of(os.environ))
 app.include_router(statistics_router)  # issue 20: the customer's call statistics, on the same function
+app.include_router(build_call_log_router(call_log_queries))  # issue 20: the call log, line for line as invoiced
 app.include_router(build_calendar_router(service, consent_app))  # issue 21: calendar-sync settings and followed people
 
 

@@ -88,13 +88,21 @@ class ContactStatsConstruct(Construct):
         )
 
     def grant_month_reads(self, reader: ServiceFunction) -> None:
-        """The statistics routes' function: the table's name, and a Query on months (STATS#) only."""
+        """The statistics and call log routes' function: the table's name, a Query on months (STATS#)
+        only, and BatchGetItem on contact events (CONTACT#) only: the call log's rows' outcomes."""
         reader.function.add_environment(config.ENV_STATISTICS_TABLE, self.table.table_name)
         reader.role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=["dynamodb:Query"],
                 resources=[self.table.table_arn],
                 conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["STATS#*"]}},
+            )
+        )
+        reader.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:BatchGetItem"],
+                resources=[self.table.table_arn],
+                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CONTACT#*"]}},
             )
         )
 

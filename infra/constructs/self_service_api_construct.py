@@ -11,6 +11,7 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -19,6 +20,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 from telefonist import config, resources
 from telefonist.dal.calendar_state import STATE_PK as CALENDAR_STATE_PK
+from telefonist.dal.employee_access import PREFIX as EMPLOYEE_PREFIX
 from telefonist.rating.finance import TABLE as BILLING_TABLE
 
 from infra.constants import CTX_GRAPH_APP_CLIENT_ID
@@ -182,6 +184,7 @@ class SelfServiceApiConstruct(Construct):
         )
         self._grant_customer_table(function.role, table.table_arn)
         self._grant_person_erasure(function.role, messages.table_arn)
+        self._grant_person_references(function.role, table, self._data.table(resources.STATISTICS_TABLE))
         self._grant_keys(function.role)
         self._grant_billing_lines(function.role, billing)
         self._grant_billing_table(function.role)
@@ -271,6 +274,35 @@ class SelfServiceApiConstruct(Construct):
         """
         role.add_to_principal_policy(
             iam.PolicyStatement(actions=["dynamodb:Query", "dynamodb:BatchWriteItem"], resources=[message_table_arn])
+        )
+
+    @staticmethod
+    def _grant_person_references(role: iam.IRole, customers: dynamodb.ITable, statistics: dynamodb.ITable) -> None:
+        """A person's export and erasure (issue 20): what names them outside their own items, found by
+        the sparse `by-person` index of each table (its key `TENANT#<t>#PERSON#<p>`): delete their
+        sign-in links and sessions (EMPLOYEE#), remove them from caller history and contact events
+        (UpdateItem, also inside TransactWriteItems, on CALLER# and CONTACT# only; no read or delete)."""
+        index = resources.PERSON_INDEX.name
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:Query"],
+                resources=[f"{customers.table_arn}/index/{index}", f"{statistics.table_arn}/index/{index}"],
+                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*"]}},
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:DeleteItem"],
+                resources=[customers.table_arn],
+                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{EMPLOYEE_PREFIX}*"]}},
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:UpdateItem"],
+                resources=[statistics.table_arn],
+                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CALLER#*", "CONTACT#*"]}},
+            )
         )
 
     def _grant_keys(self, role: iam.IRole) -> None:

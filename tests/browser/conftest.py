@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
-from telefonist.cli.serve import LocalApi, local_api
-from telefonist.local_web import WEB_DIST
+
+from telefonist_local.cli.serve import LocalApi, local_api
+from telefonist_local.local_web import WEB_DIST
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,7 +33,7 @@ REPO = Path(__file__).resolve().parents[2]
 BUILT_PAGE = WEB_DIST / "operator.html"
 AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
 
-# The demo customer (telefonist.sample_data): Acme's switchboard number, and one no customer has.
+# The demo customer (telefonist_local.sample_data): Acme's switchboard number, and one no customer has.
 ACME_SWITCHBOARD = "+46852000001"
 UNROUTED_NUMBER = "+46859999999"
 CALLER = "+46701234567"

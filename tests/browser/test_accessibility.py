@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from telefonist.cli.serve import LocalApi
 
+from telefonist_local.cli.serve import LocalApi
 from tests.browser.conftest import AXE, UNROUTED_NUMBER, VIEWPORT, open_card, place_call
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "operator-workspace.png"

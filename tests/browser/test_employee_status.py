@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
-from telefonist.cli.serve import LocalApi
 from telefonist.clock import STOCKHOLM
-from telefonist.sample_data import DEMO_TENANT_ID
 
+from telefonist_local.cli.serve import LocalApi
+from telefonist_local.sample_data import DEMO_TENANT_ID
 from tests.browser.conftest import place_call
 from tests.notify_helpers import sent_sms
 

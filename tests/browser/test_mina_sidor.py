@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
-from telefonist.cli.serve import LocalApi
-from telefonist.local_web import WEB_DIST
+
+from telefonist_local.cli.serve import LocalApi
+from telefonist_local.local_web import WEB_DIST
 
 MINA_SIDOR_PAGE = WEB_DIST / "mina-sidor.html"
 SUPPORT_NUMBER = "+46852000002"

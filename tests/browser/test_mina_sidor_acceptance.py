@@ -16,9 +16,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
-from telefonist.cli.serve import LocalApi
-from telefonist.self_service.local_gateway import local_token
 
+from telefonist_local.cli.serve import LocalApi
+from telefonist_local.self_service.local_gateway import local_token
 from tests.browser.test_mina_sidor import ADMIN, api, mina_sidor, open_page, sign_in
 
 __all__ = ["mina_sidor"]  # the fixture, shared with test_mina_sidor.py

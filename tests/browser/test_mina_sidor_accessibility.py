@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from telefonist.cli.serve import LocalApi
 
+from telefonist_local.cli.serve import LocalApi
 from tests.browser.conftest import VIEWPORT
 from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_mina_sidor import ADMIN, FINANCE, READER, open_page, sign_in

@@ -7,8 +7,8 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Page, Route, expect
-from telefonist.cli.serve import LocalApi
 
+from telefonist_local.cli.serve import LocalApi
 from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_mina_sidor import ADMIN, api, mina_sidor, open_page, sign_in
 from tests.browser.test_mina_sidor_accessibility import csp_free_mina_sidor

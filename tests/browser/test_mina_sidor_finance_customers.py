@@ -9,9 +9,9 @@ import re
 import urllib.error
 
 from playwright.sync_api import Page, expect
-from telefonist.cli.serve import LocalApi
 from telefonist.clock import to_local, utc_now
 
+from telefonist_local.cli.serve import LocalApi
 from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_mina_sidor import FINANCE, api, open_page, sign_in
 from tests.browser.test_mina_sidor_accessibility import csp_free_mina_sidor

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from playwright.sync_api import Dialog, Page, expect
-from telefonist.cli.serve import LocalApi
 
+from telefonist_local.cli.serve import LocalApi
 from tests.browser.test_mina_sidor import ADMIN, api, mina_sidor, open_page, sign_in
 
 __all__ = ["mina_sidor"]  # the fixture, shared with test_mina_sidor.py

@@ -2,7 +2,7 @@
 and the people search the server does. Against `telefonist serve` in headless Chromium.
 
 The billing journey compares the page with the billing table itself: the lines the rating
-engine wrote for the demo customer's simulated calls (telefonist.self_service.demo_billing).
+engine wrote for the demo customer's simulated calls (telefonist_local.self_service.demo_billing).
 The message-rule journey changes Support's rules only (the operator page's tests read the
 switchboard's) and removes them again.
 """
@@ -16,11 +16,11 @@ from collections import defaultdict
 from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Page, expect
-from telefonist.cli.serve import LocalApi
 from telefonist.clock import to_local, utc_now
 from telefonist.dal.billing_table import BillingTable, BillingTableSettings
 from telefonist.resources import BILLING_BUCKET
 
+from telefonist_local.cli.serve import LocalApi
 from tests.browser.test_mina_sidor import ADMIN, FINANCE, READER, api, mina_sidor, open_page, sign_in
 
 __all__ = ["mina_sidor"]  # the fixture, shared with test_mina_sidor.py

@@ -13,9 +13,9 @@ from playwright.sync_api import Page, expect
 from telefonist.clock import to_local, utc_now
 from telefonist.dal.statistics_repository import StatisticsRepository
 from telefonist.resources import STATISTICS_TABLE
-from telefonist.sample_data import DEMO_TENANT_ID
 from telefonist.statistics.events import ContactEvent, Outcome
 
+from telefonist_local.sample_data import DEMO_TENANT_ID
 from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_mina_sidor import ADMIN, mina_sidor, open_page, sign_in
 from tests.browser.test_mina_sidor_accessibility import csp_free_mina_sidor

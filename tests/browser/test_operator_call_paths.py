@@ -8,8 +8,8 @@ import re
 import urllib.request
 
 from playwright.sync_api import Page, expect
-from telefonist.cli.serve import LocalApi
 
+from telefonist_local.cli.serve import LocalApi
 from tests.browser.conftest import CALLER, UNROUTED_NUMBER, open_card, place_call
 
 BJORN_WORK = "+46852010001"

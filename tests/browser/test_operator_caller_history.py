@@ -9,8 +9,8 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import Page, expect
-from telefonist.cli.serve import LocalApi
 
+from telefonist_local.cli.serve import LocalApi
 from tests.browser.conftest import open_card, place_call
 
 CALLER = "+46701112233"  # a number no other browser test calls from (the served API lives for the session)

@@ -18,9 +18,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route, expect
-from telefonist.cli.serve import LocalApi
 
 from infra.constructs.web_hosting_construct import content_security_policy
+from telefonist_local.cli.serve import LocalApi
 
 LOGIN = "https://login.telefonist.test"
 WORKSPACE = "https://workspace.telefonist.test"

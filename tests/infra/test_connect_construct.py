@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match, Template
 from telefonist.connect.flow_language import FLOW_TYPE_OF_API_TYPE, check_flow, flow_type_of
-from telefonist.connect.flow_simulator import hours_of_operation_open, validate_flow
 
 from infra.app_factory import build_app
 from infra.constructs.connect_construct import (
@@ -20,6 +19,7 @@ from infra.constructs.connect_construct import (
     OPERATOR_ACW_SECONDS,
     OPERATOR_PERMISSIONS,
 )
+from telefonist_local.connect.flow_simulator import hours_of_operation_open, validate_flow
 
 IMPORTED_ARN = "arn:aws:connect:eu-central-1:111122223333:instance/existing-1"
 

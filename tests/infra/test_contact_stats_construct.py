@@ -69,14 +69,15 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def test_the_statistics_routes_may_only_query_months(template: Template) -> None:
+def test_the_statistics_routes_may_only_query_months_and_batch_read_contact_events(template: Template) -> None:
     by_handler = {
         f["Properties"]["Handler"]: k
         for k, f in template.find_resources("AWS::Lambda::Function").items()
         if "STATISTICS_TABLE_NAME" in f["Properties"].get("Environment", {}).get("Variables", {})
     }
     # The consumer writes; the transfer function keeps caller history (CALLER#/CALLCONTACT# only,
-    # tests/infra/test_transfer_construct.py); the self-service function reads the months.
+    # tests/infra/test_transfer_construct.py); the self-service function reads the months, and the
+    # call log's rows' contact events in batches (never a Scan, a Query of them, or a write).
     assert set(by_handler) == {
         "functions.contact_stats.handler.lambda_handler",
         "functions.transfer.handler.lambda_handler",
@@ -86,4 +87,4 @@ def test_the_statistics_routes_may_only_query_months(template: Template) -> None
     on_table = [s for s in _statements(template, readers[0]) if "StatisticsTable" in json.dumps(s["Resource"])]
     assert [
         (_list(s["Action"]), s["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]) for s in on_table
-    ] == [(["dynamodb:Query"], ["STATS#*"])]
+    ] == [(["dynamodb:Query"], ["STATS#*"]), (["dynamodb:BatchGetItem"], ["CONTACT#*"])]

@@ -191,3 +191,31 @@ def test_a_persons_erasure_only_queries_and_batch_deletes_in_the_message_log(tem
     assert "DataMessageTable" in json.dumps(
         self_service["Properties"]["Environment"]["Variables"]["MESSAGE_TABLE_NAME"]
     )
+
+
+def test_a_persons_references_are_found_by_index_then_deleted_or_unnamed_only(template: Template) -> None:
+    """Issue 20: a person's sign-ins and call records are found through the sparse `by-person` index of
+    each table; the function may delete sign-in links and sessions and update caller history and
+    contact events, and nothing else of those key ranges (no read of whole items, no put, no scan)."""
+    tables = template.find_resources("AWS::DynamoDB::Table")
+    for prefix in ("DataCustomerTable", "DataStatisticsTable"):
+        table = next(t for name, t in tables.items() if name.startswith(prefix))
+        [index] = [i for i in table["Properties"]["GlobalSecondaryIndexes"] if i["IndexName"] == "by-person"]
+        assert index["KeySchema"] == [{"AttributeName": "person_key", "KeyType": "HASH"}]
+    statements = _self_service_statements(template)
+    by_index = [s for s in statements if "/index/by-person" in json.dumps(s["Resource"])]
+    assert [_actions(s) for s in by_index] == [["dynamodb:Query"]]
+    assert len(by_index[0]["Resource"]) == 2
+    assert by_index[0]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["TENANT#*"]
+
+    def leading(statement: dict[str, Any]) -> list[str]:
+        return statement.get("Condition", {}).get("ForAllValues:StringLike", {}).get("dynamodb:LeadingKeys", [])
+
+    employee = [s for s in statements if any(k.startswith("EMPLOYEE#") for k in leading(s))]
+    assert [(_actions(s), leading(s)) for s in employee] == [(["dynamodb:DeleteItem"], ["EMPLOYEE#*"])]
+    calls = [s for s in statements if any(k.startswith(("CALLER#", "CONTACT#")) for k in leading(s))]
+    assert ["dynamodb:UpdateItem"] in [_actions(s) for s in calls]
+    unnaming = next(s for s in calls if _actions(s) == ["dynamodb:UpdateItem"])
+    assert leading(unnaming) == ["CALLER#*", "CONTACT#*"]
+    assert "DataStatisticsTable" in json.dumps(unnaming["Resource"])
+    assert not [s for s in calls if {"dynamodb:PutItem", "dynamodb:DeleteItem"} & set(_actions(s))]

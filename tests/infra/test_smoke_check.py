@@ -22,13 +22,13 @@ import boto3
 import pytest
 from aws_cdk.assertions import Template
 from telefonist import config
-from telefonist.cli import smoke
 from telefonist.dal.billing_table import BillingTable, BillingTableSettings
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.local_aws import LocalResources, create_resources, moto_server, patched_environment
 from telefonist.resources import ARCHIVE_BUCKET, QUARANTINE_BUCKET
-from telefonist.sample_data import DEFAULT_PRICE_LIST
 
+from telefonist_local.cli import smoke
+from telefonist_local.local_aws import LocalResources, create_resources, moto_server, patched_environment
+from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 from tests.rating_builders import FakeContext
 
 

@@ -15,18 +15,18 @@ from typing import Any
 import pytest
 from telefonist.calendar_sync.rules import CalendarRules, referral_id_of
 from telefonist.calendar_sync.sync import RENEW_AHEAD, SUBSCRIPTION_LIFETIME, CalendarSync, InMemorySyncState
-from telefonist.cli.serve import _fresh_functions
 from telefonist.clock import simulated_time
 from telefonist.config import ENV_DIRECTORY_VERSION_CHECK_SECONDS as DIRECTORY_VERSION_CHECK
 from telefonist.dal.graph_client import UrllibGraphApi
 from telefonist.edge.bounds import MAX_BODY_BYTES
 from telefonist.edge.resolver import edge_resolver
-from telefonist.local_aws import patched_environment
 from telefonist.self_service import SelfService
-from telefonist.self_service.local_gateway import ApiGatewayWsgiApp
 from werkzeug.test import Client
 
 from functions.calendar_sync.api import NOTIFICATIONS_PATH, build_router
+from telefonist_local.cli.serve import _fresh_functions
+from telefonist_local.local_aws import patched_environment
+from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
 from tests.graph_fake import FakeGraph, fake_graph
 from tests.unit.edge.conftest import WholeApiClient
 from tests.unit.self_service.conftest import OPERATOR_TOKEN, billing, service  # noqa: F401 - fixtures

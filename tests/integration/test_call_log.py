@@ -16,15 +16,15 @@ import pytest
 from telefonist import config
 from telefonist.dal.billing_table import lines_to_arrow
 from telefonist.dal.statistics_repository import StatisticsRepository
-from telefonist.demo.scenarios import Action
-from telefonist.local_aws import LocalResources
 from telefonist.models.price_list import PriceBook
 from telefonist.rating.engine import latest_lines, rate_record
-from telefonist.rating.finance import run_finance_query
 from telefonist.rating.line import line_row
-from telefonist.sample_data import DEFAULT_PRICE_LIST
 from telefonist.statistics.call_log import call_log
 
+from telefonist_local.demo.scenarios import Action
+from telefonist_local.local_aws import LocalResources
+from telefonist_local.rating.finance import run_finance_query
+from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 from tests.integration.test_statistics_acceptance import TENANT, demo_stream, record_stream
 
 pytestmark = pytest.mark.integration

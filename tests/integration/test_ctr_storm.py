@@ -7,7 +7,7 @@ storm runs through the real handler (`handle_batch`) and `RatingService` with in
 the ports (moto at this volume is too slow for CI), then a smaller storm of the same mix runs
 through `lambda_handler` on in-process moto to show the real adapters behave the same.
 
-The expected lines come from the simulated calls (telefonist.demo.scenarios: the slot and the
+The expected lines come from the simulated calls (telefonist_local.demo.scenarios: the slot and the
 operator's action the simulator drew), not from the rating code.
 """
 
@@ -33,18 +33,23 @@ from telefonist.dal.billing_table import (
     BillingTableSettings,
 )
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.demo.ctr_builder import build_ctr, transfer_leg
-from telefonist.demo.run import UNROUTED_NUMBER, dialed_numbers
-from telefonist.demo.scenarios import Action, CallScenario, generate_calls
-from telefonist.local_aws import LocalResources
 from telefonist.models.price_list import PriceBook, PriceList
 from telefonist.rating.line import line_row
 from telefonist.rating.service import ReceivedRecord
 from telefonist.resources import ARCHIVE_BUCKET, BILLING_BUCKET, QUARANTINE_BUCKET
-from telefonist.sample_data import DEFAULT_PRICE_LIST, DEMO_SUPPORT_NUMBER, DEMO_SWITCHBOARD_NUMBER, DEMO_TENANT_ID
-from telefonist.seeding import seed_demo_tenant
 
 from functions.rating import dependencies, handler
+from telefonist_local.demo.ctr_builder import build_ctr, transfer_leg
+from telefonist_local.demo.run import UNROUTED_NUMBER, dialed_numbers
+from telefonist_local.demo.scenarios import Action, CallScenario, generate_calls
+from telefonist_local.local_aws import LocalResources
+from telefonist_local.sample_data import (
+    DEFAULT_PRICE_LIST,
+    DEMO_SUPPORT_NUMBER,
+    DEMO_SWITCHBOARD_NUMBER,
+    DEMO_TENANT_ID,
+)
+from telefonist_local.seeding import seed_demo_tenant
 from tests.rating_builders import FakeContext, ctr, encode, kinesis_event
 from tests.rating_fakes import FakePorts
 

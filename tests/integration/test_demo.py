@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 from telefonist.clock import STOCKHOLM
-from telefonist.demo.run import UNROUTED_NUMBER, dialed_numbers, operator_queries
-from telefonist.demo.scenarios import Action, CallScenario, Slot, generate_calls
-from telefonist.sample_data import (
+
+from telefonist_local.demo.run import UNROUTED_NUMBER, dialed_numbers, operator_queries
+from telefonist_local.demo.scenarios import Action, CallScenario, Slot, generate_calls
+from telefonist_local.sample_data import (
     DEFAULT_PRICE_LIST,
     DEMO_SUPPORT_NUMBER,
     DEMO_SWITCHBOARD_NUMBER,
@@ -58,7 +59,7 @@ def demo_run(report_path: Path) -> subprocess.CompletedProcess[str]:
         [
             sys.executable,
             "-m",
-            "telefonist.cli",
+            "telefonist_local.cli",
             "demo",
             "--calls",
             str(CALLS),

@@ -9,7 +9,8 @@ from urllib.parse import urlparse
 import boto3
 import pytest
 from telefonist import resources
-from telefonist.local_aws import LocalAwsError, create_resources, moto_server
+
+from telefonist_local.local_aws import LocalAwsError, create_resources, moto_server
 
 pytestmark = pytest.mark.integration
 

@@ -19,10 +19,11 @@ from typing import Any
 
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.demo.run import dialed_numbers, operator_queries
-from telefonist.demo.scenarios import generate_calls
-from telefonist.local_aws import LocalLambdaContext, LocalResources
-from telefonist.sample_data import DEMO_SUPPORT_NUMBER, DEMO_SWITCHBOARD_NUMBER, demo_directory, demo_tenant
+
+from telefonist_local.demo.run import dialed_numbers, operator_queries
+from telefonist_local.demo.scenarios import generate_calls
+from telefonist_local.local_aws import LocalLambdaContext, LocalResources
+from telefonist_local.sample_data import DEMO_SUPPORT_NUMBER, DEMO_SWITCHBOARD_NUMBER, demo_directory, demo_tenant
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +57,17 @@ def test_the_call_path_functions_log_no_personal_data(tmp_path: Path) -> None:
     calls, seed = 40, 5
     env = {**os.environ, "POWERTOOLS_LOG_LEVEL": "DEBUG"}
     completed = subprocess.run(
-        [sys.executable, "-m", "telefonist.cli", "demo", "--calls", str(calls), "--seed", str(seed), "--no-progress"],
+        [
+            sys.executable,
+            "-m",
+            "telefonist_local.cli",
+            "demo",
+            "--calls",
+            str(calls),
+            "--seed",
+            str(seed),
+            "--no-progress",
+        ],
         capture_output=True,
         text=True,
         timeout=300,

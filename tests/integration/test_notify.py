@@ -12,14 +12,14 @@ from telefonist import config, resources
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.message_repository import MessageRepository
 from telefonist.dal.message_template_repository import MessageTemplateRepository
-from telefonist.local_aws import DEMO_EMAIL_SENDER, LocalResources, patched_environment
 from telefonist.models import MessagePreference
 from telefonist.notify.models import Channel, ChannelStatus, MessageStatus
 from telefonist.notify.templates import MessageTemplate, RequiredField, TemplateScope
 
 from functions.notify import handler as submit_handler
 from functions.notify_sender import handler as sender_handler
-from functions.notify_sender.local import process_queue_once
+from telefonist_local.local_aws import DEMO_EMAIL_SENDER, LocalResources, patched_environment
+from telefonist_local.notify_queue import process_queue_once
 from tests.notify_helpers import (
     CALLER_EMAIL,
     EVA_EMAIL,
@@ -160,7 +160,7 @@ def test_both_channels_with_a_customer_template_for_a_common_number(
 def test_the_message_form_shows_channels_instructions_and_required_fields(
     notify: LocalResources, repo: CustomerRepository, customer_table: Any
 ) -> None:
-    from telefonist.sample_data import demo_common_numbers, demo_tenant
+    from telefonist_local.sample_data import demo_common_numbers, demo_tenant
 
     repo.put_tenant(demo_tenant(TENANT))  # a customer's common numbers need its profile first
     for common in demo_common_numbers():

@@ -5,13 +5,13 @@ from __future__ import annotations
 import boto3
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.local_aws import create_resources, moto_server, patched_environment
 from telefonist.notify.models import MessageStatus
 from telefonist.resources import CUSTOMER_TABLE
 
 from functions.notify import handler as submit_handler
 from functions.notify_sender import handler as sender_handler
-from functions.notify_sender.local import process_queue_once
+from telefonist_local.local_aws import create_resources, moto_server, patched_environment
+from telefonist_local.notify_queue import process_queue_once
 from tests.notify_helpers import EVA_MOBILE, TENANT, Context, direct_event, eva, sent_sms
 
 pytestmark = pytest.mark.integration

@@ -18,7 +18,6 @@ from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.errors import RepositoryError
 from telefonist.dal.ledger_repository import LedgerRepository
 from telefonist.dal.secrets import KmsSecretCodec
-from telefonist.local_aws import LocalResources, create_resources, moto_server, patched_environment
 from telefonist.rating.line import BillingLine
 from telefonist.rating.service import RatingService
 from telefonist.resources import (
@@ -29,10 +28,11 @@ from telefonist.resources import (
     LEDGER_TABLE,
     QUARANTINE_BUCKET,
 )
-from telefonist.sample_data import DEFAULT_PRICE_LIST, DEMO_SWITCHBOARD_NUMBER
-from telefonist.seeding import seed_demo_tenant
 
 from functions.rating import dependencies, handler
+from telefonist_local.local_aws import LocalResources, create_resources, moto_server, patched_environment
+from telefonist_local.sample_data import DEFAULT_PRICE_LIST, DEMO_SWITCHBOARD_NUMBER
+from telefonist_local.seeding import seed_demo_tenant
 from tests.rating_builders import SHARD, FakeContext, ctr, encode, kinesis_event, sequence_number
 
 pytestmark = pytest.mark.integration

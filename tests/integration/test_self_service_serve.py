@@ -10,8 +10,9 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from telefonist.cli.serve import local_api
-from telefonist.local_aws import free_port
+
+from telefonist_local.cli.serve import local_api
+from telefonist_local.local_aws import free_port
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]

@@ -22,13 +22,13 @@ import pytest
 from telefonist import config
 from telefonist.clock import STOCKHOLM
 from telefonist.dal.statistics_repository import StatisticsRepository
-from telefonist.demo.ctr_builder import build_ctr, delivery_stream, transfer_leg
-from telefonist.demo.scenarios import Action, CallScenario, generate_calls
-from telefonist.local_aws import LocalResources
 from telefonist.statistics.aggregates import BUCKET_BOUNDS
 from telefonist.statistics.service import month_statistics
 
 from functions.contact_stats import handler
+from telefonist_local.demo.ctr_builder import build_ctr, delivery_stream, transfer_leg
+from telefonist_local.demo.scenarios import Action, CallScenario, generate_calls
+from telefonist_local.local_aws import LocalResources
 
 pytestmark = pytest.mark.integration
 TENANT, SEED, WEEK, CALLS = "demo-ab", 5, date(2027, 1, 25), 300

@@ -1,4 +1,4 @@
-"""The local host of the web pages (telefonist.local_web): files, config, simulated calls, the API behind."""
+"""The local host of the web pages (telefonist_local.local_web): files, config, simulated calls, the API behind."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from telefonist.local_web import LocalWebApp, SimulatedCall
+
+from telefonist_local.local_web import LocalWebApp, SimulatedCall
 
 
 def _request(app: LocalWebApp, path: str, method: str = "GET", body: bytes = b"") -> tuple[str, dict[str, str], bytes]:

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from telefonist.clock import utc_now
-from telefonist.local_web import LocalWebApp
+
+from telefonist_local.local_web import LocalWebApp
 
 
 def _request(app: LocalWebApp, path: str, method: str = "GET", body: bytes = b"") -> tuple[str, bytes]:

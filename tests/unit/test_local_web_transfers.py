@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from telefonist.local_web import LocalWebApp, SimulatedCall, SimulatedTransfer
 
+from telefonist_local.local_web import LocalWebApp, SimulatedCall, SimulatedTransfer
 from tests.unit.test_local_web import _api, _fake_call, _request, dist  # noqa: F401 - fixture
 
 BACK = SimulatedCall("c-2", "+46852000001", "+46701234567", True, {"transfer_outcome": "no_answer"}, [])

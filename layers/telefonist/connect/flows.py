@@ -13,13 +13,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Final
 
-from telefonist.connect.flow_simulator import (
-    FlowResult,
-    FlowSimulator,
-    LambdaInvoker,
-    SimulatedContact,
-    ThirdPartyOutcome,
-)
 from telefonist.inbound.attributes import ATTRIBUTE_KEYS, fallback_attributes
 
 FLOWS_DIR: Final = Path(__file__).resolve().parents[3] / "infra" / "flows"
@@ -106,48 +99,6 @@ def local_flow_values(account: str = "111122223333", region: str = "eu-central-1
         operator_hours_arn=f"{instance}/operating-hours/operators",
         agent_whisper_flow_arn=f"{instance}/contact-flow/agent-whisper",
     )
-
-
-def inbound_simulator(invoker: LambdaInvoker, values: dict[str, str] | None = None) -> FlowSimulator:
-    """The inbound flow with its agent whisper, ready to run simulated calls through `invoker`."""
-    values = values or local_flow_values()
-    whisper = load_flow(AGENT_WHISPER_FLOW, values)
-    return FlowSimulator(load_flow(INBOUND_FLOW, values), invoker, {values["AgentWhisperFlowArn"]: whisper})
-
-
-def transfer_simulator(values: dict[str, str] | None = None) -> FlowSimulator:
-    """The external-transfer flow (quick connect "Koppla vidare"); it invokes no Lambda."""
-
-    def no_lambda(arn: str, event: dict[str, Any]) -> Any:
-        raise AssertionError(f"the transfer flow invokes no Lambda, yet called {arn}")
-
-    return FlowSimulator(load_flow(EXTERNAL_TRANSFER_FLOW, values or local_flow_values()), no_lambda)
-
-
-def simulate_transfer(
-    kind: TransferKind,
-    outcome: ThirdPartyOutcome,
-    *,
-    transfer_to: str | None,
-    dialed_number: str,
-    caller_number: str,
-    values: dict[str, str] | None = None,
-    attributes: dict[str, str] | None = None,
-) -> FlowResult:
-    """One quick-connect transfer: the attributes as the inbound flow and the workspace leave them
-    (`attributes`: the contact's others), the leg's party as `kind` puts it; the result says what
-    caller and operator each heard, and the contact's attributes after the flow."""
-    attributes = {**(attributes or {}), DIALED_NUMBER_ATTRIBUTE: dialed_number, TRANSFER_MODE_ATTRIBUTE: kind.value}
-    if transfer_to is not None:
-        attributes[TRANSFER_TO_ATTRIBUTE] = transfer_to
-    contact = SimulatedContact(
-        dialed_number=dialed_number,
-        caller_number=caller_number,
-        attributes=attributes,
-        third_party=outcome,
-        consulting_operator=kind is TransferKind.RELAY,
-    )
-    return transfer_simulator(values).run(contact)
 
 
 def render_flow(name: str, values: dict[str, str], flows_dir: Path = FLOWS_DIR) -> str:

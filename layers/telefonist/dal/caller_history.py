@@ -2,7 +2,9 @@
 
 Items (pk, sk), both with `expires_at` (the table's TTL attribute, 30 days after the contact):
 - `CALLER#<tenant>#<hmac>`, `<at ISO>#<contact_id>`: one earlier contact: `at`, `outcome`,
-  `person_id`, `channel`. One Query per lookup, newest first.
+  `person_id`, `channel`. One Query per lookup, newest first. An entry naming a person also carries
+  `person_key` (keys.person_ref), so the sparse `by-person` index finds it for that person's export
+  and erasure (telefonist.dal.person_data), which removes `person_id` and `person_key` only.
 - `CALLCONTACT#<contact_id>`, `HISTORY` (written with the entry, one transaction): where that
   contact's entry is (`tenant_id`, `entry_pk`, `entry_sk`), so the transfer and message routes
   record an outcome by ContactId alone.
@@ -29,6 +31,8 @@ from telefonist.caller_history import (
     expires_at,
 )
 from telefonist.dal.errors import RepositoryError
+from telefonist.dal.keys import person_ref
+from telefonist.resources import PERSON_INDEX
 
 POINTER_SK = "HISTORY"
 MAX_ENTRIES = 50  # a month of one caller's contacts with one customer, shown newest first
@@ -127,9 +131,9 @@ class CallerHistoryRepository:
             pointer = self._table.get_item(Key=pointer_key(contact_id)).get("Item")
             if not pointer or pointer.get("tenant_id") != tenant_id:
                 return False
-            names = {"#o": "outcome", "#p": "person_id", "#c": "channel"}
-            values: dict[str, Any] = {":o": outcome.value, ":p": person_id}
-            update = "SET #o = :o, #p = :p"
+            names = {"#o": "outcome", "#p": "person_id", "#k": PERSON_INDEX.partition_key, "#c": "channel"}
+            values: dict[str, Any] = {":o": outcome.value, ":p": person_id, ":k": person_ref(tenant_id, person_id)}
+            update = "SET #o = :o, #p = :p, #k = :k"
             if channel:
                 update += ", #c = :c"
                 values[":c"] = channel

@@ -2,6 +2,8 @@
 
 Items `EMPLOYEE#<kind>#<sha256 of the token>` / `GRANT`: the token itself is never stored. An
 expired item is refused by the reader and removed by the table's TTL (`expires_at`, epoch seconds).
+A link or session also carries `person_key` (keys.person_ref): the sparse `by-person` index finds a
+person's links and sessions for their export (kind and expiry only) and erasure (deleted).
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from telefonist.dal.errors import translate_client_error
+from telefonist.dal.keys import person_ref
 from telefonist.referral_automation.sign_in import Grant
+from telefonist.resources import PERSON_INDEX
 
 GRANT_SK = "GRANT"
 PREFIX = "EMPLOYEE#"
@@ -39,6 +43,7 @@ class DynamoAccessStore:
             "entity": f"employee_{kind}",
             "tenant_id": grant.tenant_id,
             "person_id": grant.person_id,
+            PERSON_INDEX.partition_key: person_ref(grant.tenant_id, grant.person_id),
             "expires_at": int(grant.expires_at.timestamp()),
         }
         try:

@@ -56,6 +56,12 @@ def mobile_key(phone_number: str) -> str:
     return "MOBILE#" + hashlib.sha256(f"telefonist-mobile:{phone_number}".encode()).hexdigest()[:40]
 
 
+def person_ref(tenant_id: str, person_id: str) -> str:
+    """`person_key` of an item that names a person outside their own items (resources.PERSON_INDEX):
+    employees' sign-in links and sessions, caller history entries, contact events."""
+    return f"{tenant_pk(tenant_id)}#{person_sk(person_id)}"
+
+
 def person_range(person_id: str) -> tuple[str, str]:
     """Sort-key bounds holding exactly one person and its referrals (ids are slugs: no '#', '~')."""
     return person_sk(person_id), f"{person_sk(person_id)}#~"

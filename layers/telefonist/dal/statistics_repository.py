@@ -3,6 +3,9 @@
 Items (pk, sk):
 - `CONTACT#<contact_id>`, `EVENT`: the newest version's event: `version_us`, `tenant_id`, `day`,
   `number`, `outcome`, ..., `counts` (its contribution) and `agg_pk`/`agg_sk` (the aggregate it is in).
+  A contact transferred to a person also carries `person_key` (keys.person_ref): the sparse
+  `by-person` index finds it for that person's export and erasure (telefonist.dal.person_data),
+  which removes `transferred_to_person` and `person_key` and keeps `counts` (the statistics stay right).
 - `STATS#<tenant>#<YYYY-MM>`, `<YYYY-MM-DD>#<number>`: a day's counters for one common number,
   a month's under one partition key (one Query per tenant-month).
 
@@ -22,6 +25,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from telefonist.dal.errors import RepositoryError
+from telefonist.dal.keys import person_ref
+from telefonist.resources import PERSON_INDEX
 from telefonist.statistics.aggregates import contribution
 from telefonist.statistics.model import ContactEvent
 
@@ -65,7 +70,7 @@ class MonthRead:
 
 def _event_item(event: ContactEvent, counts: Mapping[str, int]) -> dict[str, Any]:
     agg = aggregate_key(event)
-    return {
+    item: dict[str, Any] = {
         **event_key(event.contact_id),
         "version_us": event.version_us,
         "tenant_id": event.tenant_id,
@@ -83,6 +88,9 @@ def _event_item(event: ContactEvent, counts: Mapping[str, int]) -> dict[str, Any
         "agg_pk": agg["pk"],
         "agg_sk": agg["sk"],
     }
+    if event.transferred_to_person:
+        item[PERSON_INDEX.partition_key] = person_ref(event.tenant_id, event.transferred_to_person)
+    return item
 
 
 def _add(table_name: str, key: Mapping[str, str], change: Mapping[str, int]) -> dict[str, Any]:

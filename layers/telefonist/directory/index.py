@@ -24,8 +24,6 @@ from enum import StrEnum
 from itertools import pairwise, repeat
 
 from pydantic import Field
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from telefonist.directory.errors import InvalidSearchError
 from telefonist.directory.normalize import sound_key, tokenize
@@ -462,6 +460,10 @@ class DirectoryIndex:
         """
         if len(word) < _MIN_TYPO_LENGTH or not word.isalpha():
             return
+        # Imported here: only a typo search needs rapidfuzz (~25-50 ms of a function's cold start).
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
         max_edits = 2 if len(word) >= _TWO_TYPOS_LENGTH else 1
         first = word[0]
         prefixes: list[str] = []

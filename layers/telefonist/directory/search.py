@@ -25,7 +25,7 @@ _MESSAGES = {
 class DirectoryQuery(BaseModel):
     """Who searches what: a customer, free text and how many people to return."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     tenant_id: TenantId
     query: str = Field(max_length=MAX_QUERY_LENGTH)
@@ -58,7 +58,7 @@ class DirectoryQuery(BaseModel):
 
 
 class DirectoryResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use, as DomainModel
 
     tenant_id: str
     query: str

@@ -110,7 +110,8 @@ def field_errors(errors: Iterable[object], prefix: str = "") -> list[FieldError]
 
 # ---------------------------------------------------------------------------- the body
 class FieldErrorView(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # defer_build: built on the first error answered (or the OpenAPI document), not at import.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     field: str = Field(description="Dotted path of the offending input, e.g. `body.phones.0.number` or `query.q`")
     message: str
@@ -119,7 +120,7 @@ class FieldErrorView(BaseModel):
 class ErrorBody(BaseModel):
     """The one error body of the whole API."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     error: str = Field(
         description="Machine-readable kind: invalid_input, unauthorized, forbidden, not_found, conflict, "

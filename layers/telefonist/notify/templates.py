@@ -15,7 +15,6 @@ from enum import StrEnum
 from string import Template
 from typing import Annotated
 
-import phonenumbers
 from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from telefonist.clock import to_local
@@ -110,6 +109,8 @@ def resolve_template(scopes: list[TemplateScope], common_number_id: str | None) 
 
 def display_number(e164: str) -> str:
     """Swedish numbers as Swedes write them (070-123 45 67), others internationally."""
+    import phonenumbers  # on first use (see `channels.sms_number`)
+
     parsed = phonenumbers.parse(e164, None)
     if parsed.country_code == 46:
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)

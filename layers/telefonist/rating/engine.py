@@ -14,7 +14,7 @@ from telefonist.clock import STOCKHOLM
 from telefonist.models.price_list import PriceBook
 from telefonist.rating.ctr import ContactTraceRecord, CtrFacts, MalformedRecord, read_ctr
 from telefonist.rating.line import MAX_LINE_SECONDS, BillingLine, TenantSource
-from telefonist.rating.period import Period, is_daytime
+from telefonist.rating.period import DAY_HOURS, Period, month_and_working_day
 from telefonist.rating.tariff import is_over_budget, tariff_for
 
 TenantResolver = Callable[[str], str | None]
@@ -40,6 +40,9 @@ class RatingOutcome(NamedTuple):
 
 
 _new_outcome = tuple.__new__
+# Members as module constants: reading `Enum.MEMBER` is a Python-level descriptor (~0.2 µs a time)
+_BILLED = OutcomeStatus.BILLED
+_WEEKDAY_DAY, _EVENING_WEEKEND = Period.WEEKDAY_DAY, Period.EVENING_WEEKEND
 
 
 def no_tenant_lookup(_dialed_number: str) -> str | None:
@@ -91,8 +94,9 @@ def rate_ctr(
     # CtrMoment keeps the answer time far from the calendar's edges: its local time cannot overflow
     local = connected_at.astimezone(STOCKHOLM)  # aware: CtrMoment
     day = local.date()
-    daytime = is_daytime(local)
-    period = Period.WEEKDAY_DAY if daytime else Period.EVENING_WEEKEND
+    month, working_day = month_and_working_day(day)
+    daytime = working_day and local.hour in DAY_HOURS  # is_daytime(local), without a time object
+    period = _WEEKDAY_DAY if daytime else _EVENING_WEEKEND
     transferred = facts.transferred
     tariff = tariff_for(period, talk, transferred)
     try:
@@ -108,7 +112,7 @@ def rate_ctr(
             "tariff": tariff,
             "period": _PERIOD_TEXT[daytime],
             "answered_at": local,
-            "month": f"{local.year:04d}-{local.month:02d}",
+            "month": month,
             "talk_seconds": talk,
             "handling_seconds": handling,
             "over_45s": is_over_budget(handling),
@@ -121,7 +125,7 @@ def rate_ctr(
         }
     )
     # positional, through tuple's own constructor: a NamedTuple's keyword call costs more per CTR
-    return _new_outcome(RatingOutcome, (OutcomeStatus.BILLED, line, None, facts.contact_id, facts.last_updated))
+    return _new_outcome(RatingOutcome, (_BILLED, line, None, facts.contact_id, facts.last_updated))
 
 
 def rate_record(

@@ -41,6 +41,25 @@ def is_daytime(local: datetime) -> bool:
     return DAY_STARTS <= local.time() < DAY_ENDS and is_working_day(local.date())
 
 
+# The day's hours as integers (rating's hot path compares `hour`, not a time object per call):
+# the same test as `is_daytime` while the day starts and ends on the hour.
+assert time(DAY_STARTS.hour) == DAY_STARTS
+assert time(DAY_ENDS.hour) == DAY_ENDS
+DAY_HOURS = range(DAY_STARTS.hour, DAY_ENDS.hour)
+_DAYS: dict[date, tuple[str, bool]] = {}
+_DAYS_HELD = 40_000  # a century of days
+
+
+def month_and_working_day(day: date) -> tuple[str, bool]:
+    """(`YYYY-MM`, `is_working_day`) of a Stockholm day, memoised (rating asks once per call)."""
+    held = _DAYS.get(day)
+    if held is None:
+        held = (f"{day.year:04d}-{day.month:02d}", is_working_day(day))
+        if len(_DAYS) < _DAYS_HELD:
+            _DAYS[day] = held
+    return held
+
+
 def period_at(local: datetime) -> Period:
     """The period of a Stockholm local moment: daytime (`is_daytime`) or evening/weekend."""
     return Period.WEEKDAY_DAY if is_daytime(local) else Period.EVENING_WEEKEND

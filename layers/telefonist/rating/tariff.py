@@ -15,12 +15,13 @@ _TARIFFS = {
     Period.EVENING_WEEKEND: (6, 4, 3),
 }
 _DAY_TARIFFS, _EVENING_TARIFFS = _TARIFFS[Period.WEEKDAY_DAY], _TARIFFS[Period.EVENING_WEEKEND]
+_WEEKDAY_DAY = Period.WEEKDAY_DAY  # `Enum.MEMBER` is a Python-level descriptor: read once
 
 
 def tariff_for(period: Period, talk_seconds: int, transferred: bool) -> int:
     """The tariff: talk > 120 s first, then transferred, otherwise answered and handled."""
     # `is`, not a dict lookup: an Enum member's hash is a Python-level call (rating's hot path)
-    long_call, relayed, answered = _DAY_TARIFFS if period is Period.WEEKDAY_DAY else _EVENING_TARIFFS
+    long_call, relayed, answered = _DAY_TARIFFS if period is _WEEKDAY_DAY else _EVENING_TARIFFS
     if talk_seconds > LONG_CALL_SECONDS:
         return long_call
     if transferred:

@@ -381,6 +381,11 @@ class ReferralPointer(ApiOutput):
     referral_id: str
 
 
+class SignInView(ApiOutput):
+    kind: str = Field(description="link (single use) or session")
+    expires_at: datetime
+
+
 class PersonExport(ApiOutput):
     """Everything stored about one person, as stored (JSON values), when it was exported."""
 
@@ -390,9 +395,16 @@ class PersonExport(ApiOutput):
     messages: list[dict[str, Any]] = Field(description="Messages to the person still in the log (90 days)")
     calendar: dict[str, Any] | None = Field(description="The person's followed calendar (calendar sync), if any")
     referred_to_by: list[ReferralPointer] = Field(description="Colleagues' referrals that send callers to them")
+    caller_history: list[dict[str, Any]] = Field(
+        description="Caller history entries (30 days) of calls transferred to them or taken a message for"
+    )
+    contacts: list[dict[str, Any]] = Field(description="Contact events (statistics) of calls transferred to them")
+    sign_ins: list[SignInView] = Field(description="Their status page's sign-in links and sessions (never a token)")
 
 
 class PersonErased(ApiOutput):
     erased: str
     messages_deleted: int
     refer_to_cleared: list[ReferralPointer]
+    call_records_cleared: int = Field(description="Caller history entries and contact events they were removed from")
+    sign_ins_deleted: int = Field(description="Their sign-in links and sessions, deleted")

@@ -439,12 +439,25 @@ class SelfService:
         return api.PersonExport.model_validate({"exported_at": self._clock(), **data})
 
     def erase_person(self, caller: Caller, person_id: str) -> api.PersonErased:
-        """Erase a person with their referrals, messages and calendar (administrators; audited `person.erase`)."""
+        """Erase a person with their referrals, messages, calendar and sign-ins, and remove them from caller
+        history and contact events (administrators; audited `person.erase`)."""
         tenant_id = self._admin_tenant(caller, "erase a person")
-        deleted, cleared = self._person_data_store().erase(tenant_id, person_id)
-        self._audit(tenant_id, caller, "person.erase", f"person {person_id}", detail=f"{deleted} messages deleted")
-        pointers = [api.ReferralPointer(person_id=r.person_id, referral_id=r.referral_id) for r in cleared]
-        return api.PersonErased(erased=person_id, messages_deleted=deleted, refer_to_cleared=pointers)
+        erased = self._person_data_store().erase(tenant_id, person_id)
+        detail = (
+            f"{erased.messages_deleted} messages deleted, removed from {erased.call_records_cleared} call records, "
+            f"{erased.sign_ins_deleted} sign-ins deleted"
+        )
+        self._audit(tenant_id, caller, "person.erase", f"person {person_id}", detail=detail)
+        pointers = [
+            api.ReferralPointer(person_id=r.person_id, referral_id=r.referral_id) for r in erased.refer_to_cleared
+        ]
+        return api.PersonErased(
+            erased=person_id,
+            messages_deleted=erased.messages_deleted,
+            refer_to_cleared=pointers,
+            call_records_cleared=erased.call_records_cleared,
+            sign_ins_deleted=erased.sign_ins_deleted,
+        )
 
     def import_people_csv(self, caller: Caller, body: api.CsvImportRequest) -> api.CsvImportReport:
         """Create or replace people from CSV; each bad row is reported with its fields, the rest imported."""

@@ -10,7 +10,6 @@ import boto3
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from telefonist.cli import main
 from telefonist.dal.billing_table import (
     ENV_BILLING_CATALOG_URI,
     ENV_BILLING_WAREHOUSE,
@@ -22,8 +21,9 @@ from telefonist.dal.billing_table import (
 from telefonist.models.price_list import PriceBook
 from telefonist.rating import rate_record
 from telefonist.rating.line import BillingLine, line_key
-from telefonist.sample_data import DEFAULT_PRICE_LIST
 
+from telefonist_local.cli import main
+from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 from tests.rating_builders import ctr
 
 PRICES = PriceBook(versions=[DEFAULT_PRICE_LIST])

@@ -6,7 +6,6 @@ import io
 import json
 from datetime import date
 
-from telefonist.cli import main
 from telefonist.dal.billing_table import (
     ENV_BILLING_CATALOG_URI,
     ENV_BILLING_WAREHOUSE,
@@ -14,9 +13,10 @@ from telefonist.dal.billing_table import (
     BillingTableSettings,
 )
 from telefonist.models.price_list import PriceList
-from telefonist.seeding import seed_demo_tenant
 
 from functions.rating import dependencies, handler
+from telefonist_local.cli import main
+from telefonist_local.seeding import seed_demo_tenant
 from tests.rating_builders import FakeContext, ctr, kinesis_event
 
 

@@ -12,12 +12,12 @@ import json
 from pathlib import Path
 
 import pytest
-from telefonist.cli import build_parser, main
-from telefonist.cli.rate import rate_stream
 from telefonist.models.price_list import PriceBook
 from telefonist.rating.engine import RatingOutcome, rate_record
-from telefonist.sample_data import DEFAULT_PRICE_LIST
 
+from telefonist_local.cli import build_parser, main
+from telefonist_local.cli.rate import rate_stream
+from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 from tests.rating_builders import EVENTS, ctr
 
 INT32_MAX = 2**31 - 1

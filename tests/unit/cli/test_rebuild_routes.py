@@ -6,10 +6,11 @@ import json
 from typing import Any
 
 import pytest
-from telefonist.cli import main
 from telefonist.dal import keys
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.seeding import seed_demo_tenant
+
+from telefonist_local.cli import main
+from telefonist_local.seeding import seed_demo_tenant
 
 
 def strip_derived_items(table: Any, tenant_id: str, routes: list[Any]) -> None:

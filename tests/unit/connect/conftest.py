@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from telefonist.connect.flow_simulator import FlowSimulator, LambdaInvoker
-from telefonist.connect.flows import inbound_simulator, local_flow_values
+from telefonist.connect.flows import local_flow_values
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.seeding import SeededTenant, seed_demo_tenant
 
 from functions.contact_flow import handler
+from telefonist_local.connect.flow_simulator import FlowSimulator, LambdaInvoker, inbound_simulator
+from telefonist_local.seeding import SeededTenant, seed_demo_tenant
 
 LOCAL_VALUES = local_flow_values()
 FUNCTION_ARN = LOCAL_VALUES["ContactFlowFunctionArn"]

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from telefonist.connect.flow_language import ACTIONS, check_flow
-from telefonist.connect.flow_simulator import FlowValidationError, validate_flow
 from telefonist.connect.flows import EXTERNAL_TRANSFER_FLOW, FLOW_NAMES, INBOUND_FLOW, PROMPT_VOICE, load_flow
 
+from telefonist_local.connect.flow_simulator import FlowValidationError, validate_flow
 from tests.unit.connect.conftest import test_flow_values
 
 

@@ -9,14 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from telefonist.connect.flow_simulator import (
-    FlowSimulator,
-    FlowValidationError,
-    SimulatedContact,
-    ThirdPartyOutcome,
-    hours_of_operation_open,
-    validate_flow,
-)
 from telefonist.connect.flows import (
     AGENT_WHISPER_FLOW,
     EXTERNAL_TRANSFER_FLOW,
@@ -27,6 +19,14 @@ from telefonist.connect.flows import (
     render_flow,
 )
 
+from telefonist_local.connect.flow_simulator import (
+    FlowSimulator,
+    FlowValidationError,
+    SimulatedContact,
+    ThirdPartyOutcome,
+    hours_of_operation_open,
+    validate_flow,
+)
 from tests.unit.connect.conftest import CALLER, QUEUE_ARN, test_flow_values
 
 DIALED = "+46852000001"

@@ -8,16 +8,16 @@ from typing import Any
 import boto3
 import pytest
 from telefonist.clock import to_local, utc_now
-from telefonist.connect.flow_simulator import Party, Prompt, SimulatedContact
 from telefonist.dal import keys
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.inbound.attributes import FALLBACK_HOW_TO_ANSWER
 from telefonist.models import GeneralInformation, OpeningHours, Route, TemporaryInformation
 from telefonist.models.status import TenantStatus
 from telefonist.resources import CUSTOMER_TABLE
-from telefonist.sample_data import DEMO_SWITCHBOARD_NUMBER
-from telefonist.seeding import SeededTenant
 
+from telefonist_local.connect.flow_simulator import Party, Prompt, SimulatedContact
+from telefonist_local.sample_data import DEMO_SWITCHBOARD_NUMBER
+from telefonist_local.seeding import SeededTenant
 from tests.unit.connect.conftest import CALLER, QUEUE_ARN, simulator
 from tests.unit.inbound.routes import acme_route
 

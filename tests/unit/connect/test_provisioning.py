@@ -18,7 +18,8 @@ from telefonist.connect.provisioning import (
 from telefonist.dal.connect_numbers import ConnectNumbers
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.errors import NotFoundError
-from telefonist.seeding import SeededTenant
+
+from telefonist_local.seeding import SeededTenant
 
 INSTANCE_ARN = "arn:aws:connect:eu-central-1:111122223333:instance/inst-1"
 FLOW_ARN = f"{INSTANCE_ARN}/contact-flow/flow-1"

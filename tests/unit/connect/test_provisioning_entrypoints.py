@@ -7,14 +7,14 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import ANY, Stubber
-from telefonist import cli
 from telefonist.connect.provisioning import NumberProvisioner, ProvisioningSettings
 from telefonist.dal.connect_numbers import ConnectNumbers
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.resources import CUSTOMER_TABLE
-from telefonist.seeding import SeededTenant
 
 from functions.provisioning import handler
+from telefonist_local import cli
+from telefonist_local.seeding import SeededTenant
 from tests.unit.connect.test_provisioning import (
     FLOW_ARN,
     INSTANCE_ARN,

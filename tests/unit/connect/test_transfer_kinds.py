@@ -8,7 +8,6 @@ it to announce the caller while the caller waits on hold, so the leg's prompts r
 from __future__ import annotations
 
 import pytest
-from telefonist.connect.flow_simulator import FlowResult, Party, SimulatedContact, ThirdPartyOutcome
 from telefonist.connect.flows import (
     OUTCOME_CALL_FAILED,
     OUTCOME_NO_ANSWER,
@@ -16,10 +15,16 @@ from telefonist.connect.flows import (
     TRANSFER_OUTCOME_ATTRIBUTE,
     TRANSFER_PERSON_ATTRIBUTE,
     TransferKind,
+)
+
+from telefonist_local.connect.flow_simulator import (
+    FlowResult,
+    Party,
+    SimulatedContact,
+    ThirdPartyOutcome,
     simulate_transfer,
     transfer_simulator,
 )
-
 from tests.unit.connect.conftest import CALLER, QUEUE_ARN
 
 DIALED = "+46852000042"  # the customer's number, claimed in Connect

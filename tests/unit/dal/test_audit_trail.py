@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.models.audit import AuditEntry
-from telefonist.sample_data import demo_common_numbers, demo_tenant
+
+from telefonist_local.sample_data import demo_common_numbers, demo_tenant
 
 
 def _entry(minute: int, action: str) -> AuditEntry:

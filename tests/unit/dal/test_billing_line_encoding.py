@@ -10,8 +10,8 @@ from telefonist.models.price_list import PriceBook
 from telefonist.rating.engine import rate_record
 from telefonist.rating.line import BillingLine
 from telefonist.rating.service import UnstorableLine
-from telefonist.sample_data import DEFAULT_PRICE_LIST
 
+from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 from tests.rating_builders import ctr
 
 

@@ -14,13 +14,13 @@ from telefonist.dal.billing_table import (
     BillingTable,
     BillingTableSettings,
 )
-from telefonist.local_aws import LocalResources
 from telefonist.models import PriceBook
 from telefonist.rating.engine import rate_record
 from telefonist.resources import BILLING_BUCKET
-from telefonist.sample_data import DEFAULT_PRICE_LIST
 from telefonist.self_service.billing import TooManyLines, lines_csv, summarise
 
+from telefonist_local.local_aws import LocalResources
+from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 from tests.rating_builders import ctr
 
 

@@ -9,8 +9,8 @@ from telefonist.dal.billing_table import BillingTable, BillingTableSettings, may
 from telefonist.models.price_list import PriceBook
 from telefonist.rating import rate_record
 from telefonist.rating.line import BillingLine, line_key
-from telefonist.sample_data import DEFAULT_PRICE_LIST
 
+from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 from tests.rating_builders import ctr
 
 PRICES = PriceBook(versions=[DEFAULT_PRICE_LIST])

@@ -10,14 +10,15 @@ from typing import Any
 import pytest
 from telefonist.dal import ConflictError, CustomerRepository, NotFoundError
 from telefonist.models import Referral
-from telefonist.sample_data import (
+
+from telefonist_local.sample_data import (
     DEMO_SWITCHBOARD_NUMBER,
     demo_common_numbers,
     demo_directory,
     demo_office,
     demo_tenant,
 )
-from telefonist.seeding import seed_demo_tenant
+from telefonist_local.seeding import seed_demo_tenant
 
 
 @contextmanager

@@ -14,7 +14,6 @@ from telefonist.dal.errors import ConflictError, NotFoundError
 from telefonist.dal.message_repository import RETENTION, MessageRepository
 from telefonist.dal.message_template_repository import MessageTemplateRepository
 from telefonist.dal.notify_adapters import SesEmailSender, SnsSmsSender, SqsMessageQueue
-from telefonist.local_aws import LocalResources
 from telefonist.models import MessagePreference
 from telefonist.notify.errors import MessageNotAccepted, SendError
 from telefonist.notify.models import (
@@ -29,7 +28,9 @@ from telefonist.notify.models import (
 )
 from telefonist.notify.service import new_message_id
 from telefonist.notify.templates import MessageTemplate, TemplateScope
-from telefonist.sample_data import demo_common_numbers, demo_tenant
+
+from telefonist_local.local_aws import LocalResources
+from telefonist_local.sample_data import demo_common_numbers, demo_tenant
 
 T0 = datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
 

@@ -6,10 +6,11 @@ import json
 from typing import Any
 
 import pytest
-from telefonist.cli import main
 from telefonist.dal import keys
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.models import MessagePreference, Person, PersonPhone, PhoneKind
+
+from telefonist_local.cli import main
 
 EVA_MOBILE = "+46701234567"
 

@@ -11,9 +11,10 @@ import boto3
 import pytest
 from telefonist import config
 from telefonist.dal.statistics_repository import RecordResult, StatisticsRepository
-from telefonist.local_aws import LocalResources
 from telefonist.statistics.aggregates import contribution
 from telefonist.statistics.events import ContactEvent, Outcome
+
+from telefonist_local.local_aws import LocalResources
 
 
 def _event(

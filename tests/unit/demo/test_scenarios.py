@@ -6,8 +6,9 @@ from collections import Counter
 from datetime import UTC, date, datetime
 
 import pytest
-from telefonist.demo.ctr_builder import build_ctr, delivery_stream, transfer_leg
-from telefonist.demo.scenarios import Action, CallScenario, Slot, generate_calls
+
+from telefonist_local.demo.ctr_builder import build_ctr, delivery_stream, transfer_leg
+from telefonist_local.demo.scenarios import Action, CallScenario, Slot, generate_calls
 
 WEEK = date(2027, 1, 4)  # Monday; Wednesday 6 January is Trettondedag jul
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from telefonist.cli.serve import _fresh_functions, whole_api
 from telefonist.edge.bounds import MAX_BODY_BYTES
 from telefonist.self_service import SelfService
-from telefonist.self_service.local_gateway import ApiGatewayWsgiApp
 from telefonist.transfer import InMemoryContactAttributes
 
 from functions.transfer import handler as transfer
+from telefonist_local.cli.serve import _fresh_functions, whole_api
+from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
 from tests.unit.self_service.conftest import ApiClient, billing, service  # noqa: F401 - fixtures
 
 

@@ -10,8 +10,8 @@ import logging
 from typing import Any
 
 import pytest
-from telefonist.self_service.local_gateway import local_token
 
+from telefonist_local.self_service.local_gateway import local_token
 from tests.unit.edge.conftest import WholeApiClient
 from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, OPERATOR_TOKEN
 
@@ -79,7 +79,7 @@ def test_a_lone_surrogate_in_the_search_text_is_a_400(api: WholeApiClient) -> No
 
 
 def _rest_event(method: str, path: str, token: str, query: dict[str, str] | None = None) -> dict[str, Any]:
-    from telefonist.self_service.local_gateway import claims_from_local_token
+    from telefonist_local.self_service.local_gateway import claims_from_local_token
 
     return {
         "resource": path,

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from telefonist.cli.serve import whole_api
 from telefonist.edge.resolver import openapi_document
 
+from telefonist_local.cli.serve import whole_api
 from tests.unit.edge.conftest import ACME_CONTACT_ID, WholeApiClient
 from tests.unit.edge.test_edge import assert_error_body
 from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, FINANCE_TOKEN, OPERATOR_TOKEN

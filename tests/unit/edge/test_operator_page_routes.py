@@ -133,7 +133,7 @@ def test_a_revealed_door_code_is_audited_with_who_and_when_and_never_logged(
 
 
 def local_admin(tenant_id: str) -> str:
-    from telefonist.self_service.local_gateway import local_token
+    from telefonist_local.self_service.local_gateway import local_token
 
     return local_token(tenant_id, "admins", subject=f"{tenant_id}-admin")
 

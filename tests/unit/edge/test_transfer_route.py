@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from telefonist.self_service.local_gateway import local_token
 from telefonist.transfer import InMemoryContactAttributes
 
+from telefonist_local.self_service.local_gateway import local_token
 from tests.unit.edge.conftest import ACME_CONTACT_ID, WholeApiClient
 from tests.unit.edge.test_edge import assert_error_body
 from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, OPERATOR_TOKEN

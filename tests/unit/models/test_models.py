@@ -17,7 +17,8 @@ from telefonist.models import (
     TemporaryInformation,
     Tenant,
 )
-from telefonist.sample_data import DEFAULT_PRICE_LIST
+
+from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 
 
 def _errors(exc: pytest.ExceptionInfo[ValidationError]) -> list[tuple[str, str]]:
@@ -161,7 +162,7 @@ def test_opening_hours_are_read_in_stockholm_time() -> None:
 
 
 def test_a_door_code_never_shows_in_a_repr_or_a_dump() -> None:
-    from telefonist.sample_data import demo_office
+    from telefonist_local.sample_data import demo_office
 
     office = demo_office()
     assert "4711" not in repr(office)

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 from telefonist.models.price_list import PriceBook
-from telefonist.sample_data import DEFAULT_PRICE_LIST
+
+from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 
 
 @pytest.fixture

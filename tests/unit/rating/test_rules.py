@@ -9,8 +9,8 @@ import pytest
 from telefonist.models.price_list import PriceBook, PriceList
 from telefonist.rating import BillingLine, OutcomeStatus, Period, is_swedish_holiday, rate_record
 from telefonist.rating.engine import LatestLines, latest_lines
-from telefonist.sample_data import DEFAULT_PRICE_LIST
 
+from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 from tests.rating_builders import ctr
 
 PRICES = DEFAULT_PRICE_LIST.amounts_ore

@@ -11,14 +11,14 @@ import pytest
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.person_data import PersonDataStore
 from telefonist.resources import MESSAGE_TABLE
-from telefonist.sample_data import DEFAULT_PRICE_LIST
 from telefonist.self_service import Caller, SelfService
 from telefonist.self_service import api_models as api
 from telefonist.self_service.billing import BillingSummary, InMemoryBillingSummarySource, TariffTotal
-from telefonist.self_service.local_gateway import ApiGatewayWsgiApp, local_token
 from werkzeug.test import Client
 
 from functions.self_service.api import MAX_BODY_BYTES, build_resolver
+from telefonist_local.sample_data import DEFAULT_PRICE_LIST
+from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp, local_token
 
 OPERATOR = Caller(subject="op-1", groups=frozenset({"operators"}))
 ACME_ADMIN = Caller(subject="acme-admin", tenant_id="acme", groups=frozenset({"admins"}))

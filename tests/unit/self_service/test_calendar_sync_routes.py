@@ -11,11 +11,11 @@ from telefonist.calendar_sync.rules import CalendarRules
 from telefonist.dal.calendar_state import DynamoSyncState
 from telefonist.edge.resolver import edge_resolver
 from telefonist.self_service import SelfService
-from telefonist.self_service.local_gateway import ApiGatewayWsgiApp
 from werkzeug.test import Client
 
 from functions.self_service.api import MAX_BODY_BYTES
 from functions.self_service.calendar_api import build_calendar_router
+from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
 from tests.unit.self_service.conftest import (
     ACME_ADMIN,
     ACME_ADMIN_TOKEN,

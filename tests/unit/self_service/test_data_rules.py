@@ -15,8 +15,8 @@ from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.errors import ConflictError, NotFoundError
 from telefonist.self_service import Caller, SelfService
 from telefonist.self_service import api_models as api
-from telefonist.self_service.local_gateway import local_token
 
+from telefonist_local.self_service.local_gateway import local_token
 from tests.unit.dal.test_customer_repository import count_calls
 from tests.unit.self_service.conftest import (
     ACME_ADMIN_TOKEN,

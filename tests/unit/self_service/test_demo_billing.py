@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 from telefonist.models import PriceBook
-from telefonist.sample_data import DEFAULT_PRICE_LIST
-from telefonist.self_service.demo_billing import billed_lines, last_months
+
+from telefonist_local.sample_data import DEFAULT_PRICE_LIST
+from telefonist_local.self_service.demo_billing import billed_lines, last_months
 
 
 def test_last_months_run_oldest_first_across_a_new_year() -> None:

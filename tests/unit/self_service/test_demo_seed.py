@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.sample_data import DEMO_SWITCHBOARD_NUMBER, demo_directory
 from telefonist.self_service import SelfService
 from telefonist.self_service.billing import InMemoryBillingSummarySource
-from telefonist.self_service.demo_seed import demo_admin, seed_demo_customer
+
+from telefonist_local.sample_data import DEMO_SWITCHBOARD_NUMBER, demo_directory
+from telefonist_local.self_service.demo_seed import demo_admin, seed_demo_customer
 
 
 def test_the_demo_customer_is_routable_and_its_changes_are_audited(repo: CustomerRepository) -> None:

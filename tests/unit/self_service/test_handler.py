@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.local_aws import LocalResources
-from telefonist.sample_data import DEFAULT_PRICE_LIST
+
+from telefonist_local.local_aws import LocalResources
+from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 
 
 class _Context:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from telefonist.edge.errors import AuthenticationError, ForbiddenError
 from telefonist.edge.identity import Group, caller_from_claims
-from telefonist.self_service.local_gateway import claims_from_local_token, local_token
+
+from telefonist_local.self_service.local_gateway import claims_from_local_token, local_token
 
 
 @pytest.mark.parametrize(

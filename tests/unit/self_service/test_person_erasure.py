@@ -17,8 +17,8 @@ from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.resources import MESSAGE_TABLE
 from telefonist.self_service import SelfService
 from telefonist.self_service.billing import InMemoryBillingSummarySource
-from telefonist.self_service.local_gateway import local_token
 
+from telefonist_local.self_service.local_gateway import local_token
 from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, ApiClient
 
 MOBILE = "+46701234567"

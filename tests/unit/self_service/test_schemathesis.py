@@ -16,9 +16,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 from telefonist.self_service import SelfService
-from telefonist.self_service.local_gateway import ApiGatewayWsgiApp
 
 from functions.self_service.api import MAX_BODY_BYTES, OPENAPI_PATH, build_resolver
+from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
 from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN
 
 _current: dict[str, SelfService] = {}

@@ -14,13 +14,13 @@ import pytest
 from telefonist import config
 from telefonist.dal.statistics_repository import StatisticsRepository
 from telefonist.edge.resolver import edge_resolver
-from telefonist.local_aws import LocalResources
-from telefonist.self_service.local_gateway import ApiGatewayWsgiApp
 from telefonist.statistics.events import ContactEvent, Outcome
 from werkzeug.test import Client
 
 from functions.self_service import statistics_api
 from functions.self_service.api import MAX_BODY_BYTES
+from telefonist_local.local_aws import LocalResources
+from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
 from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, ACME_USER_TOKEN, FINANCE_TOKEN, GLOBEX_ADMIN_TOKEN
 
 

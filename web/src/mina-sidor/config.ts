@@ -1,5 +1,5 @@
 // Mina sidor's settings, read at start from config.json beside the page: the local host
-// (telefonist.local_web) offers development identities; in AWS the deployment names Cognito.
+// (telefonist_local.local_web) offers development identities; in AWS the deployment names Cognito.
 import { type CognitoSettings, parseCognitoSettings } from "../auth/cognito";
 import type { Role } from "./roles";
 

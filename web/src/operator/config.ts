@@ -1,5 +1,5 @@
 // The page's settings, read at start from config.json beside the page: the local host writes
-// them (telefonist.local_web, a development token); in AWS the deployment does (the API's URL and
+// them (telefonist_local.local_web, a development token); in AWS the deployment does (the API's URL and
 // Cognito's managed login: the operator signs in, tokens stay in memory only).
 import { type CognitoSettings, parseCognitoSettings } from "../auth/cognito";
 

@@ -17,10 +17,10 @@ from telefonist.calendar_sync.sync import RENEW_AHEAD, SUBSCRIPTION_LIFETIME, Fo
 from telefonist.clock import simulated_time
 from telefonist.dal.calendar_state import APP_SECRET_NAME, DynamoSyncState
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.local_aws import LocalLambdaContext, patched_environment
 from telefonist.models import Person
 
 from functions.calendar_sync import handler
+from telefonist_local.local_aws import LocalLambdaContext, patched_environment
 from tests.graph_fake import FakeGraph, fake_graph
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)

@@ -9,9 +9,9 @@ from urllib.parse import quote
 
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.sample_data import demo_tenant
 
 from functions.directory_lookup import handler
+from telefonist_local.sample_data import demo_tenant
 from tests.unit.directory.fixtures import TENANT_ID, swedish_people, swedish_referrals
 
 

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from telefonist.cli.serve import _fresh_functions
 from telefonist.clock import simulated_time
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.models import MessagePreference, Person, PersonPhone, PhoneKind
@@ -18,6 +17,7 @@ from telefonist.referral_automation.service import OWN_REFERRAL_ID
 from telefonist.referral_automation.sign_in import LINK_MINUTES, LINKS_PER_WINDOW
 from telefonist.self_service import SelfService
 
+from telefonist_local.cli.serve import _fresh_functions
 from tests.notify_helpers import sent_sms
 from tests.unit.edge.conftest import WholeApiClient
 from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, billing, service  # noqa: F401 - fixtures

@@ -6,13 +6,13 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from telefonist.cli.serve import _fresh_functions
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.local_aws import patched_environment
 from telefonist.models import MessagePreference, Person, PersonPhone, PhoneKind
 from telefonist.self_service import SelfService
 
 from functions.employee_status.handler import ENV_STATUS_PAGE_URL, LOCAL_PAGE_URL, page_url_of
+from telefonist_local.cli.serve import _fresh_functions
+from telefonist_local.local_aws import patched_environment
 from tests.notify_helpers import sent_sms
 from tests.unit.edge.conftest import WholeApiClient
 from tests.unit.self_service.conftest import billing, service  # noqa: F401 - fixtures

@@ -17,11 +17,11 @@ import pytest
 from telefonist.clock import simulated_time
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.sms_refusals import SmsRefusalLog
-from telefonist.local_aws import LocalLambdaContext
 from telefonist.models import MessagePreference, Person, PersonPhone, PhoneKind, Referral
 from telefonist.referral_automation.service import OWN_REFERRAL_ID
 
 from functions.inbound_sms import handler
+from telefonist_local.local_aws import LocalLambdaContext
 from tests.notify_helpers import sent_sms
 
 TENANT = "acme"

@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 import holidays
-
 from telefonist.clock import STOCKHOLM
 
 DAY_START, DAY_END = time(7, 0), time(18, 0)

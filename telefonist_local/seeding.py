@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.models import Route
-from telefonist.sample_data import (
+
+from telefonist_local.sample_data import (
     DEFAULT_PRICE_LIST,
     demo_common_numbers,
     demo_directory,

@@ -4,7 +4,7 @@ LOCAL ONLY. Every route of the deployed API is served by one resolver: Mina sido
 routes, the operators' directory search and messages (with the functions' own composition roots,
 pointed at moto), finance's reads. API Gateway's Cognito authorizer is replaced by development
 tokens (`Authorization: Bearer local:<tenant or ->:<groups>`, see
-telefonist.self_service.local_gateway); the server binds to the loopback interface only. Queued
+telefonist_local.self_service.local_gateway); the server binds to the loopback interface only. Queued
 messages are sent as the sender's event source mapping would, so they reach moto's outboxes.
 """
 
@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from telefonist.edge.resolver import EdgeResolver
-    from telefonist.local_web import SimulatedCall, SimulatedTransfer
     from telefonist.self_service.service import SelfService
+
+    from telefonist_local.local_web import SimulatedCall, SimulatedTransfer
 
 LOOPBACK = "127.0.0.1"
 
@@ -44,7 +45,7 @@ class LocalApi:
 
 
 def demo_tokens(tenant_id: str) -> dict[str, str]:
-    from telefonist.self_service.local_gateway import local_token
+    from telefonist_local.self_service.local_gateway import local_token
 
     return {
         "customer administrator": local_token(tenant_id, "admins", subject=f"{tenant_id}-admin"),
@@ -56,6 +57,9 @@ def demo_tokens(tenant_id: str) -> dict[str, str]:
 
 def whole_api(service: Callable[[], SelfService]) -> EdgeResolver:
     """Every route of the deployed API in one resolver (what `serve` serves and docs/openapi.json describes)."""
+    from telefonist.calendar_sync.consent import MINA_SIDOR_PATH, ConsentApp
+    from telefonist.edge.resolver import edge_resolver
+
     from functions.directory_lookup.handler import router as directory_router
     from functions.employee_status.handler import router as employee_router
     from functions.notify.handler import router as notify_router
@@ -63,8 +67,6 @@ def whole_api(service: Callable[[], SelfService]) -> EdgeResolver:
     from functions.self_service.calendar_api import build_calendar_router
     from functions.self_service.statistics_api import router as statistics_router
     from functions.transfer.handler import router as transfer_router
-    from telefonist.calendar_sync.consent import MINA_SIDOR_PATH, ConsentApp
-    from telefonist.edge.resolver import edge_resolver
 
     # a local stand-in for telefonist's Entra application: the consent link leads to Microsoft, back here
     local_app = ConsentApp("00000000-0000-0000-0000-00000000c0de", f"http://127.0.0.1{MINA_SIDOR_PATH}")
@@ -114,7 +116,7 @@ class _SimulatedConnect:
         self._calls: dict[str, SimulatedCall] = {}
 
     def __call__(self, dialed_number: str, caller_number: str) -> SimulatedCall:
-        from telefonist.local_web import place_call
+        from telefonist_local.local_web import place_call
 
         call = place_call(dialed_number, caller_number)
         if call.reached_operator:
@@ -129,9 +131,15 @@ class _SimulatedConnect:
         import uuid
         from dataclasses import replace
 
-        from telefonist.connect.flow_simulator import Party, SimulatedContact, ThirdPartyOutcome
-        from telefonist.connect.flows import TRANSFER_MODE_ATTRIBUTE, TransferKind, transfer_simulator
-        from telefonist.local_web import SimulatedTransfer
+        from telefonist.connect.flows import TRANSFER_MODE_ATTRIBUTE, TransferKind
+
+        from telefonist_local.connect.flow_simulator import (
+            Party,
+            SimulatedContact,
+            ThirdPartyOutcome,
+            transfer_simulator,
+        )
+        from telefonist_local.local_web import SimulatedTransfer
 
         call = self._calls[contact_id]
         attributes = self.attributes.get(contact_id)
@@ -171,7 +179,7 @@ def _forget_simulated_connect() -> None:
 @contextmanager
 def _message_sender(interval_seconds: float = 0.5) -> Iterator[None]:
     """Poll the notify queue through the sender in a thread, as Lambda's event source mapping would."""
-    from functions.notify_sender.local import process_queue_once
+    from telefonist_local.notify_queue import process_queue_once
 
     stop = threading.Event()
 
@@ -202,8 +210,6 @@ def local_api(
     from wsgiref.simple_server import WSGIRequestHandler, make_server
 
     import boto3
-
-    from functions.employee_status.handler import ENV_STATUS_PAGE_URL
     from telefonist.clock import to_local, utc_now
     from telefonist.dal.billing_summary import TableBillingSummarySource
     from telefonist.dal.billing_table import BillingTable, BillingTableSettings
@@ -211,15 +217,17 @@ def local_api(
     from telefonist.dal.person_data import PersonDataStore
     from telefonist.dal.secrets import KmsSecretCodec
     from telefonist.edge.bounds import MAX_BODY_BYTES
-    from telefonist.local_aws import create_resources, moto_server, patched_environment
-    from telefonist.local_web import LocalServer, LocalWebApp
     from telefonist.models import PriceBook
     from telefonist.resources import BILLING_BUCKET, CUSTOMER_TABLE, MESSAGE_TABLE
-    from telefonist.sample_data import DEFAULT_PRICE_LIST, DEMO_TENANT_ID, demo_tenant
-    from telefonist.self_service.demo_billing import seed_demo_billing
-    from telefonist.self_service.demo_seed import seed_demo_customer
-    from telefonist.self_service.local_gateway import ApiGatewayWsgiApp
     from telefonist.self_service.service import SelfService
+
+    from functions.employee_status.handler import ENV_STATUS_PAGE_URL
+    from telefonist_local.local_aws import create_resources, moto_server, patched_environment
+    from telefonist_local.local_web import LocalServer, LocalWebApp
+    from telefonist_local.sample_data import DEFAULT_PRICE_LIST, DEMO_TENANT_ID, demo_tenant
+    from telefonist_local.self_service.demo_billing import seed_demo_billing
+    from telefonist_local.self_service.demo_seed import seed_demo_customer
+    from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
 
     class QuietHandler(WSGIRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
@@ -275,7 +283,8 @@ def local_api(
 
 def run(args: argparse.Namespace) -> int:
     from telefonist.edge.resolver import openapi_document
-    from telefonist.local_aws import LocalAwsError
+
+    from telefonist_local.local_aws import LocalAwsError
 
     if args.write_openapi:
         Path(args.write_openapi).write_text(openapi_document(whole_api(_no_service)) + "\n")

@@ -51,7 +51,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def load_price_book(path: Path | None) -> Any:
     """The price book of a JSON file (one list or several versions); the sample list without one."""
     from telefonist.models.price_list import PriceBook, PriceList
-    from telefonist.sample_data import DEFAULT_PRICE_LIST
+
+    from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 
     if path is None:
         return PriceBook(versions=[DEFAULT_PRICE_LIST])

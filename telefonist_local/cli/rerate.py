@@ -20,13 +20,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     import boto3
-    from tqdm import tqdm
-
-    from functions.rating.dependencies import RatingEnvironment, build_service
     from telefonist.dal.billing_store import CtrArchive
     from telefonist.dal.billing_table import BillingTable, BillingTableSettings
     from telefonist.dal.errors import RepositoryError
     from telefonist.rating.rerate import archive_days, parse_month, rerate_month
+    from tqdm import tqdm
+
+    from functions.rating.dependencies import RatingEnvironment, build_service
 
     try:
         parse_month(args.month)

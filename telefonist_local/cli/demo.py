@@ -34,9 +34,9 @@ def _positive(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     # Before the functions' modules create their loggers: only warnings on the console.
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
-    from telefonist.demo.present import present
-    from telefonist.demo.run import DEFAULT_WEEK, DemoSettings, run_demo
-    from telefonist.local_aws import LocalAwsError
+    from telefonist_local.demo.present import present
+    from telefonist_local.demo.run import DEFAULT_WEEK, DemoSettings, run_demo
+    from telefonist_local.local_aws import LocalAwsError
 
     settings = DemoSettings(
         calls=args.calls,

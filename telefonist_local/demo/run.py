@@ -27,12 +27,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import boto3
-
 from telefonist import config, resources
 from telefonist.clock import simulated_time
-from telefonist.demo.ctr_builder import build_ctr, delivery_stream, transfer_leg
-from telefonist.demo.scenarios import Action, CallScenario, generate_calls
-from telefonist.local_aws import LocalLambdaContext
+
+from telefonist_local.demo.ctr_builder import build_ctr, delivery_stream, transfer_leg
+from telefonist_local.demo.scenarios import Action, CallScenario, generate_calls
+from telefonist_local.local_aws import LocalLambdaContext
 
 DEFAULT_WEEK = date(2027, 1, 4)  # Monday; Wednesday is Trettondedag jul, then a weekend
 RATING_BATCH_SIZE = 100  # as the event source mapping's batch size
@@ -138,7 +138,7 @@ def dialed_numbers(claimed: list[str]) -> list[str]:
 
 def run_demo(settings: DemoSettings, out: Callable[[str], None] = print) -> DemoReport:
     """Run the whole job locally; the report says whether every billable call was rated once."""
-    from telefonist.local_aws import create_resources, moto_server, patched_environment
+    from telefonist_local.local_aws import create_resources, moto_server, patched_environment
 
     report = DemoReport()
     phase = Phases(report)
@@ -217,10 +217,11 @@ class _Run:
         """The demo customer through the self-service use cases, as its administrator would."""
         from telefonist.dal.customer_repository import CustomerRepository
         from telefonist.dal.secrets import KmsSecretCodec
-        from telefonist.sample_data import DEFAULT_PRICE_LIST
         from telefonist.self_service.billing import UnavailableBillingSummarySource
-        from telefonist.self_service.demo_seed import seed_demo_customer
         from telefonist.self_service.service import SelfService
+
+        from telefonist_local.sample_data import DEFAULT_PRICE_LIST
+        from telefonist_local.self_service.demo_seed import seed_demo_customer
 
         repo = CustomerRepository(
             boto3.resource("dynamodb").Table(resources.CUSTOMER_TABLE.local_name),
@@ -236,8 +237,7 @@ class _Run:
         from functions.contact_flow import handler as contact_flow
         from functions.directory_lookup import handler as directory_lookup
         from functions.notify import handler as notify
-        from telefonist.connect.flow_simulator import SimulatedContact
-        from telefonist.connect.flows import inbound_simulator
+        from telefonist_local.connect.flow_simulator import SimulatedContact, inbound_simulator
 
         context = LocalLambdaContext(function_name="contact-flow")
         simulator = inbound_simulator(lambda _arn, event: contact_flow.lambda_handler(event, context))
@@ -319,7 +319,7 @@ class _Run:
 
     def _drain_notify_queue(self) -> None:
         """The sender's event source mapping: poll the notify queue until it is empty."""
-        from functions.notify_sender.local import process_queue_once
+        from telefonist_local.notify_queue import process_queue_once
 
         for _ in range(1000):  # bounded: each poll takes up to 10 messages
             run = process_queue_once()
@@ -396,7 +396,8 @@ class _Run:
     # ------------------------------------------------------------------ finance
     def finance_queries(self, outcomes: list[CallOutcome]) -> None:
         from telefonist.dal.billing_table import BillingTable, BillingTableSettings
-        from telefonist.rating.finance import run_finance_query
+
+        from telefonist_local.rating.finance import run_finance_query
 
         # the rating function's Iceberg table (this process's local catalog, warehouse in moto's S3)
         table = BillingTable(BillingTableSettings.from_environ(os.environ, resources.BILLING_BUCKET.local_name))

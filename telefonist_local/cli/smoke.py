@@ -144,7 +144,8 @@ class SmokeCheck:
     def _test_tenant(self) -> Iterator[None]:
         from telefonist.models import Person
         from telefonist.models.tenant import ClaimedNumber
-        from telefonist.sample_data import demo_common_numbers, demo_tenant
+
+        from telefonist_local.sample_data import demo_common_numbers, demo_tenant
 
         repo = self._repository()
         try:
@@ -166,7 +167,6 @@ class SmokeCheck:
 
     def cleanup(self) -> None:
         from boto3.dynamodb.conditions import Key
-
         from telefonist.dal import keys
 
         table = self.dynamodb.Table(self.stack.customer_table)

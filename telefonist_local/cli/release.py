@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from telefonist.cli.provision import add_connect_arguments, provisioner
+from telefonist_local.cli.provision import add_connect_arguments, provisioner
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -21,7 +21,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
 import pyarrow as pa
-
 from telefonist.dal.billing_store import LegacyLineObjects
 from telefonist.dal.billing_table import LINE_SCHEMA, BillingTable, _expressions
 from telefonist.rating.line import LINES_PREFIX, month_prefix, partition_of_key

@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from telefonist.demo.scenarios import CallScenario
+from telefonist_local.demo.scenarios import CallScenario
 
 ACCOUNT = "111122223333"
 INSTANCE_ARN = f"arn:aws:connect:eu-central-1:{ACCOUNT}:instance/00000000-0000-0000-0000-000000000000"

@@ -28,6 +28,17 @@ from telefonist.connect.flow_language import (
     POLLY_VOICES,
     check_flow,
 )
+from telefonist.connect.flows import (
+    AGENT_WHISPER_FLOW,
+    DIALED_NUMBER_ATTRIBUTE,
+    EXTERNAL_TRANSFER_FLOW,
+    INBOUND_FLOW,
+    TRANSFER_MODE_ATTRIBUTE,
+    TRANSFER_TO_ATTRIBUTE,
+    TransferKind,
+    load_flow,
+    local_flow_values,
+)
 
 LambdaInvoker = Callable[[str, dict[str, Any]], Any]
 """(function ARN, Connect event) → the function's response; raising means the invocation failed."""
@@ -454,3 +465,45 @@ def connect_event(contact: SimulatedContact, attributes: dict[str, str], paramet
         },
         "Name": "ContactFlowEvent",
     }
+
+
+def inbound_simulator(invoker: LambdaInvoker, values: dict[str, str] | None = None) -> FlowSimulator:
+    """The inbound flow with its agent whisper, ready to run simulated calls through `invoker`."""
+    values = values or local_flow_values()
+    whisper = load_flow(AGENT_WHISPER_FLOW, values)
+    return FlowSimulator(load_flow(INBOUND_FLOW, values), invoker, {values["AgentWhisperFlowArn"]: whisper})
+
+
+def transfer_simulator(values: dict[str, str] | None = None) -> FlowSimulator:
+    """The external-transfer flow (quick connect "Koppla vidare"); it invokes no Lambda."""
+
+    def no_lambda(arn: str, event: dict[str, Any]) -> Any:
+        raise AssertionError(f"the transfer flow invokes no Lambda, yet called {arn}")
+
+    return FlowSimulator(load_flow(EXTERNAL_TRANSFER_FLOW, values or local_flow_values()), no_lambda)
+
+
+def simulate_transfer(
+    kind: TransferKind,
+    outcome: ThirdPartyOutcome,
+    *,
+    transfer_to: str | None,
+    dialed_number: str,
+    caller_number: str,
+    values: dict[str, str] | None = None,
+    attributes: dict[str, str] | None = None,
+) -> FlowResult:
+    """One quick-connect transfer: the attributes as the inbound flow and the workspace leave them
+    (`attributes`: the contact's others), the leg's party as `kind` puts it; the result says what
+    caller and operator each heard, and the contact's attributes after the flow."""
+    attributes = {**(attributes or {}), DIALED_NUMBER_ATTRIBUTE: dialed_number, TRANSFER_MODE_ATTRIBUTE: kind.value}
+    if transfer_to is not None:
+        attributes[TRANSFER_TO_ATTRIBUTE] = transfer_to
+    contact = SimulatedContact(
+        dialed_number=dialed_number,
+        caller_number=caller_number,
+        attributes=attributes,
+        third_party=outcome,
+        consulting_operator=kind is TransferKind.RELAY,
+    )
+    return transfer_simulator(values).run(contact)

@@ -12,10 +12,11 @@ import io
 
 from telefonist.edge.identity import Caller, Group
 from telefonist.models import Person, PhoneKind
-from telefonist.sample_data import demo_common_numbers, demo_directory, demo_office, demo_tenant
 from telefonist.self_service import api_models as api
 from telefonist.self_service.csv_import import OPTIONAL_COLUMNS, PHONE_COLUMNS, REQUIRED_COLUMNS
 from telefonist.self_service.service import SelfService
+
+from telefonist_local.sample_data import demo_common_numbers, demo_directory, demo_office, demo_tenant
 
 IMPORT_ROWS = 1000  # rows per CSV file, well inside the import's limits (rows and characters)
 DEMO_OPERATOR = Caller(subject="demo-operator", groups=frozenset({Group.OPERATORS.value}))

@@ -9,7 +9,6 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 
 from pydantic import SecretStr
-
 from telefonist.models import (
     Address,
     ClaimedNumber,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 
-from telefonist.cli import (
+from telefonist_local.cli import (
     demo,
     index_mobiles,
     migrate_lines,

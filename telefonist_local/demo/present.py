@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from telefonist.demo.run import DemoReport
+from telefonist_local.demo.run import DemoReport
 
 
 def kronor(ore: int) -> str:

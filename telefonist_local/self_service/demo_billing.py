@@ -1,6 +1,6 @@
 """LOCAL ONLY: a customer's billed calls for `telefonist serve`, rated as the rating function rates them.
 
-Simulated calls (telefonist.demo.scenarios) become Connect-shaped CTRs (telefonist.demo.ctr_builder),
+Simulated calls (telefonist_local.demo.scenarios) become Connect-shaped CTRs (telefonist_local.demo.ctr_builder),
 which the rating engine turns into billing lines, written to the billing table in one commit. Mina
 sidor's billing page then reads what finance would: the same table, the same lines.
 """
@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from datetime import date
 
 from telefonist.dal.billing_table import BillingTable
-from telefonist.demo.ctr_builder import build_ctr
-from telefonist.demo.scenarios import generate_calls
 from telefonist.models import PriceBook
 from telefonist.rating.engine import rate_record
 from telefonist.rating.line import BillingLine
+
+from telefonist_local.demo.ctr_builder import build_ctr
+from telefonist_local.demo.scenarios import generate_calls
 
 _COLLEAGUE = "+46701112233"  # where transferred calls went
 _ABANDONED_SHARE = 0.05  # generate_calls' share of calls no operator answered (not billed)

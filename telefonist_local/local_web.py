@@ -96,9 +96,8 @@ class SimulatedTransfer:
 def place_call(dialed_number: str, caller_number: str) -> SimulatedCall:
     """A caller dials a number: the inbound flow and `functions/contact_flow` run as in Connect."""
     from functions.contact_flow import handler as contact_flow
-    from telefonist.connect.flow_simulator import SimulatedContact
-    from telefonist.connect.flows import inbound_simulator
-    from telefonist.local_aws import LocalLambdaContext
+    from telefonist_local.connect.flow_simulator import SimulatedContact, inbound_simulator
+    from telefonist_local.local_aws import LocalLambdaContext
 
     context = LocalLambdaContext(function_name="contact-flow")
     simulator = inbound_simulator(lambda _arn, event: contact_flow.lambda_handler(event, context))
@@ -133,8 +132,8 @@ class LocalWebApp:
     ) -> None:
         self._api = api
         if identities is None:  # `telefonist serve`'s demo tokens of the demo customer
-            from telefonist.cli.serve import demo_tokens
-            from telefonist.sample_data import DEMO_TENANT_ID
+            from telefonist_local.cli.serve import demo_tokens
+            from telefonist_local.sample_data import DEMO_TENANT_ID
 
             tenant_id = tenant_id or DEMO_TENANT_ID
             identities = demo_tokens(tenant_id)

@@ -16,9 +16,9 @@ from typing import Any
 import boto3
 from telefonist import config
 from telefonist.dal.notify_adapters import SqsMessageQueue
-from telefonist.local_aws import LocalLambdaContext
 
 from functions.notify_sender.handler import lambda_handler
+from telefonist_local.local_aws import LocalLambdaContext
 
 
 @dataclass

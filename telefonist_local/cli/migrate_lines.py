@@ -1,5 +1,5 @@
 """`telefonist migrate-lines [--month YYYY-MM] [--dry-run]`: the one-off move of the former
-one-object-per-contact billing lines into the billing table (telefonist.dal.billing_migration).
+one-object-per-contact billing lines into the billing table (telefonist_local.dal.billing_migration).
 
 Works against the configured bucket and table (BILLING_BUCKET_NAME, the table's catalog as
 `rerate` finds it; AWS_ENDPOINT_URL points it at a local emulation). Prints one JSON summary.
@@ -28,13 +28,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     import boto3
-
     from telefonist import config
-    from telefonist.dal.billing_migration import migrate_legacy_lines
     from telefonist.dal.billing_store import LegacyLineObjects
     from telefonist.dal.billing_table import BillingTable, BillingTableSettings
     from telefonist.dal.errors import RepositoryError
     from telefonist.rating.rerate import parse_month
+
+    from telefonist_local.dal.billing_migration import migrate_legacy_lines
 
     bucket = os.environ.get(config.ENV_BILLING_BUCKET)
     try:

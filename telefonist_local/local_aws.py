@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-
 from telefonist import config, resources
 
 FAKE_CREDENTIALS = {

@@ -28,7 +28,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     import boto3
-
     from telefonist import config
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.errors import RepositoryError

@@ -1,0 +1,1 @@
+"""One-off data migrations run from an operator's machine."""

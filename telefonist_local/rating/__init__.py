@@ -1,0 +1,1 @@
+"""Finance's named queries run locally with DuckDB over the billing table."""

@@ -1,0 +1,1 @@
+"""Local stand-ins for the self-service edge and its demo data."""
