@@ -53,6 +53,11 @@ class QueueSpec:
     attributes: dict[str, str] = field(default_factory=dict)
 
 
+# Sparse, on the customer and statistics tables: items that name a person outside the person's own
+# items (employees' sign-in links and sessions; caller history and contact events) carry
+# `person_key` = TENANT#<t>#PERSON#<p> (telefonist.dal.keys.person_ref), so a person's export and
+# erasure find them without a scan (telefonist.dal.person_data).
+PERSON_INDEX = IndexSpec("by-person", "person_key")
 # Single table for everything a customer maintains, plus the routing records of its numbers.
 CUSTOMER_TABLE = TableSpec(
     logical_id="CustomerTable",
@@ -61,7 +66,7 @@ CUSTOMER_TABLE = TableSpec(
     partition_key="pk",
     sort_key="sk",
     # Sparse: only people with a mobile carry `mobile_key` (SMS commands find their sender by it).
-    indexes=(IndexSpec("by-mobile", "mobile_key"),),
+    indexes=(IndexSpec("by-mobile", "mobile_key"), PERSON_INDEX),
     ttl_attribute="expires_at",  # employees' sign-in links and sessions (telefonist.dal.employee_access)
 )
 # Message log: own table because of its volume, retention (TTL) and the notify role's scope.
@@ -95,6 +100,7 @@ STATISTICS_TABLE = TableSpec(
     env_var=config.ENV_STATISTICS_TABLE,
     partition_key="pk",
     sort_key="sk",
+    indexes=(PERSON_INDEX,),
     ttl_attribute="expires_at",
 )
 TABLES = (CUSTOMER_TABLE, MESSAGE_TABLE, LEDGER_TABLE, IDEMPOTENCY_TABLE, STATISTICS_TABLE)
