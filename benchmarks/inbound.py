@@ -109,10 +109,8 @@ def round_trips() -> dict[str, Any]:
                 secrets=KmsSecretCodec(boto3.client("kms"), created.secrets_key_id),
             )
             seed_demo_tenant(repo, people=5)
-            handler._environment.cache_clear()
-            handler._repository.cache_clear()
             calls: list[str] = []
-            client = handler._repository()._table.meta.client
+            client = handler.dependencies().routes._table.meta.client  # the one lambda_handler uses
             client.meta.events.register("before-call.dynamodb.*", lambda model, **_: calls.append(model.name))
             simulator = inbound_simulator(lambda arn, event: handler.lambda_handler(event, Context()))
             per_call: list[int] = []

@@ -9,9 +9,7 @@ the caller too.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -23,6 +21,7 @@ from telefonist import config
 from telefonist.clock import utc_now
 from telefonist.dal.errors import CorruptItemError, NotFoundError, RepositoryError
 from telefonist.dal.route_reader import RouteReader
+from telefonist.environment import load_env
 from telefonist.inbound.attributes import build_operator_attributes, fallback_attributes
 from telefonist.observability import logger, mask_phone_number, metrics, tracer
 
@@ -89,32 +88,31 @@ def _address(value: Any, path: str, *, required: bool) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Environment:
-    """What CDK sets for this function (a dataclass, not pydantic, for the cold start's sake)."""
+    """What CDK sets for this function."""
 
-    customer_table_name: str
+    customer_table: str = field(metadata={"env": config.ENV_CUSTOMER_TABLE})
 
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> Environment:
-        name = environ.get(config.ENV_CUSTOMER_TABLE, "")
-        if not name:
-            raise RuntimeError(f"environment variable {config.ENV_CUSTOMER_TABLE} is not set")
-        return cls(customer_table_name=name)
+
+@dataclass(frozen=True, slots=True)
+class Dependencies:
+    routes: RouteReader
 
 
 @cache
-def _environment() -> Environment:
-    return Environment.from_environ(os.environ)
-
-
-@cache
-def _repository() -> RouteReader:
+def dependencies() -> Dependencies:
     """Built on the first call (cached for the container's life), keeping the module import cheap."""
     dynamodb = boto3.resource("dynamodb", config=DYNAMODB_CLIENT_CONFIG)
-    return RouteReader(dynamodb.Table(_environment().customer_table_name))
+    return Dependencies(routes=RouteReader(dynamodb.Table(load_env(Environment).customer_table)))
 
 
-def operator_attributes(event: dict[str, Any], repository: RouteReader) -> dict[str, str]:
+def handle(event: Any, deps: Dependencies) -> dict[str, str]:
     """Parse the event, read the route (one GetItem), build the map; degrade to the fallback map."""
+    attributes = _attributes(event, deps.routes)
+    tracer().put_annotation(key="tenant_id", value=attributes["tenant_id"])
+    return attributes
+
+
+def _attributes(event: Any, routes: RouteReader) -> dict[str, str]:
     try:
         contact = ContactEndpoints.from_event(event)
     except BadEventError as exc:
@@ -124,7 +122,7 @@ def operator_attributes(event: dict[str, Any], repository: RouteReader) -> dict[
     logger.append_keys(contact_id=contact.contact_id, caller=mask_phone_number(contact.caller))
     metrics.add_metric(name="RouteLookups", unit=MetricUnit.Count, value=1)
     try:
-        route = repository.get_route(dialed)
+        route = routes.get_route(dialed)
     except NotFoundError:
         logger.warning("no route for dialed number", extra={"dialed": mask_phone_number(dialed)})
         return _fallback("not_found")
@@ -152,6 +150,4 @@ def _fallback(reason: str) -> dict[str, str]:
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
-    attributes = operator_attributes(event, _repository())
-    tracer().put_annotation(key="tenant_id", value=attributes["tenant_id"])
-    return attributes
+    return handle(event, dependencies())

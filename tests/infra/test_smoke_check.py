@@ -104,15 +104,17 @@ def _handlers_invoker(stack: smoke.StackResources) -> smoke.Invoker:
         config.ENV_QUARANTINE_BUCKET: QUARANTINE_BUCKET.local_name,
     }
     for clear in (
-        contact_flow._environment.cache_clear,
-        contact_flow._repository.cache_clear,
         directory_lookup.environment.cache_clear,
         directory_lookup.directory_cache.cache_clear,
         dependencies.service.cache_clear,
     ):
         clear()
     handlers = {
-        stack.contact_flow: (contact_flow.lambda_handler, shared),
+        # each invoke a cold start: the composition root as Lambda runs it, under that environment
+        stack.contact_flow: (
+            lambda event, _: contact_flow.handle(event, contact_flow.dependencies.__wrapped__()),
+            shared,
+        ),
         stack.directory_lookup: (directory_lookup.lambda_handler, shared),
         stack.rating: (rating.lambda_handler, rating_env),
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,20 +34,22 @@ def test_flow_values() -> dict[str, str]:
 test_flow_values.__test__ = False  # type: ignore[attr-defined]
 
 
-@pytest.fixture
-def real_handler(repo: CustomerRepository) -> Iterator[LambdaInvoker]:
-    """Invokes functions/contact_flow/handler.py as Lambda would, against the moto table."""
-    handler._environment.cache_clear()
-    handler._repository.cache_clear()
-    calls: list[str] = []
+@dataclass
+class RealHandler:
+    """functions/contact_flow/handler.py as Connect invokes it, wired as in Lambda to the moto table."""
 
-    def invoke(arn: str, event: dict[str, Any]) -> Any:
+    deps: handler.Dependencies
+    calls: list[str]
+
+    def __call__(self, arn: str, event: dict[str, Any]) -> Any:
         assert arn == FUNCTION_ARN
-        calls.append(arn)
-        return handler.lambda_handler(event, FakeLambdaContext())  # type: ignore[arg-type]
+        self.calls.append(arn)
+        return handler.handle(event, self.deps)
 
-    yield invoke
-    handler._repository.cache_clear()
+
+@pytest.fixture
+def real_handler(repo: CustomerRepository) -> RealHandler:
+    return RealHandler(deps=handler.dependencies.__wrapped__(), calls=[])
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from telefonist.resources import CUSTOMER_TABLE
 from telefonist_local.connect.flow_simulator import Party, Prompt, SimulatedContact
 from telefonist_local.sample_data import DEMO_SWITCHBOARD_NUMBER
 from telefonist_local.seeding import SeededTenant
-from tests.unit.connect.conftest import CALLER, QUEUE_ARN, simulator
+from tests.unit.connect.conftest import CALLER, QUEUE_ARN, RealHandler, simulator
 from tests.unit.inbound.routes import acme_route
 
 CUSTOM_NUMBER = "+46852000042"
@@ -112,13 +112,13 @@ def test_dynamodb_failure_degrades_to_the_fallback_and_still_queues(real_handler
     assert result.queued_to == QUEUE_ARN
 
 
-def test_dynamodb_throttling_degrades_to_the_fallback_and_still_queues(real_handler: Any, seeded: SeededTenant) -> None:
+def test_dynamodb_throttling_degrades_to_the_fallback_and_still_queues(
+    real_handler: RealHandler, seeded: SeededTenant
+) -> None:
     from botocore.stub import Stubber
 
-    from functions.contact_flow import handler
-
     # Given DynamoDB throttles the function's read (the Stubber answers before botocore's retries)
-    client = handler._repository()._table.meta.client
+    client = real_handler.deps.routes._table.meta.client
     with Stubber(client) as stub:
         stub.add_client_error("get_item", "ProvisionedThroughputExceededException", http_status_code=400)
         # When

@@ -14,6 +14,7 @@ import pytest
 from botocore.exceptions import ReadTimeoutError
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.route_reader import RouteReader
+from telefonist.environment import MissingEnvironment, load_env
 
 from functions.contact_flow import handler
 
@@ -33,7 +34,7 @@ class _TimingOutTable:
 
 
 def test_a_timeout_degrades_to_the_fallback() -> None:
-    attributes = handler.operator_attributes(EVENT, RouteReader(_TimingOutTable()))
+    attributes = handler.handle(EVENT, handler.Dependencies(RouteReader(_TimingOutTable())))
     assert attributes["fallback_reason"] == "store_error"
     assert attributes["route_action"] == "queue"
 
@@ -46,20 +47,16 @@ def test_the_client_is_bounded() -> None:
 
 
 def test_an_unreadable_event_degrades_to_the_fallback() -> None:
-    attributes = handler.operator_attributes({"Details": {}}, RouteReader(_TimingOutTable()))
+    attributes = handler.handle({"Details": {}}, handler.Dependencies(RouteReader(_TimingOutTable())))
     assert attributes["fallback_reason"] == "bad_event"
 
 
 def test_the_handler_masks_the_caller_and_counts_fallbacks(
     repo: CustomerRepository, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    from tests.unit.connect.conftest import FakeLambdaContext
-
-    handler._environment.cache_clear()
-    handler._repository.cache_clear()
+    deps = handler.dependencies.__wrapped__()  # wired as in Lambda, to the moto table
     handler.metrics.clear_metrics()
-    attributes = handler.lambda_handler(EVENT, FakeLambdaContext())  # type: ignore[arg-type]
-    handler._repository.cache_clear()
+    attributes = handler.metrics.log_metrics(handler.handle)(EVENT, deps)
     output = capfd.readouterr().out
     logged = "\n".join(handler.logger.registered_formatter.format(r) for r in caplog.records)
     assert attributes["fallback_reason"] == "not_found"  # nothing seeded
@@ -112,7 +109,7 @@ class Table:
         return {"Item": {"tenant_id": "acme", "tenant_name": "Acme AB", "common_number_name": "Växel",
                          "info": {"how_to_answer": "Acme, välkommen!"}}}
 event = json.load(open("tests/events/connect-lambda-event.json"))
-attributes = handler.operator_attributes(event, handler.RouteReader(Table()))
+attributes = handler.handle(event, handler.Dependencies(handler.RouteReader(Table())))
 print(json.dumps({"how_to_answer": attributes["how_to_answer"], "pydantic": "pydantic" in sys.modules}))
 """
 
@@ -133,6 +130,6 @@ def test_the_call_path_never_loads_pydantic() -> None:
 
 
 def test_a_missing_table_name_is_named() -> None:
-    with pytest.raises(RuntimeError, match="CUSTOMER_TABLE_NAME"):
-        handler.Environment.from_environ({})
-    assert handler.Environment.from_environ({"CUSTOMER_TABLE_NAME": "t"}).customer_table_name == "t"
+    with pytest.raises(MissingEnvironment, match="CUSTOMER_TABLE_NAME"):
+        load_env(handler.Environment, {})
+    assert load_env(handler.Environment, {"CUSTOMER_TABLE_NAME": "t"}).customer_table == "t"
