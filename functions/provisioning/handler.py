@@ -7,13 +7,13 @@ answered with a code and a message naming the cause (nothing is left claimed and
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal, Self
 
 import boto3
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ValidationError, model_validator
 from telefonist import config
 from telefonist.connect.provisioning import (
     ClaimFailed,
@@ -25,18 +25,22 @@ from telefonist.connect.provisioning import (
 from telefonist.dal.connect_numbers import ConnectNumbers
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.errors import NotFoundError, RepositoryError
+from telefonist.environment import load_env
 from telefonist.models.types import PhoneNumber, Slug, TenantId
 from telefonist.observability import logger, mask_phone_number
 
 
-class Environment(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+@dataclass(frozen=True)
+class Environment:
+    """What CDK sets for this function."""
 
-    customer_table_name: str = Field(alias=config.ENV_CUSTOMER_TABLE, min_length=1)
-    instance_arn: str = Field(alias=config.ENV_CONNECT_INSTANCE_ARN, pattern=r"^arn:aws[a-z-]*:connect:")
-    inbound_flow_arn: str = Field(alias=config.ENV_INBOUND_FLOW_ARN, min_length=1)
-    country: str = Field(alias=config.ENV_NUMBER_COUNTRY, default="SE")
-    number_type: str = Field(alias=config.ENV_NUMBER_TYPE, default="DID")
+    customer_table: str = field(metadata={"env": config.ENV_CUSTOMER_TABLE})
+    instance_arn: str = field(
+        metadata={"env": config.ENV_CONNECT_INSTANCE_ARN, "pattern": r"arn:aws[a-z-]*:connect:.+"}
+    )
+    inbound_flow_arn: str = field(metadata={"env": config.ENV_INBOUND_FLOW_ARN})
+    country: str = field(default="SE", metadata={"env": config.ENV_NUMBER_COUNTRY})
+    number_type: str = field(default="DID", metadata={"env": config.ENV_NUMBER_TYPE})
 
 
 class ProvisioningRequest(BaseModel):
@@ -54,24 +58,33 @@ class ProvisioningRequest(BaseModel):
         return self
 
 
+@dataclass(frozen=True)
+class Dependencies:
+    provisioner: NumberProvisioner
+
+
 @cache
-def _provisioner() -> NumberProvisioner:
-    env = Environment.model_validate(os.environ)
-    table = boto3.resource("dynamodb").Table(env.customer_table_name)
-    return NumberProvisioner(
-        ConnectNumbers(boto3.client("connect"), env.instance_arn),
-        CustomerRepository(table),
-        ProvisioningSettings(inbound_flow_id=env.inbound_flow_arn, country=env.country, number_type=env.number_type),
+def dependencies() -> Dependencies:
+    env = load_env(Environment)
+    table = boto3.resource("dynamodb").Table(env.customer_table)
+    settings = ProvisioningSettings(
+        inbound_flow_id=env.inbound_flow_arn, country=env.country, number_type=env.number_type
+    )
+    return Dependencies(
+        NumberProvisioner(
+            ConnectNumbers(boto3.client("connect"), env.instance_arn), CustomerRepository(table), settings
+        )
     )
 
 
-def handle(event: dict[str, Any], provisioner: NumberProvisioner) -> dict[str, Any]:
+def handle(event: Any, deps: Dependencies) -> dict[str, Any]:
     """Parse, provision or release, and shape the answer; every failure gets a code."""
     try:
         request = ProvisioningRequest.model_validate(event)
     except ValidationError as exc:
         fields = ", ".join(".".join(str(p) for p in e["loc"]) or e["msg"] for e in exc.errors())
         return {"status": "error", "code": "bad_request", "error": f"invalid request: {fields}"}
+    provisioner = deps.provisioner
     try:
         if request.action == "provision":
             assert request.common_number_id is not None
@@ -94,4 +107,4 @@ def handle(event: dict[str, Any], provisioner: NumberProvisioner) -> dict[str, A
 
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(event, _provisioner())
+    return handle(event, dependencies())

@@ -38,9 +38,11 @@ def stubbed() -> Any:
         yield client, stub
 
 
-def _provisioner(client: Any, repo: CustomerRepository) -> NumberProvisioner:
+def _provisioner(client: Any, repo: CustomerRepository) -> handler.Dependencies:
     settings = ProvisioningSettings(inbound_flow_id=FLOW_ARN)
-    return NumberProvisioner(ConnectNumbers(client, INSTANCE_ARN), repo, settings, sleep=lambda s: None)
+    return handler.Dependencies(
+        NumberProvisioner(ConnectNumbers(client, INSTANCE_ARN), repo, settings, sleep=lambda s: None)
+    )
 
 
 def test_the_function_provisions_a_number(stubbed: Any, repo: CustomerRepository, seeded: SeededTenant) -> None:
