@@ -14,7 +14,9 @@ import {
   type Problem,
 } from "../api";
 import { CustomerPicker, financeCustomer } from "../CustomerPicker";
-import { count, kronor, monthName, percent, previousMonth, stockholmMonth } from "../format";
+import { saveFile } from "../download";
+import { count, kronor, monthName, percent, previousMonth } from "../format";
+import { MonthPicker, useMonth } from "../MonthPicker";
 import { ProblemBanner } from "../problems";
 import { PriceTable, tariffName } from "./Overview";
 
@@ -25,7 +27,7 @@ export function lastMonths(month: string, n = 12): string[] {
 }
 
 export function BillingPage({ api, finance, tenantId }: { api: Api; finance: boolean; tenantId: string | null }) {
-  const [month, setMonth] = useState(() => stockholmMonth(new Date()));
+  const [month, setMonth] = useMonth();
   const [summary, setSummary] = useState<BillingSummary | null>(null);
   const [history, setHistory] = useState<BillingSummary[]>([]);
   const [prices, setPrices] = useState<PriceList | null>(null);
@@ -59,30 +61,14 @@ export function BillingPage({ api, finance, tenantId }: { api: Api; finance: boo
   const download = async () => {
     const result = await billingLines(api, month, who);
     if (!result.ok) return setProblem(result.problem);
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(result.data);
-    link.download = `${who ? `${who}-` : ""}billing-${month}.csv`;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    saveFile(result.data, `${who ? `${who}-` : ""}billing-${month}.csv`);
   };
   return (
     <>
       <h1>{t("ms.nav.billing")}</h1>
-      <div class="picker">
+      <MonthPicker id="billing-month" month={month} onMonth={setMonth}>
         {finance && <CustomerPicker api={api} id="billing-customer" tenantId={tenantId} />}
-        <div class="field">
-          <label for="billing-month">{t("ms.billing.month")}</label>
-          <input
-            id="billing-month"
-            type="month"
-            value={month}
-            max={stockholmMonth(new Date())}
-            onChange={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)}
-          />
-        </div>
-      </div>
+      </MonthPicker>
       {finance && !who && <p>{t("ms.customers.none")}</p>}
       <ProblemBanner problem={problem} />
       {summary && <MonthSummary summary={summary} onDownload={download} />}

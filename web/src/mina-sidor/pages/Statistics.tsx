@@ -8,7 +8,9 @@ import type { paths } from "../../api/schema";
 import { language, t } from "../../i18n/catalogue";
 import { call, type Problem } from "../api";
 import { CustomerPicker, financeCustomer } from "../CustomerPicker";
-import { count, monthName, percent, stockholmMonth } from "../format";
+import { saveFile } from "../download";
+import { count, monthName, percent } from "../format";
+import { MonthPicker, useMonth } from "../MonthPicker";
 import { ProblemBanner } from "../problems";
 
 type MonthStatistics = paths["/statistics"]["get"]["responses"][200]["content"]["application/json"];
@@ -40,7 +42,7 @@ function statisticsCsv(api: Api, month: string, financeTenant: string | null) {
 const seconds = (value: number | null) => (value === null ? "–" : t("ms.stats.seconds", { value }));
 
 export function StatisticsPage({ api, finance, tenantId }: { api: Api; finance: boolean; tenantId: string | null }) {
-  const [month, setMonth] = useState(() => stockholmMonth(new Date()));
+  const [month, setMonth] = useMonth();
   const [stats, setStats] = useState<MonthStatistics | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const who = finance ? financeCustomer(tenantId) : null;
@@ -61,32 +63,16 @@ export function StatisticsPage({ api, finance, tenantId }: { api: Api; finance: 
   const download = async () => {
     const result = await statisticsCsv(api, month, who);
     if (!result.ok) return setProblem(result.problem);
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(result.data as Blob);
-    link.download = `${who ? `${who}-` : ""}statistics-${month}.csv`;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    saveFile(result.data as Blob, `${who ? `${who}-` : ""}statistics-${month}.csv`);
   };
   const lang = language.value;
   return (
     <>
       <h1>{t("ms.nav.statistics")}</h1>
       <p class="muted">{t("ms.stats.intro")}</p>
-      <div class="picker">
+      <MonthPicker id="stats-month" month={month} onMonth={setMonth}>
         {finance && <CustomerPicker api={api} id="stats-customer" tenantId={tenantId} />}
-        <div class="field">
-          <label for="stats-month">{t("ms.billing.month")}</label>
-          <input
-            id="stats-month"
-            type="month"
-            value={month}
-            max={stockholmMonth(new Date())}
-            onChange={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)}
-          />
-        </div>
-      </div>
+      </MonthPicker>
       <ProblemBanner problem={problem} />
       {stats && (
         <section aria-labelledby="stats-month-title">
