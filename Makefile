@@ -16,12 +16,14 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
 .PHONY: install demo serve test lint typecheck unit synth bench clean web web-test browser chromium \
-	bundle preview diff deploy cfn-lint lambda-lock
+	bundle preview diff deploy cfn-lint lock
 
-$(STAMP): pyproject.toml
+# .venv is built from requirements.lock (the versions Lambda runs, plus the tools); `make lock` writes it.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP) $(CDK_CLI)
@@ -96,7 +98,8 @@ deploy: bundle
 cfn-lint: synth
 	$(BIN)/cfn-lint $(CDK_OUT)/*.template.json
 
-lambda-lock: $(STAMP)
+# Both locks from pyproject.toml's dependencies (needs PyPI): requirements-lambda.lock, requirements.lock.
+lock: $(STAMP)
 	$(BIN)/python -m infra.bundling lock
 
 bench: $(STAMP) $(WEB_BUILT) chromium

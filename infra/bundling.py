@@ -2,7 +2,9 @@
 
 A function's package is its folder under `functions/`, the modules of the shared package
 `telefonist` it reaches, and the third-party distributions those import, with their dependencies,
-pinned by `requirements-lambda.lock` (hashes included) and installed for Lambda's platform:
+pinned by `requirements-lambda.lock` (hashes included; generated from pyproject.toml's dependencies
+by `make lock`, which also writes requirements.lock for .venv at the same versions) and installed
+for Lambda's platform:
 
 - Lambda's python3.11 runtime runs on Amazon Linux 2 (glibc 2.26): only wheels tagged manylinux
   2_26 or older load there, so pip gets exactly those tags (a manylinux_2_28 wheel would install
@@ -35,13 +37,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import aws_cdk as cdk
 import jsii
 
 ROOT = Path(__file__).resolve().parent.parent
-LAMBDA_REQUIREMENTS = ROOT / "requirements-lambda.txt"
+PYPROJECT = ROOT / "pyproject.toml"
 LAMBDA_LOCK = ROOT / "requirements-lambda.lock"
+# The development environment (.venv): the same versions as Lambda's where both have a distribution.
+DEV_LOCK = ROOT / "requirements.lock"
 # Downloaded wheels, keyed by the lock's own hashes: inside the project (build/ is ignored by git).
 WHEEL_CACHE = ROOT / "build" / "lambda-wheels"
 
@@ -444,11 +449,30 @@ def bundling_options(local: object) -> cdk.BundlingOptions:
 # ---- the lock ------------------------------------------------------------------------------------
 
 
-def write_lock() -> None:
-    """Resolves requirements-lambda.txt for Lambda's platform and writes requirements-lambda.lock
-    (`make lambda-lock`; needs PyPI). Each line: the wheel pip chose, its hash, its dependencies."""
+def lambda_requirements() -> list[str]:
+    """What Lambda's packages may install: the project's own dependencies in pyproject.toml (the
+    tooling's and the tests' are the `dev` extra), so there is no second list to keep."""
+    import tomllib
+
+    return list(tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]["dependencies"])
+
+
+def _resolve(*args: str) -> list[dict[str, Any]]:
+    """pip's resolution (a dry run, nothing installed) of `args`: the report's `install` items."""
     import json
 
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "report.json"
+        _pip("install", "--dry-run", "--ignore-installed", "--report", str(report), *args)
+        items: list[dict[str, Any]] = json.loads(report.read_text(encoding="utf-8"))["install"]
+    return items
+
+
+def write_lock() -> None:
+    """Resolves the project's dependencies once for Lambda's platform (requirements-lambda.lock) and
+    then the development environment constrained to those versions (requirements.lock), so the tests
+    run what Lambda runs (`make lock`; needs PyPI). Lambda's lines: the wheel pip chose, its hash,
+    its dependencies; the development lock: `name==version` (its wheels are this machine's)."""
     from packaging.markers import default_environment
     from packaging.requirements import Requirement
 
@@ -464,13 +488,12 @@ def write_lock() -> None:
         "extra": "",
     }
     with tempfile.TemporaryDirectory() as tmp:
-        report = Path(tmp) / "report.json"
-        resolve = ["install", "--dry-run", "--ignore-installed", *_platform_args(), "--target", str(Path(tmp) / "t")]
-        _pip(*resolve, "--report", str(report), "-r", str(LAMBDA_REQUIREMENTS))
-        installs = json.loads(report.read_text(encoding="utf-8"))["install"]
+        requirements = Path(tmp) / "requirements.txt"
+        requirements.write_text("\n".join(lambda_requirements()) + "\n", encoding="utf-8")
+        installs = _resolve(*_platform_args(), "--target", str(Path(tmp) / "t"), "-r", str(requirements))
     resolved = {canonical(item["metadata"]["name"]) for item in installs}
     lines = [
-        f"# Generated from {LAMBDA_REQUIREMENTS.name} by `make lambda-lock`: do not edit.",
+        f"# Generated from {PYPROJECT.name}'s dependencies by `make lock`: do not edit.",
         f"# For Lambda's python{PYTHON_VERSION} {ARCHITECTURE} runtime (Amazon Linux 2): {', '.join(PLATFORM_TAGS)}.",
         "# `# requires:` lists each distribution's own dependencies (no extras); infra/bundling.py reads it.",
     ]
@@ -489,6 +512,21 @@ def write_lock() -> None:
         lines.append(f"# {wheel}\n{line}")
     LAMBDA_LOCK.write_text("\n".join(lines) + "\n", encoding="utf-8")
     read_lock.cache_clear()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        constraints = Path(tmp) / "constraints.txt"
+        constraints.write_text("".join(f"{d.name}=={d.version}\n" for d in read_lock().values()), encoding="utf-8")
+        dev = _resolve("-c", str(constraints), "-e", f"{ROOT}[dev]")
+    pins = sorted(
+        f"{canonical(item['metadata']['name'])}=={item['metadata']['version']}"
+        for item in dev
+        if canonical(item["metadata"]["name"]) != "telefonist"
+    )
+    header = [
+        f"# Generated with {LAMBDA_LOCK.name} by `make lock`: do not edit. The development environment",
+        f"# (.venv: `make install`), at {LAMBDA_LOCK.name}'s versions wherever Lambda has the distribution too.",
+    ]
+    DEV_LOCK.write_text("\n".join([*header, *pins]) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

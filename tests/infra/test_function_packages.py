@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 
 import pytest
@@ -66,13 +67,10 @@ def test_the_tracer_brings_the_x_ray_sdk_it_loads_when_created(plans: dict[str, 
 
 def test_the_lock_pins_every_lambda_requirement_to_a_wheel_amazon_linux_2_loads() -> None:
     lock = read_lock()
-    for line in bundling.LAMBDA_REQUIREMENTS.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            requirement = Requirement(line)
-            pinned = lock[bundling.canonical(requirement.name)]
-            assert requirement.specifier.contains(pinned.version), (
-                f"{requirement} vs lock {pinned.version}: make lambda-lock"
-            )
+    for line in bundling.lambda_requirements():
+        requirement = Requirement(line)
+        pinned = lock[bundling.canonical(requirement.name)]
+        assert requirement.specifier.contains(pinned.version), f"{requirement} vs lock {pinned.version}: make lock"
     allowed = {*bundling.PLATFORM_TAGS, "any", "manylinux1_x86_64", "manylinux2010_x86_64", "manylinux_2_5_x86_64",
                "manylinux_2_12_x86_64"}  # fmt: skip
     wheels = re.findall(r"^# (\S+\.whl)$", bundling.LAMBDA_LOCK.read_text(encoding="utf-8"), re.MULTILINE)
@@ -81,3 +79,19 @@ def test_the_lock_pins_every_lambda_requirement_to_a_wheel_amazon_linux_2_loads(
         _python, abi, platforms = wheel.removesuffix(".whl").split("-")[-3:]
         assert set(platforms.split(".")) & allowed, wheel
         assert abi in {"none", "abi3", "cp311"}, wheel
+
+
+def _dev_lock() -> dict[str, str]:
+    pins = [line.split("==") for line in bundling.DEV_LOCK.read_text(encoding="utf-8").splitlines() if "==" in line]
+    return {bundling.canonical(name): version for name, version in pins}
+
+
+def test_the_development_environment_runs_the_versions_lambda_runs() -> None:
+    # one resolution: wherever Lambda's package has a distribution, .venv has the same version
+    dev = _dev_lock()
+    assert {name: d.version for name, d in read_lock().items()} == {name: dev[name] for name in read_lock()}
+
+
+def test_the_venv_is_built_from_the_lock() -> None:
+    installed = {bundling.canonical(d.metadata["Name"]): d.version for d in importlib.metadata.distributions()}
+    assert {name: installed.get(name) for name in _dev_lock()} == _dev_lock(), "make install (requirements.lock)"
