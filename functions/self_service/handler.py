@@ -74,10 +74,11 @@ def service() -> SelfService:
         boto3.resource("dynamodb").Table(env.customer_table),
         secrets=KmsSecretCodec(boto3.client("kms"), env.secrets_key_id),
     )
-    messages = boto3.resource("dynamodb").Table(env.message_table)
-    return SelfService(
-        repo, _billing_source or _bucket_billing_source(env), person_data=PersonDataStore(repo, messages)
-    )
+    dynamodb = boto3.resource("dynamodb")
+    person_data = None  # without the statistics table, a person's export and erasure answer 503 (not half done)
+    if env.statistics_table:
+        person_data = PersonDataStore(repo, dynamodb.Table(env.message_table), dynamodb.Table(env.statistics_table))
+    return SelfService(repo, _billing_source or _bucket_billing_source(env), person_data=person_data)
 
 
 @cache

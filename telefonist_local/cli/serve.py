@@ -218,7 +218,7 @@ def local_api(
     from telefonist.dal.secrets import KmsSecretCodec
     from telefonist.edge.bounds import MAX_BODY_BYTES
     from telefonist.models import PriceBook
-    from telefonist.resources import BILLING_BUCKET, CUSTOMER_TABLE, MESSAGE_TABLE
+    from telefonist.resources import BILLING_BUCKET, CUSTOMER_TABLE, MESSAGE_TABLE, STATISTICS_TABLE
     from telefonist.self_service.service import SelfService
 
     from functions.employee_status.handler import ENV_STATUS_PAGE_URL
@@ -255,8 +255,11 @@ def local_api(
                 calls_this_month=billing_calls,
             )
             billing = TableBillingSummarySource(lines)
-            messages = boto3.resource("dynamodb").Table(MESSAGE_TABLE.local_name)
-            service = SelfService(repo, billing, person_data=PersonDataStore(repo, messages))
+            dynamodb = boto3.resource("dynamodb")
+            person_data = PersonDataStore(
+                repo, dynamodb.Table(MESSAGE_TABLE.local_name), dynamodb.Table(STATISTICS_TABLE.local_name)
+            )
+            service = SelfService(repo, billing, person_data=person_data)
             profile = seed_demo_customer(service, people=people)  # as the operator and the admin would
             _fresh_functions()
             contacts = _simulated_connect()  # the transfer route sets attributes on the simulated calls

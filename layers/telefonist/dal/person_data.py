@@ -82,8 +82,7 @@ def _plain(value: Any) -> Any:
 class PersonDataStore:
     """Reads and erases one person's items in the customer, message and statistics tables."""
 
-    def __init__(self, repo: CustomerRepository, message_table: Any, statistics_table: Any = None) -> None:
-        """`statistics_table` None: a wiring without it (a local tool) exports and erases no call records."""
+    def __init__(self, repo: CustomerRepository, message_table: Any, statistics_table: Any) -> None:
         self._repo = repo
         self._customers = repo.table
         self._messages = message_table
@@ -134,8 +133,6 @@ class PersonDataStore:
 
     def call_records(self, tenant_id: str, person_id: str) -> list[dict[str, Any]]:
         """Caller history entries and contact events that name them (the statistics table's items)."""
-        if self._statistics is None:
-            return []
         return self._referencing(self._statistics, tenant_id, person_id, "a person's calls")
 
     def export(self, tenant_id: str, person_id: str) -> dict[str, Any]:
@@ -225,9 +222,20 @@ class PersonDataStore:
 
 
 def _shown(items: list[dict[str, Any]], prefix: str, fields: tuple[str, ...], order: str) -> list[dict[str, Any]]:
-    """The export's view of the statistics items under `prefix`: the fields named, oldest first."""
-    shown = [{f: _plain(i[f]) for f in fields if f in i} for i in items if str(i["pk"]).startswith(prefix)]
+    """The export's view of the statistics items under `prefix`: the fields named (a contact event's
+    id is its key's), oldest first."""
+    shown = [
+        {f: _plain(i[f]) for f in fields if f in i} | _contact_id_of_key(i)
+        for i in items
+        if str(i["pk"]).startswith(prefix)
+    ]
     return sorted(shown, key=lambda i: str(i.get(order, "")))
+
+
+def _contact_id_of_key(item: dict[str, Any]) -> dict[str, str]:
+    """A contact event's id, which only its key holds (`CONTACT#<id>`); nothing for other items."""
+    pk = str(item["pk"])
+    return {"contact_id": pk.removeprefix("CONTACT#")} if pk.startswith("CONTACT#") else {}
 
 
 def _unname(table_name: str, item: dict[str, Any], person_key: str) -> dict[str, Any]:

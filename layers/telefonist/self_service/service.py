@@ -95,7 +95,7 @@ class SelfService:
         person_data: PersonDataStore | None = None,
     ) -> None:
         self._repo = repo
-        self._person_data = person_data  # None: no message log wired, export and erasure answer 503
+        self._person_data = person_data  # None: no message log or statistics table wired: export and erasure answer 503
         self._billing = billing
         self._clock = clock
         self._templates = templates or MessageTemplateRepository(repo.table)
@@ -428,7 +428,7 @@ class SelfService:
 
     def _person_data_store(self) -> PersonDataStore:
         if self._person_data is None:
-            raise RepositoryError("the message log is not wired to this service")
+            raise RepositoryError("the message log or statistics table is not wired to this service")
         return self._person_data
 
     def export_person(self, caller: Caller, person_id: str) -> api.PersonExport:

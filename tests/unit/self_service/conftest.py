@@ -10,7 +10,7 @@ import boto3
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.person_data import PersonDataStore
-from telefonist.resources import MESSAGE_TABLE
+from telefonist.resources import MESSAGE_TABLE, STATISTICS_TABLE
 from telefonist.self_service import Caller, SelfService
 from telefonist.self_service import api_models as api
 from telefonist.self_service.billing import BillingSummary, InMemoryBillingSummarySource, TariffTotal
@@ -92,8 +92,11 @@ def billing() -> InMemoryBillingSummarySource:
 
 @pytest.fixture
 def service(repo: CustomerRepository, billing: InMemoryBillingSummarySource) -> SelfService:
-    messages = boto3.resource("dynamodb").Table(MESSAGE_TABLE.local_name)
-    svc = SelfService(repo, billing, person_data=PersonDataStore(repo, messages))
+    dynamodb = boto3.resource("dynamodb")
+    person_data = PersonDataStore(
+        repo, dynamodb.Table(MESSAGE_TABLE.local_name), dynamodb.Table(STATISTICS_TABLE.local_name)
+    )
+    svc = SelfService(repo, billing, person_data=person_data)
     repo.put_price_list(DEFAULT_PRICE_LIST)
     seed_customer(svc, "acme", "Acme", "+46852000001")
     seed_customer(svc, "globex", "Globex", "+46852000101")

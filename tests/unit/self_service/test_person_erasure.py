@@ -1,22 +1,32 @@
 """Issue 20, erasure: an administrator exports everything about one person, then erases it all.
 
 After erasure no item, message or index entry of the person remains in the tables or the directory
-search; the export taken before holds every one of them; the audit trail records both.
+search; the export taken before holds every one of them; the audit trail records both. That covers
+their employee sign-in links and sessions (customer table) and the caller history entries and
+contact events that name them (statistics table): those keep their anonymous rest, so the
+statistics' counts do not change.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import boto3
 import pytest
 from boto3.dynamodb.conditions import Key
+from telefonist.caller_history import Outcome as HistoryOutcome
 from telefonist.dal import keys
+from telefonist.dal.caller_history import CallerHistoryRepository
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.resources import MESSAGE_TABLE
+from telefonist.dal.employee_access import DynamoAccessStore
+from telefonist.dal.statistics_repository import StatisticsRepository
+from telefonist.referral_automation.sign_in import Grant, digest
+from telefonist.resources import MESSAGE_TABLE, PERSON_INDEX, STATISTICS_TABLE
 from telefonist.self_service import SelfService
 from telefonist.self_service.billing import InMemoryBillingSummarySource
+from telefonist.statistics.model import ContactEvent, Outcome
 
 from telefonist_local.self_service.local_gateway import local_token
 from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, ApiClient
@@ -24,6 +34,31 @@ from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, ApiClient
 MOBILE = "+46701234567"
 NAME = "Acmefirst1"  # acme-p1's first name (conftest)
 ACME_USER_TOKEN = local_token("acme", "", subject="acme-user")
+NOW = datetime.now(UTC)
+TOKENS = {"link-p1": "acme-p1", "session-p1": "acme-p1", "session-p2": "acme-p2"}
+
+
+class _Keys:
+    def key_for(self, tenant_id: str) -> bytes:
+        return f"test-key-{tenant_id}".encode()
+
+
+def _contact(contact_id: str, person_id: str | None) -> ContactEvent:
+    return ContactEvent(
+        contact_id=contact_id,
+        version_us=1,
+        tenant_id="acme",
+        day=date(2026, 11, 30),
+        number="+46852000001",
+        outcome=Outcome.ANSWERED,
+        fallback=False,
+        wait_seconds=12,
+        handling_seconds=40,
+        transferred=person_id is not None,
+        transferred_to_person=person_id,
+        message_channels=("sms",) if person_id else (),
+        caller_masked="+4670•••••67",
+    )
 
 
 @pytest.fixture
@@ -32,8 +67,31 @@ def messages(aws: Any) -> Any:
 
 
 @pytest.fixture
-def erasing_client(client: ApiClient, repo: CustomerRepository, messages: Any) -> ApiClient:
-    """acme-p1 with a mobile, two referrals, three messages, a followed calendar and a colleague's referral to them."""
+def statistics(aws: Any) -> Any:
+    return boto3.resource("dynamodb").Table(STATISTICS_TABLE.local_name)
+
+
+def _sign_ins_and_calls(customers: Any, statistics: Any) -> None:
+    """acme-p1: a sign-in link and a session; a caller's call transferred to them, another with a
+    message for them; their contact events (c1 transferred to them, c3 to acme-p2, c4 to nobody)."""
+    access = DynamoAccessStore(customers)
+    for token, person in TOKENS.items():
+        access.put_grant(token.split("-")[0], digest(token), Grant("acme", person, NOW + timedelta(hours=1)))
+    history = CallerHistoryRepository(statistics, _Keys())
+    for contact, at in (("c1", NOW - timedelta(days=2)), ("c2", NOW - timedelta(days=1)), ("c3", NOW)):
+        history.look_up_and_record("acme", contact, "+46701112233", at)
+    assert history.record_outcome("acme", "c1", HistoryOutcome.TRANSFERRED, "acme-p1")
+    assert history.record_outcome("acme", "c2", HistoryOutcome.MESSAGE, "acme-p1", "sms")
+    assert history.record_outcome("acme", "c3", HistoryOutcome.TRANSFERRED, "acme-p2")
+    StatisticsRepository(statistics).record_many(
+        [_contact("c1", "acme-p1"), _contact("c3", "acme-p2"), _contact("c4", None)]
+    )
+
+
+@pytest.fixture
+def erasing_client(client: ApiClient, repo: CustomerRepository, messages: Any, statistics: Any) -> ApiClient:
+    """acme-p1 with a mobile, two referrals, three messages, a followed calendar, a colleague's referral
+    to them, sign-ins, caller history and a contact event."""
     person = client.call("GET", "/people/acme-p1", ACME_ADMIN_TOKEN).body
     update = {
         "first_name": person["first_name"],
@@ -63,6 +121,7 @@ def erasing_client(client: ApiClient, repo: CustomerRepository, messages: Any) -
     repo.table.put_item(
         Item={"pk": "CALSYNC", "sk": "TENANT#acme#PERSON#acme-p1", "entity": "calendar", "mailbox": "p1@acme.example"}
     )
+    _sign_ins_and_calls(repo.table, statistics)
     return client
 
 
@@ -75,8 +134,23 @@ def _mentions(item: dict[str, Any], *needles: str) -> bool:
     return any(needle in text for needle in needles)
 
 
+def _calls(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(kind, contact id) of caller history entries (CALLER) and contact events (CONTACT), sorted."""
+    kinds = [(str(i["pk"]).split("#")[0], i) for i in items]
+    return sorted(
+        (kind, str(i.get("contact_id") or i["pk"]).removeprefix("CONTACT#"))
+        for kind, i in kinds
+        if kind in ("CALLER", "CONTACT")
+    )
+
+
+def _by_person(table: Any, tenant_id: str, person_id: str) -> list[dict[str, Any]]:
+    key = Key(PERSON_INDEX.partition_key).eq(keys.person_ref(tenant_id, person_id))
+    return table.query(IndexName=PERSON_INDEX.name, KeyConditionExpression=key)["Items"]
+
+
 def test_the_export_holds_everything_and_erasure_leaves_nothing(
-    erasing_client: ApiClient, repo: CustomerRepository, messages: Any
+    erasing_client: ApiClient, repo: CustomerRepository, messages: Any, statistics: Any
 ) -> None:
     client = erasing_client
     mobile_key = keys.mobile_key(MOBILE)
@@ -105,6 +179,32 @@ def test_the_export_holds_everything_and_erasure_leaves_nothing(
     }
     theirs.discard(("TENANT#acme", "PERSON#acme-p2#REF#r9"))  # the colleague's referral, reported as a pointer
     assert theirs == exported_keys
+    # Their sign-ins: kind and expiry, never a token or its digest.
+    grants = [
+        i for i in _everything(repo.table) if str(i["pk"]).startswith("EMPLOYEE#") and i["person_id"] == "acme-p1"
+    ]
+    assert len(grants) == 2
+    assert sorted(s["kind"] for s in body["sign_ins"]) == ["link", "session"]
+    assert {s["expires_at"] for s in body["sign_ins"]} == {
+        datetime.fromtimestamp(int(g["expires_at"]), UTC).isoformat().replace("+00:00", "Z") for g in grants
+    }
+    text = json.dumps(body)
+    assert not [t for t in TOKENS if t in text or digest(t) in text]
+    # Every statistics item naming them, and only those: caller history by contact, contact events.
+    stats = _everything(statistics)
+    naming = [i for i in stats if _mentions(i, "acme-p1")]
+    assert _calls(naming) == [
+        ("CALLER", "c1"),
+        ("CALLER", "c2"),
+        ("CONTACT", "c1"),
+    ]
+    assert [(h["contact_id"], h["outcome"], h.get("channel")) for h in body["caller_history"]] == [
+        ("c1", "transferred", None),
+        ("c2", "message", "sms"),
+    ]
+    assert [(c["contact_id"], c["transferred_to_person"]) for c in body["contacts"]] == [("c1", "acme-p1")]
+    assert "•" not in text  # the caller's masked number is someone else's: not in their export
+    aggregates = sorted((i for i in stats if str(i["pk"]).startswith("STATS#")), key=lambda i: i["sk"])
 
     erased = client.call("DELETE", "/people/acme-p1/personal-data", ACME_ADMIN_TOKEN)
     assert erased.status == 200
@@ -112,13 +212,36 @@ def test_the_export_holds_everything_and_erasure_leaves_nothing(
         "erased": "acme-p1",
         "messages_deleted": 3,
         "refer_to_cleared": [{"person_id": "acme-p2", "referral_id": "r9"}],
+        "call_records_cleared": 3,
+        "sign_ins_deleted": 2,
     }
+
+    stats_after = _everything(statistics)
+    # No statistics item names them any more, nor does either table's by-person index; the calls stay
+    # (anonymous: outcome, channel, counts) and the statistics' aggregates are unchanged.
+    assert not [i for i in stats_after if _mentions(i, "acme-p1")]
+    assert _by_person(statistics, "acme", "acme-p1") == _by_person(repo.table, "acme", "acme-p1") == []
+    assert _calls(stats_after) == [
+        ("CALLER", "c1"),
+        ("CALLER", "c2"),
+        ("CALLER", "c3"),
+        ("CONTACT", "c1"),
+        ("CONTACT", "c3"),
+        ("CONTACT", "c4"),
+    ]
+    history_c2 = next(i for i in stats_after if str(i["pk"]).startswith("CALLER#") and i["contact_id"] == "c2")
+    assert (history_c2["outcome"], history_c2["channel"]) == ("message", "sms")
+    assert sorted((i for i in stats_after if str(i["pk"]).startswith("STATS#")), key=lambda i: i["sk"]) == aggregates
+    # A colleague's call records and sign-in are theirs: untouched.
+    assert len(_by_person(statistics, "acme", "acme-p2")) == 2
+    assert len(_by_person(repo.table, "acme", "acme-p2")) == 1
 
     everything = _everything(repo.table) + _everything(messages)
     # Nothing anywhere holds their name, mobile (or its index key) or e-mail address, audit included.
     assert not [i for i in everything if _mentions(i, NAME, "Acmelast1", MOBILE, mobile_key, "p1@acme.example")]
     # Their id stays only where it names what happened: the audit trail, and the directory version
     # item's `last_change` (the deleted sort keys, so warm search indexes drop them).
+    assert not [i for i in everything if str(i["pk"]).startswith("EMPLOYEE#") and i["person_id"] == "acme-p1"]
     acme = [i for i in everything if i["pk"] in ("TENANT#acme", "CALSYNC", "acme")]
     named = [i for i in acme if _mentions(i, "acme-p1") and not str(i["sk"]).startswith(keys.AUDIT_PREFIX)]
     assert [i["sk"] for i in named] == [keys.DIRECTORY_META_SK]
