@@ -10,24 +10,29 @@ A record that is not an inbound SMS is logged (by kind only) and skipped; a stor
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from telefonist import config
+from telefonist.environment import SMS_SENDER_ID_PATTERN, load_env
 from telefonist.observability import logger, metrics
 from telefonist.referral_automation.service import SmsCommands
 
 
-class Environment(BaseModel):
-    """What CDK passes; validated once per cold start."""
+@dataclass(frozen=True)
+class Environment:
+    """What CDK sets for this function."""
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    customer_table: str = field(metadata={"env": config.ENV_CUSTOMER_TABLE})
+    sms_sender_id: str = field(metadata={"env": config.ENV_SMS_SENDER_ID, "pattern": SMS_SENDER_ID_PATTERN})
 
-    customer_table: str = Field(alias=config.ENV_CUSTOMER_TABLE, min_length=3)
-    sms_sender_id: str = Field(alias=config.ENV_SMS_SENDER_ID, min_length=1, max_length=11)
+
+@dataclass(frozen=True)
+class Dependencies:
+    commands: SmsCommands
 
 
 class InboundSms(BaseModel):
@@ -41,12 +46,7 @@ class InboundSms(BaseModel):
 
 
 @cache
-def environment() -> Environment:
-    return Environment.model_validate(os.environ)
-
-
-@cache
-def commands() -> SmsCommands:
+def dependencies() -> Dependencies:
     import boto3
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.notify_adapters import SnsSmsSender
@@ -55,12 +55,12 @@ def commands() -> SmsCommands:
     from telefonist.self_service.billing import UnavailableBillingSummarySource
     from telefonist.self_service.service import SelfService
 
-    env = environment()
+    env = load_env(Environment)
     table = boto3.resource("dynamodb").Table(env.customer_table)
     repo = CustomerRepository(table)  # no secrets: referrals and people hold none
     status = OwnStatus(lambda: SelfService(repo, UnavailableBillingSummarySource()))
     sms = SnsSmsSender(boto3.client("sns"), env.sms_sender_id)
-    return SmsCommands(repo, status, sms, SmsRefusalLog(table))
+    return Dependencies(SmsCommands(repo, status, sms, SmsRefusalLog(table)))
 
 
 def _messages(event: dict[str, Any]) -> list[InboundSms | None]:
@@ -73,16 +73,21 @@ def _messages(event: dict[str, Any]) -> list[InboundSms | None]:
     return found
 
 
-@metrics.log_metrics
-@logger.inject_lambda_context(clear_state=True)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, int]:
+    """Each record's command for its sender; a record that is no inbound SMS is counted and skipped."""
     handled = 0
     for message in _messages(event):
         if message is None:
             logger.warning("not an inbound SMS: skipped")
             metrics.add_metric(name="InboundSmsMalformed", unit="Count", value=1)
             continue
-        outcome = commands().handle(message.origination_number, message.message_body, message.inbound_message_id)
+        outcome = deps.commands.handle(message.origination_number, message.message_body, message.inbound_message_id)
         metrics.add_metric(name=f"InboundSms_{outcome.value}", unit="Count", value=1)
         handled += 1
     return {"handled": handled}
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    return handle(event, dependencies())

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +22,6 @@ from telefonist.models import MessagePreference, Person, PersonPhone, PhoneKind,
 from telefonist.referral_automation.service import OWN_REFERRAL_ID
 
 from functions.inbound_sms import handler
-from telefonist_local.local_aws import LocalLambdaContext
 from tests.notify_helpers import sent_sms
 
 TENANT = "acme"
@@ -41,9 +41,16 @@ def person(person_id: str, first: str, mobile: str) -> Person:
     )
 
 
+@dataclass
+class Delivery:
+    """Publishes an inbound SMS to the topic and gives back the Lambda event SNS would invoke with."""
+
+    deliver: Callable[[str, str], dict[str, Any]]
+    deps: handler.Dependencies  # wired as in Lambda, to moto
+
+
 @pytest.fixture
-def sns_delivery(aws: Any) -> Iterator[Any]:
-    """Publish an inbound SMS to the topic and get back the Lambda event SNS would invoke with."""
+def sns_delivery(aws: Any) -> Delivery:
     sns, sqs = boto3.client("sns"), boto3.client("sqs")
     topic = sns.create_topic(Name="telefonist-inbound-sms")["TopicArn"]
     queue = sqs.create_queue(QueueName="inbound-sms-capture")["QueueUrl"]
@@ -66,10 +73,7 @@ def sns_delivery(aws: Any) -> Iterator[Any]:
         record = {"EventSource": "aws:sns", "EventVersion": "1.0", "EventSubscriptionArn": subscription}
         return {"Records": [{**record, "Sns": notification}]}
 
-    handler.environment.cache_clear()
-    handler.commands.cache_clear()
-    yield deliver
-    handler.commands.cache_clear()
+    return Delivery(deliver, handler.dependencies.__wrapped__())
 
 
 @pytest.fixture
@@ -79,10 +83,10 @@ def people(repo: CustomerRepository) -> CustomerRepository:
     return repo
 
 
-def send(sns_delivery: Any, sender: str, body: str, now: datetime = NOW) -> dict[str, int]:
-    event = sns_delivery(sender, body)
+def send(sns_delivery: Delivery, sender: str, body: str, now: datetime = NOW) -> dict[str, int]:
+    event = sns_delivery.deliver(sender, body)
     with simulated_time(now):
-        return handler.lambda_handler(event, LocalLambdaContext(function_name="inbound-sms"))
+        return handler.handle(event, sns_delivery.deps)
 
 
 def own_referral(repo: CustomerRepository, person_id: str) -> Referral | None:
@@ -99,7 +103,7 @@ def audit_actions(repo: CustomerRepository) -> list[tuple[str, str, str]]:
 
 
 def test_lunch_13_sets_the_senders_own_referral_until_13_stockholm_and_confirms(
-    sns_delivery: Any, people: CustomerRepository
+    sns_delivery: Delivery, people: CustomerRepository
 ) -> None:
     assert send(sns_delivery, EVA_MOBILE, "LUNCH 13") == {"handled": 1}
     referral = own_referral(people, "eva")
@@ -124,7 +128,7 @@ def test_lunch_13_sets_the_senders_own_referral_until_13_stockholm_and_confirms(
     ],
 )
 def test_each_command_sets_its_referral(
-    sns_delivery: Any, people: CustomerRepository, body: str, text: str, until: datetime
+    sns_delivery: Delivery, people: CustomerRepository, body: str, text: str, until: datetime
 ) -> None:
     send(sns_delivery, EVA_MOBILE, body)
     referral = own_referral(people, "eva")
@@ -133,7 +137,9 @@ def test_each_command_sets_its_referral(
     assert answers_to(EVA_MOBILE) == [f"Klart: {text}. Skicka IN när du är tillbaka."]
 
 
-def test_a_new_command_replaces_the_own_status_and_in_clears_it(sns_delivery: Any, people: CustomerRepository) -> None:
+def test_a_new_command_replaces_the_own_status_and_in_clears_it(
+    sns_delivery: Delivery, people: CustomerRepository
+) -> None:
     send(sns_delivery, EVA_MOBILE, "LUNCH 13")
     send(sns_delivery, EVA_MOBILE, "MÖTE 15:30")
     _, referrals = people.get_person(TENANT, "eva")
@@ -145,7 +151,7 @@ def test_a_new_command_replaces_the_own_status_and_in_clears_it(sns_delivery: An
 
 
 def test_a_time_in_the_past_is_refused_with_a_clear_reply_and_changes_nothing(
-    sns_delivery: Any, people: CustomerRepository
+    sns_delivery: Delivery, people: CustomerRepository
 ) -> None:
     send(sns_delivery, EVA_MOBILE, "LUNCH 13")
     send(sns_delivery, EVA_MOBILE, "LUNCH 10", now=NOW)  # 10:00 < 10:15
@@ -155,7 +161,7 @@ def test_a_time_in_the_past_is_refused_with_a_clear_reply_and_changes_nothing(
     assert answers_to(EVA_MOBILE)[-1] == "10:00 har redan varit. Skicka en senare tid, t.ex. LUNCH 13:30."
 
 
-def test_an_unknown_command_gets_the_short_help(sns_delivery: Any, people: CustomerRepository) -> None:
+def test_an_unknown_command_gets_the_short_help(sns_delivery: Delivery, people: CustomerRepository) -> None:
     send(sns_delivery, EVA_MOBILE, "Hej! Är jag inne?")
     assert own_referral(people, "eva") is None
     assert answers_to(EVA_MOBILE) == [
@@ -164,7 +170,7 @@ def test_an_unknown_command_gets_the_short_help(sns_delivery: Any, people: Custo
 
 
 def test_a_sender_that_is_no_registered_mobile_is_refused_audited_and_not_answered(
-    sns_delivery: Any, people: CustomerRepository, customer_table: Any, caplog: pytest.LogCaptureFixture
+    sns_delivery: Delivery, people: CustomerRepository, customer_table: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     stranger = "+46731112233"
     with caplog.at_level(logging.DEBUG):
@@ -180,7 +186,7 @@ def test_a_sender_that_is_no_registered_mobile_is_refused_audited_and_not_answer
 
 
 def test_a_person_whose_mobile_changed_can_no_longer_use_the_old_number(
-    sns_delivery: Any, people: CustomerRepository
+    sns_delivery: Delivery, people: CustomerRepository
 ) -> None:
     people.put_person(TENANT, person("eva", "Eva", "+46701000000"))
     send(sns_delivery, EVA_MOBILE, "LUNCH 13")
@@ -189,7 +195,7 @@ def test_a_person_whose_mobile_changed_can_no_longer_use_the_old_number(
     assert own_referral(people, "eva") is not None
 
 
-def test_a_number_registered_to_two_people_changes_nobody(sns_delivery: Any, people: CustomerRepository) -> None:
+def test_a_number_registered_to_two_people_changes_nobody(sns_delivery: Delivery, people: CustomerRepository) -> None:
     people.put_person("globex", person("eva2", "Eva", EVA_MOBILE))
     send(sns_delivery, EVA_MOBILE, "LUNCH 13")
     assert own_referral(people, "eva") is None
@@ -198,7 +204,10 @@ def test_a_number_registered_to_two_people_changes_nobody(sns_delivery: Any, peo
 
 
 def test_no_phone_number_and_no_message_text_in_the_logs(
-    sns_delivery: Any, people: CustomerRepository, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+    sns_delivery: Delivery,
+    people: CustomerRepository,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     with caplog.at_level(logging.DEBUG):
         for sender, body in ((EVA_MOBILE, "LUNCH 13"), (EVA_MOBILE, "hemlig text"), ("+46731112233", "SJUK")):
@@ -211,7 +220,6 @@ def test_no_phone_number_and_no_message_text_in_the_logs(
         assert secret not in logged
 
 
-def test_a_record_that_is_not_an_inbound_sms_is_skipped(aws: Any) -> None:
-    handler.commands.cache_clear()
+def test_a_record_that_is_not_an_inbound_sms_is_skipped(sns_delivery: Delivery) -> None:
     event = {"Records": [{"Sns": {"Message": "not json"}}, {"Sns": {"Message": json.dumps({"x": 1})}}]}
-    assert handler.lambda_handler(event, LocalLambdaContext(function_name="inbound-sms")) == {"handled": 0}
+    assert handler.handle(event, sns_delivery.deps) == {"handled": 0}
