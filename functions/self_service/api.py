@@ -71,12 +71,13 @@ def _json_body(model: type[ModelT], text: str | None) -> ModelT:
         raise InvalidInputError.from_validation(exc, "body") from exc
 
 
-def _csv(text: str, month: str) -> Response[str]:
+def csv_response(text: str, filename: str) -> Response[str]:
+    """A CSV download (the billing lines, statistics, the call log): never cached."""
     return Response(
         status_code=200,
         content_type="text/csv; charset=utf-8",
         body=text,
-        headers={"Content-Disposition": f'attachment; filename="billing-{month}.csv"', "Cache-Control": "no-store"},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )
 
 
@@ -248,7 +249,7 @@ def build_router(service: Callable[[], SelfService]) -> Router:
         security=common["security"],
     )
     def get_billing_lines(month: MonthPath) -> Response[str]:
-        return _csv(service().billing_lines_csv(caller(), month), month)
+        return csv_response(service().billing_lines_csv(caller(), month), f"billing-{month}.csv")
 
     # ------------------------------------------------------------ message templates
     @app.get(
@@ -338,7 +339,7 @@ def build_router(service: Callable[[], SelfService]) -> Router:
         security=common["security"],
     )
     def finance_billing_lines(tenant_id: SlugPath, month: MonthPath) -> Response[str]:
-        return _csv(service().finance_billing_lines_csv(caller(), tenant_id, month), month)
+        return csv_response(service().finance_billing_lines_csv(caller(), tenant_id, month), f"billing-{month}.csv")
 
     return app
 

@@ -19,6 +19,8 @@ from telefonist.self_service.billing import Month
 from telefonist.statistics.api_models import MonthStatisticsView
 from telefonist.statistics.service import CSV_COLUMNS, StatisticsQueries, statistics_csv
 
+from functions.self_service.api import csv_response
+
 MonthQuery = Annotated[Month, Query(description="A month, YYYY-MM (Stockholm days)")]
 TenantPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="A customer's id")]
 CSV_RESPONSES: dict[int, Any] = {
@@ -38,15 +40,7 @@ def queries() -> StatisticsQueries:
 
 
 def _csv(view: MonthStatisticsView) -> Response[str]:
-    return Response(
-        status_code=200,
-        content_type="text/csv; charset=utf-8",
-        body=statistics_csv(view.model_dump()),
-        headers={
-            "Content-Disposition": f'attachment; filename="statistics-{view.month}.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return csv_response(statistics_csv(view.model_dump()), f"statistics-{view.month}.csv")
 
 
 def build_statistics_router() -> Router:

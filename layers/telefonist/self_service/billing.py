@@ -15,6 +15,7 @@ from typing import Annotated, Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from telefonist.dal.errors import RepositoryError
+from telefonist.edge.errors import InvalidInputError
 from telefonist.models.types import Ore, Tariff, TenantId
 
 Month = Annotated[
@@ -119,14 +120,15 @@ def kronor_text(ore: int) -> str:
     return f"{sign}{whole}.{cents:02d}"
 
 
-def lines_csv(lines: Sequence[Mapping[str, Any]]) -> str:
-    """The month's lines as CSV (RFC 4180, comma-separated, header row, CRLF), in CSV_COLUMNS."""
+def lines_csv(lines: Sequence[Mapping[str, Any]], columns: Sequence[str] = CSV_COLUMNS) -> str:
+    """The month's lines as CSV (RFC 4180, comma-separated, header row, CRLF), in `columns`
+    (CSV_COLUMNS; the call log's are its own, telefonist.statistics.call_log)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(columns)
     for line in lines:
         row = {**line, "amount_sek": kronor_text(int(line["amount_ore"]))}
-        writer.writerow([_cell(row.get(column)) if column != "amount_sek" else row[column] for column in CSV_COLUMNS])
+        writer.writerow([_cell(row.get(column)) if column != "amount_sek" else row[column] for column in columns])
     return out.getvalue()
 
 
@@ -152,6 +154,19 @@ class InMemoryBillingSummarySource:
         if len(lines) > max_lines:
             raise TooManyLines(len(lines))
         return sorted(lines, key=lambda line: str(line["answered_at"]))
+
+
+def downloadable_lines(source: BillingSummarySource, tenant_id: str, month: str, field: str) -> list[dict[str, Any]]:
+    """The month's lines for one download (the lines CSV, the call log) in answer order; past
+    MAX_CSV_LINES a 400 naming `field` (the month) that says where such a month is read."""
+    try:
+        return source.monthly_lines(tenant_id, month, MAX_CSV_LINES)
+    except TooManyLines as exc:
+        raise InvalidInputError.of(
+            field,
+            f"the month has {exc.lines} lines, more than {MAX_CSV_LINES} in one download: "
+            "finance exports it from the billing table (Athena)",
+        ) from exc
 
 
 class UnavailableBillingSummarySource:

@@ -36,6 +36,7 @@ KINDS: dict[str, re.Pattern[str]] = {
     "PERSON#": re.compile(rf"PERSON#{_SLUG}"),
     "AUDIT#": re.compile(rf"AUDIT#[0-9T:.+-]{{10,40}}#{_SLUG}"),
     "TENANT#": re.compile(rf"TENANT#{_SLUG}"),  # the operators' list of customers (telefonist.directory.customers)
+    "CALL#": re.compile(rf"CALL#[0-9T:.+-]{{10,40}}#{_SLUG}"),  # a call log's row: answered at, contact id
 }
 CURSOR_FIELD = "query.cursor"
 _BAD_CURSOR = "not a cursor this list gave out: list again from the start, without a cursor"

@@ -45,6 +45,18 @@ def statistics_csv(statistics: dict[str, Any]) -> str:
     return out.getvalue()
 
 
+def reader_tenant(caller: Caller, tenant_id: str | None, what: str) -> str:
+    """The customer whose month `caller` may read: with no `tenant_id`, their own, if they are its
+    administrators; a named customer's (the finance routes) if they are in the finance group."""
+    if tenant_id is None:
+        if caller.tenant_id is None or not caller.in_group(Group.ADMINS):
+            raise ForbiddenError(f"only the customer's administrators may read {what}")
+        return caller.tenant_id
+    if not caller.in_group(Group.FINANCE):
+        raise ForbiddenError("this route is for the finance group")
+    return tenant_id
+
+
 @dataclass
 class StatisticsQueries:
     """Who may read which customer's statistics: its administrators their own, finance any."""
@@ -52,14 +64,10 @@ class StatisticsQueries:
     source: MonthSource
 
     def own_month(self, caller: Caller, month: str) -> MonthStatisticsView:
-        if caller.tenant_id is None or not caller.in_group(Group.ADMINS):
-            raise ForbiddenError("only the customer's administrators may read its statistics")
-        return self._month(caller.tenant_id, month)
+        return self._month(reader_tenant(caller, None, "its statistics"), month)
 
     def customer_month(self, caller: Caller, tenant_id: str, month: str) -> MonthStatisticsView:
-        if not caller.in_group(Group.FINANCE):
-            raise ForbiddenError("this route is for the finance group")
-        return self._month(tenant_id, month)
+        return self._month(reader_tenant(caller, tenant_id, "its statistics"), month)
 
     def _month(self, tenant_id: str, month: str) -> MonthStatisticsView:
         return MonthStatisticsView.model_validate(month_statistics(month, self.source.month(tenant_id, month).days))
