@@ -206,3 +206,9 @@ def test_a_lines_json_is_pydantics_text(
     assert line_json(outcome.line) == outcome.line.model_dump_json()
     validated = BillingLine.model_validate_json(outcome.line.model_dump_json())
     assert line_json(validated) == validated.model_dump_json() == line_json(outcome.line)
+
+
+def test_a_fraction_finer_than_a_microsecond_is_rounded_alike_by_both_readers() -> None:
+    text = json.dumps(ctr("c-1", last_updated="2026-11-24T09:00:00.9999996Z"))
+    rounded = datetime(2026, 11, 24, 9, 0, 1, tzinfo=UTC)  # msgspec rounds; pydantic alone would truncate
+    assert _common_facts(text).last_updated == parse_ctr(text).last_updated == rounded
