@@ -8,15 +8,16 @@ on Mina sidor (nothing is synced while they have it off), writes through the sel
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, Field
 from telefonist import config
 from telefonist.calendar_sync.sync import CalendarSync, GraphApi
+from telefonist.edge.context import deps_of, resolve_with
 from telefonist.edge.resolver import edge_resolver
+from telefonist.environment import load_env
 from telefonist.observability import logger
 
 from functions.calendar_sync.api import build_router
@@ -26,22 +27,23 @@ ENV_GRAPH_BASE_URL = "GRAPH_BASE_URL"  # tests and local runs: a fake Graph on 1
 ENV_GRAPH_LOGIN_URL = "GRAPH_LOGIN_URL"
 
 
-class Environment(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+@dataclass(frozen=True)
+class Environment:
+    """What CDK sets for this function."""
 
-    customer_table: str = Field(alias=config.ENV_CUSTOMER_TABLE, min_length=3)
-    notification_url: str = Field(alias=ENV_NOTIFICATION_URL, pattern=r"^https?://")
-    graph_base_url: str = Field(default="https://graph.microsoft.com/v1.0", alias=ENV_GRAPH_BASE_URL)
-    graph_login_url: str = Field(default="https://login.microsoftonline.com", alias=ENV_GRAPH_LOGIN_URL)
+    customer_table: str = field(metadata={"env": config.ENV_CUSTOMER_TABLE})
+    notification_url: str = field(metadata={"env": ENV_NOTIFICATION_URL, "pattern": r"https?://.+"})
+    graph_base_url: str = field(default="https://graph.microsoft.com/v1.0", metadata={"env": ENV_GRAPH_BASE_URL})
+    graph_login_url: str = field(default="https://login.microsoftonline.com", metadata={"env": ENV_GRAPH_LOGIN_URL})
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    sync: CalendarSync
 
 
 @cache
-def environment() -> Environment:
-    return Environment.model_validate(os.environ)
-
-
-@cache
-def sync() -> CalendarSync:
+def dependencies() -> Dependencies:
     import boto3
     from telefonist.dal.calendar_state import DynamoSyncState, graph_app_secret, graph_credentials
     from telefonist.dal.customer_repository import CustomerRepository
@@ -49,7 +51,7 @@ def sync() -> CalendarSync:
     from telefonist.self_service.billing import UnavailableBillingSummarySource
     from telefonist.self_service.service import SelfService
 
-    env = environment()
+    env = load_env(Environment)
     table = boto3.resource("dynamodb").Table(env.customer_table)
     secrets = boto3.client("secretsmanager")
     service = SelfService(CustomerRepository(table), UnavailableBillingSummarySource())
@@ -62,22 +64,36 @@ def sync() -> CalendarSync:
         token = ClientCredentialsToken(lambda: graph_credentials(state, app_secret(), tenant_id), env.graph_login_url)
         return UrllibGraphApi(token, env.graph_base_url)
 
-    return CalendarSync(graph, state, lambda: service, state.rules, env.notification_url)
+    return Dependencies(CalendarSync(graph, state, lambda: service, state.rules, env.notification_url))
 
 
-router = build_router(sync)
+def _sync() -> CalendarSync:
+    """The request's sync (from the Dependencies `handle` serves it with)."""
+    return deps_of(app, Dependencies).sync
+
+
+router = build_router(_sync)
 app = edge_resolver(router)
+
+
+def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
+    """The webhook: Graph's validation handshake and change notifications."""
+    return resolve_with(app, deps, event)
+
+
+def renew(deps: Dependencies) -> dict[str, int]:
+    """Extend the subscriptions that lapse soon."""
+    renewed = deps.sync.renew_due()
+    logger.info("calendar subscriptions renewed", extra={"count": len(renewed)})
+    return {"renewed": len(renewed)}
 
 
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """The webhook: Graph's validation handshake and change notifications."""
-    return app.resolve(event, context)
+    return handle(event, dependencies())
 
 
 @logger.inject_lambda_context(clear_state=True)
 def renew_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    """EventBridge Scheduler, every few hours: extend subscriptions that lapse soon."""
-    renewed = sync().renew_due()
-    logger.info("calendar subscriptions renewed", extra={"count": len(renewed)})
-    return {"renewed": len(renewed)}
+    """EventBridge Scheduler, every few hours."""
+    return renew(dependencies())

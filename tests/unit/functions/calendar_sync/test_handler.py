@@ -20,7 +20,7 @@ from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.models import Person
 
 from functions.calendar_sync import handler
-from telefonist_local.local_aws import LocalLambdaContext, patched_environment
+from telefonist_local.local_aws import patched_environment
 from tests.graph_fake import FakeGraph, fake_graph
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -43,11 +43,12 @@ def graph(aws: Any, repo: CustomerRepository, customer_table: Any) -> Iterator[F
             handler.ENV_GRAPH_LOGIN_URL: fake.url,
         }
         with patched_environment(environment):
-            handler.environment.cache_clear()
-            handler.sync.cache_clear()
             yield fake
-            handler.sync.cache_clear()
-            handler.environment.cache_clear()
+
+
+def cold_start() -> handler.Dependencies:
+    """The function's composition root as a new container builds it (under the fixture's environment)."""
+    return handler.dependencies.__wrapped__()
 
 
 def webhook_event(body: dict[str, Any] | None, query: dict[str, str] | None = None) -> dict[str, Any]:
@@ -71,10 +72,10 @@ def webhook_event(body: dict[str, Any] | None, query: dict[str, str] | None = No
 def test_the_deployed_sync_signs_in_follows_catches_up_and_renews(
     graph: FakeGraph, repo: CustomerRepository, customer_table: Any
 ) -> None:
-    context = LocalLambdaContext(function_name="calendar-sync")
+    deps = cold_start()
     DynamoSyncState(customer_table).put_settings("acme", CalendarSettings(enabled=True), 0)  # opted in on Mina sidor
     with simulated_time(NOW):
-        calendar = handler.sync().subscribe("acme", "eva", USER)
+        calendar = deps.sync.subscribe("acme", "eva", USER)
     assert graph.issued  # Graph was called with a token from the client-credentials grant
     graph.put_event(
         USER,
@@ -87,7 +88,7 @@ def test_the_deployed_sync_signs_in_follows_catches_up_and_renews(
         },
     )
     with simulated_time(NOW):
-        answer = handler.lambda_handler(webhook_event(graph.notification(USER, "E1", "created")), context)
+        answer = handler.handle(webhook_event(graph.notification(USER, "E1", "created")), deps)
     assert answer["statusCode"] == 202
     _, referrals = repo.get_person("acme", "eva")
     assert [(r.referral_id, r.text) for r in referrals] == [(referral_id_of("E1"), "Lunch")]
@@ -97,40 +98,37 @@ def test_the_deployed_sync_signs_in_follows_catches_up_and_renews(
     assert stored.client_state_digest
     assert graph.subscriptions[str(stored.subscription_id)]["clientState"] not in str(customer_table.scan()["Items"])
 
-    handshake = handler.lambda_handler(webhook_event(None, {"validationToken": "abc 123"}), context)
+    handshake = handler.handle(webhook_event(None, {"validationToken": "abc 123"}), deps)
     assert (handshake["statusCode"], handshake["body"]) == (200, "abc 123")
 
     due = NOW + SUBSCRIPTION_LIFETIME - RENEW_AHEAD + timedelta(minutes=5)
     with simulated_time(due):
-        assert handler.renew_handler({}, context) == {"renewed": 1}
-        assert handler.renew_handler({}, context) == {"renewed": 0}
+        assert handler.renew(deps) == {"renewed": 1}
+        assert handler.renew(deps) == {"renewed": 0}
 
 
 def test_a_customer_is_synced_only_in_the_directory_its_administrator_consented_in(
     graph: FakeGraph, repo: CustomerRepository, customer_table: Any
 ) -> None:
-    context = LocalLambdaContext(function_name="calendar-sync")
     state = DynamoSyncState(customer_table)
     state.put_settings("globex", CalendarSettings(enabled=True), 0)
     state.save(FollowedCalendar(tenant_id="globex", person_id="ola", user_id="ola@globex.example"))
     with simulated_time(NOW):
-        assert handler.renew_handler({}, context) == {"renewed": 0}  # never connected: no token asked for
+        assert handler.renew(cold_start()) == {"renewed": 0}  # never connected: no token asked for
     [waiting] = [c for c in state.all() if c.tenant_id == "globex"]
     assert waiting.pending
     assert "has not connected Microsoft 365" in str(waiting.last_error)
     assert not graph.subscriptions
 
     state.put_connection(CalendarConnection("globex", directory_tenant="fabrikam-tenant"))
-    handler.sync.cache_clear()
     with simulated_time(NOW):
-        assert handler.renew_handler({}, context) == {"renewed": 0}  # the shared app has no consent there yet
+        assert handler.renew(cold_start()) == {"renewed": 0}  # the shared app has no consent there yet
     [waiting] = [c for c in state.all() if c.tenant_id == "globex"]
     assert waiting.pending
     assert "token endpoint answered 400" in str(waiting.last_error)
 
     graph.consented.add("fabrikam-tenant")
-    handler.sync.cache_clear()
     with simulated_time(NOW):
-        assert handler.renew_handler({}, context) == {"renewed": 1}
+        assert handler.renew(cold_start()) == {"renewed": 1}
     [subscription] = graph.subscriptions.values()
     assert subscription["resource"] == "/users/ola%40globex.example/events"
