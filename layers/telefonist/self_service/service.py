@@ -47,7 +47,7 @@ from telefonist.models.directory import referral_valid_at
 from telefonist.notify.templates import PLACEHOLDERS, MessageTemplate, TemplateScope
 from telefonist.observability import logger
 from telefonist.self_service import api_models as api
-from telefonist.self_service.billing import MAX_CSV_LINES, BillingSummarySource, TooManyLines, lines_csv
+from telefonist.self_service.billing import BillingSummarySource, downloadable_lines, lines_csv
 from telefonist.self_service.csv_import import parse_people_csv
 from telefonist.self_service.errors import FieldError, ForbiddenError, InvalidInputError
 from telefonist.self_service.pagination import DEFAULT_PAGE_SIZE, decode_cursor, fit_page
@@ -604,15 +604,7 @@ class SelfService:
         return self._lines_csv(tenant_id, month)
 
     def _lines_csv(self, tenant_id: str, month: str) -> str:
-        try:
-            lines = self._billing.monthly_lines(tenant_id, month, MAX_CSV_LINES)
-        except TooManyLines as exc:
-            raise InvalidInputError.of(
-                "path.month",
-                f"the month has {exc.lines} lines, more than {MAX_CSV_LINES} in one download: "
-                "finance exports it from the billing table (Athena)",
-            ) from exc
-        return lines_csv(lines)
+        return lines_csv(downloadable_lines(self._billing, tenant_id, month, "path.month"))
 
     # ------------------------------------------------------------------ message templates
     def list_message_templates(self, caller: Caller) -> api.MessageTemplateList:

@@ -106,7 +106,7 @@ def test_a_bad_month_is_a_400_and_an_empty_month_is_a_header(lines_client: ApiCl
 def test_a_month_too_large_for_one_download_is_refused_naming_the_month(
     repo: CustomerRepository, service: SelfService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("telefonist.self_service.service.MAX_CSV_LINES", 3)
+    monkeypatch.setattr("telefonist.self_service.billing.MAX_CSV_LINES", 3)  # the one capped read (downloadable_lines)
     client = ApiClient(SelfService(repo, InMemoryBillingSummarySource(lines=LINES)))
     refused = client.call("GET", "/billing/2026-10/lines.csv", ACME_ADMIN_TOKEN)
     assert refused.status == 400
