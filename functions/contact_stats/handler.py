@@ -7,7 +7,7 @@ the store or the routing lookup fails; a record that is no contact of a customer
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
@@ -18,16 +18,31 @@ from telefonist import config
 from telefonist.dal.errors import NotFoundError
 from telefonist.dal.route_reader import RouteReader
 from telefonist.dal.statistics_repository import StatisticsRepository
+from telefonist.environment import load_env
 from telefonist.observability import logger, metrics
 from telefonist.statistics.recorder import StatisticsRecorder
 
 
-def build_recorder(environ: dict[str, str] | None = None, session: Any = None) -> StatisticsRecorder:
-    environ = dict(os.environ) if environ is None else environ
-    dynamodb = (session or boto3.session.Session()).resource("dynamodb")
+@dataclass(frozen=True)
+class Environment:
+    """What CDK sets for this function."""
+
+    customer_table: str = field(metadata={"env": config.ENV_CUSTOMER_TABLE})
+    statistics_table: str = field(metadata={"env": config.ENV_STATISTICS_TABLE})
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    recorder: StatisticsRecorder
+
+
+@cache
+def dependencies() -> Dependencies:
+    env = load_env(Environment)
+    dynamodb = boto3.resource("dynamodb")
     # Only the route's tenant is needed: the raw item (written by the validated configuration path),
     # not CustomerRepository's pydantic models, which cost this function ~0.2 s of cold start.
-    routes = RouteReader(dynamodb.Table(environ[config.ENV_CUSTOMER_TABLE]))
+    routes = RouteReader(dynamodb.Table(env.customer_table))
 
     @lru_cache(maxsize=4096)  # routes change rarely; a container lives minutes to hours
     def tenant_of_number(dialed_number: str) -> str | None:
@@ -36,20 +51,14 @@ def build_recorder(environ: dict[str, str] | None = None, session: Any = None) -
         except NotFoundError:
             return None
 
-    return StatisticsRecorder(
-        store=StatisticsRepository(dynamodb.Table(environ[config.ENV_STATISTICS_TABLE])),
-        resolve_tenant=tenant_of_number,
-    )
+    store = StatisticsRepository(dynamodb.Table(env.statistics_table))
+    return Dependencies(StatisticsRecorder(store=store, resolve_tenant=tenant_of_number))
 
 
-@cache
-def recorder() -> StatisticsRecorder:
-    return build_recorder()
-
-
-def handle_batch(event: dict[str, Any], service: StatisticsRecorder) -> dict[str, Any]:
+def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
+    """Record the batch; the partial batch response names the records whose store or lookup failed."""
     records = [KinesisStreamRecord(raw) for raw in event.get("Records", [])]
-    result = service.record_batch([record.kinesis.data_as_bytes() for record in records])
+    result = deps.recorder.record_batch([record.kinesis.data_as_bytes() for record in records])
     for outcome in ("recorded", "stale", "ignored"):
         metrics.add_metric(name=f"Contacts_{outcome}", unit="Count", value=getattr(result, outcome))
     metrics.add_metric(name="Contacts_failed", unit="Count", value=len(result.failed))
@@ -61,5 +70,4 @@ def handle_batch(event: dict[str, Any], service: StatisticsRecorder) -> dict[str
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    del context
-    return handle_batch(event, recorder())
+    return handle(event, dependencies())

@@ -388,7 +388,7 @@ class _Run:
 
         with self._functions():
             for records in self._delivered:
-                response = contact_stats.handle_batch({"Records": records}, contact_stats.recorder())
+                response = contact_stats.handle({"Records": records}, contact_stats.dependencies())
                 if response["batchItemFailures"]:
                     failed = len(response["batchItemFailures"])
                     raise RuntimeError(f"{failed} CTR record(s) failed in contact statistics")

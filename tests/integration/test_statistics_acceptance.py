@@ -124,10 +124,10 @@ def demo_stream() -> tuple[list[CallScenario], list[dict[str, Any]]]:
 
 def record_stream(aws: LocalResources, stream: list[dict[str, Any]]) -> None:
     """Through the contact statistics handler in batches of 100, then the whole stream again."""
-    recorder = handler.build_recorder(aws.environment)
+    deps = handler.dependencies.__wrapped__()  # as Lambda wires it, under the stack's environment
     for _ in range(2):
         for start in range(0, len(stream), 100):
-            response = handler.handle_batch(_kinesis_event(stream[start : start + 100], start), recorder)
+            response = handler.handle(_kinesis_event(stream[start : start + 100], start), deps)
             assert response == {"batchItemFailures": []}
 
 
