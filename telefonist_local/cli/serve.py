@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from telefonist.edge.resolver import EdgeResolver
     from telefonist.self_service.service import SelfService
+    from telefonist.statistics.call_log import CallLogQueries
 
     from telefonist_local.local_web import SimulatedCall, SimulatedTransfer
 
@@ -55,7 +56,7 @@ def demo_tokens(tenant_id: str) -> dict[str, str]:
     }
 
 
-def whole_api(service: Callable[[], SelfService]) -> EdgeResolver:
+def whole_api(service: Callable[[], SelfService], call_log: Callable[[], CallLogQueries] | None = None) -> EdgeResolver:
     """Every route of the deployed API in one resolver (what `serve` serves and docs/openapi.json describes)."""
     from telefonist.calendar_sync.consent import MINA_SIDOR_PATH, ConsentApp
     from telefonist.edge.resolver import edge_resolver
@@ -65,6 +66,7 @@ def whole_api(service: Callable[[], SelfService]) -> EdgeResolver:
     from functions.notify.handler import router as notify_router
     from functions.self_service.api import build_router
     from functions.self_service.calendar_api import build_calendar_router
+    from functions.self_service.call_log_api import build_call_log_router
     from functions.self_service.statistics_api import router as statistics_router
     from functions.transfer.handler import router as transfer_router
 
@@ -78,6 +80,7 @@ def whole_api(service: Callable[[], SelfService]) -> EdgeResolver:
         transfer_router,
         employee_router,
         statistics_router,
+        build_call_log_router(call_log or _no_call_log),
         build_calendar_router(service, lambda: local_app),
     )
 
@@ -214,17 +217,20 @@ def local_api(
     from telefonist.dal.billing_summary import TableBillingSummarySource
     from telefonist.dal.billing_table import BillingTable, BillingTableSettings
     from telefonist.dal.customer_repository import CustomerRepository
+    from telefonist.dal.directory_names import DirectoryNameReader
     from telefonist.dal.person_data import PersonDataStore
     from telefonist.dal.secrets import KmsSecretCodec
+    from telefonist.dal.statistics_repository import StatisticsRepository
     from telefonist.edge.bounds import MAX_BODY_BYTES
     from telefonist.models import PriceBook
     from telefonist.resources import BILLING_BUCKET, CUSTOMER_TABLE, MESSAGE_TABLE, STATISTICS_TABLE
     from telefonist.self_service.service import SelfService
+    from telefonist.statistics.call_log import CallLogQueries
 
     from functions.employee_status.handler import ENV_STATUS_PAGE_URL
     from telefonist_local.local_aws import create_resources, moto_server, patched_environment
     from telefonist_local.local_web import LocalServer, LocalWebApp
-    from telefonist_local.sample_data import DEFAULT_PRICE_LIST, DEMO_TENANT_ID, demo_tenant
+    from telefonist_local.sample_data import DEFAULT_PRICE_LIST, DEMO_TENANT_ID, demo_directory, demo_tenant
     from telefonist_local.self_service.demo_billing import seed_demo_billing
     from telefonist_local.self_service.demo_seed import seed_demo_customer
     from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
@@ -246,6 +252,8 @@ def local_api(
             repo.put_price_list(DEFAULT_PRICE_LIST)
             # Billing as finance reads it: a year of the demo customer's calls, rated into the billing table.
             lines = BillingTable(BillingTableSettings.from_environ(os.environ, BILLING_BUCKET.local_name))
+            dynamodb = boto3.resource("dynamodb")
+            statistics = StatisticsRepository(dynamodb.Table(STATISTICS_TABLE.local_name))
             seed_demo_billing(
                 lines,
                 DEMO_TENANT_ID,
@@ -253,9 +261,11 @@ def local_api(
                 PriceBook(versions=[DEFAULT_PRICE_LIST]),
                 to_local(utc_now()).strftime("%Y-%m"),
                 calls_this_month=billing_calls,
+                statistics=statistics,  # this month's contact events: Statistik and the call log's outcomes
+                person_ids=[person.person_id for person in demo_directory(people)[0]],
             )
             billing = TableBillingSummarySource(lines)
-            dynamodb = boto3.resource("dynamodb")
+            call_log = CallLogQueries(billing, statistics, DirectoryNameReader(repo.table))
             person_data = PersonDataStore(
                 repo, dynamodb.Table(MESSAGE_TABLE.local_name), dynamodb.Table(STATISTICS_TABLE.local_name)
             )
@@ -263,7 +273,7 @@ def local_api(
             profile = seed_demo_customer(service, people=people)  # as the operator and the admin would
             _fresh_functions()
             contacts = _simulated_connect()  # the transfer route sets attributes on the simulated calls
-            app = ApiGatewayWsgiApp(whole_api(lambda: service).resolve, MAX_BODY_BYTES)
+            app = ApiGatewayWsgiApp(whole_api(lambda: service, lambda: call_log).resolve, MAX_BODY_BYTES)
             operator = demo_tokens(profile.tenant_id)["operator"]
             numbers = [n.phone_number for n in profile.claimed_numbers]
             pages = LocalWebApp(
@@ -314,3 +324,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _no_service() -> SelfService:
     raise RuntimeError("writing the OpenAPI document needs no service")
+
+
+def _no_call_log() -> CallLogQueries:
+    raise RuntimeError("writing the OpenAPI document needs no call log")
