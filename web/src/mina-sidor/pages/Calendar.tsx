@@ -14,8 +14,9 @@ import {
   type Problem,
   peoplePage,
 } from "../api";
+import { useEditForm } from "../form";
 import { dateTime } from "../format";
-import { FieldErrors, ProblemBanner, SaveBar, unsaved } from "../problems";
+import { ProblemBanner, SaveBar } from "../problems";
 
 const STATES = ["out_of_office", "busy", "tentative"] as const;
 type Keyword = NonNullable<CalendarRules["keywords"]>[number];
@@ -148,20 +149,9 @@ function SettingsForm({ api, current, onSaved }: { api: Api; current: CalendarSy
   const [keywords, setKeywords] = useState<Keyword[]>(current.rules.keywords ?? []);
   const [privateText, setPrivateText] = useState(current.rules.private_text ?? "Upptagen");
   const [allDay, setAllDay] = useState(current.rules.all_day ?? true);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState(false);
-  const errors = new FieldErrors(problem);
-  const touched =
-    <T,>(set: (value: T) => void) =>
-    (value: T) => {
-      set(value);
-      setSaved(false);
-      unsaved.value = true;
-    };
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setSaving(true);
+  const form = useEditForm();
+  const { errors, touched } = form;
+  const submit = form.submit(() => {
     const rules: CalendarRules = {
       out_of_office: states.out_of_office.trim() || null,
       busy: states.busy.trim() || null,
@@ -170,21 +160,8 @@ function SettingsForm({ api, current, onSaved }: { api: Api; current: CalendarSy
       private_text: privateText,
       all_day: allDay,
     };
-    const result = await call(() =>
-      api.PUT("/calendar-sync", { body: { enabled, rules, expected_version: current.version } }),
-    );
-    setSaving(false);
-    if (!result.ok) return setProblem(result.problem);
-    setProblem(null);
-    setSaved(true);
-    unsaved.value = false;
-    onSaved();
-  };
-  const reload = () => {
-    unsaved.value = false;
-    setProblem(null);
-    onSaved();
-  };
+    return call(() => api.PUT("/calendar-sync", { body: { enabled, rules, expected_version: current.version } }));
+  }, onSaved);
   const setKeyword = (index: number, change: Partial<Keyword>) =>
     touched(setKeywords)(keywords.map((k, i) => (i === index ? { ...k, ...change } : k)));
   return (
@@ -248,7 +225,7 @@ function SettingsForm({ api, current, onSaved }: { api: Api; current: CalendarSy
           {t("ms.cal.allDay")}
         </label>
       </FieldGroup>
-      <SaveBar problem={problem} errors={errors} onReload={reload} editable saved={saved} saving={saving} />
+      <SaveBar {...form.bar} onReload={form.reload(onSaved)} editable />
     </form>
   );
 }

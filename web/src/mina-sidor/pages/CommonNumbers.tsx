@@ -7,7 +7,8 @@ import { language, t } from "../../i18n/catalogue";
 import { ScriptPanel } from "../../operator/ScriptPanel";
 import { type CommonNumber, type CommonNumberInput, call, listCommonNumbers, type Problem } from "../api";
 import { clock, fromLocalInput, isOpenAt, toLocalInput, weekdayName } from "../format";
-import { FieldErrors, ProblemBanner, SaveBar, unsaved } from "../problems";
+import { useEditForm } from "../form";
+import { confirmLeave, FieldErrors, ProblemBanner, SaveBar } from "../problems";
 
 interface NoticeDraft {
   text: string;
@@ -138,10 +139,8 @@ export function CommonNumbersPage({ api, editable }: { api: Api; editable: boole
           id="cn-pick"
           value={selected ?? ""}
           onChange={(e) => {
-            if (!unsaved.value || window.confirm(t("ms.unsaved"))) {
-              unsaved.value = false;
-              setSelected(e.currentTarget.value);
-            } else e.currentTarget.value = selected ?? "";
+            if (confirmLeave()) setSelected(e.currentTarget.value);
+            else e.currentTarget.value = selected ?? "";
           }}
         >
           {list.map((c) => (
@@ -232,47 +231,23 @@ function CommonNumberEditor({
   onDeleted: () => void;
 }) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(common));
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState(justSaved);
+  const form = useEditForm(justSaved);
   const lang = language.value;
-  const errors = new FieldErrors(problem);
+  const { errors } = form;
   const change = (next: Partial<Draft>) => {
     setDraft({ ...draft, ...next });
-    setSaved(false);
-    unsaved.value = true;
+    form.changed();
   };
-  const save = async (event: Event) => {
-    event.preventDefault();
-    setSaving(true);
-    const result = await call(() =>
-      api.PUT("/common-numbers/{common_number_id}", {
-        params: { path: { common_number_id: common.common_number_id } },
-        body: inputOf(draft, common.version),
-      }),
-    );
-    setSaving(false);
-    if (!result.ok) return setProblem(result.problem);
-    setProblem(null);
-    unsaved.value = false;
-    setSaved(true);
-    onSaved(result.data);
-  };
-  const remove = async () => {
-    if (!window.confirm(t("ms.numbers.deleteConfirm", { name: common.name }))) return;
-    const result = await call(() =>
-      api.DELETE("/common-numbers/{common_number_id}", {
-        params: { path: { common_number_id: common.common_number_id } },
-      }),
-    );
-    if (!result.ok) return setProblem(result.problem);
-    unsaved.value = false;
-    onDeleted();
-  };
-  const reload = () => {
-    unsaved.value = false;
-    onReload();
-  };
+  const path = { params: { path: { common_number_id: common.common_number_id } } };
+  const save = form.submit(
+    () => call(() => api.PUT("/common-numbers/{common_number_id}", { ...path, body: inputOf(draft, common.version) })),
+    onSaved,
+  );
+  const remove = form.remove(
+    t("ms.numbers.deleteConfirm", { name: common.name }),
+    () => call(() => api.DELETE("/common-numbers/{common_number_id}", path)),
+    onDeleted,
+  );
   const ro = !editable;
   const list = <K extends "notices" | "faq" | "contacts">(key: K, index: number, value: Partial<Draft[K][number]>) => {
     const items = [...draft[key]] as Draft[K][number][];
@@ -478,12 +453,9 @@ function CommonNumberEditor({
           readOnly={ro}
         />
         <SaveBar
-          problem={problem}
-          errors={errors}
-          onReload={reload}
+          {...form.bar}
+          onReload={form.reload(onReload)}
           editable={editable}
-          saved={saved}
-          saving={saving}
           deleteLabel={t("ms.numbers.delete")}
           onDelete={remove}
         />

@@ -14,7 +14,8 @@ import {
   type Problem,
   type RequiredField,
 } from "../api";
-import { FieldErrors, ProblemBanner, SaveBar, unsaved } from "../problems";
+import { useEditForm } from "../form";
+import { confirmLeave, ProblemBanner, SaveBar } from "../problems";
 
 const REQUIRED: readonly RequiredField[] = ["caller_number", "caller_company", "caller_email"];
 type Urgent = NonNullable<MessageTemplate["urgent_channel"]> | "";
@@ -57,11 +58,10 @@ export function MessagesPage({ api, editable }: { api: Api; editable: boolean })
             onChange={(e) => {
               const next = e.currentTarget.value;
               if (next === scope) return;
-              if (unsaved.value && !window.confirm(t("ms.unsaved"))) {
+              if (!confirmLeave()) {
                 e.currentTarget.value = scope;
                 return;
               }
-              unsaved.value = false;
               setScope(next);
             }}
           >
@@ -146,52 +146,33 @@ function RulesForm(props: {
   const [sms, setSms] = useState(current.sms);
   const [subject, setSubject] = useState(current.email_subject);
   const [emailBody, setEmailBody] = useState(current.email_body);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState(false);
-  const errors = new FieldErrors(problem);
-  const touched =
-    <T,>(set: (value: T) => void) =>
-    (value: T) => {
-      set(value);
-      setSaved(false);
-      unsaved.value = true;
-    };
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setSaving(true);
-    const body: MessageTemplateInput = {
-      sms,
-      email_subject: subject,
-      email_body: emailBody,
-      required_fields: REQUIRED.filter((field) => required.includes(field)),
-      urgent_channel: urgent || null,
-      expected_version: current.version,
-    };
-    const result = await save(api, scope, body);
-    setSaving(false);
-    if (!result.ok) return setProblem(result.problem);
-    setProblem(null);
-    setSaved(true);
-    unsaved.value = false;
-    onSaved();
-  };
-  const remove = async () => {
-    if (scope === null || !window.confirm(t("ms.messages.removeConfirm", { name }))) return;
-    const result = await call(() =>
-      api.DELETE("/common-numbers/{common_number_id}/message-template", {
-        params: { path: { common_number_id: scope }, query: { expected_version: current.version } },
+  const form = useEditForm();
+  const { errors, touched } = form;
+  const submit = form.submit(
+    () =>
+      save(api, scope, {
+        sms,
+        email_subject: subject,
+        email_body: emailBody,
+        required_fields: REQUIRED.filter((field) => required.includes(field)),
+        urgent_channel: urgent || null,
+        expected_version: current.version,
       }),
-    );
-    if (!result.ok) return setProblem(result.problem);
-    unsaved.value = false;
-    onSaved();
-  };
-  const reload = () => {
-    unsaved.value = false;
-    setProblem(null);
-    onSaved();
-  };
+    onSaved,
+  );
+  const remove =
+    scope === null
+      ? null
+      : form.remove(
+          t("ms.messages.removeConfirm", { name }),
+          () =>
+            call(() =>
+              api.DELETE("/common-numbers/{common_number_id}/message-template", {
+                params: { path: { common_number_id: scope }, query: { expected_version: current.version } },
+              }),
+            ),
+          onSaved,
+        );
   const ro = !editable;
   const urgentError = errors.of("body.urgent_channel");
   const requiredError = REQUIRED.map((_, i) => errors.of(`body.required_fields.${i}`)).find(Boolean) ?? errors.of("body.required_fields");
@@ -277,14 +258,11 @@ function RulesForm(props: {
         />
       </FieldGroup>
       <SaveBar
-        problem={problem}
-        errors={errors}
-        onReload={reload}
+        {...form.bar}
+        onReload={form.reload(onSaved)}
         editable={editable}
-        saved={saved}
-        saving={saving}
         deleteLabel={t("ms.messages.removeOwn")}
-        onDelete={scope !== null ? remove : null}
+        onDelete={remove}
       />
     </form>
   );
