@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from telefonist.clock import STOCKHOLM
+from telefonist.rating.line import BillingLine
 
 EVENTS = Path(__file__).parent / "events"
 _TEMPLATE: dict[str, Any] = json.loads((EVENTS / "ctr-answered.json").read_text())
@@ -116,3 +117,26 @@ class FakeContext:
     memory_limit_in_mb: int = 1024
     invoked_function_arn: str = "arn:aws:lambda:eu-central-1:111122223333:function:rating"
     aws_request_id: str = "req-1"
+
+
+def billing_line(contact_id: str, month: str) -> BillingLine:
+    """A plain line of acme answered mid-`month` (YYYY-MM), for tests of the table itself."""
+    answered = datetime.fromisoformat(f"{month}-15T09:00:00+01:00")
+    return BillingLine(
+        contact_id=contact_id,
+        tenant_id="acme",
+        tenant_source="attribute",
+        tariff=1,
+        period="weekday_day",
+        answered_at=answered,
+        month=month,
+        talk_seconds=30,
+        handling_seconds=40,
+        over_45s=False,
+        transferred=False,
+        amount_ore=2900,
+        price_list_version="2019-01",
+        ctr_last_updated=answered.astimezone(UTC),
+        dialed_number="+46852000001",
+        queue="acme",
+    )

@@ -7,6 +7,8 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_athena as athena
 from aws_cdk import aws_connect as connect
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_glue as glue
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
@@ -43,6 +45,8 @@ PARALLELIZATION_FACTOR = 4
 SNAPSHOT_RETENTION_DAYS = 1
 SNAPSHOTS_TO_RETAIN = 10
 ORPHAN_FILE_RETENTION_DAYS = 3
+# Billing lines' retention (issue 20): monthly, the 2nd at 02:00 UTC (a quiet hour for rating).
+RETENTION_SCHEDULE = events.Schedule.cron(minute="0", hour="2", day="2", month="*", year="*")
 _ICEBERG_TYPES = {"string": "string", "int": "int", "bigint": "long", "boolean": "boolean", "timestamp": "timestamptz"}
 
 
@@ -76,6 +80,7 @@ class RatingConstruct(Construct):
         self.table = self._build_table()
         self.optimizer_role = self._build_optimizer_role()
         self.optimizers = self._build_optimizers()
+        self.retention_function = self._build_retention(code)
         self.workgroup = self._build_workgroup()
         self.named_queries = self._build_named_queries()
 
@@ -262,6 +267,60 @@ class RatingConstruct(Construct):
         role.add_to_principal_policy(
             iam.PolicyStatement(actions=actions, resources=[bucket.arn_for_objects(f"{prefix}*")])
         )
+
+    def _build_retention(self, code: FunctionCodeConstruct) -> ServiceFunction:
+        """Billing lines past the bookkeeping period leave the table and storage, monthly
+        (telefonist.dal.billing_retention; S3 lifecycle never expires the table's own files). Its role:
+        the table's catalog entry (read, commit) and its files under lines/ (read, write the new
+        metadata, delete what only expired snapshots reached); nothing else."""
+        data = self._data
+        function = ServiceFunction(
+            self,
+            "BillingRetentionFunction",
+            code=code,
+            handler="functions.billing_retention.handler.lambda_handler",
+            description="Monthly: billing lines past the bookkeeping period leave the Iceberg table and storage",
+            environment={
+                config.ENV_BILLING_BUCKET: self.billing_bucket.bucket_name,
+                config.ENV_BILLING_LINES_DAYS: str(data.retention.billing_lines_days),
+            },
+            log_key=data.data_key,
+            timeout=cdk.Duration.minutes(10),
+            memory_size=1024,
+            reserved_concurrency=1,  # one run at a time
+            no_dead_letter_reason="Invoked monthly by an EventBridge rule; a failed run raises the function's "
+            "error alarm (monitoring) and is idempotent, so a rerun (or next month's) finishes it",
+        )
+        role = function.role
+        self._grant_catalog(role)
+        self._grant_objects(
+            role, self.billing_bucket, LINES_PREFIX, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        )
+        grant_key_via(role, data.data_key, ["kms:Decrypt", "kms:GenerateDataKey"], ["s3"])
+        stack = cdk.Stack.of(self)
+        cfn_bucket = self.billing_bucket.node.default_child
+        assert isinstance(cfn_bucket, cdk.CfnElement)
+        _acknowledge(
+            role,
+            f"AwsSolutions::AwsSolutions-IAM5[Resource::<{stack.resolve(stack.get_logical_id(cfn_bucket))}.Arn>/"
+            f"{LINES_PREFIX}*]",
+            "The Iceberg table's data and metadata files under lines/, named by their writers at commit time; "
+            "only read, write and delete",
+        )
+        rule = events.Rule(
+            self,
+            "BillingRetentionSchedule",
+            description="Billing lines' retention (bookkeeping: 7 years after the fiscal year)",
+            schedule=RETENTION_SCHEDULE,
+            targets=[targets.LambdaFunction(function.function, retry_attempts=2)],
+        )
+        _acknowledge(
+            rule,
+            "Serverless::Serverless-EventBusDLQ",
+            "A monthly schedule of a function in the same account, retried twice; a run that never starts only "
+            "deletes lines a month later (never earlier), the next run being the same, idempotent one",
+        )
+        return function
 
     # ---------------------------------------------------------------- Glue and Athena
     def _build_database(self) -> glue.CfnDatabase:

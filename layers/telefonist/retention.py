@@ -8,7 +8,9 @@ lengthens or shortens what the lifecycle rules enforce. DynamoDB items carry the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
+from datetime import date, timedelta
 from typing import Any
 
 CONTEXT_KEY = "telefonist:retention"
@@ -22,7 +24,9 @@ class Retention:
     caller_history_days: int = 30  # caller history: TTL on StatisticsTable's CALLER# items
     ctr_archive_days: int = 396  # raw CTRs, 13 months: S3 lifecycle on the archive bucket
     quarantine_days: int = 90  # bad CTRs kept whole for inspection: S3 lifecycle
-    billing_lines_days: int = 7 * 366  # bookkeeping (bokföringslagen 7 kap.): 7 years, caller numbers masked
+    # bookkeeping (bokföringslagen 7 kap. 2 §): 7 years after the end of the (calendar) fiscal year,
+    # see billing_months_to_delete; billing lines hold no caller number at all (only the dialled one)
+    billing_lines_days: int = 7 * 366
     noncurrent_versions_days: int = 30  # replaced or deleted objects of versioned buckets
     query_results_days: int = 30  # Athena's result files
 
@@ -44,3 +48,15 @@ class Retention:
 
 
 DEFAULT = Retention()
+
+
+def billing_months_to_delete(months: Iterable[str], today: date, days: int) -> list[str]:
+    """The months (YYYY-MM) whose billing lines may go: those whose calendar year ended more than `days` ago.
+
+    Bokföringslagen keeps accounting records until the end of the seventh year after the fiscal
+    year ended; telefonist's fiscal year is the calendar year, so a month's lines are counted from
+    the end of their year, never from the month itself (that would delete January's lines eleven
+    months early). With the default 7 × 366 days, the lines of 2019 go in the first run after
+    5 January 2027; those of 2020 stay until 2028.
+    """
+    return sorted(m for m in set(months) if date(int(m[:4]), 12, 31) + timedelta(days=days) < today)

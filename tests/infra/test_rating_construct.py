@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from aws_cdk.assertions import Match, Template
@@ -171,3 +172,51 @@ def test_connect_may_encrypt_ctrs_through_kinesis_only(template: Template) -> No
     assert grant["Action"] == "kms:GenerateDataKey"
     assert "kinesis." in str(grant["Condition"]["StringEquals"]["kms:ViaService"])
     assert "connect.amazonaws.com/AWSServiceRoleForAmazonConnect" in str(grant["Condition"]["ArnLike"])
+
+
+def test_billing_retention_runs_monthly_and_reaches_only_the_tables_catalog_entry_and_files(
+    template: Template,
+) -> None:
+    """Issue 20: billing lines past 7 years leave the Iceberg table by a monthly function (PyIceberg
+    delete and snapshot expiry), never by an S3 lifecycle rule on the table's files."""
+    from telefonist.retention import DEFAULT
+
+    functions = template.find_resources("AWS::Lambda::Function")
+    [(logical_id, function)] = [
+        (k, f)
+        for k, f in functions.items()
+        if f["Properties"]["Handler"] == "functions.billing_retention.handler.lambda_handler"
+    ]
+    variables = function["Properties"]["Environment"]["Variables"]
+    assert variables["BILLING_LINES_DAYS"] == str(DEFAULT.billing_lines_days)
+    assert "BillingBucket" in str(variables["BILLING_BUCKET_NAME"])
+    [rule] = template.find_resources("AWS::Events::Rule").values()
+    assert rule["Properties"]["ScheduleExpression"] == "cron(0 2 2 * ? *)"
+    assert rule["Properties"]["Targets"][0]["Arn"] == {"Fn::GetAtt": [logical_id, "Arn"]}
+    statements = [
+        statement
+        for policy_id, policy in template.find_resources("AWS::IAM::Policy").items()
+        if policy_id.startswith("RatingBillingRetentionFunction")
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    actions = {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+    actions = {a for a in actions if not a.startswith(("logs:", "xray:"))}  # every function's own log and traces
+    assert actions == {
+        "glue:GetTable",
+        "glue:UpdateTable",
+        "glue:GetDatabase",
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+    }
+    objects = next(s for s in statements if "s3:DeleteObject" in s["Action"])
+    assert "/lines/*" in json.dumps(objects["Resource"])
+    kms = next(s for s in statements if "kms:Decrypt" in s["Action"])
+    assert [v.split(".")[0] for v in kms["Condition"]["StringEquals"]["kms:ViaService"]] == ["s3"]
+    # The billing bucket's lifecycle never expires current objects (they are the table's files).
+    buckets = template.find_resources("AWS::S3::Bucket")
+    billing = next(b for k, b in buckets.items() if k.startswith("DataBillingBucket"))
+    for rule_ in billing["Properties"]["LifecycleConfiguration"]["Rules"]:
+        assert "ExpirationInDays" not in rule_
