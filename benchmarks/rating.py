@@ -29,7 +29,7 @@ from telefonist.models.price_list import PriceBook
 from telefonist.rating.engine import LatestLines, OutcomeStatus, rate_record
 
 from telefonist_local.sample_data import DEFAULT_PRICE_LIST
-from tests.rating_builders import FakeContext, ctr, kinesis_event
+from tests.rating_builders import ctr, kinesis_event
 
 
 def make_records(count: int, seed: int = 6) -> list[bytes]:
@@ -84,12 +84,11 @@ def kinesis_batch_on_moto(records: list[bytes]) -> dict[str, float]:
                 repo.put_common_number("acme", common)
             repo.rebuild_routes("acme")
             repo.put_price_list(DEFAULT_PRICE_LIST)
-            from functions.rating import dependencies, handler
+            from functions.rating import handler
 
-            dependencies.service.cache_clear()
             event = kinesis_event(list(records), arrival=1795500000.0)
             started = time.perf_counter()
-            response = handler.lambda_handler(event, FakeContext())
+            response = handler.handle(event, handler.dependencies.__wrapped__())  # a cold container's wiring
             seconds = time.perf_counter() - started
             assert response == {"batchItemFailures": []}, response
             s3 = boto3.client("s3")

@@ -1,14 +1,14 @@
-"""The rating function's environment and its adapters, built once per container."""
+"""The rating function's environment and its adapters (the handler's composition root builds them once
+per container; `telefonist rerate` builds them too)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from functools import cache
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import boto3
-from pydantic import BaseModel, ConfigDict, Field
 from telefonist import config
 from telefonist.dal.billing_store import CtrArchive, QuarantineStore
 from telefonist.dal.billing_table import BillingTable, BillingTableSettings
@@ -22,40 +22,15 @@ CACHE_SECONDS = 300.0  # price lists and routes change rarely; a warm container 
 T = TypeVar("T")
 
 
-class RatingEnvironment(BaseModel):
-    """What CDK sets for the rating function (variable names from telefonist.config)."""
+@dataclass(frozen=True)
+class Environment:
+    """What CDK sets for the rating function."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    customer_table: str = Field(min_length=1)
-    ledger_table: str = Field(min_length=1)
-    billing_bucket: str = Field(min_length=1)
-    archive_bucket: str = Field(min_length=1)
-    quarantine_bucket: str = Field(min_length=1)
-
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> RatingEnvironment:
-        """Validate the environment; a ValidationError's locations are the variable names."""
-        values = {var: environ.get(var) for var in ENV_VARS.values()}
-        missing = [var for var, value in values.items() if not value]
-        if missing:
-            raise MissingEnvironment(missing)
-        return cls.model_validate({field: values[var] for field, var in ENV_VARS.items()})
-
-
-ENV_VARS = {
-    "customer_table": config.ENV_CUSTOMER_TABLE,
-    "ledger_table": config.ENV_LEDGER_TABLE,
-    "billing_bucket": config.ENV_BILLING_BUCKET,
-    "archive_bucket": config.ENV_ARCHIVE_BUCKET,
-    "quarantine_bucket": config.ENV_QUARANTINE_BUCKET,
-}
-
-
-class MissingEnvironment(ValueError):
-    def __init__(self, names: list[str]) -> None:
-        super().__init__(f"missing environment variable(s): {', '.join(names)}")
-        self.names = names
+    customer_table: str = field(metadata={"env": config.ENV_CUSTOMER_TABLE})
+    ledger_table: str = field(metadata={"env": config.ENV_LEDGER_TABLE})
+    billing_bucket: str = field(metadata={"env": config.ENV_BILLING_BUCKET})
+    archive_bucket: str = field(metadata={"env": config.ENV_ARCHIVE_BUCKET})
+    quarantine_bucket: str = field(metadata={"env": config.ENV_QUARANTINE_BUCKET})
 
 
 def ttl_cached(load: Callable[[], T], seconds: float, clock: Callable[[], float] = time.monotonic) -> Callable[[], T]:
@@ -97,9 +72,7 @@ def cached_tenant_resolver(
     return resolve
 
 
-def build_service(
-    env: RatingEnvironment, session: Any = None, table: BillingTableSettings | None = None
-) -> RatingService:
+def build_service(env: Environment, session: Any = None, table: BillingTableSettings | None = None) -> RatingService:
     """The rating service on DynamoDB, the Iceberg billing table and S3 (clients from `session`,
     default boto3's; the table's catalog from `table`, default the environment's)."""
     import os
@@ -120,11 +93,3 @@ def build_service(
         quarantine=QuarantineStore(s3, env.quarantine_bucket),
         archive=CtrArchive(s3, env.archive_bucket),
     )
-
-
-@cache
-def service() -> RatingService:
-    """Built once per container: the environment is validated here, at cold start."""
-    import os
-
-    return build_service(RatingEnvironment.from_environ(os.environ))

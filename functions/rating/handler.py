@@ -9,15 +9,29 @@ BatchProcessor): its ledger round trips run concurrently and its lines are one t
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.kinesis_stream_event import KinesisStreamRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from telefonist.environment import load_env
 from telefonist.observability import logger, metrics
 from telefonist.rating.service import RatingService, ReceivedRecord, RecordResult
 
-from functions.rating import dependencies
+from functions.rating.dependencies import Environment, build_service
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    service: RatingService
+
+
+@cache
+def dependencies() -> Dependencies:
+    """Built once per container: the environment is read here, at cold start."""
+    return Dependencies(build_service(load_env(Environment)))
 
 
 def received(record: KinesisStreamRecord) -> ReceivedRecord:
@@ -31,9 +45,9 @@ def received(record: KinesisStreamRecord) -> ReceivedRecord:
     )
 
 
-def handle_batch(event: dict[str, Any], context: LambdaContext, service: RatingService) -> dict[str, Any]:
+def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
     """Archive the batch as received, then rate and store it; the partial batch response."""
-    del context
+    service = deps.service
     records = [received(KinesisStreamRecord(raw)) for raw in event.get("Records", [])]
     # Archive first: a batch that cannot be archived fails whole and is retried (bisected).
     service.archive(records)
@@ -55,4 +69,4 @@ def handle_batch(event: dict[str, Any], context: LambdaContext, service: RatingS
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle_batch(event, context, dependencies.service())
+    return handle(event, dependencies())

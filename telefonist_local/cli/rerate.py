@@ -23,14 +23,15 @@ def run(args: argparse.Namespace) -> int:
     from telefonist.dal.billing_store import CtrArchive
     from telefonist.dal.billing_table import BillingTable, BillingTableSettings
     from telefonist.dal.errors import RepositoryError
+    from telefonist.environment import load_env
     from telefonist.rating.rerate import archive_days, parse_month, rerate_month
     from tqdm import tqdm
 
-    from functions.rating.dependencies import RatingEnvironment, build_service
+    from functions.rating.dependencies import Environment, build_service
 
     try:
         parse_month(args.month)
-        env = RatingEnvironment.from_environ(os.environ)
+        env = load_env(Environment)
     except ValueError as exc:  # a malformed month or a missing variable, named
         sys.stderr.write(f"telefonist rerate: {exc}\n")
         return 2

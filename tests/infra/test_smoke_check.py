@@ -92,7 +92,6 @@ def _handlers_invoker(stack: smoke.StackResources) -> smoke.Invoker:
     """Runs the handler of the named function here, with the environment CDK gives that function."""
     from functions.contact_flow import handler as contact_flow
     from functions.directory_lookup import handler as directory_lookup
-    from functions.rating import dependencies
     from functions.rating import handler as rating
 
     shared = {config.ENV_CUSTOMER_TABLE: stack.customer_table}
@@ -106,7 +105,6 @@ def _handlers_invoker(stack: smoke.StackResources) -> smoke.Invoker:
     for clear in (
         directory_lookup.environment.cache_clear,
         directory_lookup.directory_cache.cache_clear,
-        dependencies.service.cache_clear,
     ):
         clear()
     handlers = {
@@ -116,7 +114,7 @@ def _handlers_invoker(stack: smoke.StackResources) -> smoke.Invoker:
             shared,
         ),
         stack.directory_lookup: (directory_lookup.lambda_handler, shared),
-        stack.rating: (rating.lambda_handler, rating_env),
+        stack.rating: (lambda event, _: rating.handle(event, rating.dependencies.__wrapped__()), rating_env),
     }
     invoked: list[str] = []
 

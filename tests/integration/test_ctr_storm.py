@@ -3,9 +3,10 @@
 10,000 records in Kinesis batches of 100, as the event source mapping delivers them: 20 % exact
 duplicates, older versions of a contact delivered after newer ones (in the same batch or
 batches later), 5 % malformed records (not JSON, no ContactId, an unreadable timestamp). The
-storm runs through the real handler (`handle_batch`) and `RatingService` with in-memory fakes of
+storm runs through the real handler (`handle`) and `RatingService` with in-memory fakes of
 the ports (moto at this volume is too slow for CI), then a smaller storm of the same mix runs
-through `lambda_handler` on in-process moto to show the real adapters behave the same.
+through `handle` with the function's own composition root on in-process moto, to show the real adapters
+behave the same.
 
 The expected lines come from the simulated calls (telefonist_local.demo.scenarios: the slot and the
 operator's action the simulator drew), not from the rating code.
@@ -38,7 +39,7 @@ from telefonist.rating.line import line_row
 from telefonist.rating.service import ReceivedRecord
 from telefonist.resources import ARCHIVE_BUCKET, BILLING_BUCKET, QUARANTINE_BUCKET
 
-from functions.rating import dependencies, handler
+from functions.rating import handler
 from telefonist_local.demo.ctr_builder import build_ctr, transfer_leg
 from telefonist_local.demo.run import UNROUTED_NUMBER, dialed_numbers
 from telefonist_local.demo.scenarios import Action, CallScenario, generate_calls
@@ -50,7 +51,7 @@ from telefonist_local.sample_data import (
     DEMO_TENANT_ID,
 )
 from telefonist_local.seeding import seed_demo_tenant
-from tests.rating_builders import FakeContext, ctr, encode, kinesis_event
+from tests.rating_builders import ctr, encode, kinesis_event
 from tests.rating_fakes import FakePorts
 
 BATCH = 100  # records per Lambda invocation (the event source mapping's batch size)
@@ -285,7 +286,7 @@ def test_a_storm_of_10000_records_leaves_one_line_per_billable_contact() -> None
     }
     ports = FakePorts()
     service = ports.service(PRICE_BOOK, ROUTES.get)
-    responses = [handler.handle_batch(event, FakeContext(), service) for event in storm.events()]
+    responses = [handler.handle(event, handler.Dependencies(service)) for event in storm.events()]
     check_outcome(
         storm,
         responses,
@@ -298,7 +299,7 @@ def test_a_storm_of_10000_records_leaves_one_line_per_billable_contact() -> None
     assert [record.data for batch in ports.archive.batches for record in batch] == storm.records
     # replaying the whole storm changes nothing
     before = dict(ports.lines.objects)
-    replayed = [handler.handle_batch(event, FakeContext(), service) for event in storm.events()]
+    replayed = [handler.handle(event, handler.Dependencies(service)) for event in storm.events()]
     assert replayed == [{"batchItemFailures": []}] * len(replayed)
     assert ports.lines.objects == before
 
@@ -309,7 +310,7 @@ def test_a_storm_into_the_iceberg_table_leaves_one_row_per_billable_contact(tmp_
     table = BillingTable(BillingTableSettings.local_folder(tmp_path))
     ports = FakePorts()
     service = replace_lines(ports, table).service(PRICE_BOOK, ROUTES.get)
-    responses = [handler.handle_batch(event, FakeContext(), service) for event in storm.events()]
+    responses = [handler.handle(event, handler.Dependencies(service)) for event in storm.events()]
     rows = table.rows()
     check_outcome(
         storm,
@@ -320,7 +321,7 @@ def test_a_storm_into_the_iceberg_table_leaves_one_row_per_billable_contact(tmp_
     )
     # replaying the storm changes nothing
     snapshot = sorted(rows, key=lambda r: r["contact_id"])
-    replayed = [handler.handle_batch(event, FakeContext(), service) for event in storm.events()]
+    replayed = [handler.handle(event, handler.Dependencies(service)) for event in storm.events()]
     assert replayed == [{"batchItemFailures": []}] * len(replayed)
     assert sorted(table.rows(), key=lambda r: r["contact_id"]) == snapshot
 
@@ -337,15 +338,13 @@ def seeded(aws: LocalResources, repo: CustomerRepository, tmp_path, monkeypatch)
     monkeypatch.setenv(ENV_BILLING_WAREHOUSE, f"file://{tmp_path}/warehouse")
     seed_demo_tenant(repo, people=1)  # the routes of ROUTES and DEFAULT_PRICE_LIST
     repo.put_price_list(SUMMER_PRICES)
-    dependencies.service.cache_clear()
-    yield
-    dependencies.service.cache_clear()
 
 
 @pytest.mark.usefixtures("seeded")
 def test_a_small_storm_through_the_real_adapters_on_moto_ends_the_same() -> None:
     storm = make_storm(300, seed=10)
-    responses = [handler.lambda_handler(event, FakeContext()) for event in storm.events()]
+    deps = handler.dependencies.__wrapped__()  # as Lambda wires it, under the stack's environment
+    responses = [handler.handle(event, deps) for event in storm.events()]
     s3 = boto3.client("s3")
     lines = BillingTable(BillingTableSettings.from_environ(os.environ, BILLING_BUCKET.local_name))
     quarantined = QuarantineStore(s3, QUARANTINE_BUCKET.local_name).items()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,7 +33,7 @@ from functions.rating import dependencies, handler
 from telefonist_local.local_aws import LocalResources, create_resources, moto_server, patched_environment
 from telefonist_local.sample_data import DEFAULT_PRICE_LIST, DEMO_SWITCHBOARD_NUMBER
 from telefonist_local.seeding import seed_demo_tenant
-from tests.rating_builders import SHARD, FakeContext, ctr, encode, kinesis_event, sequence_number
+from tests.rating_builders import SHARD, ctr, encode, kinesis_event, sequence_number
 
 pytestmark = pytest.mark.integration
 
@@ -59,11 +59,11 @@ def repo(local_aws: LocalResources) -> CustomerRepository:
 
 
 @pytest.fixture
-def rating(repo: CustomerRepository) -> Iterator[Any]:
+def rating(repo: CustomerRepository) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The function as Lambda wires it (the composition root under the stack's environment)."""
     seed_demo_tenant(repo, people=3)  # routes of the demo numbers and the price list
-    dependencies.service.cache_clear()
-    yield handler
-    dependencies.service.cache_clear()
+    deps = handler.dependencies.__wrapped__()
+    return lambda event: handler.handle(event, deps)
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ def test_a_batch_becomes_one_row_per_billable_contact_in_one_commit(rating, stor
     ]
     # When they travel through the (local) Kinesis stream into the function
     event = event_from_stream(records)
-    response = rating.lambda_handler(event, FakeContext())
+    response = rating(event)
     # Then nothing failed: bad records are quarantined, not failed
     assert response == {"batchItemFailures": []}
     rows = {row["contact_id"]: row for row in stores["lines"].rows()}
@@ -160,10 +160,10 @@ def event_from_stream(records: list[Any]) -> dict[str, Any]:
 def test_redelivery_changes_nothing_and_a_late_older_version_is_ignored(rating, stores) -> None:
     newer = ctr("c-1", talk=150, last_updated="2026-11-24T10:00:00Z")
     older = ctr("c-1", talk=10, last_updated="2026-11-24T09:00:00Z")
-    rating.lambda_handler(kinesis_event([newer]), FakeContext())
+    rating(kinesis_event([newer]))
     first = stores["lines"].rows()
     # a second invocation: the same record again, then the older version arriving late
-    rating.lambda_handler(kinesis_event([newer, older]), FakeContext())
+    rating(kinesis_event([newer, older]))
     assert stores["lines"].rows() == first
     assert [(r["tariff"], r["talk_seconds"]) for r in first] == [(5, 150)]
 
@@ -193,7 +193,7 @@ def test_failing_records_are_reported_by_sequence_number_bad_ones_quarantined(re
         quarantine=stores["quarantine"],
     )
     event = kinesis_event([ctr("c-ok"), ctr("c-bad-s3"), "not json", ctr("c-ok-2")])
-    response = handler.handle_batch(event, FakeContext(), service)
+    response = handler.handle(event, handler.Dependencies(service))
     # the batch's lines are one commit: every billable record fails with it, the bad one is quarantined
     assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == [
         sequence_number(0),
@@ -218,7 +218,7 @@ def test_poison_records_are_quarantined_and_every_good_line_written(rating, stor
     ]
     event = kinesis_event(records)
     # When the function rates the batch
-    response = rating.lambda_handler(event, FakeContext())
+    response = rating(event)
     # Then the batch succeeded: every good line written, every poison record quarantined with its reason
     assert response == {"batchItemFailures": []}
     assert sorted(r["contact_id"] for r in stores["lines"].rows()) == ["c-good-1", "c-good-2"]
@@ -267,14 +267,14 @@ def test_a_line_write_failing_once_leaves_the_contact_rated_on_redelivery(repo, 
     service = flaky_service(repo, stores, failures=1)
     event = kinesis_event([ctr("c-1", talk=150), ctr("c-2")])
     # When the batch is delivered: its records fail, and the ledger has not marked a version done
-    assert handler.handle_batch(event, FakeContext(), service)["batchItemFailures"] == [
+    assert handler.handle(event, handler.Dependencies(service))["batchItemFailures"] == [
         {"itemIdentifier": sequence_number(0)},
         {"itemIdentifier": sequence_number(1)},
     ]
     assert stores["lines"].rows() == []
     assert stores["ledger"].get("c-1") is None
     # Then its redelivery (from the failed record on) writes the line and the ledger records the version
-    assert handler.handle_batch(event, FakeContext(), service) == {"batchItemFailures": []}
+    assert handler.handle(event, handler.Dependencies(service)) == {"batchItemFailures": []}
     rows = sorted((r["contact_id"], r["tariff"]) for r in stores["lines"].rows())
     assert rows == [("c-1", 5), ("c-2", 1)]
     entry = stores["ledger"].get("c-1")
@@ -288,19 +288,19 @@ def test_a_newer_version_never_written_does_not_keep_an_older_one_from_billing(r
     newer = ctr("c-1", talk=150, last_updated="2026-11-24T10:00:00Z")
     older = ctr("c-1", talk=10, last_updated="2026-11-24T09:00:00Z")
     other = ctr("c-2")
-    assert handler.handle_batch(kinesis_event([newer]), FakeContext(), service)["batchItemFailures"] == [
+    assert handler.handle(kinesis_event([newer]), handler.Dependencies(service))["batchItemFailures"] == [
         {"itemIdentifier": sequence_number(0)}
     ]
-    assert handler.handle_batch(kinesis_event([other], first=1), FakeContext(), service) == {"batchItemFailures": []}
+    assert handler.handle(kinesis_event([other], first=1), handler.Dependencies(service)) == {"batchItemFailures": []}
     # When an older version of the contact arrives
-    assert handler.handle_batch(kinesis_event([older], first=2), FakeContext(), service) == {"batchItemFailures": []}
+    assert handler.handle(kinesis_event([older], first=2), handler.Dependencies(service)) == {"batchItemFailures": []}
     # Then the contact has a line (the older version's), not none at all
     assert sorted((r["contact_id"], r["talk_seconds"]) for r in stores["lines"].rows()) == [
         ("c-1", 10),
         ("c-2", 30),
     ]
     # and when the newer version is re-driven it replaces it: still one line per contact
-    assert handler.handle_batch(kinesis_event([newer], first=3), FakeContext(), service) == {"batchItemFailures": []}
+    assert handler.handle(kinesis_event([newer], first=3), handler.Dependencies(service)) == {"batchItemFailures": []}
     assert sorted((r["contact_id"], r["talk_seconds"]) for r in stores["lines"].rows()) == [
         ("c-1", 150),
         ("c-2", 30),

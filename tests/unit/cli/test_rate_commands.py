@@ -14,10 +14,10 @@ from telefonist.dal.billing_table import (
 )
 from telefonist.models.price_list import PriceList
 
-from functions.rating import dependencies, handler
+from functions.rating import handler
 from telefonist_local.cli import main
 from telefonist_local.seeding import seed_demo_tenant
-from tests.rating_builders import FakeContext, ctr, kinesis_event
+from tests.rating_builders import ctr, kinesis_event
 
 
 def write_lines(tmp_path, lines: list[str]):
@@ -96,13 +96,11 @@ def test_rerate_replaces_a_months_lines_after_a_price_change(aws, repo, capsys, 
     monkeypatch.setenv(ENV_BILLING_CATALOG_URI, f"sqlite:///{tmp_path}/catalog.db")
     monkeypatch.setenv(ENV_BILLING_WAREHOUSE, f"file://{tmp_path}/warehouse")
     seed_demo_tenant(repo, people=1)
-    dependencies.service.cache_clear()
     event = kinesis_event(
         [ctr("c-1", answered_local="2026-11-24 09:15"), ctr("c-2", answered_local="2026-11-28 11:00"), "junk"],
         arrival=1795500000.0,  # 2026-11-24 UTC
     )
-    handler.lambda_handler(event, FakeContext())
-    dependencies.service.cache_clear()
+    handler.handle(event, handler.dependencies.__wrapped__())
     lines = BillingTable(BillingTableSettings.local_folder(tmp_path))
     assert sorted(r["amount_ore"] for r in lines.rows()) == [2900, 4900]
     # When a price list valid from November is added and the month re-rated

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from telefonist.dal.errors import NotFoundError, RepositoryError
+from telefonist.environment import MissingEnvironment, load_env
 
-from functions.rating.dependencies import MissingEnvironment, RatingEnvironment, cached_tenant_resolver, ttl_cached
+from functions.rating.dependencies import Environment, cached_tenant_resolver, ttl_cached
 
 
 class Route:
@@ -58,6 +59,6 @@ def test_ttl_cached_loads_once_per_period() -> None:
 
 def test_environment_names_every_missing_variable() -> None:
     with pytest.raises(MissingEnvironment) as raised:
-        RatingEnvironment.from_environ({"CUSTOMER_TABLE_NAME": "t"})
+        load_env(Environment, {"CUSTOMER_TABLE_NAME": "t"})
     assert "LEDGER_TABLE_NAME" in str(raised.value)
     assert "CUSTOMER_TABLE_NAME" not in raised.value.names
