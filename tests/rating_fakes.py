@@ -18,12 +18,15 @@ class FakeLedger:
 
     def __init__(self) -> None:
         self.written: dict[str, datetime] = {}
+        self.written_keys: dict[str, str] = {}
         self.keys: dict[str, set[str]] = {}
 
-    def claim(self, contact_id: str, last_updated: datetime, line_key: str) -> LedgerDecision:
+    def claim(self, contact_id: str, last_updated: datetime, line_key: str, *, rewrite: bool = False) -> LedgerDecision:
         held = self.written.get(contact_id)
         if held and held > last_updated:
             return LedgerDecision(accepted=False)
+        if not rewrite and held == last_updated and self.written_keys[contact_id] == line_key:
+            return LedgerDecision(accepted=False, written_already=True)
         keys = self.keys.setdefault(contact_id, set())
         previous = tuple(sorted(keys))
         keys.add(line_key)
@@ -36,6 +39,7 @@ class FakeLedger:
         if held and held > last_updated:
             return False
         self.written[contact_id] = last_updated
+        self.written_keys[contact_id] = line_key
         self.keys[contact_id].difference_update(forget)
         return True
 

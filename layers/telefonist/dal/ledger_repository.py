@@ -23,6 +23,19 @@ from telefonist.rating.service import LedgerDecision
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+# A claim: no version written, an older one, or this one written in another partition (the tenant
+# became resolvable, say). `rerate` prices written versions again: a tie in any partition wins.
+_CLAIM = "attribute_not_exists(last_updated_us) OR last_updated_us < :t OR (last_updated_us = :t AND line_key <> :k)"
+_CLAIM_REWRITING = "attribute_not_exists(last_updated_us) OR last_updated_us <= :t"
+
+
+def _written_version(exc: ClientError) -> int | None:
+    """The version a refused claim found written (ReturnValuesOnConditionCheckFailure=ALL_OLD)."""
+    response: dict[str, Any] = dict(exc.response)
+    held = response.get("Item", {}).get("last_updated_us", {}).get("N")
+    return None if held is None else int(held)
+
+
 def _condition_failed(exc: ClientError) -> bool:
     return bool(exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException")
 
@@ -51,25 +64,32 @@ class LedgerRepository:
         self._table = table
         self._clock = clock
 
-    def claim(self, contact_id: str, last_updated: datetime, line_key: str) -> LedgerDecision:
-        """Accept a version unless a newer one is written (a tie wins: the later received).
+    def claim(self, contact_id: str, last_updated: datetime, line_key: str, *, rewrite: bool = False) -> LedgerDecision:
+        """Accept a version unless a newer one is written (a tie wins: the later received), or,
+        unless `rewrite`, this version is written in this partition already (an exact redelivery:
+        refused, `written_already`, so that it costs this one round trip and no commit or mark).
 
         One UpdateItem: adds the key to `line_keys` before the line is written there, so that a
         row is never written in a partition the ledger does not know, and returns the keys held
         before (ALL_OLD): every partition that may hold a row of the contact, which the caller's
         commit empties of it. Until `mark_written` forgets them, a retry sees them again.
         """
+        version = epoch_microseconds(last_updated)
+        values: dict[str, Any] = {":t": version, ":ks": {line_key}}
+        if not rewrite:
+            values[":k"] = line_key
         try:
             response = self._table.update_item(
                 Key={"contact_id": contact_id},
                 UpdateExpression="ADD line_keys :ks",
-                ConditionExpression="attribute_not_exists(last_updated_us) OR last_updated_us <= :t",
-                ExpressionAttributeValues={":t": epoch_microseconds(last_updated), ":ks": {line_key}},
+                ConditionExpression=_CLAIM_REWRITING if rewrite else _CLAIM,
+                ExpressionAttributeValues=values,
                 ReturnValues="ALL_OLD",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as exc:
             if _condition_failed(exc):
-                return LedgerDecision(accepted=False)
+                return LedgerDecision(accepted=False, written_already=_written_version(exc) == version)
             raise RepositoryError(f"ledger write failed for contact {contact_id}") from exc
         previous = sorted(str(k) for k in response.get("Attributes", {}).get("line_keys", set()))
         return LedgerDecision(accepted=True, previous_keys=tuple(previous))

@@ -12,8 +12,10 @@ from being billed:
    versions of one contact in the batch only the newest is stored (ties: the later received);
    the others are stale;
 2. the ledger's claims, concurrently (distinct contacts): a claim is refused when a newer version
-   is written (so a late older version never overwrites a newer line), else it adds the line's
-   partition key to the contact's keys and returns every key that may already hold a row of it;
+   is written (so a late older version never overwrites a newer line), or the same version in the
+   same partition (an exact redelivery: its row is there, so it costs one round trip, not two and
+   a share of the commit), else it adds the line's partition key to the contact's keys and
+   returns every key that may already hold a row of it;
 3. one sink write for the whole batch: a single Iceberg commit that deletes the claimed contacts'
    rows in those partitions and appends the new lines (replaying it changes nothing);
 4. the ledger marks each version written and forgets the keys the commit emptied, concurrently.
@@ -71,15 +73,21 @@ class ReceivedRecord:
 @dataclass(frozen=True)
 class LedgerDecision:
     """The ledger's answer to a claim: may this version be written, and which partitions may hold
-    a row of the contact already (the claimed one included when an earlier attempt claimed it)."""
+    a row of the contact already (the claimed one included when an earlier attempt claimed it).
+    `written_already`: refused because this very version is written in this very partition (an
+    exact redelivery): its row is in the table, nothing is left to do."""
 
     accepted: bool
     previous_keys: tuple[str, ...] = field(default_factory=tuple)
+    written_already: bool = False
 
 
 class LedgerPort(Protocol):
-    def claim(self, contact_id: str, last_updated: datetime, line_key: str) -> LedgerDecision:
-        """Accept a version unless a newer one is written; remember its key before it is written."""
+    def claim(self, contact_id: str, last_updated: datetime, line_key: str, *, rewrite: bool = False) -> LedgerDecision:
+        """Accept a version unless a newer one is written; remember its key before it is written.
+
+        The version already written in the same partition is refused (`written_already`) unless
+        `rewrite` (`rerate`: the same version, priced again)."""
         ...
 
     def mark_written(
@@ -115,6 +123,7 @@ class ArchivePort(Protocol):
 class RecordResult(StrEnum):
     BILLED = "billed"
     STALE = "stale"  # an older (or already superseded) version: ignored
+    DUPLICATE = "duplicate"  # the version already written, in the same partition (a redelivery): ignored
     NOT_BILLABLE = "not_billable"
     QUARANTINED = "quarantined"
     FAILED = "failed"  # a port failed: the record is retried
@@ -198,21 +207,22 @@ class RatingService:
                 batch.results[index] = RecordResult.QUARANTINED
             else:
                 self._fail(batch, index, error)
-        self._store(lines, batch)
+        self._store(lines, batch, rewrite=False)
         return batch
 
     def store_lines(self, lines: Sequence[BillingLine]) -> BatchResult:
-        """Store lines rated elsewhere (`rerate`): unstorable ones come back QUARANTINED, unwritten."""
+        """Store lines rated elsewhere (`rerate`): unstorable ones come back QUARANTINED, unwritten.
+        A version already written is written again (its line may be priced anew)."""
         batch = BatchResult(results=[RecordResult.STALE] * len(lines))
         storable = dict(enumerate(lines))
         for position in self._lines.unstorable(lines):
             batch.results[position] = RecordResult.QUARANTINED
             del storable[position]
-        self._store(storable, batch)
+        self._store(storable, batch, rewrite=True)
         return batch
 
     # ------------------------------------------------------------------ steps 1 (newest) to 4
-    def _store(self, lines: dict[int, BillingLine], batch: BatchResult) -> None:
+    def _store(self, lines: dict[int, BillingLine], batch: BatchResult, *, rewrite: bool) -> None:
         newest: dict[str, int] = {}
         for index, line in lines.items():  # in received order: a tie goes to the later
             held = newest.get(line.contact_id)
@@ -224,7 +234,7 @@ class RatingService:
 
         def claim(index: int) -> LedgerDecision:
             line = lines[index]
-            return self._ledger.claim(line.contact_id, line.ctr_last_updated, line_key(line))
+            return self._ledger.claim(line.contact_id, line.ctr_last_updated, line_key(line), rewrite=rewrite)
 
         claims: dict[int, LedgerDecision] = {}
         for index, decision in self._each(claim, list(newest.values())):
@@ -233,7 +243,7 @@ class RatingService:
             elif decision.accepted:
                 claims[index] = decision
             else:
-                batch.results[index] = RecordResult.STALE
+                batch.results[index] = RecordResult.DUPLICATE if decision.written_already else RecordResult.STALE
         if claims:
             try:
                 self._lines.write(

@@ -29,12 +29,21 @@ def write(ledger: LedgerRepository, contact_id: str, at: datetime, key: str, ten
 
 def test_first_newer_and_tied_versions_are_accepted_older_ones_refused(ledger) -> None:
     assert write(ledger, "c-1", T0, "k/a", "acme")
-    assert write(ledger, "c-1", T0, "k/a", "acme")  # tie: the later received wins
+    assert write(ledger, "c-1", T0, "k/b", "beta")  # tie in another partition: the later received wins
     assert write(ledger, "c-1", T1, "k/a", "acme")
-    assert not ledger.claim("c-1", T0, "k/a").accepted
+    older = ledger.claim("c-1", T0, "k/a")
+    assert (older.accepted, older.written_already) == (False, False)
     entry = ledger.get("c-1")
     assert entry is not None
     assert entry.last_updated == T1
+
+
+def test_the_version_written_in_the_same_partition_is_refused_unless_rewritten(ledger) -> None:
+    assert write(ledger, "c-1", T0, "k/a", "acme")
+    duplicate = ledger.claim("c-1", T0, "k/a")
+    assert (duplicate.accepted, duplicate.written_already) == (False, True)
+    assert ledger.claim("c-1", T0, "k/a", rewrite=True).accepted  # rerate prices it again
+    assert ledger.claim("c-1", T0, "k/b").accepted  # the same version moving partition
 
 
 def test_keys_that_may_hold_a_row_are_returned_until_marked_written(ledger) -> None:
@@ -45,7 +54,7 @@ def test_keys_that_may_hold_a_row_are_returned_until_marked_written(ledger) -> N
     # a retry of the same version names both: its own commit may have happened before a crash
     assert ledger.claim("c-1", T1, "k/acme").previous_keys == ("k/acme", "k/unresolved")
     assert ledger.mark_written("c-1", T1, "k/acme", "acme", ["k/unresolved"])
-    again = ledger.claim("c-1", T1, "k/acme")
+    again = ledger.claim("c-1", T1, "k/acme", rewrite=True)
     assert (again.accepted, again.previous_keys) == (True, ("k/acme",))
     entry = ledger.get("c-1")
     assert entry is not None
@@ -82,13 +91,15 @@ def test_marking_an_older_version_written_after_a_newer_one_is_refused(ledger) -
     assert entry.last_updated == T1
 
 
-def test_a_line_costs_two_round_trips(ledger) -> None:
+def test_a_line_costs_two_round_trips_an_exact_redelivery_one(ledger) -> None:
     calls: list[str] = []
     client = ledger._table.meta.client
     client.meta.events.register("before-call.dynamodb", lambda model, **_: calls.append(model.name))
     write(ledger, "c-9", T0, "k/acme", "acme")
     write(ledger, "c-9", T1, "k/acme", "acme")
     assert calls == ["UpdateItem"] * 4
+    assert not write(ledger, "c-9", T1, "k/acme", "acme")  # refused at the claim: no mark
+    assert calls == ["UpdateItem"] * 5
 
 
 STORE_CALLS = {

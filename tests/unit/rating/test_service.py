@@ -30,10 +30,10 @@ def test_duplicates_newer_and_older_versions_leave_one_line_of_the_newest(ports)
     results = [service.process(received(r, i)) for i, r in enumerate([v1, v1, v2, v1, v2])]
     assert results == [
         RecordResult.BILLED,
-        RecordResult.BILLED,  # a tie is accepted and rewrites the same line: nothing changes
+        RecordResult.DUPLICATE,  # the version written already, in the same partition: not written again
         RecordResult.BILLED,
         RecordResult.STALE,
-        RecordResult.BILLED,
+        RecordResult.DUPLICATE,
     ]
     assert len(lines.objects) == 1
     (line,) = lines.objects.values()
@@ -110,9 +110,28 @@ def test_a_batch_is_one_commit_newest_version_per_contact_in_it(ports) -> None:
         ("c-2", 20),
     ]
     assert len(quarantine.items) == 1
-    # And replaying the batch changes nothing but adds a commit that replaces the same rows
-    assert service.process_batch(batch).failed() == []
+    # And replaying the batch changes nothing and writes nothing: the ledger knows both versions
+    replayed = service.process_batch(batch)
+    assert replayed.results == [
+        RecordResult.STALE,
+        RecordResult.DUPLICATE,
+        RecordResult.STALE,
+        RecordResult.STALE,
+        RecordResult.QUARANTINED,
+        RecordResult.DUPLICATE,
+    ]
+    assert lines.commits == 1
     assert len(lines.objects) == 2
+
+
+def test_rerate_writes_a_version_again_even_in_the_same_partition(ports) -> None:
+    service, _ledger, lines, _q = ports
+    assert service.process(received(ctr("c-1", talk=30))) is RecordResult.BILLED
+    (line,) = lines.objects.values()
+    repriced = line.model_copy(update={"amount_ore": line.amount_ore + 100})
+    assert service.store_lines([repriced]).results == [RecordResult.BILLED]
+    assert lines.commits == 2
+    assert next(iter(lines.objects.values())).amount_ore == line.amount_ore + 100
 
 
 def test_a_failed_commit_fails_every_claimed_record_and_their_older_versions(price_book) -> None:

@@ -233,5 +233,5 @@ def test_rating_is_deterministic_and_rating_a_record_again_changes_nothing(
     ports = FakePorts()
     service = ports.service(BOOK)
     received = ReceivedRecord("shardId-0", "1", datetime(2026, 11, 24, tzinfo=UTC), encode(record))
-    assert [service.process(received), service.process(received)] == [RecordResult.BILLED] * 2
+    assert [service.process(received), service.process(received)] == [RecordResult.BILLED, RecordResult.DUPLICATE]
     assert list(ports.lines.objects.values()) == [first.line]
