@@ -172,9 +172,9 @@ def problem_of(exc: Exception) -> Problem:
         IdempotencyValidationError,
     )
 
-    from telefonist.dal.errors import ConflictError, InvalidWriteError, NotFoundError, RepositoryError
     from telefonist.directory.errors import InvalidSearchError
     from telefonist.notify.errors import InvalidMessage, MessageNotAccepted, PersonNotFound
+    from telefonist.ports.store import ConflictError, InvalidWriteError, NotFoundError, RepositoryError
 
     if isinstance(exc, InvalidInputError):
         return _invalid(exc.errors)
