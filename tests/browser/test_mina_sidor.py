@@ -242,13 +242,13 @@ def test_a_read_only_user_sees_no_edit_controls(mina_sidor: Page) -> None:
     expect(page.get_by_role("button", name="Spara")).to_have_count(0)
 
 
-def test_finance_sees_the_overview_and_billing_only(mina_sidor: Page) -> None:
+def test_finance_sees_the_overview_billing_and_the_call_log_only(mina_sidor: Page) -> None:
     # Given finance signed in
     page = mina_sidor
     sign_in(page, FINANCE)
     nav = page.get_by_role("navigation", name="Mina sidor")
-    # Then the navigation holds the overview and billing, nothing else
-    expect(nav.get_by_role("link")).to_have_text(["Översikt", "Fakturering"])
+    # Then the navigation holds the overview, billing and the call log, nothing else
+    expect(nav.get_by_role("link")).to_have_text(["Översikt", "Fakturering", "Samtalslogg"])
     # And a direct link to an administrators' page shows the overview instead
     page.goto(page.url.split("#")[0] + "#/personer")
     expect(page.get_by_role("heading", level=1)).to_have_text("Översikt")

@@ -8,6 +8,7 @@ import type { SiteConfig } from "./config";
 import { AuditPage } from "./pages/Audit";
 import { BillingPage } from "./pages/Billing";
 import { CalendarPage, keepConsentAnswer } from "./pages/Calendar";
+import { CallLogPage } from "./pages/CallLog";
 import { CommonNumbersPage } from "./pages/CommonNumbers";
 import { ImportPage } from "./pages/Import";
 import { MessagesPage } from "./pages/Messages";
@@ -27,6 +28,7 @@ const SLUGS: Record<PageId, string> = {
   import: "import",
   billing: "fakturering",
   statistics: "statistik",
+  callLog: "samtalslogg",
   calendar: "kalender",
   audit: "logg",
 };
@@ -172,6 +174,8 @@ function Page({ page, api, role, tenantId }: { page: PageId; api: Api; role: Rol
       return <BillingPage api={api} finance={role === "finance"} tenantId={tenantId} />;
     case "statistics":
       return <StatisticsPage api={api} finance={role === "finance"} tenantId={tenantId} />;
+    case "callLog":
+      return <CallLogPage api={api} finance={role === "finance"} tenantId={tenantId} />;
     case "calendar":
       return <CalendarPage api={api} />;
     case "audit":

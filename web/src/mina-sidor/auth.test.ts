@@ -78,10 +78,10 @@ describe("who sees what", () => {
     expect(roleOfGroups([])).toBe("reader");
   });
 
-  it("shows finance the overview and billing, a reader no import, billing or audit, and only admins edit", () => {
-    expect(pagesFor("finance")).toEqual(["overview", "billing"]);
+  it("shows finance the overview, billing and call log, a reader no import, billing or audit, and only admins edit", () => {
+    expect(pagesFor("finance")).toEqual(["overview", "billing", "callLog"]);
     expect(pagesFor("reader")).toEqual(["overview", "numbers", "offices", "people", "messages"]);
-    expect(pagesFor("admin")).toHaveLength(10);
+    expect(pagesFor("admin")).toHaveLength(11);
     expect([canEdit("admin"), canEdit("reader"), canEdit("finance")]).toEqual([true, false, false]);
   });
 

@@ -13,10 +13,11 @@ export type PageId =
   | "import"
   | "billing"
   | "statistics"
+  | "callLog"
   | "calendar"
   | "audit";
 
-/** The navigation in its order (Översikt · Nummer och svar · Kontor · Personer · Meddelanden · Import · Fakturering · Statistik · Kalender · Logg). */
+/** The navigation in its order (Översikt · Nummer och svar · Kontor · Personer · Meddelanden · Import · Fakturering · Statistik · Samtalslogg · Kalender · Logg). */
 export const PAGES: readonly PageId[] = [
   "overview",
   "numbers",
@@ -26,6 +27,7 @@ export const PAGES: readonly PageId[] = [
   "import",
   "billing",
   "statistics",
+  "callLog",
   "calendar",
   "audit",
 ];
@@ -34,7 +36,7 @@ const VISIBLE: Record<Role, readonly PageId[]> = {
   admin: PAGES,
   // A customer's user without the admins group may read, never write, and not read the audit trail.
   reader: ["overview", "numbers", "offices", "people", "messages"],
-  finance: ["overview", "billing"],
+  finance: ["overview", "billing", "callLog"], // the call log reconciles with the invoice
 };
 
 export function pagesFor(role: Role): readonly PageId[] {

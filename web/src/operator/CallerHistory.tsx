@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import type { Api } from "../api/client";
+import { channelText } from "../components/channels";
 import { language, t } from "../i18n/catalogue";
 import { type HistoryEntry, callerHistory, personCard } from "./api";
 import { failureText } from "./failure";
@@ -66,12 +67,4 @@ function outcomeText(item: HistoryEntry, names: Record<string, string>): string 
   if (item.outcome === "transferred") return t("history.transferred", { name });
   if (item.outcome === "message") return t("history.message", { name, channel: channelText(item.channel) });
   return t("history.answered");
-}
-
-/** "sms,email" as the message form names it: "SMS och e-post". */
-function channelText(channel: string | null | undefined): string {
-  const channels = new Set((channel ?? "").split(","));
-  if (channels.has("sms") && channels.has("email")) return t("channel.both");
-  if (channels.has("email")) return t("channel.email");
-  return channels.has("sms") ? t("channel.sms") : "?";
 }
