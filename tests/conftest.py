@@ -14,6 +14,7 @@ from telefonist.dal.secrets import KmsSecretCodec
 from telefonist.resources import CUSTOMER_TABLE
 
 from telefonist_local.local_aws import FAKE_CREDENTIALS, LocalResources, create_resources, patched_environment
+from telefonist_local.moto_speedups import one_backup_per_table
 
 # Before any boto3 client exists: never reach a real account, even by mistake.
 os.environ.update(FAKE_CREDENTIALS)
@@ -21,6 +22,7 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Telefonist")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+one_backup_per_table()  # in-process moto too: one backup copy per table per transaction
 
 
 @pytest.fixture
