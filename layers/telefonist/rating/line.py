@@ -99,6 +99,21 @@ def line_json_bytes(line: BillingLine) -> bytes:
     return _JSON.encode(values)
 
 
+def append_line_json(line: BillingLine, buffer: bytearray) -> None:
+    """`line_json_bytes(line)` appended to `buffer` (no bytes object per line); on an error the
+    buffer is left as it was."""
+    values = line.__dict__
+    if type(line) is not BillingLine or len(values) != len(_FIELD_ORDER):
+        buffer += line_json_bytes(line)
+        return
+    size = len(buffer)
+    try:
+        _JSON.encode_into(values, buffer, -1)
+    except BaseException:
+        del buffer[size:]
+        raise
+
+
 def month_prefix(month: str) -> str:
     """The key prefix of a month's one-object-per-contact lines (the former layout: migration)."""
     return f"{LINES_PREFIX}month={month}/"
