@@ -20,7 +20,7 @@ _state = threading.local()  # the backups of the transaction this thread is in, 
 
 def _deepcopy_once(obj: Any, memo: dict[int, Any] | None = None) -> Any:
     """A table's backup inside a transaction: made once; anything else is copied as moto asks."""
-    from moto.dynamodb.models import Table
+    from moto.dynamodb.models.table import Table
 
     backups: dict[int, Any] | None = getattr(_state, "backups", None)
     if backups is None or not isinstance(obj, Table):
@@ -39,7 +39,7 @@ def one_backup_per_table() -> None:
         return
     original = backend.transact_write_items
     # moto's module reaches `copy.deepcopy` through its own global `copy`: only that module sees this
-    models.copy = types.SimpleNamespace(**{**vars(copy), "deepcopy": _deepcopy_once})  # type: ignore[attr-defined]
+    models.copy = types.SimpleNamespace(**{**vars(copy), "deepcopy": _deepcopy_once})  # type: ignore[attr-defined,assignment]
 
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
         _state.backups = {}

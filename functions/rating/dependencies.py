@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import boto3
+from cachetools import TTLCache, cached
 from telefonist import config
 from telefonist.dal.billing_store import CtrArchive, QuarantineStore
 from telefonist.dal.billing_table import BillingTable, BillingTableSettings
@@ -18,8 +19,8 @@ from telefonist.dal.ledger_repository import LedgerRepository
 from telefonist.rating.engine import TenantResolver
 from telefonist.rating.service import RatingService
 
+F = TypeVar("F", bound=Callable[..., Any])
 CACHE_SECONDS = 300.0  # price lists and routes change rarely; a warm container re-reads them after this
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -33,18 +34,10 @@ class Environment:
     quarantine_bucket: str = field(metadata={"env": config.ENV_QUARANTINE_BUCKET})
 
 
-def ttl_cached(load: Callable[[], T], seconds: float, clock: Callable[[], float] = time.monotonic) -> Callable[[], T]:
-    """`load()` at most once per `seconds`."""
-    state: dict[str, Any] = {}
-
-    def get() -> T:
-        now = clock()
-        if "value" not in state or now - state["at"] >= seconds:
-            state["value"], state["at"] = load(), now
-        value: T = state["value"]
-        return value
-
-    return get
+def cached_for(seconds: float, clock: Callable[[], float] = time.monotonic, maxsize: int = 10_000) -> Callable[[F], F]:
+    """A decorator: each distinct call's answer kept for `seconds` (exceptions are never kept)."""
+    decorator: Callable[[F], F] = cached(TTLCache(maxsize=maxsize, ttl=seconds, timer=clock))  # type: ignore[assignment]
+    return decorator
 
 
 def cached_tenant_resolver(
@@ -55,18 +48,13 @@ def cached_tenant_resolver(
     A store failure (RepositoryError) propagates: the record fails and is retried, rather than
     being billed as unresolved while the route exists.
     """
-    cache: dict[str, tuple[float, str | None]] = {}
 
+    @cached_for(seconds, clock)
     def resolve(dialed_number: str) -> str | None:
-        now = clock()
-        hit = cache.get(dialed_number)
-        if hit and now - hit[0] < seconds:
-            return hit[1]
         try:
             tenant: str | None = repo.get_route(dialed_number).tenant_id
         except NotFoundError:
             tenant = None
-        cache[dialed_number] = (now, tenant)
         return tenant
 
     return resolve
@@ -86,7 +74,7 @@ def build_service(env: Environment, session: Any = None, table: BillingTableSett
     s3 = session.client("s3")
     customers = CustomerRepository(dynamodb.Table(env.customer_table))
     return RatingService(
-        price_book=ttl_cached(customers.load_price_book, CACHE_SECONDS),
+        price_book=cached_for(CACHE_SECONDS, maxsize=1)(customers.load_price_book),
         resolve_tenant=cached_tenant_resolver(customers),
         ledger=LedgerRepository(dynamodb.Table(env.ledger_table)),
         lines=BillingTable(table or BillingTableSettings.from_environ(os.environ, env.billing_bucket)),

@@ -6,7 +6,7 @@ import pytest
 from telefonist.dal.errors import NotFoundError, RepositoryError
 from telefonist.environment import MissingEnvironment, load_env
 
-from functions.rating.dependencies import Environment, cached_tenant_resolver, ttl_cached
+from functions.rating.dependencies import Environment, cached_for, cached_tenant_resolver
 
 
 class Route:
@@ -49,9 +49,9 @@ def test_a_failing_route_store_fails_the_record_instead_of_billing_it_unresolved
         resolve("+46852000001")
 
 
-def test_ttl_cached_loads_once_per_period() -> None:
+def test_the_price_book_is_loaded_once_per_period() -> None:
     now, loads = [0.0], []
-    get = ttl_cached(lambda: loads.append(1) or len(loads), seconds=300, clock=lambda: now[0])
+    get = cached_for(300, clock=lambda: now[0], maxsize=1)(lambda: loads.append(1) or len(loads))
     assert (get(), get()) == (1, 1)
     now[0] = 300.0
     assert get() == 2
