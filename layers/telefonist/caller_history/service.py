@@ -14,8 +14,8 @@ from telefonist.caller_history import (
     Outcome,
 )
 from telefonist.clock import utc_now
-from telefonist.dal.errors import RepositoryError
 from telefonist.observability import logger
+from telefonist.ports.store import RepositoryError
 from telefonist.statistics.model import MESSAGE_CHANNELS_ATTRIBUTE
 from telefonist.transfer import ContactAttributes
 from telefonist.transfer.service import contact_in_progress

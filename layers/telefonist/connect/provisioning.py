@@ -19,9 +19,9 @@ from typing import Final
 from telefonist.clock import utc_now
 from telefonist.dal.connect_numbers import ConnectApiError, ConnectNumbers
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import NotFoundError, RepositoryError
 from telefonist.models.tenant import ClaimedNumber
 from telefonist.observability import logger, mask_phone_number
+from telefonist.ports.store import NotFoundError, RepositoryError
 
 DEFAULT_COUNTRY: Final = "SE"
 NUMBER_TYPES: Final = ("DID", "TOLL_FREE")

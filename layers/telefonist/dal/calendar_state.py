@@ -26,7 +26,7 @@ from telefonist.calendar_sync.sync import FollowedCalendar
 from telefonist.clock import utc_now
 from telefonist.dal.errors import CorruptItemError, translate_client_error
 from telefonist.dal.graph_client import GraphCredentials, GraphError
-from telefonist.dal.items import Versioned
+from telefonist.ports.store import Versioned
 
 STATE_PK = "CALSYNC"
 CALENDAR_ENTITY = "calendar_sync"

@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
@@ -25,7 +25,7 @@ from telefonist.dal.errors import (
     stale_version_message,
     translate_client_error,
 )
-from telefonist.dal.items import ModelT, Versioned, parse_item
+from telefonist.dal.items import ModelT, parse_item
 from telefonist.dal.route_reader import RouteReader
 from telefonist.dal.secrets import SecretCodec
 from telefonist.models import (
@@ -44,12 +44,12 @@ from telefonist.models.customer_entry import CustomerEntry, CustomerNumber
 from telefonist.models.route import MAX_OFFICE_SUMMARY_CHARS
 from telefonist.models.status import TenantStatus
 from telefonist.observability import logger, mask_phone_number
+from telefonist.ports.store import Page, Versioned
 
 if TYPE_CHECKING:
     from telefonist.directory.stored import DirectoryDelta
 
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's TransactWriteItems limit
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -85,14 +85,6 @@ class _Snapshot:
         if kind == "office":
             return keys.office_sk(item_id)
         return keys.PROFILE_SK
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a list: each item with its sort key (for the next cursor), and whether more follow."""
-
-    items: list[tuple[str, T]]
-    more: bool
 
 
 @dataclass(frozen=True)

@@ -1,44 +1,30 @@
-"""Domain exceptions of data access; ClientError never leaves this package.
+"""ClientError into the domain's store errors (telefonist.ports.store); ClientError never leaves this package.
 
-Messages are for the person who sent the request: they name the item in the domain's words
-("the office hq"), never the table's keys (`OFFICE#hq`).
+The error classes are the domain's; they are re-exported here for the functions, the tooling and
+the tests that still import them from `telefonist.dal.errors`.
 """
 
 from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
+from telefonist.ports.store import (
+    ConflictError,
+    CorruptItemError,
+    InvalidWriteError,
+    NotFoundError,
+    RepositoryError,
+)
 
-class RepositoryError(Exception):
-    """The store failed (throttled, unavailable, denied); the caller may degrade or retry."""
-
-
-class NotFoundError(RepositoryError):
-    """The item asked for does not exist."""
-
-
-class CorruptItemError(RepositoryError):
-    """A stored item no longer reads as its model (hand edits, a bug on the write side)."""
-
-
-class ConflictError(RepositoryError):
-    """A conditional write lost: the item changed since it was read (stale version), exists, or is taken.
-
-    `field` names the input field at fault when there is one (`claimed_numbers.0.phone_number`).
-    """
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class InvalidWriteError(RepositoryError):
-    """A write the store or the data model cannot hold (an item over 400 KB, more items than a
-    customer may have, a number listed twice); `field` names the input at fault."""
-
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.field = field
+__all__ = [
+    "ConflictError",
+    "CorruptItemError",
+    "InvalidWriteError",
+    "NotFoundError",
+    "RepositoryError",
+    "stale_version_message",
+    "translate_client_error",
+]
 
 
 def stale_version_message(what: str, expected_version: int | None) -> str:

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ValidationError
 
 from telefonist.dal.errors import CorruptItemError, translate_client_error
+from telefonist.ports.store import Versioned
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 # config_version: the profile's guard of a tenant's configuration writes (see CustomerRepository).
 # mobile_key: a person's index key for SMS commands (CustomerRepository.people_with_mobile).
 KEY_FIELDS = ("pk", "sk", "entity", "item_version", "item_updated_at", "config_version", "mobile_key")
-
-
-@dataclass(frozen=True)
-class Versioned(Generic[ModelT]):
-    """A model with the version of the item it was read from (for optimistic concurrency)."""
-
-    model: ModelT
-    version: int
 
 
 def strip_keys(item: dict[str, Any]) -> dict[str, Any]:

@@ -17,8 +17,8 @@ from pydantic import ValidationError
 from telefonist.clock import utc_now
 from telefonist.dal import keys
 from telefonist.dal.errors import CorruptItemError, RepositoryError, translate_client_error
-from telefonist.dal.items import Versioned
 from telefonist.notify.templates import MessageTemplate, TemplateScope
+from telefonist.ports.store import Versioned
 
 
 def _what(scope: str | None) -> str:

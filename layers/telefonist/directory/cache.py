@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from telefonist.dal.errors import RepositoryError
 from telefonist.directory.index import DirectoryIndex
 from telefonist.directory.stored import DirectoryDelta
 from telefonist.models.directory import Directory
 from telefonist.observability import logger
+from telefonist.ports.store import RepositoryError
 
 
 class DirectorySource(Protocol):

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from telefonist.dal.customer_repository import Page
 from telefonist.models.customer_entry import CustomerEntry
+from telefonist.ports.store import Page
 
 # The cursor's scope: the list of customers, not one customer's own list.
 CURSOR_SCOPE = "customers"

@@ -17,13 +17,13 @@ from enum import StrEnum
 from typing import Protocol
 
 from telefonist.clock import utc_now
-from telefonist.dal.errors import NotFoundError
 from telefonist.edge.identity import Caller, Group
 from telefonist.models import Person
 from telefonist.models.audit import AuditEntry
 from telefonist.notify.errors import SendError
 from telefonist.notify.ports import SmsSender
 from telefonist.observability import logger
+from telefonist.ports.store import NotFoundError
 from telefonist.referral_automation.presets import StatusChange, StatusRefused
 from telefonist.referral_automation.sms_commands import ClearStatus, SetStatus, parse_command, refusal_reply, reply
 from telefonist.self_service import api_models as api

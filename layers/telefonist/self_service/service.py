@@ -29,9 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from telefonist.clock import utc_now
-from telefonist.dal.customer_repository import CustomerRepository, Page
-from telefonist.dal.errors import ConflictError, InvalidWriteError, NotFoundError, RepositoryError
-from telefonist.dal.items import Versioned
+from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.message_template_repository import MessageTemplateRepository
 from telefonist.edge.identity import Caller, Group
 from telefonist.models import (
@@ -46,6 +44,7 @@ from telefonist.models.audit import AuditEntry
 from telefonist.models.directory import referral_valid_at
 from telefonist.notify.templates import PLACEHOLDERS, MessageTemplate, TemplateScope
 from telefonist.observability import logger
+from telefonist.ports.store import ConflictError, InvalidWriteError, NotFoundError, Page, RepositoryError, Versioned
 from telefonist.self_service import api_models as api
 from telefonist.self_service.billing import BillingSummarySource, downloadable_lines, lines_csv
 from telefonist.self_service.csv_import import parse_people_csv

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from telefonist.dal.errors import RepositoryError
+from telefonist.ports.store import RepositoryError
 from telefonist.statistics.model import ContactEvent
 
 

@@ -8,11 +8,11 @@ from typing import Protocol
 
 from pydantic import Field
 
-from telefonist.dal.errors import NotFoundError
 from telefonist.edge.errors import InvalidInputError, ResourceNotFoundError
 from telefonist.models import Person
 from telefonist.models.base import DomainModel
 from telefonist.models.types import PhoneNumber, Slug
+from telefonist.ports.store import NotFoundError
 
 TRANSFER_TO = "transfer_to"
 TRANSFER_MODE = "transfer_mode"
