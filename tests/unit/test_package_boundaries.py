@@ -31,13 +31,20 @@ def violations(tree: Path, forbidden: tuple[str, ...]) -> list[str]:
     found = []
     for path in sorted(tree.rglob("*.py")):
         for module in sorted(imported_modules(path)):
-            if module.split(".")[0] in forbidden:
+            if any(module == name or module.startswith(f"{name}.") for name in forbidden):
                 found.append(f"{tree.name}/{path.relative_to(tree)} imports {module}")
     return found
 
 
 def test_the_shared_package_imports_neither_tooling_nor_functions() -> None:
     assert violations(SHARED, ("telefonist_local", "functions")) == []
+
+
+def test_the_domain_owns_its_ports() -> None:
+    # data access implements the domain's ports (telefonist.ports) and imports no use case for them;
+    # the ports import no adapter
+    assert violations(SHARED / "dal", ("telefonist.self_service",)) == []
+    assert violations(SHARED / "ports", ("telefonist.dal", "boto3", "botocore")) == []
 
 
 def test_no_function_imports_the_tooling_package() -> None:

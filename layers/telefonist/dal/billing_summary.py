@@ -10,11 +10,11 @@ import os
 from typing import Any
 
 from telefonist.dal.billing_table import BillingTable, BillingTableSettings
-from telefonist.self_service.billing import LINE_SOURCE_COLUMNS, BillingSummary, TariffTotal, TooManyLines
+from telefonist.ports.billing import LINE_SOURCE_COLUMNS, BillingSummary, TariffTotal, TooManyLines
 
 
 class TableBillingSummarySource:
-    """Implements the self-service `BillingSummarySource` port over the billing table."""
+    """Implements the domain's `BillingSummarySource` port (telefonist.ports.billing) over the billing table."""
 
     def __init__(self, table: BillingTable) -> None:
         self._table = table

@@ -76,6 +76,11 @@ ShortText = Annotated[str, BeforeValidator(_strip), StringConstraints(max_length
 Keyword = Annotated[str, BeforeValidator(_strip), StringConstraints(min_length=1, max_length=60)]
 Ore = Annotated[int, Field(ge=0, description="Amount in öre (SEK × 100), excluding VAT")]
 Tariff = Annotated[int, AfterValidator(_check_tariff), Field(description="Tariff 1 to 6")]
+Month = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"),
+    Field(description="A calendar month, YYYY-MM (Stockholm time)", examples=["2026-11"]),
+]
 UtcDatetime = Annotated[
     datetime,
     AfterValidator(_to_utc),

@@ -1,8 +1,8 @@
-"""The customer's billing for a month, read through a port: the summary and the lines.
+"""The customer's billing for a month as the use cases serve it: the summary and the lines CSV.
 
-The rating function writes billing lines to the billing table (Iceberg over S3); an adapter
-over it (telefonist.dal.billing_summary) implements `BillingSummarySource`. Tests use the
-in-memory one, which sums its lines with the same rules (`summarise`).
+The port (`BillingSummarySource`) and its models are the domain's, in telefonist.ports.billing;
+an adapter over the billing table (telefonist.dal.billing_summary) implements it. Tests use the
+in-memory one here, which sums its lines with the same rules (`summarise`).
 """
 
 from __future__ import annotations
@@ -10,80 +10,42 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Annotated, Any, Protocol
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-
-from telefonist.dal.errors import RepositoryError
 from telefonist.edge.errors import InvalidInputError
-from telefonist.models.types import Ore, Tariff, TenantId
+from telefonist.models.types import Month
+from telefonist.ports.billing import (
+    CSV_COLUMNS,
+    LINE_SOURCE_COLUMNS,
+    BillingSummary,
+    BillingSummarySource,
+    TariffTotal,
+    TooManyLines,
+)
+from telefonist.ports.store import RepositoryError
 
-Month = Annotated[
-    str,
-    StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"),
-    Field(description="A calendar month, YYYY-MM (Stockholm time)", examples=["2026-11"]),
+# The port and its models are the domain's (telefonist.ports.billing); re-exported for the routes
+# and tests that import them from here.
+__all__ = [
+    "CSV_COLUMNS",
+    "LINE_SOURCE_COLUMNS",
+    "MAX_CSV_LINES",
+    "BillingSummary",
+    "BillingSummarySource",
+    "InMemoryBillingSummarySource",
+    "Month",
+    "TariffTotal",
+    "TooManyLines",
+    "UnavailableBillingSummarySource",
+    "downloadable_lines",
+    "kronor_text",
+    "lines_csv",
+    "summarise",
 ]
 
-# The columns of a month's CSV download, in order (the billing table's own names; amounts in öre
-# as integers, `amount_sek` the same amount in kronor with a decimal point).
-CSV_COLUMNS: tuple[str, ...] = (
-    "contact_id",
-    "answered_at",
-    "period",
-    "tariff",
-    "transferred",
-    "talk_seconds",
-    "handling_seconds",
-    "over_45s",
-    "amount_ore",
-    "amount_sek",
-    "price_list_version",
-    "dialed_number",
-)
-# What the source reads for them (amount_sek is computed; answered_at_utc orders the lines).
-LINE_SOURCE_COLUMNS: tuple[str, ...] = (*(c for c in CSV_COLUMNS if c != "amount_sek"), "answered_at_utc")
 # A download stays well inside Lambda's 6 MB response (about 140 bytes a line).
 MAX_CSV_LINES = 30_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class TariffTotal(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    tariff: Tariff
-    calls: int = Field(ge=0)
-    amount_ore: Ore
-    calls_over_45s: int = Field(default=0, ge=0, description="Calls whose handling exceeded 45 s")
-
-
-class BillingSummary(BaseModel):
-    """What a customer is charged for a month, per tariff, in öre excluding VAT."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    tenant_id: TenantId
-    month: Month
-    tariffs: list[TariffTotal] = Field(default_factory=list)
-    total_ore: Ore = 0
-    currency: str = "SEK"
-
-
-class TooManyLines(Exception):
-    """A month holds more lines than one download carries."""
-
-    def __init__(self, lines: int) -> None:
-        super().__init__(f"{lines} lines")
-        self.lines = lines
-
-
-class BillingSummarySource(Protocol):
-    def monthly_summary(self, tenant_id: str, month: str) -> BillingSummary:
-        """The month's summary (an empty one when nothing was billed); RepositoryError if unreadable."""
-        ...
-
-    def monthly_lines(self, tenant_id: str, month: str, max_lines: int) -> list[dict[str, Any]]:
-        """The month's lines (LINE_SOURCE_COLUMNS) in answer order; TooManyLines past `max_lines`."""
-        ...
 
 
 def summarise(tenant_id: str, month: str, lines: Iterable[Mapping[str, Any]]) -> BillingSummary:
