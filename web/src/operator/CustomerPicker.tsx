@@ -5,7 +5,7 @@ import { t } from "../i18n/catalogue";
 import { type Customer, listCustomers } from "./api";
 import { failureText } from "./failure";
 import { displayNumber } from "./format";
-import { onListKey } from "./listKeys";
+import { SearchList } from "./SearchList";
 
 const SHOWN = 8;
 
@@ -30,62 +30,41 @@ export function CustomerPicker({ api, inputRef, onChoose }: Props) {
   }, [api]);
 
   const shown = customers ? matching(customers, query).slice(0, SHOWN) : [];
-  const onKeyDown = (event: KeyboardEvent) =>
-    onListKey(event, shown.length, setActive, () => {
-      const chosen = shown[Math.min(active, shown.length - 1)];
-      if (chosen) onChoose(chosen);
-    });
-
   let status = t("customer.loading");
   if (failed) status = t("customer.failed", { detail: failed });
   else if (customers && !shown.length) status = t("customer.none", { query });
   else if (customers) status = t("customer.count", { count: shown.length });
 
   return (
-    <section class="search customers" aria-label={t("customer.region")}>
-      <label for="customer-search" class="search__label">
-        {t("customer.label")}
-      </label>
-      <input
-        id="customer-search"
-        ref={inputRef}
-        class="search__input"
-        type="search"
-        role="combobox"
-        autocomplete="off"
-        spellcheck={false}
-        placeholder={t("customer.placeholder")}
-        aria-expanded={shown.length > 0}
-        aria-controls="customer-hits"
-        aria-activedescendant={shown.length ? `customer-${active}` : undefined}
-        value={query}
-        onInput={(event) => {
-          setActive(0);
-          setQuery(event.currentTarget.value);
-        }}
-        onKeyDown={onKeyDown}
-      />
-      <p class={`search__status${failed ? " search__status--failed" : ""}`} role={failed ? "alert" : "status"}>
-        {status}
-      </p>
-      <ul id="customer-hits" class="hits" role="listbox" aria-label={t("customer.results")}>
-        {shown.map((customer, index) => (
-          <li
-            key={customer.tenant_id}
-            id={`customer-${index}`}
-            role="option"
-            aria-selected={index === active}
-            class={`hit${index === active ? " hit--active" : ""}`}
-            onClick={() => onChoose(customer)}
-          >
-            <span class="hit__name">{customer.name}</span>
-            <span class="hit__org">
-              {customer.numbers.map((n) => `${n.common_number_name} ${displayNumber(n.phone_number)}`).join(" · ")}
-            </span>
-          </li>
-        ))}
-      </ul>
-    </section>
+    <SearchList
+      name="customer"
+      optionId="customer"
+      texts="customer"
+      regionClass="search customers"
+      inputRef={inputRef}
+      query={query}
+      onQuery={(text) => {
+        setActive(0);
+        setQuery(text);
+      }}
+      status={status}
+      failed={failed !== null}
+      hits={shown}
+      keyOf={(customer) => customer.tenant_id}
+      active={active}
+      setActive={setActive}
+      onEnter={(chosen) => chosen && onChoose(chosen)}
+      onPick={onChoose}
+    >
+      {(customer) => (
+        <>
+          <span class="hit__name">{customer.name}</span>
+          <span class="hit__org">
+            {customer.numbers.map((n) => `${n.common_number_name} ${displayNumber(n.phone_number)}`).join(" · ")}
+          </span>
+        </>
+      )}
+    </SearchList>
   );
 }
 

@@ -4,8 +4,8 @@ import type { Api, ApiFailure } from "../api/client";
 import { t } from "../i18n/catalogue";
 import { type PersonMatch, searchDirectory } from "./api";
 import { failureText } from "./failure";
-import { onListKey } from "./listKeys";
 import { referralDetail } from "./referral";
+import { SearchList } from "./SearchList";
 
 type SearchState =
   | { kind: "idle" }
@@ -60,84 +60,62 @@ export function DirectorySearch({ api, tenantId, inputRef, selectedId, onOpen, o
   }, [api, tenantId, query]);
 
   const matches = "matches" in state ? state.matches : [];
-  const onKeyDown = (event: KeyboardEvent) =>
-    onListKey(event, matches.length, setActive, () => {
-      const match = matches[Math.min(active, matches.length - 1)];
-      if (state.kind === "searching") openWhenReady.current = true;
-      else if (match) onOpen(match);
-    });
+  const { text, alert } = searchStatus(tenantId, state);
 
   return (
-    <section class="search" aria-label={t("search.region")}>
-      <label for="directory-search" class="search__label">
-        {t("search.label")}
-      </label>
-      <input
-        id="directory-search"
-        ref={inputRef}
-        class="search__input"
-        type="search"
-        role="combobox"
-        autocomplete="off"
-        spellcheck={false}
-        placeholder={t("search.placeholder")}
-        aria-expanded={matches.length > 0}
-        aria-controls="directory-hits"
-        aria-activedescendant={matches.length ? `hit-${active}` : undefined}
-        disabled={!tenantId}
-        value={query}
-        onInput={(event) => {
-          openWhenReady.current = false;
-          typedAt.current = performance.now();
-          setQuery(event.currentTarget.value);
-        }}
-        onKeyDown={onKeyDown}
-        onFocus={onFocus}
-      />
-      <SearchStatus tenantId={tenantId} state={state} />
-      <ul id="directory-hits" class="hits" role="listbox" aria-label={t("search.results")}>
-        {matches.map((match, index) => (
-          <li
-            key={match.person.person_id}
-            id={`hit-${index}`}
-            role="option"
-            aria-selected={index === active}
-            class={`hit${index === active ? " hit--active" : ""}${match.person.person_id === selectedId ? " hit--open" : ""}`}
-            onClick={() => {
-              setActive(index);
-              onOpen(match);
-            }}
-          >
-            <span class="hit__name">{match.name}</span>
-            <span class="hit__org">
-              {match.person.department} · {match.person.title}
-            </span>
-            <span class={`hit__status${match.referral ? " hit__status--away" : ""}`}>
-              {match.referral ? match.referral.text : t("person.available")}
-            </span>
-            {match.referral && <span class="hit__detail">{referralDetail(match.referral)}</span>}
-          </li>
-        ))}
-      </ul>
-    </section>
+    <SearchList
+      name="directory"
+      optionId="hit"
+      texts="search"
+      regionClass="search"
+      inputRef={inputRef}
+      disabled={!tenantId}
+      query={query}
+      onQuery={(text) => {
+        openWhenReady.current = false;
+        typedAt.current = performance.now();
+        setQuery(text);
+      }}
+      onFocus={onFocus}
+      status={text}
+      failed={alert}
+      hits={matches}
+      keyOf={(match) => match.person.person_id}
+      hitClass={(match) => (match.person.person_id === selectedId ? " hit--open" : "")}
+      active={active}
+      setActive={setActive}
+      onEnter={(match) => {
+        if (state.kind === "searching") openWhenReady.current = true;
+        else if (match) onOpen(match);
+      }}
+      onPick={(match, index) => {
+        setActive(index);
+        onOpen(match);
+      }}
+    >
+      {(match) => (
+        <>
+          <span class="hit__name">{match.name}</span>
+          <span class="hit__org">
+            {match.person.department} · {match.person.title}
+          </span>
+          <span class={`hit__status${match.referral ? " hit__status--away" : ""}`}>
+            {match.referral ? match.referral.text : t("person.available")}
+          </span>
+          {match.referral && <span class="hit__detail">{referralDetail(match.referral)}</span>}
+        </>
+      )}
+    </SearchList>
   );
 }
 
-function SearchStatus({ tenantId, state }: { tenantId: string | null; state: SearchState }) {
-  let text = "";
-  let alert = false;
-  if (!tenantId) text = t("search.noCustomer");
-  else if (state.kind === "searching") text = t("search.searching");
-  else if (state.kind === "failed") {
-    text = failureText(state.failure, "search");
-    alert = true;
-  } else if (state.kind === "done") {
-    const count = state.matches.length;
-    text = count === 0 ? t("search.noHits", { query: state.query }) : count === 1 ? t("search.oneHit") : t("search.hits", { count });
-  }
-  return (
-    <p class={`search__status${alert ? " search__status--failed" : ""}`} role={alert ? "alert" : "status"}>
-      {text}
-    </p>
-  );
+/** The status line under the search box: why there is nothing to search, or what the search found. */
+function searchStatus(tenantId: string | null, state: SearchState): { text: string; alert: boolean } {
+  if (!tenantId) return { text: t("search.noCustomer"), alert: false };
+  if (state.kind === "searching") return { text: t("search.searching"), alert: false };
+  if (state.kind === "failed") return { text: failureText(state.failure, "search"), alert: true };
+  if (state.kind !== "done") return { text: "", alert: false };
+  const count = state.matches.length;
+  const text = count === 0 ? t("search.noHits", { query: state.query }) : count === 1 ? t("search.oneHit") : t("search.hits", { count });
+  return { text, alert: false };
 }
