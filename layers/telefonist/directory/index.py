@@ -620,40 +620,51 @@ class DirectoryIndex:
     def _first_of_levels(self, matches: list[_WordMatches], limit: int) -> list[int]:
         """Several words, every one must match: level by level of the worst word's rank.
 
-        The people of each word at each rank are sets built in C (set.update of postings); the
-        people whose worst rank is `level` are an intersection minus the previous level. Within a
-        level they are ordered by the sum of their ranks, then directory order.
+        The people of each word at each rank are sets built in C (set.update of postings), a rank's
+        set only when its level is reached: "karl w" stops at the names and never builds the sets
+        of every w-keyword. The people whose worst rank is `level` are an intersection minus the
+        previous level. Within a level they are ordered by the sum of their ranks, then directory order.
         """
-        by_rank: list[list[set[int]]] = []
-        for tiers in map(self._tiers, matches):
-            sets: list[set[int]] = []
-            for lists in tiers:
-                people: set[int] = set()
-                for postings in lists:
-                    people.update(postings)
-                sets.append(people)
-            by_rank.append(sets)
+        tiers_of = [self._tiers(word) for word in matches]
+        by_rank: list[list[set[int]]] = [[] for _ in matches]
         reached = [set[int]() for _ in matches]
         previous: set[int] = set()
         found: list[int] = []
         for level in range(len(_KINDS)):
-            for word, sets in enumerate(by_rank):
-                reached[word] |= sets[level]
+            for word, tiers in enumerate(tiers_of):
+                people: set[int] = set()
+                for postings in tiers[level]:
+                    people.update(postings)
+                by_rank[word].append(people)
+                reached[word] |= people
             current = set.intersection(*sorted(reached, key=len))
             new = current - previous
             if new:
-
-                def rank_sum(idx: int, level: int = level) -> tuple[int, int]:
-                    total = 0
-                    for sets in by_rank:
-                        total += next(rank for rank in range(level + 1) if idx in sets[rank])
-                    return total, idx
-
-                found.extend(sorted(new, key=rank_sum) if len(new) > 1 else new)
+                found.extend(self._by_rank_sum(new, by_rank, limit - len(found)))
                 if len(found) >= limit:
-                    return found[:limit]
+                    return found
             previous = current
         return found
+
+    @staticmethod
+    def _by_rank_sum(people: set[int], by_rank: list[list[set[int]]], limit: int) -> list[int]:
+        """The first `limit` of `people` by the sum of their best ranks over the words, then directory
+        order. A word's best rank is found by set operations in C, rank by rank; Python only adds."""
+        if len(people) == 1:
+            return list(people)
+        totals = dict.fromkeys(people, 0)
+        for sets in by_rank:
+            left = people
+            for rank, holders in enumerate(sets):
+                if not left:
+                    break
+                hit = left & holders
+                if hit:
+                    left = left - hit
+                    if rank:
+                        for idx in hit:
+                            totals[idx] += rank
+        return [idx for _total, idx in heapq.nsmallest(limit, ((t, idx) for idx, t in totals.items()))]
 
     def _best_in_person(self, idx: int, matches: _WordMatches) -> tuple[int, int]:
         """(rank, slot) of a person's best token for a word; key-view intersections run in C."""
