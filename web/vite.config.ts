@@ -4,10 +4,21 @@
 // docs/openapi.json and type-checks first, so an API change that breaks a page fails the build.
 import { resolve } from "node:path";
 import preact from "@preact/preset-vite";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
+
+/** The head every HTML entry shares, written once: each entry holds only its title and script. */
+function sharedHead(): Plugin {
+  return {
+    name: "telefonist-shared-head",
+    transformIndexHtml: () => [
+      { tag: "meta", attrs: { charset: "utf-8" }, injectTo: "head-prepend" },
+      { tag: "meta", attrs: { name: "viewport", content: "width=device-width, initial-scale=1" }, injectTo: "head-prepend" },
+    ],
+  };
+}
 
 export default defineConfig({
-  plugins: [preact()],
+  plugins: [preact(), sharedHead()],
   base: "/",
   build: {
     outDir: "dist",

@@ -1,6 +1,6 @@
 import { render } from "preact";
 import { createApi } from "../api/client";
-import { t } from "../i18n/catalogue";
+import { mount } from "../components/mount";
 import { MinaSidor } from "./App";
 import { completeSignIn, session } from "./auth";
 import { loadSiteConfig } from "./config";
@@ -14,9 +14,4 @@ async function start(root: HTMLElement): Promise<void> {
   render(<MinaSidor api={api} config={config} />, root);
 }
 
-const root = document.getElementById("app");
-if (root) {
-  start(root).catch((error: unknown) => {
-    render(<p role="alert">{t("config.failed", { detail: error instanceof Error ? error.message : "?" })}</p>, root);
-  });
-}
+mount(start);

@@ -5,6 +5,7 @@ import { useState } from "preact/hooks";
 import { createApi } from "../api/client";
 import { type CognitoSettings, groupsOf, keepFresh, type Tokens } from "../auth/cognito";
 import { type PopupSignIn, returnCodeToOpener, startPopupSignIn, storageAccessOffered } from "../auth/popup";
+import { mount } from "../components/mount";
 import type { ContactAdapter } from "../connect/adapter";
 import { FakeContactAdapter } from "../connect/fake";
 import { ReplayingAdapter } from "../connect/replay";
@@ -146,9 +147,4 @@ async function start(root: HTMLElement): Promise<void> {
   );
 }
 
-const root = document.getElementById("app");
-if (root) {
-  start(root).catch((error: unknown) => {
-    render(<p role="alert">{t("config.failed", { detail: error instanceof Error ? error.message : "?" })}</p>, root);
-  });
-}
+mount(start);

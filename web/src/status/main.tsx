@@ -1,6 +1,6 @@
 import { render } from "preact";
 import { createApi } from "../api/client";
-import { t } from "../i18n/catalogue";
+import { mount } from "../components/mount";
 import { Shell, SignIn, StatusPage } from "./App";
 import "./status.css";
 
@@ -38,9 +38,4 @@ async function start(root: HTMLElement): Promise<void> {
   );
 }
 
-const root = document.getElementById("app");
-if (root) {
-  start(root).catch((error: unknown) => {
-    render(<p role="alert">{t("config.failed", { detail: error instanceof Error ? error.message : "?" })}</p>, root);
-  });
-}
+mount(start);
