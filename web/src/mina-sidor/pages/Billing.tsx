@@ -18,7 +18,7 @@ import { saveFile } from "../download";
 import { count, kronor, monthName, percent, previousMonth } from "../format";
 import { MonthPicker, useMonth } from "../MonthPicker";
 import { ProblemBanner } from "../problems";
-import { PriceTable, tariffName } from "./Overview";
+import { CurrentPrices, tariffName } from "./Overview";
 
 export function lastMonths(month: string, n = 12): string[] {
   const months = [month];
@@ -57,7 +57,6 @@ export function BillingPage({ api, finance, tenantId }: { api: Api; finance: boo
       live = false;
     };
   }, [api, month, who]);
-  const current = prices?.versions[prices.versions.length - 1];
   const download = async () => {
     const result = await billingLines(api, month, who);
     if (!result.ok) return setProblem(result.problem);
@@ -73,12 +72,7 @@ export function BillingPage({ api, finance, tenantId }: { api: Api; finance: boo
       <ProblemBanner problem={problem} />
       {summary && <MonthSummary summary={summary} onDownload={download} />}
       {history.length > 0 && <MonthChart months={history} />}
-      {current && (
-        <section aria-labelledby="billing-prices">
-          <h2 id="billing-prices">{t("ms.billing.priceList", { version: current.version, from: current.valid_from })}</h2>
-          <PriceTable amounts={current.amounts_ore} />
-        </section>
-      )}
+      <CurrentPrices id="billing-prices" prices={prices} />
     </>
   );
 }

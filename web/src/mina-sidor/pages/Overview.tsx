@@ -170,7 +170,6 @@ export function FinanceOverviewPage({ api, tenantId: signedInFor }: { api: Api; 
   }, [api, tenantId]);
   if (problem) return <ProblemBanner problem={problem} />;
   if (!prices) return <p role="status">{t("ms.loading")}</p>;
-  const current = prices.versions[prices.versions.length - 1];
   return (
     <>
       <h1>{t("ms.nav.overview")}</h1>
@@ -186,17 +185,24 @@ export function FinanceOverviewPage({ api, tenantId: signedInFor }: { api: Api; 
           </p>
         </section>
       )}
-      {current && (
-        <section aria-labelledby="fo-prices">
-          <h2 id="fo-prices">{t("ms.billing.priceList", { version: current.version, from: current.valid_from })}</h2>
-          <PriceTable amounts={current.amounts_ore} />
-        </section>
-      )}
+      <CurrentPrices id="fo-prices" prices={prices} />
     </>
   );
 }
 
-export function PriceTable({ amounts }: { amounts: Record<string, number> }) {
+/** The price list in force (its latest version) under its own heading; nothing before it has loaded. */
+export function CurrentPrices({ id, prices }: { id: string; prices: PriceList | null }) {
+  const current = prices?.versions[prices.versions.length - 1];
+  if (!current) return null;
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{t("ms.billing.priceList", { version: current.version, from: current.valid_from })}</h2>
+      <PriceTable amounts={current.amounts_ore} />
+    </section>
+  );
+}
+
+function PriceTable({ amounts }: { amounts: Record<string, number> }) {
   const lang = language.value;
   return (
     <table>
