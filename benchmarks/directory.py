@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from helpers import percentile
 from telefonist.directory import DirectoryIndex, DirectoryIndexCache, PersonMatch, fold
 from telefonist.directory.stored import DirectoryDelta, person_of_item, referral_of_item
 from telefonist.models import Directory, MessagePreference, Person, PersonPhone, PhoneKind, Referral
@@ -201,11 +202,6 @@ def _typo_found(query: Query, matches: list[PersonMatch], first_names: dict[str,
             for m in matches
         )
     return any(holds_word(m) for m in matches)
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def _summary(values: list[float]) -> dict[str, float]:

@@ -19,21 +19,11 @@ import json
 import os
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-# The pages `telefonist serve` serves: web/dist, or a build made elsewhere (TELEFONIST_WEB_DIST).
-DIST = Path(os.environ.get("TELEFONIST_WEB_DIST") or ROOT / "web" / "dist")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from helpers import percentile
+from helpers.browser import chromium_page, require_built
+
 GOAL_MS = 1000.0
 # Frame-accurate times of the month's total and of the chart, from the click (window.__clicked).
 WATCH = """() => {
@@ -47,18 +37,11 @@ WATCH = """() => {
 }"""
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def run_browser(url: str, runs: int, calls: int) -> tuple[list[float], list[float], float, int]:
     """(month shown ms per run, chart shown ms per run, CSV download ms, lines in the CSV)."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="sv-SE")
+    with chromium_page() as page:
         page.goto(f"{url}/mina-sidor/")
         page.get_by_role("button", name="Kundadministratör").click()
         nav = page.get_by_role("navigation", name="Mina sidor")
@@ -83,7 +66,6 @@ def run_browser(url: str, runs: int, calls: int) -> tuple[list[float], list[floa
         path = download.value.path()
         download_ms = (time.perf_counter() - started) * 1000
         lines = sum(1 for _ in open(path, encoding="utf-8")) - 1  # noqa: SIM115 - read once, closed at exit
-        browser.close()
     return month, chart, download_ms, lines
 
 
@@ -92,8 +74,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=20_000, help="billed calls this month")
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
-    if not (DIST / "mina-sidor.html").exists():
-        raise SystemExit(f"{DIST} is missing: run `make web` first")
+    require_built("mina-sidor.html")
 
     from telefonist_local.cli.serve import local_api
 

@@ -18,34 +18,18 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import random
 import re
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-# The pages `telefonist serve` serves: web/dist, or a build made elsewhere (TELEFONIST_WEB_DIST).
-DIST = Path(os.environ.get("TELEFONIST_WEB_DIST") or ROOT / "web" / "dist")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from helpers import percentile
+from helpers.browser import DIST, chromium_page, require_built
+
 SWITCHBOARD = "+46852000001"
 GOAL_P95_MS = 100.0
 GOAL_JS_GZIP_KB = 150.0
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def javascript_gzip_kb() -> tuple[float, float]:
@@ -126,11 +110,9 @@ def measures(page: Any, name: str) -> list[float]:
 
 
 def run_browser(url: str, calls: int, typed: list[str]) -> tuple[list[float], list[float]]:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="sv-SE")
+    with chromium_page() as page:
         page.goto(f"{url}/operator/")
         workspace = page.get_by_role("complementary", name="Simulerad arbetsyta")
         search = page.get_by_label("Sök person, avdelning eller sökord")
@@ -154,7 +136,6 @@ def run_browser(url: str, calls: int, typed: list[str]) -> tuple[list[float], li
             )
             samples.append(measures(page, "telefonist:keystroke-to-results")[-1])  # the measured keystroke's
         contact = measures(page, "telefonist:contact-to-script")
-        browser.close()
     return contact, samples
 
 
@@ -165,8 +146,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=20)
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
-    if not (DIST / "operator.html").exists():
-        raise SystemExit(f"{DIST} is missing: run `make web` first")
+    require_built("operator.html")
 
     from telefonist_local.cli.serve import local_api
 
