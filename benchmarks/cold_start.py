@@ -35,6 +35,13 @@ sys.path[:0] = [str(ROOT / "layers"), str(ROOT)]
 GOAL_RATIO = 2.0
 TENANT = "demo"
 CONTACT_ID = "6b1f6a2e-0f4f-4d39-9a57-3f1c9a1e2b10"  # Connect contact ids are UUIDs
+# Kinesis consumers whose every cold start must see contacts never seen before: the ledger would
+# refuse the same records again (a redelivery), and the first invocation's table write is the cost.
+FRESH_CONTACTS = {"rating"}
+# The billing table's catalog as in AWS, Glue (moto's), with the table created before (CDK's, in
+# AWS); `--sql-catalog` gives the local default instead: a SQLite catalog per process, which
+# creates the table on every cold start.
+GLUE_CATALOG_FUNCTIONS = {"rating"}
 # Nothing emulates Connect: the transfer's UpdateContactAttributes reaches moto, which does not know it,
 # so the function answers its degraded 503 after building the Connect client and calling it once.
 EXPECTED_STATUS = {"transfer": "503"}
@@ -153,6 +160,12 @@ if name == "boto3":
 else:
     import importlib
     event = json.loads(os.environ["BENCH_EVENT"])
+    if os.environ.get("BENCH_FRESH_CONTACTS"):  # new ContactIds: a first write, not a redelivery
+        import base64
+        for record in event["Records"]:
+            ctr = json.loads(base64.b64decode(record["kinesis"]["data"]))
+            ctr["ContactId"] = os.urandom(16).hex()
+            record["kinesis"]["data"] = base64.b64encode(json.dumps(ctr).encode()).decode()
     handler = importlib.import_module(f"functions.{name}.handler")
     class Context:
         function_name = name; memory_limit_in_mb = 1024; aws_request_id = "cold-start"
@@ -188,6 +201,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated function names")
     parser.add_argument("--traced", action="store_true", help="set an X-Ray trace header (a sampled invocation)")
     parser.add_argument("--profile", type=Path, help="also write DIR/<function>.prof (cProfile of one more cold start)")
+    parser.add_argument("--sql-catalog", action="store_true", help="rating: a SQLite catalog per process, not Glue")
     args = parser.parse_args()
 
     from telefonist_local.local_aws import FAKE_CREDENTIALS, create_resources, moto_server, patched_environment
@@ -219,6 +233,10 @@ def main() -> None:
         results: dict[str, dict[str, Any]] = {}
         for name in names:
             env = {**base_env, "BENCH_EVENT": json.dumps(every[name])}
+            if name in FRESH_CONTACTS:
+                env["BENCH_FRESH_CONTACTS"] = "1"
+            if name in GLUE_CATALOG_FUNCTIONS and not args.sql_catalog:
+                env.update(_glue_billing_table(created.environment))
             run_child(name, env)  # warm the file cache and .pyc files: not a cold-start cost in Lambda
             if args.profile:  # where the time goes (not counted: the profiler slows the child down)
                 args.profile.mkdir(parents=True, exist_ok=True)
@@ -269,6 +287,21 @@ def main() -> None:
             }
         )
     )
+
+
+def _glue_billing_table(environment: dict[str, str]) -> dict[str, str]:
+    """The billing table created in moto's Glue (as CDK creates it in AWS); the child's variables."""
+    from telefonist import config
+    from telefonist.dal.billing_table import ENV_BILLING_CATALOG_URI, GLUE_CATALOG, BillingTable, BillingTableSettings
+
+    from telefonist_local.local_aws import patched_environment
+
+    variables = {ENV_BILLING_CATALOG_URI: GLUE_CATALOG}
+    with patched_environment(environment):
+        bucket = environment[config.ENV_BILLING_BUCKET]
+        settings = BillingTableSettings.from_environ({**os.environ, **variables}, bucket)
+        BillingTable(settings, create=True).table  # noqa: B018  (creates it)
+    return variables
 
 
 def _seed(created: Any) -> tuple[str, str, str, str]:

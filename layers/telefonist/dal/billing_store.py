@@ -17,16 +17,17 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from botocore.exceptions import ClientError
 
 from telefonist.clock import utc_now
 from telefonist.dal.errors import RepositoryError
 from telefonist.rating.line import LINES_PREFIX
 from telefonist.rating.service import ReceivedRecord
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 ARCHIVE_PREFIX = "ctr/"
 QUARANTINE_PREFIX = "quarantine/"
@@ -54,6 +55,8 @@ class LegacyLineObjects:
         return (key for key in _list_keys(self._s3, self._bucket, prefix) if _LEGACY_KEY.match(key))
 
     def read(self, key: str) -> pa.Table:
+        import pyarrow.parquet as pq  # the migration only: not on the rating function's import
+
         try:
             body = self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
         except ClientError as exc:

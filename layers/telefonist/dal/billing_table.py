@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from pyiceberg.table import Table
 
 ENV_BILLING_CATALOG_URI = "BILLING_CATALOG_URI"  # sqlite:///… : a SQL catalog; unset: Glue
+GLUE_CATALOG = "glue"  # BILLING_CATALOG_URI=glue: the Glue Data Catalog at the local endpoint too (benchmarks)
 ENV_BILLING_WAREHOUSE = "BILLING_WAREHOUSE"  # s3://bucket or file:///dir; unset: the billing bucket
 COMMIT_ATTEMPTS = 8  # optimistic commits of concurrent writers (shards × parallelization factor)
 TARGET_FILE_BYTES = 64 * 1024**2  # the Glue compaction optimizer's supported maximum
@@ -158,6 +159,8 @@ class BillingTableSettings:
         """The settings of the environment (see the module): Glue in AWS, SQLite locally."""
         endpoint = environ.get("AWS_ENDPOINT_URL") or None
         uri = environ.get(ENV_BILLING_CATALOG_URI) or (process_local_catalog(endpoint) if endpoint else None)
+        if uri == GLUE_CATALOG:
+            uri = None
         return cls(
             catalog_uri=uri,
             warehouse=environ.get(ENV_BILLING_WAREHOUSE) or f"s3://{billing_bucket}",
@@ -207,6 +210,8 @@ def open_catalog(settings: BillingTableSettings) -> Catalog:
 
     if settings.region:
         properties["glue.region"] = settings.region
+    if settings.s3_endpoint:  # a local endpoint (moto) serves Glue as well
+        properties["glue.endpoint"] = settings.s3_endpoint
     return GlueCatalog("glue", **properties)  # type: ignore[arg-type]  # properties are str → str
 
 
