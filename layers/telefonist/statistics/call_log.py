@@ -41,7 +41,7 @@ CSV_COLUMNS: tuple[str, ...] = (
 
 
 class CallLogRow(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     contact_id: str
     answered_at: str = Field(description="When an operator answered: Stockholm time with its offset")
@@ -59,14 +59,14 @@ class CallLogRow(BaseModel):
 
 
 class CallLogTotals(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     count: int = Field(ge=0, description="Billed calls in the month: the invoice's number of calls")
     amount_ore: int = Field(description="Their amount in öre excluding VAT: the invoice's total")
 
 
 class CallLogPage(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     tenant_id: str
     month: str
@@ -75,9 +75,14 @@ class CallLogPage(BaseModel):
     next_cursor: str | None = Field(description="Pass as `cursor` to get the next page; null at the end")
 
 
+# What the call log reads of a contact event (a projection: the rest is statistics' own).
+EVENT_ATTRIBUTES = ("tenant_id", "transferred", "transferred_to_person", "message_channels", "caller_masked")
+
+
 class ContactEventSource(Protocol):
-    def events(self, contact_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """The held events of some contacts, by contact id (telefonist.dal.statistics_repository)."""
+    def events(self, contact_ids: Sequence[str], attributes: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
+        """The held events of some contacts, by contact id, only `attributes` of them if named
+        (telefonist.dal.statistics_repository)."""
         ...
 
 
@@ -181,7 +186,8 @@ class CallLogQueries:
         return sorted(downloadable_lines(self.billing, tenant_id, month, "query.month"), key=_order)
 
     def _rows(self, tenant_id: str, lines: Sequence[Mapping[str, Any]]) -> list[CallLogRow]:
-        events = self.events.events([str(line["contact_id"]) for line in lines]) if lines else {}
+        ids = [str(line["contact_id"]) for line in lines]
+        events = self.events.events(ids, EVENT_ATTRIBUTES) if ids else {}
         people = sorted({str(e["transferred_to_person"]) for e in events.values() if e.get("transferred_to_person")})
         names = self.names.person_names(tenant_id, people) if people else {}
         return call_log(lines, events, names, tenant_id)
