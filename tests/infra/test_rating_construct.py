@@ -190,9 +190,10 @@ def test_billing_retention_runs_monthly_and_reaches_only_the_tables_catalog_entr
     variables = function["Properties"]["Environment"]["Variables"]
     assert variables["BILLING_LINES_DAYS"] == str(DEFAULT.billing_lines_days)
     assert "BillingBucket" in str(variables["BILLING_BUCKET_NAME"])
-    [rule] = template.find_resources("AWS::Events::Rule").values()
+    target = {"Fn::GetAtt": [logical_id, "Arn"]}
+    rules = template.find_resources("AWS::Events::Rule").values()
+    [rule] = [r for r in rules if r["Properties"]["Targets"][0]["Arn"] == target]
     assert rule["Properties"]["ScheduleExpression"] == "cron(0 2 2 * ? *)"
-    assert rule["Properties"]["Targets"][0]["Arn"] == {"Fn::GetAtt": [logical_id, "Arn"]}
     statements = [
         statement
         for policy_id, policy in template.find_resources("AWS::IAM::Policy").items()
