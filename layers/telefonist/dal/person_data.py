@@ -12,21 +12,22 @@ Where a person lives (docs/data-model.md):
   for) and `CONTACT#<id>` contact events (`transferred_to_person`): erasure removes the person from
   them and keeps the anonymous rest (outcome, counts), so the statistics stay right.
 
-How the last three are found without a scan: every such item carries `person_key` =
+How sign-ins, caller history entries and contact events are found without a scan: every such item carries `person_key` =
 `TENANT#<t>#PERSON#<p>` (keys.person_ref), the key of a sparse global secondary index `by-person`
 on both tables (resources.PERSON_INDEX). Chosen over a pointer item per reference because the
 writers stay one write each (a caller history outcome is one UpdateItem, a contact event one Put in
 its batch's transaction, which a pointer Put per contact would push past DynamoDB's 100 actions), an
 entry re-pointed to another person or deleted (a used link, TTL) leaves the index by itself with no
 stale pointer to clean, and the writers' roles need no new keys. The price: the index is eventually
-consistent (a reference written within about a second of the erasure may be missed; running the
-erasure again removes it), and a contact's CTR version arriving after the erasure (a call transferred
-to them that was still going on) writes its event again with their id.
+consistent (typically well under a second), so the erasure reads both indexes a second time after the
+person is deleted, which catches a reference written while it ran; what is written after that (a
+contact's CTR version arriving later, for a call transferred to them that was still going on) names
+their id again.
 
 Cost (round trips): own items 1 query per MB; messages 1 query per MB of the customer's message log
-(90 days); each index 1 query per MB of the person's references. Erasure adds 1 batch write per 25
-messages, 1 delete per sign-in link or session, 1 transaction per 100 statistics items, the calendar's
-delete and the directory's transactions (1 per 99 items).
+(90 days); each index 1 query per MB of the person's references (erasure: twice). Erasure adds 1
+batch write per 25 messages, 1 delete per sign-in link or session, 1 transaction per 100 statistics
+items, the calendar's delete and the directory's transactions (1 per 99 items).
 """
 
 from __future__ import annotations
@@ -179,24 +180,34 @@ class PersonDataStore:
         them from caller history and contact events; clear others' refer-to.
 
         Everything else goes first, the person last, so a failure midway leaves the person to erase again.
+        The indexes are read again after the person is gone: a reference written while the erasure
+        ran (or still on its way into the eventually consistent index) is removed too.
         """
         if not any(i["sk"] == keys.person_sk(person_id) for i in self.own_items(tenant_id, person_id)):
             raise NotFoundError(f"person {person_id} not found")
         messages = self.messages(tenant_id, person_id)
-        sign_ins = self.sign_ins(tenant_id, person_id)
-        calls = self.call_records(tenant_id, person_id)
         try:
             with self._messages.batch_writer() as batch:  # BatchWriteItem, 25 a round trip
                 for item in messages:
                     batch.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
-            for item in sign_ins:  # a few (3 links per 15 minutes): DeleteItem keeps the role from writing
-                self._customers.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
-            cleared = self._clear_calls(calls, keys.person_ref(tenant_id, person_id))
+            sign_ins, cleared = self._erase_references(tenant_id, person_id)
             self._customers.delete_item(Key={"pk": STATE_PK, "sk": calendar_sk(tenant_id, person_id)})
         except ClientError as exc:
             raise translate_client_error(exc, "a person's data") from exc
         pointers = self._repo.delete_person(tenant_id, person_id)
-        return Erasure(len(messages), pointers, cleared, len(sign_ins))
+        try:
+            late_sign_ins, late_cleared = self._erase_references(tenant_id, person_id)
+        except ClientError as exc:
+            raise translate_client_error(exc, "a person's data") from exc
+        return Erasure(len(messages), pointers, cleared + late_cleared, sign_ins + late_sign_ins)
+
+    def _erase_references(self, tenant_id: str, person_id: str) -> tuple[int, int]:
+        """Delete their sign-ins, remove them from call records: (sign-ins deleted, call records cleared)."""
+        sign_ins = self.sign_ins(tenant_id, person_id)
+        for item in sign_ins:  # a few (3 links per 15 minutes): DeleteItem keeps the role from writing
+            self._customers.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
+        cleared = self._clear_calls(self.call_records(tenant_id, person_id), keys.person_ref(tenant_id, person_id))
+        return len(sign_ins), cleared
 
     def _clear_calls(self, items: list[dict[str, Any]], person_key: str) -> int:
         """Remove the person's attributes from statistics items, TRANSACTION_ITEMS a round trip, each

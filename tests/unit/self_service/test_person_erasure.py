@@ -264,6 +264,29 @@ def test_the_export_holds_everything_and_erasure_leaves_nothing(
     assert client.call("DELETE", "/people/acme-p1/personal-data", ACME_ADMIN_TOKEN).status == 404
 
 
+def test_a_reference_written_while_the_erasure_runs_is_removed_too(
+    erasing_client: ApiClient, repo: CustomerRepository, statistics: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An operator transfers a call to them, and they sign in, while the erasure runs (or the index
+    shows those writes late): the erasure reads the indexes again once the person is gone."""
+    history = CallerHistoryRepository(statistics, _Keys())
+    history.look_up_and_record("acme", "c9", "+46701112299", NOW)
+    delete_person = repo.delete_person
+
+    def meanwhile(tenant_id: str, person_id: str) -> Any:
+        assert history.record_outcome(tenant_id, "c9", HistoryOutcome.TRANSFERRED, person_id)
+        grant = Grant(tenant_id, person_id, NOW + timedelta(hours=12))
+        DynamoAccessStore(repo.table).put_grant("session", digest("late"), grant)
+        return delete_person(tenant_id, person_id)
+
+    monkeypatch.setattr(repo, "delete_person", meanwhile)
+    erased = erasing_client.call("DELETE", "/people/acme-p1/personal-data", ACME_ADMIN_TOKEN)
+    assert erased.status == 200
+    assert (erased.body["call_records_cleared"], erased.body["sign_ins_deleted"]) == (4, 3)
+    assert not [i for i in _everything(statistics) if _mentions(i, "acme-p1")]
+    assert not [i for i in _everything(repo.table) if str(i["pk"]).startswith("EMPLOYEE#") and _mentions(i, "acme-p1")]
+
+
 def test_only_the_customers_administrators_export_or_erase(erasing_client: ApiClient, messages: Any) -> None:
     for method, path in (("GET", "/people/acme-p1/export"), ("DELETE", "/people/acme-p1/personal-data")):
         refused = erasing_client.call(method, path, ACME_USER_TOKEN)
