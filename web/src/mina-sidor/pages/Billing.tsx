@@ -13,6 +13,7 @@ import {
   type PriceList,
   type Problem,
 } from "../api";
+import { BarChart } from "../BarChart";
 import { CustomerPicker, financeCustomer } from "../CustomerPicker";
 import { saveFile } from "../download";
 import { count, kronor, monthName, percent, previousMonth } from "../format";
@@ -145,34 +146,23 @@ function MonthSummary({ summary, onDownload }: { summary: BillingSummary; onDown
 /** Twelve months as bars (an SVG with a text alternative: the same figures in a list). */
 function MonthChart({ months }: { months: BillingSummary[] }) {
   const lang = language.value;
-  const top = Math.max(1, ...months.map((m) => m.total_ore));
-  const width = 24;
   return (
     <section aria-labelledby="billing-chart">
       <h2 id="billing-chart">{t("ms.billing.chart")}</h2>
-      <svg class="chart" viewBox={`0 0 ${months.length * (width + 6)} 110`} role="img" aria-labelledby="billing-chart">
-        {months.map((m, i) => {
-          const height = Math.round((m.total_ore / top) * 90);
-          return (
-            <g key={m.month}>
-              <rect x={i * (width + 6)} y={95 - height} width={width} height={height} class="chart__bar" />
-              <text x={i * (width + 6) + width / 2} y={108} text-anchor="middle" class="chart__label">
-                {m.month.slice(5)}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
-      <details>
-        <summary>{t("ms.billing.chartFigures")}</summary>
-        <ul>
-          {months.map((m) => (
-            <li key={m.month}>
-              {monthName(m.month, lang)}: {kronor(m.total_ore, lang)}
-            </li>
-          ))}
-        </ul>
-      </details>
+      <BarChart
+        labelledBy="billing-chart"
+        bars={months.map((m) => ({ key: m.month, label: m.month.slice(5), parts: [{ value: m.total_ore }] }))}
+        top={Math.max(...months.map((m) => m.total_ore))}
+        width={24}
+        gap={6}
+        summary={t("ms.billing.chartFigures")}
+      >
+        {months.map((m) => (
+          <li key={m.month}>
+            {monthName(m.month, lang)}: {kronor(m.total_ore, lang)}
+          </li>
+        ))}
+      </BarChart>
     </section>
   );
 }

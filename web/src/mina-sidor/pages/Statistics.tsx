@@ -7,6 +7,7 @@ import type { Api } from "../../api/client";
 import type { paths } from "../../api/schema";
 import { language, t } from "../../i18n/catalogue";
 import { call, type Problem } from "../api";
+import { BarChart } from "../BarChart";
 import { CustomerPicker, financeCustomer } from "../CustomerPicker";
 import { saveFile } from "../download";
 import { count, monthName, percent } from "../format";
@@ -155,44 +156,29 @@ function FigureRow({ label, number, figures }: { label: string; number: string; 
 /** One stacked bar per day (answered, abandoned), an SVG with its figures as a list beside it. */
 export function DayChart({ days }: { days: DayFigures[] }) {
   const lang = language.value;
-  const top = Math.max(1, ...days.map((d) => d.offered));
-  const width = 14;
-  const scale = (n: number) => Math.round((n / top) * 90);
+  const bars = days.map((d) => ({
+    key: d.day,
+    label: d.day.slice(8),
+    parts: [{ value: d.answered }, { value: d.abandoned, modifier: "abandoned" }],
+  }));
   return (
     <figure aria-labelledby="stats-chart">
       <figcaption id="stats-chart">{t("ms.stats.chart")}</figcaption>
-      <svg class="chart" viewBox={`0 0 ${days.length * (width + 4)} 110`} role="img" aria-labelledby="stats-chart">
-        {days.map((d, i) => {
-          const answered = scale(d.answered);
-          const abandoned = scale(d.abandoned);
-          return (
-            <g key={d.day} data-day={d.day}>
-              <rect x={i * (width + 4)} y={95 - answered} width={width} height={answered} class="chart__bar" />
-              <rect
-                x={i * (width + 4)}
-                y={95 - answered - abandoned}
-                width={width}
-                height={abandoned}
-                class="chart__bar chart__bar--abandoned"
-              />
-              <text x={i * (width + 4) + width / 2} y={108} text-anchor="middle" class="chart__label">
-                {d.day.slice(8)}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
-      <details>
-        <summary>{t("ms.stats.chartFigures")}</summary>
-        <ul>
-          {days.map((d) => (
-            <li key={d.day}>
-              {d.day}: {t("ms.stats.answered")} {count(d.answered, lang)}, {t("ms.stats.abandoned").toLowerCase()}{" "}
-              {count(d.abandoned, lang)}
-            </li>
-          ))}
-        </ul>
-      </details>
+      <BarChart
+        labelledBy="stats-chart"
+        bars={bars}
+        top={Math.max(...days.map((d) => d.offered))}
+        width={14}
+        gap={4}
+        summary={t("ms.stats.chartFigures")}
+      >
+        {days.map((d) => (
+          <li key={d.day}>
+            {d.day}: {t("ms.stats.answered")} {count(d.answered, lang)}, {t("ms.stats.abandoned").toLowerCase()}{" "}
+            {count(d.abandoned, lang)}
+          </li>
+        ))}
+      </BarChart>
     </figure>
   );
 }
