@@ -25,10 +25,32 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 one_backup_per_table()  # in-process moto too: one backup copy per table per transaction
 
 
+# moto's defaults cost every test ~0.4 s of CPU that no test asserts on: a fresh boto3 session (botocore re-reads
+# its JSON service models) and a 2048-bit RSA key generated for each KMS key, symmetric and HMAC keys included,
+# where KMS never uses it. The session is kept, and those keys share one RSA key (asymmetric keys keep their own).
+MOTO_CONFIG: Any = {"core": {"reset_boto3_session": False}}
+_UNUSED_PRIVATE_KEY_SPECS = frozenset({"SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512"})
+
+
+@pytest.fixture(scope="session")
+def _shared_unused_kms_private_key() -> Iterator[None]:
+    import moto.kms.models
+
+    generate = moto.kms.models.generate_private_key
+    shared = generate("RSA_2048")
+
+    def private_key(key_spec: str) -> Any:
+        return shared if key_spec in _UNUSED_PRIVATE_KEY_SPECS else generate(key_spec)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(moto.kms.models, "generate_private_key", private_key)
+        yield
+
+
 @pytest.fixture
-def aws() -> Iterator[LocalResources]:
+def aws(_shared_unused_kms_private_key: None) -> Iterator[LocalResources]:
     """In-process moto with every resource of the stack created; env vars set as CDK would."""
-    with mock_aws():
+    with mock_aws(config=MOTO_CONFIG):
         created = create_resources()
         with patched_environment(created.environment):
             yield created
