@@ -23,7 +23,7 @@ CALENDAR_PREFIX = "cal-"  # referral ids of the calendar's referrals; anything e
 class CalendarRules(BaseModel):
     """How one customer's calendar events become referrals (set by its administrator)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     show_as: dict[str, str] = Field(
         default_factory=lambda: {"oof": "Frånvarande", "busy": "Upptagen", "tentative": "Kanske upptagen"},
@@ -40,7 +40,7 @@ class CalendarRules(BaseModel):
 class CalendarSettings(BaseModel):
     """A customer's calendar sync as its administrator set it: on or off, and the rules."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     enabled: bool = False
     rules: CalendarRules = Field(default_factory=CalendarRules)

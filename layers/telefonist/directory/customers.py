@@ -27,14 +27,14 @@ CustomerPages = Callable[[int, str | None], Page[CustomerEntry]]
 
 
 class CustomerNumberView(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     phone_number: str = Field(description="E.164")
     common_number_name: str = Field(description='What calls to the number are answered as ("Växel", "Support")')
 
 
 class CustomerView(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     tenant_id: str
     name: str
@@ -42,7 +42,7 @@ class CustomerView(BaseModel):
 
 
 class CustomerList(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     items: list[CustomerView]
     next_cursor: str | None = Field(description="Pass as `cursor` to get the next page; null at the end of the list")

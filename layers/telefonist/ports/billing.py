@@ -35,7 +35,7 @@ LINE_SOURCE_COLUMNS: tuple[str, ...] = (*(c for c in CSV_COLUMNS if c != "amount
 
 
 class TariffTotal(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     tariff: Tariff
     calls: int = Field(ge=0)
@@ -46,7 +46,7 @@ class TariffTotal(BaseModel):
 class BillingSummary(BaseModel):
     """What a customer is charged for a month, per tariff, in öre excluding VAT."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     tenant_id: TenantId
     month: Month

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Figures(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     offered: int = Field(description="Contacts queued to the operators (answered or abandoned)")
     answered: int
@@ -35,7 +35,7 @@ class DayNumberFigures(DayFigures):
 
 
 class MonthStatisticsView(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     month: str
     rows: list[DayNumberFigures] = Field(description="Per day and common number")
