@@ -22,6 +22,9 @@ class Retention:
 
     messages_days: int = 90  # message log: TTL on MessageTable (`expires_at`)
     caller_history_days: int = 30  # caller history: TTL on StatisticsTable's CALLER# items
+    # what became of each call (statistics' contact events, the call log's outcomes; a masked caller and
+    # the person it went to): TTL on StatisticsTable's CONTACT# items, as long as the raw CTRs they come from
+    contact_events_days: int = 396
     ctr_archive_days: int = 396  # raw CTRs, 13 months: S3 lifecycle on the archive bucket
     quarantine_days: int = 90  # bad CTRs kept whole for inspection: S3 lifecycle
     # bookkeeping (bokföringslagen 7 kap. 2 §): 7 years after the end of the (calendar) fiscal year,

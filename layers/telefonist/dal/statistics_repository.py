@@ -3,6 +3,8 @@
 Items (pk, sk):
 - `CONTACT#<contact_id>`, `EVENT`: the newest version's event: `version_us`, `tenant_id`, `day`,
   `number`, `outcome`, ..., `counts` (its contribution) and `agg_pk`/`agg_sk` (the aggregate it is in).
+  `expires_at` (the table's TTL): the contact's day plus `Retention.contact_events_days` (13
+  months); the daily aggregates below hold no personal data and stay.
   A contact transferred to a person also carries `person_key` (keys.person_ref): the sparse
   `by-person` index finds it for that person's export and erasure (telefonist.dal.person_data),
   which removes `transferred_to_person` and `person_key` and keeps `counts` (the statistics stay right).
@@ -19,6 +21,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -27,6 +30,7 @@ from botocore.exceptions import ClientError
 from telefonist.dal.errors import RepositoryError
 from telefonist.dal.keys import person_ref
 from telefonist.resources import PERSON_INDEX
+from telefonist.retention import DEFAULT
 from telefonist.statistics.aggregates import contribution
 from telefonist.statistics.model import ContactEvent
 
@@ -68,6 +72,12 @@ class MonthRead:
     round_trips: int
 
 
+def expiry_of(event: ContactEvent) -> int:
+    """When the event's item may go (epoch seconds, DynamoDB TTL): its day plus the retention."""
+    end = datetime.combine(event.day + timedelta(days=DEFAULT.contact_events_days), time(), UTC)
+    return int(end.timestamp())
+
+
 def _event_item(event: ContactEvent, counts: Mapping[str, int]) -> dict[str, Any]:
     agg = aggregate_key(event)
     item: dict[str, Any] = {
@@ -87,6 +97,7 @@ def _event_item(event: ContactEvent, counts: Mapping[str, int]) -> dict[str, Any
         "counts": dict(counts),
         "agg_pk": agg["pk"],
         "agg_sk": agg["sk"],
+        "expires_at": expiry_of(event),
     }
     if event.transferred_to_person:
         item[PERSON_INDEX.partition_key] = person_ref(event.tenant_id, event.transferred_to_person)

@@ -4,13 +4,14 @@ a batch that lost a race to another writer still ends exactly right."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import boto3
 import pytest
+from boto3.dynamodb.conditions import Key
 from telefonist import config
-from telefonist.dal.statistics_repository import RecordResult, StatisticsRepository
+from telefonist.dal.statistics_repository import RecordResult, StatisticsRepository, event_key, month_key
 from telefonist.statistics.aggregates import contribution
 from telefonist.statistics.events import ContactEvent, Outcome
 
@@ -82,3 +83,15 @@ def test_a_batch_that_lost_a_race_falls_back_contact_by_contact(repo: Statistics
     assert _month(repo) == _expected(
         _event("c1", 2, handling=50), _event("c2", 1, outcome=Outcome.ABANDONED, handling=0)
     )
+
+
+def test_a_contact_event_expires_thirteen_months_after_its_day_and_the_aggregates_stay(
+    aws: LocalResources, repo: StatisticsRepository
+) -> None:
+    repo.record(_event("c9", 1, day=4))
+    table = boto3.resource("dynamodb").Table(aws.environment[config.ENV_STATISTICS_TABLE])
+    event = table.get_item(Key=event_key("c9"))["Item"]
+    assert int(event["expires_at"]) == int(datetime(2028, 2, 4, tzinfo=UTC).timestamp())  # 396 days on
+    aggregates = table.query(KeyConditionExpression=Key("pk").eq(month_key("acme", "2027-01")))["Items"]
+    assert aggregates
+    assert all("expires_at" not in item for item in aggregates)
