@@ -12,6 +12,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from telefonist import config, resources
 from telefonist.dal import keys
+from telefonist.statistics.model import CALL_LOG_EVENT_ATTRIBUTES
 
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
@@ -98,11 +99,16 @@ class ContactStatsConstruct(Construct):
                 conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["STATS#*"]}},
             )
         )
+        # ... and of those only the attributes the call log shows (the keys, and never the counts)
         reader.role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=["dynamodb:BatchGetItem"],
                 resources=[self.table.table_arn],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CONTACT#*"]}},
+                conditions={
+                    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CONTACT#*"]},
+                    "ForAllValues:StringEquals": {"dynamodb:Attributes": ["pk", "sk", *CALL_LOG_EVENT_ATTRIBUTES]},
+                    "StringEqualsIfExists": {"dynamodb:Select": "SPECIFIC_ATTRIBUTES"},
+                },
             )
         )
 

@@ -21,6 +21,7 @@ from telefonist.edge.errors import InvalidInputError
 from telefonist.edge.identity import Caller
 from telefonist.self_service.billing import BillingSummarySource, downloadable_lines, lines_csv
 from telefonist.self_service.pagination import CURSOR_FIELD, decode_cursor, encode_cursor
+from telefonist.statistics.model import CALL_LOG_EVENT_ATTRIBUTES
 from telefonist.statistics.service import reader_tenant
 
 CURSOR_KIND = "CALL#"
@@ -73,10 +74,6 @@ class CallLogPage(BaseModel):
     totals: CallLogTotals = Field(description="The whole month's, whichever page this is")
     rows: list[CallLogRow]
     next_cursor: str | None = Field(description="Pass as `cursor` to get the next page; null at the end")
-
-
-# What the call log reads of a contact event (a projection: the rest is statistics' own).
-EVENT_ATTRIBUTES = ("tenant_id", "transferred", "transferred_to_person", "message_channels", "caller_masked")
 
 
 class ContactEventSource(Protocol):
@@ -187,7 +184,7 @@ class CallLogQueries:
 
     def _rows(self, tenant_id: str, lines: Sequence[Mapping[str, Any]]) -> list[CallLogRow]:
         ids = [str(line["contact_id"]) for line in lines]
-        events = self.events.events(ids, EVENT_ATTRIBUTES) if ids else {}
+        events = self.events.events(ids, CALL_LOG_EVENT_ATTRIBUTES) if ids else {}
         people = sorted({str(e["transferred_to_person"]) for e in events.values() if e.get("transferred_to_person")})
         names = self.names.person_names(tenant_id, people) if people else {}
         return call_log(lines, events, names, tenant_id)

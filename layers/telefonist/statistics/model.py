@@ -12,6 +12,8 @@ from enum import StrEnum
 
 MESSAGE_CHANNELS = ("sms", "email")
 MESSAGE_CHANNELS_ATTRIBUTE = "message_channels"  # the contact attribute: "sms", "email" or "sms,email"
+# What the call log reads of a contact event (a projection; the self-service role may read no other).
+CALL_LOG_EVENT_ATTRIBUTES = ("tenant_id", "transferred", "transferred_to_person", "message_channels", "caller_masked")
 
 
 class Outcome(StrEnum):
