@@ -4,20 +4,11 @@
 import { useEffect, useState } from "preact/hooks";
 import type { Api } from "../../api/client";
 import { language, t } from "../../i18n/catalogue";
-import {
-  billing,
-  billingLines,
-  type BillingSummary,
-  call,
-  inBatches,
-  type PriceList,
-  type Problem,
-} from "../api";
+import { billing, billingLines, type BillingSummary, call, inBatches, type PriceList } from "../api";
 import { BarChart } from "../BarChart";
-import { CustomerPicker, financeCustomer } from "../CustomerPicker";
-import { saveFile } from "../download";
+import { CustomerPicker } from "../CustomerPicker";
 import { count, kronor, monthName, percent, previousMonth } from "../format";
-import { MonthPicker, useMonth } from "../MonthPicker";
+import { MonthPicker, useCustomerMonth } from "../MonthPicker";
 import { ProblemBanner } from "../problems";
 import { CurrentPrices, tariffName } from "./Overview";
 
@@ -28,41 +19,23 @@ export function lastMonths(month: string, n = 12): string[] {
 }
 
 export function BillingPage({ api, finance, tenantId }: { api: Api; finance: boolean; tenantId: string | null }) {
-  const [month, setMonth] = useMonth();
-  const [summary, setSummary] = useState<BillingSummary | null>(null);
+  const { month, setMonth, who, data: summary, problem, download } = useCustomerMonth(api, finance, tenantId, billing);
   const [history, setHistory] = useState<BillingSummary[]>([]);
   const [prices, setPrices] = useState<PriceList | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const who = finance ? financeCustomer(tenantId) : null;
   useEffect(() => {
     void call(() => api.GET("/price-list")).then((r) => r.ok && setPrices(r.data));
   }, [api]);
   useEffect(() => {
-    if (finance && !who) return;
+    if (!summary) return;
     let live = true;
-    setSummary(null);
-    (async () => {
-      const result = await billing(api, month, who);
-      if (!live) return;
-      if (!result.ok) {
-        setProblem(result.problem);
-        return;
-      }
-      setProblem(null);
-      setSummary(result.data);
-      // The chart's eleven months before this one (this month's figures are in hand).
-      const months = await inBatches(lastMonths(month).slice(0, -1), 4, (m) => billing(api, m, who));
-      if (live) setHistory([...months.flatMap((m) => (m.ok ? [m.data] : [])), result.data]);
-    })();
+    // The chart's eleven months before this one (this month's figures are in hand).
+    void inBatches(lastMonths(summary.month).slice(0, -1), 4, (m) => billing(api, m, who)).then((months) => {
+      if (live) setHistory([...months.flatMap((m) => (m.ok ? [m.data] : [])), summary]);
+    });
     return () => {
       live = false;
     };
-  }, [api, month, who]);
-  const download = async () => {
-    const result = await billingLines(api, month, who);
-    if (!result.ok) return setProblem(result.problem);
-    saveFile(result.data, `${who ? `${who}-` : ""}billing-${month}.csv`);
-  };
+  }, [summary]);
   return (
     <>
       <h1>{t("ms.nav.billing")}</h1>
@@ -71,7 +44,7 @@ export function BillingPage({ api, finance, tenantId }: { api: Api; finance: boo
       </MonthPicker>
       {finance && !who && <p>{t("ms.customers.none")}</p>}
       <ProblemBanner problem={problem} />
-      {summary && <MonthSummary summary={summary} onDownload={download} />}
+      {summary && <MonthSummary summary={summary} onDownload={download("billing", billingLines)} />}
       {history.length > 0 && <MonthChart months={history} />}
       <CurrentPrices id="billing-prices" prices={prices} />
     </>

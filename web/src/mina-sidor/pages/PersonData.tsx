@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 import type { Api } from "../../api/client";
 import { t } from "../../i18n/catalogue";
 import { call, type Problem } from "../api";
+import { saveFile } from "../download";
 import { ProblemBanner } from "../problems";
 
 export function PersonData({ api, personId, name, onErased }: { api: Api; personId: string; name: string; onErased: () => void }) {
@@ -13,12 +14,7 @@ export function PersonData({ api, personId, name, onErased }: { api: Api; person
     const result = await call(() => api.GET("/people/{person_id}/export", path));
     if (!result.ok) return setProblem(result.problem);
     setProblem(null);
-    const file = new Blob([JSON.stringify(result.data, null, 2)], { type: "application/json" });
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(file);
-    link.download = `${personId}.json`;
-    link.click();
-    URL.revokeObjectURL(link.href);
+    saveFile(new Blob([JSON.stringify(result.data, null, 2)], { type: "application/json" }), `${personId}.json`);
   };
   const erase = async () => {
     if (!window.confirm(t("ms.people.eraseConfirm", { name }))) return;

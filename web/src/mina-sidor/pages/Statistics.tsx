@@ -2,16 +2,14 @@
 // abandoned in the queue, answered within 20 s, wait and handling p50/p90, over the 45-second
 // budget, transfers, messages), one small SVG chart per day, and the month as a CSV download.
 // A customer's administrators read their own; finance names the customer.
-import { useEffect, useState } from "preact/hooks";
 import type { Api } from "../../api/client";
 import type { paths } from "../../api/schema";
 import { language, t } from "../../i18n/catalogue";
-import { call, type Problem } from "../api";
+import { call } from "../api";
 import { BarChart } from "../BarChart";
-import { CustomerPicker, financeCustomer } from "../CustomerPicker";
-import { saveFile } from "../download";
+import { CustomerPicker } from "../CustomerPicker";
 import { count, monthName, percent } from "../format";
-import { MonthPicker, useMonth } from "../MonthPicker";
+import { MonthPicker, useCustomerMonth } from "../MonthPicker";
 import { ProblemBanner } from "../problems";
 
 type MonthStatistics = paths["/statistics"]["get"]["responses"][200]["content"]["application/json"];
@@ -56,29 +54,7 @@ const FIGURES = [
 const seconds = (value: number | null) => (value === null ? "–" : t("ms.stats.seconds", { value }));
 
 export function StatisticsPage({ api, finance, tenantId }: { api: Api; finance: boolean; tenantId: string | null }) {
-  const [month, setMonth] = useMonth();
-  const [stats, setStats] = useState<MonthStatistics | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const who = finance ? financeCustomer(tenantId) : null;
-  useEffect(() => {
-    if (finance && !who) return;
-    let live = true;
-    setStats(null);
-    void monthStatistics(api, month, who).then((result) => {
-      if (!live) return;
-      if (!result.ok) return setProblem(result.problem);
-      setProblem(null);
-      setStats(result.data);
-    });
-    return () => {
-      live = false;
-    };
-  }, [api, month, who]);
-  const download = async () => {
-    const result = await statisticsCsv(api, month, who);
-    if (!result.ok) return setProblem(result.problem);
-    saveFile(result.data as Blob, `${who ? `${who}-` : ""}statistics-${month}.csv`);
-  };
+  const { month, setMonth, data: stats, problem, download } = useCustomerMonth(api, finance, tenantId, monthStatistics);
   const lang = language.value;
   return (
     <>
@@ -119,7 +95,7 @@ export function StatisticsPage({ api, finance, tenantId }: { api: Api; finance: 
               </table>
             </>
           )}
-          <button type="button" onClick={download}>
+          <button type="button" onClick={download("statistics", statisticsCsv)}>
             {t("ms.stats.download")}
           </button>
         </section>
