@@ -24,12 +24,11 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from telefonist.clock import utc_now
-from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.message_template_repository import MessageTemplateRepository
 from telefonist.edge.identity import Caller, Group
 from telefonist.models import (
@@ -51,9 +50,15 @@ from telefonist.self_service.csv_import import parse_people_csv
 from telefonist.self_service.errors import FieldError, ForbiddenError, InvalidInputError
 from telefonist.self_service.pagination import DEFAULT_PAGE_SIZE, decode_cursor, fit_page
 from telefonist.self_service.people_search import SearchablePerson, query_words, search_page, searchable
-
-if TYPE_CHECKING:
-    from telefonist.dal.person_data import PersonDataStore
+from telefonist.self_service.ports import (
+    AuditStore,
+    ConfigurationStore,
+    CustomerStore,
+    DirectoryStore,
+    MessageTemplateStore,
+    PersonDataStore,
+    PriceListStore,
+)
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 HIDDEN = None
@@ -87,13 +92,18 @@ class SelfService:
 
     def __init__(
         self,
-        repo: CustomerRepository,
+        repo: CustomerStore,
         billing: BillingSummarySource,
         clock: Callable[[], datetime] = utc_now,
-        templates: MessageTemplateRepository | None = None,
+        templates: MessageTemplateStore | None = None,
         person_data: PersonDataStore | None = None,
     ) -> None:
-        self._repo = repo
+        # Each use case reaches only the store it needs; `repo` is all four (CustomerRepository).
+        self._repo = repo  # only for functions/self_service/calendar_api.py, which reads its table
+        self._configuration: ConfigurationStore = repo
+        self._directory: DirectoryStore = repo
+        self._prices: PriceListStore = repo
+        self._audit_trail: AuditStore = repo
         self._person_data = person_data  # None: no message log or statistics table wired: export and erasure answer 503
         self._billing = billing
         self._clock = clock
@@ -142,7 +152,7 @@ class SelfService:
             version=version,
             detail=detail,
         )
-        self._repo.put_audit_entry(tenant_id, entry)
+        self._audit_trail.put_audit_entry(tenant_id, entry)
         logger.info("self-service change", extra={"tenant_id": tenant_id, "action": action, "target": target})
 
     def _configuration_changed(
@@ -165,20 +175,20 @@ class SelfService:
             },
         )
         with _refusals_as_input_errors():
-            version = self._repo.put_tenant(tenant, expected_version=0)
+            version = self._configuration.put_tenant(tenant, expected_version=0)
         self._audit(tenant.tenant_id, caller, "tenant.create", f"tenant {tenant.tenant_id}", version)
         return self._profile_view(Versioned(tenant, version))
 
     def get_profile(self, caller: Caller) -> api.ProfileView:
-        return self._profile_view(self._repo.get_tenant(self._reader_tenant(caller)))
+        return self._profile_view(self._configuration.get_tenant(self._reader_tenant(caller)))
 
     def update_profile(self, caller: Caller, body: api.ProfileUpdate) -> api.ProfileView:
         tenant_id = self._admin_tenant(caller)
-        current = self._repo.get_tenant(tenant_id).model
+        current = self._configuration.get_tenant(tenant_id).model
         # Claimed numbers and status are the operator's to change, not the customer's.
         tenant = _domain(Tenant, {**current.model_dump(), "name": body.name})
         with _refusals_as_input_errors():
-            version = self._repo.put_tenant(tenant, expected_version=body.expected_version)
+            version = self._configuration.put_tenant(tenant, expected_version=body.expected_version)
         self._configuration_changed(tenant_id, caller, "profile.update", f"tenant {tenant_id}", version)
         return self._profile_view(Versioned(tenant, version))
 
@@ -203,14 +213,14 @@ class SelfService:
         return self._common_number_list(self._reader_tenant(caller), limit, cursor)
 
     def _common_number_list(self, tenant_id: str, limit: int, cursor: str | None) -> api.CommonNumberList:
-        page = self._repo.page_common_numbers(tenant_id, limit, decode_cursor(cursor, tenant_id, "COMMON#"))
+        page = self._configuration.page_common_numbers(tenant_id, limit, decode_cursor(cursor, tenant_id, "COMMON#"))
         views, next_cursor = fit_page(
             [self._common_view(c) for _, c in page.items], [k for k, _ in page.items], page.more, tenant_id
         )
         return api.CommonNumberList(items=views, next_cursor=next_cursor)
 
     def get_common_number(self, caller: Caller, common_number_id: str) -> api.CommonNumberView:
-        return self._common_view(self._repo.get_common_number(self._reader_tenant(caller), common_number_id))
+        return self._common_view(self._configuration.get_common_number(self._reader_tenant(caller), common_number_id))
 
     def put_common_number(
         self, caller: Caller, common_number_id: str, body: api.CommonNumberInput
@@ -228,7 +238,7 @@ class SelfService:
             },
         )
         with _refusals_as_input_errors():
-            version = self._repo.put_common_number(tenant_id, common, expected_version=body.expected_version)
+            version = self._configuration.put_common_number(tenant_id, common, expected_version=body.expected_version)
         self._configuration_changed(
             tenant_id, caller, "common_number.put", f"common number {common_number_id}", version
         )
@@ -237,7 +247,7 @@ class SelfService:
     def delete_common_number(self, caller: Caller, common_number_id: str) -> api.Deleted:
         """Delete a common number; 409 naming the phone number while one is still routed to it."""
         tenant_id = self._admin_tenant(caller)
-        self._repo.delete_common_number(tenant_id, common_number_id)
+        self._configuration.delete_common_number(tenant_id, common_number_id)
         self._configuration_changed(tenant_id, caller, "common_number.delete", f"common number {common_number_id}")
         return api.Deleted(deleted=common_number_id)
 
@@ -250,7 +260,7 @@ class SelfService:
     def list_offices(self, caller: Caller, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None) -> api.OfficeList:
         """Offices without door codes (lists never carry them, whoever asks)."""
         tenant_id = self._reader_tenant(caller)
-        page = self._repo.page_offices(tenant_id, limit, decode_cursor(cursor, tenant_id, "OFFICE#"))
+        page = self._configuration.page_offices(tenant_id, limit, decode_cursor(cursor, tenant_id, "OFFICE#"))
         views = [
             api.OfficeSummaryView(
                 office_id=o.model.office_id,
@@ -269,7 +279,7 @@ class SelfService:
         """One office; door codes are decrypted for the customer's administrators only."""
         tenant_id = self._reader_tenant(caller)
         reveal = caller.in_group(Group.ADMINS)
-        return self._office_view(self._repo.get_office(tenant_id, office_id, reveal_door_codes=reveal), reveal)
+        return self._office_view(self._configuration.get_office(tenant_id, office_id, reveal_door_codes=reveal), reveal)
 
     def operator_get_office(self, caller: Caller, tenant_id: str, office_id: str) -> api.OfficeView:
         """An operator reads any customer's office, door codes included (the call in hand needs them).
@@ -277,7 +287,7 @@ class SelfService:
         Each reveal is in the customer's audit trail: who saw the codes of which office, when.
         """
         self._require(caller, Group.OPERATORS)
-        office = self._repo.get_office(tenant_id, office_id, reveal_door_codes=True)
+        office = self._configuration.get_office(tenant_id, office_id, reveal_door_codes=True)
         self._audit(tenant_id, caller, "office.door_codes_revealed", f"office {office_id}")
         return self._office_view(office, True)
 
@@ -296,17 +306,19 @@ class SelfService:
             },
         )
         with _refusals_as_input_errors():
-            version = self._repo.put_office(
+            version = self._configuration.put_office(
                 tenant_id, office, expected_version=body.expected_version, keep_door_codes=keep
             )
         self._configuration_changed(tenant_id, caller, "office.put", f"office {office_id}", version)
         if keep:  # show the codes that were kept, as an administrator sees them
-            return self._office_view(self._repo.get_office(tenant_id, office_id, reveal_door_codes=True), reveal=True)
+            return self._office_view(
+                self._configuration.get_office(tenant_id, office_id, reveal_door_codes=True), reveal=True
+            )
         return self._office_view(Versioned(office, version), reveal=True)
 
     def delete_office(self, caller: Caller, office_id: str) -> api.Deleted:
         tenant_id = self._admin_tenant(caller)
-        self._repo.delete_office(tenant_id, office_id)
+        self._configuration.delete_office(tenant_id, office_id)
         self._configuration_changed(tenant_id, caller, "office.delete", f"office {office_id}")
         return api.Deleted(deleted=office_id)
 
@@ -331,12 +343,12 @@ class SelfService:
     ) -> api.PersonList:
         """The directory in person_id order, a page at a time; with `q`, only the people it finds."""
         tenant_id = self._reader_tenant(caller)
-        version = self._repo.directory_version(tenant_id)
+        version = self._directory.directory_version(tenant_id)
         after = decode_cursor(cursor, tenant_id, "PERSON#")
         if q is not None:
             page = self._search_people(tenant_id, version, query_words(q), after, limit)
         else:
-            page = self._repo.page_people(tenant_id, limit, after)
+            page = self._directory.page_people(tenant_id, limit, after)
         now = self._clock()
         views = [self._person_summary(p, referrals, now) for _, (p, referrals) in page.items]
         items, next_cursor = fit_page(views, [k for k, _ in page.items], page.more, tenant_id)
@@ -356,7 +368,7 @@ class SelfService:
         """A page of the people a search finds (with their referrals), over the directory read once per version."""
         cached = self._searchable.get(tenant_id)
         if cached is None or cached[0] != version:
-            directory = self._repo.read_directory(tenant_id)
+            directory = self._directory.read_directory(tenant_id)
             referrals: dict[str, list[Referral]] = {}
             for referral in directory.referrals:
                 referrals.setdefault(referral.person_id, []).append(referral)
@@ -368,13 +380,13 @@ class SelfService:
         return Page([(f"PERSON#{p.person_id}", (p, cached[2].get(p.person_id, []))) for p in found], more)
 
     def get_person(self, caller: Caller, person_id: str) -> api.PersonView:
-        person, referrals = self._repo.get_person(self._reader_tenant(caller), person_id)
+        person, referrals = self._directory.get_person(self._reader_tenant(caller), person_id)
         return self._person_view(person, referrals)
 
     def create_person(self, caller: Caller, body: api.PersonCreate) -> api.PersonView:
         tenant_id = self._admin_tenant(caller)
         person = _domain(Person, body.model_dump())
-        version = self._repo.put_person(tenant_id, person, expected_version=0)
+        version = self._directory.put_person(tenant_id, person, expected_version=0)
         self._audit(tenant_id, caller, "person.create", f"person {person.person_id}", version)
         return self._person_view(Versioned(person, version), [])
 
@@ -385,7 +397,7 @@ class SelfService:
 
     def set_keywords(self, caller: Caller, person_id: str, body: api.KeywordsUpdate) -> api.PersonView:
         tenant_id = self._admin_tenant(caller)
-        current, _ = self._repo.get_person(tenant_id, person_id)
+        current, _ = self._directory.get_person(tenant_id, person_id)
         data = {**current.model.model_dump(), "keywords": body.keywords}
         return self._replace_person(caller, tenant_id, person_id, data, body.expected_version, "person.keywords")
 
@@ -393,7 +405,7 @@ class SelfService:
         self, caller: Caller, person_id: str, body: api.MessagePreferenceUpdate
     ) -> api.PersonView:
         tenant_id = self._admin_tenant(caller)
-        current, _ = self._repo.get_person(tenant_id, person_id)
+        current, _ = self._directory.get_person(tenant_id, person_id)
         data = {**current.model.model_dump(), "message_preference": body.message_preference}
         return self._replace_person(
             caller, tenant_id, person_id, data, body.expected_version, "person.message_preference"
@@ -402,18 +414,18 @@ class SelfService:
     def _replace_person(
         self, caller: Caller, tenant_id: str, person_id: str, data: dict[str, Any], expected: int, action: str
     ) -> api.PersonView:
-        current, referrals = self._repo.get_person(tenant_id, person_id)  # 404 before 409
+        current, referrals = self._directory.get_person(tenant_id, person_id)  # 404 before 409
         if current.version != expected:
             raise ConflictError(f"person {person_id} is at version {current.version}, not {expected}: reload it")
         person = _domain(Person, {**data, "person_id": person_id})
-        version = self._repo.put_person(tenant_id, person, expected_version=expected)
+        version = self._directory.put_person(tenant_id, person, expected_version=expected)
         self._audit(tenant_id, caller, action, f"person {person_id}", version)
         return self._person_view(Versioned(person, version), referrals)
 
     def delete_person(self, caller: Caller, person_id: str) -> api.Deleted:
         """Delete a person and all their referrals; others' referrals to them lose the refer-to (audited)."""
         tenant_id = self._admin_tenant(caller)
-        cleared = self._repo.delete_person(tenant_id, person_id)
+        cleared = self._directory.delete_person(tenant_id, person_id)
         self._audit(tenant_id, caller, "person.delete", f"person {person_id}")
         for referral in cleared:
             self._audit(
@@ -462,7 +474,7 @@ class SelfService:
         """Create or replace people from CSV; each bad row is reported with its fields, the rest imported."""
         tenant_id = self._admin_tenant(caller)
         parsed = parse_people_csv(body.csv)
-        existing = {p.person_id for p in self._repo.load_directory(tenant_id).people}
+        existing = {p.person_id for p in self._directory.load_directory(tenant_id).people}
         results: dict[int, api.CsvRowResult] = {}
         valid = []
         for row in parsed:
@@ -473,10 +485,10 @@ class SelfService:
                 results[row.row] = api.CsvRowResult(row=row.row, person_id=row.person_id, status="valid")
             else:
                 valid.append(row)
-        size = self._repo.MAX_PEOPLE_PER_TRANSACTION
+        size = self._directory.MAX_PEOPLE_PER_TRANSACTION
         for chunk in (valid[i : i + size] for i in range(0, len(valid), size)):
             try:
-                self._repo.put_people(tenant_id, [r.person for r in chunk if r.person is not None])
+                self._directory.put_people(tenant_id, [r.person for r in chunk if r.person is not None])
             except RepositoryError:
                 # A failed chunk is reported row by row; the caller re-sends the file (imports are upserts).
                 failure = [api.FieldErrorView(field="row", message="could not be saved now; import the file again")]
@@ -528,21 +540,21 @@ class SelfService:
         )
         if referral.refer_to_person_id is not None:
             try:
-                self._repo.get_person(tenant_id, referral.refer_to_person_id)
+                self._directory.get_person(tenant_id, referral.refer_to_person_id)
             except NotFoundError as exc:
                 raise InvalidInputError.of("refer_to_person_id", "no such person in the directory") from exc
-        _, existing = self._repo.get_person(tenant_id, person_id)
+        _, existing = self._directory.get_person(tenant_id, person_id)
         if len(existing) >= MAX_REFERRALS_PER_PERSON and referral_id not in {r.referral_id for r in existing}:
             raise InvalidInputError.of(
                 "referral_id", f"a person has at most {MAX_REFERRALS_PER_PERSON} referrals: clear an old one first"
             )
-        self._repo.put_referral(tenant_id, referral)
+        self._directory.put_referral(tenant_id, referral)
         self._audit(tenant_id, caller, "referral.set", f"person {person_id} referral {referral_id}")
         return self._referral_view(referral)
 
     def clear_referral(self, caller: Caller, person_id: str, referral_id: str) -> api.Deleted:
         tenant_id = self._referral_tenant(caller, person_id)
-        self._repo.delete_referral(tenant_id, person_id, referral_id)
+        self._directory.delete_referral(tenant_id, person_id, referral_id)
         self._audit(tenant_id, caller, "referral.clear", f"person {person_id} referral {referral_id}")
         return api.Deleted(deleted=referral_id)
 
@@ -554,7 +566,7 @@ class SelfService:
     def get_price_list(self, caller: Caller) -> api.PriceListView:
         if caller.tenant_id is None and not (caller.in_group(Group.OPERATORS) or caller.in_group(Group.FINANCE)):
             raise ForbiddenError("the price list is for customers, operators and finance")
-        book = self._repo.load_price_book()
+        book = self._prices.load_price_book()
         return api.PriceListView(
             versions=[
                 api.PriceListVersionView(
@@ -626,7 +638,7 @@ class SelfService:
         """Create (expected_version 0) or change the customer's or a common number's template."""
         tenant_id = self._admin_tenant(caller)
         if common_number_id is not None:
-            self._repo.get_common_number(tenant_id, common_number_id)  # 404 for a number it does not have
+            self._configuration.get_common_number(tenant_id, common_number_id)  # 404 for a number it does not have
         template = _domain(MessageTemplate, body.model_dump(exclude={"expected_version"}))
         scope = TemplateScope(common_number_id=common_number_id, template=template)
         version = self._templates.put_template(tenant_id, scope, expected_version=body.expected_version)
@@ -659,7 +671,7 @@ class SelfService:
     def list_audit(self, caller: Caller, limit: int = 50, cursor: str | None = None) -> api.AuditTrail:
         """The audit trail, newest first, a page at a time (the customer's administrators only)."""
         tenant_id = self._admin_tenant(caller, "read the audit trail")
-        page = self._repo.page_audit_entries(tenant_id, limit, decode_cursor(cursor, tenant_id, "AUDIT#"))
+        page = self._audit_trail.page_audit_entries(tenant_id, limit, decode_cursor(cursor, tenant_id, "AUDIT#"))
         views = [
             api.AuditEntryView(
                 at=e.at, actor=e.actor, action=e.action, target=e.target, version=e.version, detail=e.detail
