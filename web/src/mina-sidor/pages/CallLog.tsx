@@ -3,16 +3,15 @@
 // seconds and what became of the call; the month's totals (the invoice's) under the table, more
 // rows a page at a time, and the whole month as a CSV download. A customer's administrators read
 // their own; finance names the customer.
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { Api } from "../../api/client";
 import type { paths } from "../../api/schema";
 import { channelText } from "../../components/channels";
 import { language, t } from "../../i18n/catalogue";
-import { call, type Problem } from "../api";
-import { CustomerPicker, financeCustomer } from "../CustomerPicker";
-import { saveFile } from "../download";
+import { call } from "../api";
+import { CustomerPicker } from "../CustomerPicker";
 import { count, dateTime, kronor, monthName } from "../format";
-import { MonthPicker, useMonth } from "../MonthPicker";
+import { MonthPicker, useCustomerMonth } from "../MonthPicker";
 import { ProblemBanner } from "../problems";
 import { tariffName } from "./Overview";
 
@@ -43,6 +42,9 @@ function callLogCsv(api: Api, month: string, financeTenant: string | null) {
   return call(() => api.GET("/call-log.csv", { params: { query: { month } }, parseAs: "blob" }));
 }
 
+/** The month's first page, as the month picker loads it. */
+const firstPage = (api: Api, month: string, who: string | null) => callLogPage(api, month, who, null);
+
 /** What became of a call, in words: besvarat, kopplat till <name>, meddelande (SMS och e-post). */
 export function outcomeText(row: Pick<CallLogRow, "outcome" | "transferred_to_name" | "message_channels">): string {
   if (row.outcome === "transferred") {
@@ -55,41 +57,25 @@ export function outcomeText(row: Pick<CallLogRow, "outcome" | "transferred_to_na
 }
 
 export function CallLogPage({ api, finance, tenantId }: { api: Api; finance: boolean; tenantId: string | null }) {
-  const [month, setMonth] = useMonth();
-  const [log, setLog] = useState<CallLogPage | null>(null);
-  const [rows, setRows] = useState<CallLogRow[]>([]);
+  const { month, setMonth, who, data: first, problem, setProblem, download } = useCustomerMonth(
+    api,
+    finance,
+    tenantId,
+    firstPage,
+  );
+  // The pages "Visa fler" added to `of`, the month's first page (none once another month loads).
+  const [later, setLater] = useState<{ of: CallLogPage | null; pages: CallLogPage[] }>({ of: null, pages: [] });
   const [loadingMore, setLoadingMore] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const who = finance ? financeCustomer(tenantId) : null;
-  useEffect(() => {
-    if (finance && !who) return;
-    let live = true;
-    setLog(null);
-    setRows([]);
-    void callLogPage(api, month, who, null).then((result) => {
-      if (!live) return;
-      if (!result.ok) return setProblem(result.problem);
-      setProblem(null);
-      setLog(result.data);
-      setRows(result.data.rows);
-    });
-    return () => {
-      live = false;
-    };
-  }, [api, month, who]);
+  const pages = first ? [first, ...(later.of === first ? later.pages : [])] : [];
+  const log = pages[pages.length - 1] ?? null;
+  const rows = pages.flatMap((page) => page.rows);
   const more = async () => {
     if (!log?.next_cursor) return;
     setLoadingMore(true);
     const result = await callLogPage(api, month, who, log.next_cursor);
     setLoadingMore(false);
     if (!result.ok) return setProblem(result.problem);
-    setLog(result.data);
-    setRows((shown) => [...shown, ...result.data.rows]);
-  };
-  const download = async () => {
-    const result = await callLogCsv(api, month, who);
-    if (!result.ok) return setProblem(result.problem);
-    saveFile(result.data as Blob, `${who ? `${who}-` : ""}call-log-${month}.csv`);
+    setLater((shown) => ({ of: first, pages: [...(shown.of === first ? shown.pages : []), result.data] }));
   };
   const lang = language.value;
   return (
@@ -161,7 +147,7 @@ export function CallLogPage({ api, finance, tenantId }: { api: Api; finance: boo
               {loadingMore ? t("ms.loading") : t("ms.callLog.more")}
             </button>
           )}{" "}
-          <button type="button" onClick={download}>
+          <button type="button" onClick={download("call-log", callLogCsv)}>
             {t("ms.callLog.download")}
           </button>
         </section>
