@@ -124,27 +124,31 @@ export function auditPage(api: Api, cursor: string | null) {
 
 /** The month's billing: the customer's own, or (finance) the named customer's. */
 export function billing(api: Api, month: string, financeTenant: string | null) {
-  if (financeTenant !== null) {
-    return call(() =>
-      api.GET("/finance/tenants/{tenant_id}/billing/{month}", {
-        params: { path: { tenant_id: financeTenant, month } },
-      }),
-    );
-  }
-  return call(() => api.GET("/billing/{month}", { params: { path: { month } } }));
+  return forCustomer(
+    financeTenant,
+    (tenant_id) => api.GET("/finance/tenants/{tenant_id}/billing/{month}", { params: { path: { tenant_id, month } } }),
+    () => api.GET("/billing/{month}", { params: { path: { month } } }),
+  );
 }
 
 /** The month's billing lines as a CSV file (the customer's own, or finance's for the named customer). */
 export function billingLines(api: Api, month: string, financeTenant: string | null) {
-  if (financeTenant !== null) {
-    return call(() =>
-      api.GET("/finance/tenants/{tenant_id}/billing/{month}/lines.csv", {
-        params: { path: { tenant_id: financeTenant, month } },
-        parseAs: "blob",
-      }),
-    );
-  }
-  return call(() => api.GET("/billing/{month}/lines.csv", { params: { path: { month } }, parseAs: "blob" }));
+  return forCustomer(
+    financeTenant,
+    (tenant_id) =>
+      api.GET("/finance/tenants/{tenant_id}/billing/{month}/lines.csv", { params: { path: { tenant_id, month } }, parseAs: "blob" }),
+    () => api.GET("/billing/{month}/lines.csv", { params: { path: { month } }, parseAs: "blob" }),
+  );
+}
+
+type Request<T> = () => Promise<{ data?: T; error?: unknown; response: Response }>;
+
+/**
+ * A month's figures of the customer in question: finance's route naming `financeTenant`, or the
+ * signed-in customer's own route (null).
+ */
+export function forCustomer<T>(financeTenant: string | null, finance: (tenantId: string) => ReturnType<Request<T>>, own: Request<T>) {
+  return call(financeTenant === null ? own : () => finance(financeTenant));
 }
 
 /** Run `work` over `items` with at most `limit` at a time (a page of people's details). */

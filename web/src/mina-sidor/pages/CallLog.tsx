@@ -8,7 +8,7 @@ import type { Api } from "../../api/client";
 import type { paths } from "../../api/schema";
 import { channelText } from "../../components/channels";
 import { language, t } from "../../i18n/catalogue";
-import { call } from "../api";
+import { forCustomer } from "../api";
 import { CustomerPicker } from "../CustomerPicker";
 import { count, dateTime, kronor, monthName } from "../format";
 import { MonthPicker, useCustomerMonth } from "../MonthPicker";
@@ -22,24 +22,20 @@ const PAGE_SIZE = 100;
 
 function callLogPage(api: Api, month: string, financeTenant: string | null, cursor: string | null) {
   const query = { month, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) };
-  if (financeTenant !== null) {
-    return call(() =>
-      api.GET("/finance/tenants/{tenant_id}/call-log", { params: { path: { tenant_id: financeTenant }, query } }),
-    );
-  }
-  return call(() => api.GET("/call-log", { params: { query } }));
+  return forCustomer(
+    financeTenant,
+    (tenant_id) => api.GET("/finance/tenants/{tenant_id}/call-log", { params: { path: { tenant_id }, query } }),
+    () => api.GET("/call-log", { params: { query } }),
+  );
 }
 
 function callLogCsv(api: Api, month: string, financeTenant: string | null) {
-  if (financeTenant !== null) {
-    return call(() =>
-      api.GET("/finance/tenants/{tenant_id}/call-log.csv", {
-        params: { path: { tenant_id: financeTenant }, query: { month } },
-        parseAs: "blob",
-      }),
-    );
-  }
-  return call(() => api.GET("/call-log.csv", { params: { query: { month } }, parseAs: "blob" }));
+  const query = { month };
+  return forCustomer(
+    financeTenant,
+    (tenant_id) => api.GET("/finance/tenants/{tenant_id}/call-log.csv", { params: { path: { tenant_id }, query }, parseAs: "blob" }),
+    () => api.GET("/call-log.csv", { params: { query }, parseAs: "blob" }),
+  );
 }
 
 /** The month's first page, as the month picker loads it. */

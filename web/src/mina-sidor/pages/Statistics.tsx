@@ -5,7 +5,7 @@
 import type { Api } from "../../api/client";
 import type { paths } from "../../api/schema";
 import { language, t } from "../../i18n/catalogue";
-import { call } from "../api";
+import { forCustomer } from "../api";
 import { BarChart } from "../BarChart";
 import { CustomerPicker } from "../CustomerPicker";
 import { count, monthName, percent } from "../format";
@@ -16,26 +16,20 @@ type MonthStatistics = paths["/statistics"]["get"]["responses"][200]["content"][
 type DayFigures = MonthStatistics["days"][number];
 
 function monthStatistics(api: Api, month: string, financeTenant: string | null) {
-  if (financeTenant !== null) {
-    return call(() =>
-      api.GET("/finance/tenants/{tenant_id}/statistics", {
-        params: { path: { tenant_id: financeTenant }, query: { month } },
-      }),
-    );
-  }
-  return call(() => api.GET("/statistics", { params: { query: { month } } }));
+  return forCustomer(
+    financeTenant,
+    (tenant_id) => api.GET("/finance/tenants/{tenant_id}/statistics", { params: { path: { tenant_id }, query: { month } } }),
+    () => api.GET("/statistics", { params: { query: { month } } }),
+  );
 }
 
 function statisticsCsv(api: Api, month: string, financeTenant: string | null) {
-  if (financeTenant !== null) {
-    return call(() =>
-      api.GET("/finance/tenants/{tenant_id}/statistics.csv", {
-        params: { path: { tenant_id: financeTenant }, query: { month } },
-        parseAs: "blob",
-      }),
-    );
-  }
-  return call(() => api.GET("/statistics.csv", { params: { query: { month } }, parseAs: "blob" }));
+  const query = { month };
+  return forCustomer(
+    financeTenant,
+    (tenant_id) => api.GET("/finance/tenants/{tenant_id}/statistics.csv", { params: { path: { tenant_id }, query }, parseAs: "blob" }),
+    () => api.GET("/statistics.csv", { params: { query }, parseAs: "blob" }),
+  );
 }
 
 /** The figure columns, in the order FigureRow fills them. */
