@@ -38,8 +38,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy layers/telefonist telefonist_local functions infra app.py
 
+# --dist loadfile: a test file's tests on one worker, so a module's fixtures (a CDK synth, the deploy walkthrough's
+# package build) run once; with `load` both workers could reach the walkthrough and one sat waiting on its lock.
+# (`loadgroup` would do for xdist_group marks, but pytest-xdist 3.8 cannot set the group under pytest 9.2.)
 unit: $(STAMP) $(CDK_CLI)
-	$(BIN)/pytest -n 2 --ignore=tests/browser
+	$(BIN)/pytest -n 2 --dist loadfile --ignore=tests/browser
 
 # ---- web/ (operator workspace, Mina sidor): npm ci when the lock changes, build when inputs change.
 WEB := web
