@@ -33,9 +33,9 @@ def main() -> None:
     parser.add_argument("--earlier", type=int, default=20)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    os.environ.setdefault("AWS_DEFAULT_REGION", "eu-north-1")
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        os.environ.setdefault(name, "testing")
+    from telefonist_local.local_aws import FAKE_CREDENTIALS
+
+    os.environ.update(FAKE_CREDENTIALS)  # moto in process: never a real account
     import boto3
     from moto import mock_aws
     from telefonist.caller_history import Outcome

@@ -44,9 +44,9 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=100)
     parser.add_argument("--sign-ins", type=int, default=6)
     args = parser.parse_args()
-    os.environ.setdefault("AWS_DEFAULT_REGION", "eu-central-1")
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        os.environ.setdefault(name, "testing")
+    from telefonist_local.local_aws import FAKE_CREDENTIALS
+
+    os.environ.update(FAKE_CREDENTIALS)  # moto in process: never a real account
     import boto3
     from moto import mock_aws
     from telefonist.caller_history import Outcome as HistoryOutcome
