@@ -108,7 +108,14 @@ def events(tenant: str, person_id: str, person_number: str, dialed: str) -> dict
     sns_record = {"EventSource": "aws:sns", "EventVersion": "1.0", "EventSubscriptionArn": "arn:aws:sns:x"}
     return {
         "contact_flow": connect,
-        "directory_lookup": {"tenant_id": tenant, "query": "anna", "limit": 10},
+        "directory_lookup": _rest(
+            "GET",
+            f"/operator/tenants/{tenant}/directory",
+            "/operator/tenants/{tenant_id}/directory",
+            {"tenant_id": tenant},
+            operator,
+        )
+        | {"queryStringParameters": {"q": "anna", "limit": "10"}},
         "notify": _rest(
             "GET",
             form,

@@ -45,20 +45,20 @@ def submit_and_send(count: int = 100) -> tuple[float, float]:
     from functions.notify import handler as submit_handler
     from telefonist_local.local_aws import create_resources, patched_environment
     from telefonist_local.notify_queue import process_queue_once
-    from tests.notify_helpers import TENANT, Context, direct_event, eva
+    from tests.notify_helpers import TENANT, Context, api_event, eva, request_body
 
     with mock_aws():
         created = create_resources()
         with patched_environment(created.environment):
             CustomerRepository(boto3.resource("dynamodb").Table(CUSTOMER_TABLE.local_name)).put_person(TENANT, eva())
-            submit_handler.lambda_handler(direct_event(request_id="warm-up-0000"), Context())
+            submit_handler.lambda_handler(api_event(request_body(request_id="warm-up-0000")), Context())
             process_queue_once()
             submits = []
             for i in range(count):
                 started = time.perf_counter()
-                answer = submit_handler.lambda_handler(direct_event(request_id=f"bench-{i:08d}"), Context())
+                answer = submit_handler.lambda_handler(api_event(request_body(request_id=f"bench-{i:08d}")), Context())
                 submits.append(time.perf_counter() - started)
-                assert answer["status_code"] == 202
+                assert answer["statusCode"] == 202
             started = time.perf_counter()
             sent = 0
             while (run := process_queue_once()).received:

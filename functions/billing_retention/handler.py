@@ -5,37 +5,48 @@ bookkeeping period leave the Iceberg table and their files leave the billing buc
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, Field
 from telefonist import config
 from telefonist.clock import to_local, utc_now
+from telefonist.environment import load_env
 from telefonist.observability import logger, metrics
 
+if TYPE_CHECKING:
+    from telefonist.dal.billing_table import BillingTable
 
-class Environment(BaseModel):
-    """What CDK passes; validated once per cold start."""
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+@dataclass(frozen=True)
+class Environment:
+    """What CDK sets for this function."""
 
-    billing_bucket: str = Field(alias=config.ENV_BILLING_BUCKET, min_length=3)
-    billing_lines_days: int = Field(alias=config.ENV_BILLING_LINES_DAYS, ge=1)
+    billing_bucket: str = field(metadata={"env": config.ENV_BILLING_BUCKET})
+    billing_lines_days: int = field(metadata={"env": config.ENV_BILLING_LINES_DAYS, "pattern": r"[1-9]\d*"})
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    billing: BillingTable
+    lines_days: int  # how long a month's lines are kept, counted from the end of its year
 
 
 @cache
-def environment() -> Environment:
-    return Environment.model_validate(os.environ)
-
-
-def run(environ: dict[str, str] | None = None) -> dict[str, Any]:
-    from telefonist.dal.billing_retention import enforce_retention
+def dependencies() -> Dependencies:
     from telefonist.dal.billing_table import BillingTable, BillingTableSettings
 
-    env = environment() if environ is None else Environment.model_validate(environ)
-    billing = BillingTable(BillingTableSettings.from_environ(environ or os.environ, env.billing_bucket))
-    done = enforce_retention(billing, to_local(utc_now()).date(), env.billing_lines_days)
+    env = load_env(Environment)
+    billing = BillingTable(BillingTableSettings.from_environ(os.environ, env.billing_bucket))
+    return Dependencies(billing=billing, lines_days=env.billing_lines_days)
+
+
+def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
+    """Delete the months due on today's Stockholm date; the months, snapshots and files it took."""
+    from telefonist.dal.billing_retention import enforce_retention
+
+    done = enforce_retention(deps.billing, to_local(utc_now()).date(), deps.lines_days)
     metrics.add_metric(name="BillingMonthsDeleted", unit="Count", value=len(done.months_deleted))
     metrics.add_metric(name="BillingFilesDeleted", unit="Count", value=done.files_deleted)
     result = {
@@ -50,5 +61,4 @@ def run(environ: dict[str, str] | None = None) -> dict[str, Any]:
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    del event, context
-    return run()
+    return handle(event, dependencies())

@@ -69,7 +69,7 @@ def dependencies() -> Dependencies:
 
 def _sync() -> CalendarSync:
     """The request's sync (from the Dependencies `handle` serves it with)."""
-    return deps_of(app, Dependencies).sync
+    return deps_of(Dependencies).sync
 
 
 router = build_router(_sync)

@@ -1,9 +1,7 @@
 """Directory lookup: an operator searches a customer's directory while the caller waits.
 
-Two ways in, one search:
-- API Gateway (REST, Cognito user pool authorizer): `GET /operator/tenants/{tenant_id}/directory?q=&limit=`,
-  only for members of the `operators` group (who may read any customer);
-- direct Lambda invoke: `{"tenant_id": "acme", "query": "åsa", "limit": 10}`.
+API Gateway (REST, Cognito user pool authorizer): `GET /operator/tenants/{tenant_id}/directory?q=&limit=`,
+only for members of the `operators` group (who may read any customer); one person's card by id.
 
 And, for a call whose number named no customer, the list of customers to ask the caller about:
 `GET /operator/tenants?limit=&cursor=` (operators only; id, name and numbers of each customer).
@@ -17,19 +15,17 @@ directory version (bumped by every self-service change) moves.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
-from http import HTTPStatus
 from typing import Annotated, Any
 
 import boto3
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, Field
 from telefonist import config
 from telefonist.clock import utc_now
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import NotFoundError, RepositoryError
+from telefonist.dal.errors import NotFoundError
 from telefonist.directory import (
     DirectoryIndexCache,
     DirectoryQuery,
@@ -44,9 +40,11 @@ from telefonist.directory.customers import (
     list_customers,
 )
 from telefonist.directory.search import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, DirectoryResult
-from telefonist.edge.errors import InvalidInputError, ResourceNotFoundError, problem_of
+from telefonist.edge.context import deps_of, resolve_with
+from telefonist.edge.errors import InvalidInputError, ResourceNotFoundError
 from telefonist.edge.identity import Group
 from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_resolver, new_router, site_origin_of
+from telefonist.environment import load_env
 from telefonist.observability import logger, metrics
 
 ROUTE = "/operator/tenants/<tenant_id>/directory"
@@ -57,45 +55,40 @@ CARD_ROUTE = "/operator/tenants/<tenant_id>/directory/<person_id>"
 router = new_router()
 
 
-class Environment(BaseModel):
-    """What CDK sets; validated once per warm container."""
+@dataclass(frozen=True)
+class Environment:
+    """What CDK sets for this function."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    customer_table_name: str = Field(min_length=1)
-    cache_seconds: float = Field(default=300.0, gt=0)
-    version_check_seconds: float = Field(default=1.0, ge=0)
-
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> Environment:
-        names = {
-            "customer_table_name": config.ENV_CUSTOMER_TABLE,
-            "cache_seconds": config.ENV_DIRECTORY_CACHE_SECONDS,
-            "version_check_seconds": config.ENV_DIRECTORY_VERSION_CHECK_SECONDS,
-        }
-        return cls.model_validate({field: environ[name] for field, name in names.items() if name in environ})
-
-
-@cache
-def environment() -> Environment:
-    return Environment.from_environ(os.environ)
-
-
-@cache
-def directory_cache() -> DirectoryIndexCache:
-    """The warm indexes of this container (one repository, one boto3 resource, built once)."""
-    env = environment()
-    table = boto3.resource("dynamodb").Table(env.customer_table_name)
-    return DirectoryIndexCache(
-        CustomerRepository(table),
-        max_age_seconds=env.cache_seconds,
-        version_check_seconds=env.version_check_seconds,
+    customer_table: str = field(metadata={"env": config.ENV_CUSTOMER_TABLE})
+    cache_seconds: float = field(
+        default=300.0, metadata={"env": config.ENV_DIRECTORY_CACHE_SECONDS, "pattern": r"(?=.*[1-9])\d+(\.\d+)?"}
     )
+    version_check_seconds: float = field(default=1.0, metadata={"env": config.ENV_DIRECTORY_VERSION_CHECK_SECONDS})
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    directory: DirectoryIndexCache  # the warm indexes of this container
+    customers: CustomerRepository  # the list of customers
+
+
+@cache
+def dependencies() -> Dependencies:
+    env = load_env(Environment)
+    repo = CustomerRepository(boto3.resource("dynamodb").Table(env.customer_table))
+    directory = DirectoryIndexCache(
+        repo, max_age_seconds=env.cache_seconds, version_check_seconds=env.version_check_seconds
+    )
+    return Dependencies(directory=directory, customers=repo)
+
+
+def _deps() -> Dependencies:
+    return deps_of(Dependencies)
 
 
 def _search(data: dict[str, Any]) -> DirectoryResult:
     request = DirectoryQuery.parse(data)
-    result = search_directory(directory_cache(), request, utc_now())
+    result = search_directory(_deps().directory, request, utc_now())
     # Never the search text: it is people's names (SECURITY.md §2); its length is enough to debug.
     logger.info(
         "directory searched",
@@ -142,19 +135,13 @@ def card_route(
 ) -> PersonMatch:
     caller_of(router).require(Group.OPERATORS)
     try:
-        card = directory_cache().get(tenant_id).card(person_id, utc_now())
+        card = _deps().directory.get(tenant_id).card(person_id, utc_now())
     except NotFoundError as exc:
         raise ResourceNotFoundError(f"no customer {tenant_id}", field="path.tenant_id") from exc
     if card is None:
         raise ResourceNotFoundError(f"no person {person_id} in the customer's directory", field="path.person_id")
     logger.info("directory card read", tenant_id=tenant_id)
     return card
-
-
-@cache
-def customer_list() -> CustomerRepository:
-    """The customer table for the list of customers (built on the first list, not by the search's cold start)."""
-    return CustomerRepository(boto3.resource("dynamodb").Table(environment().customer_table_name))
 
 
 CustomersLimit = Annotated[int, Query(ge=1, le=MAX_CUSTOMERS_PAGE, description="How many customers at most")]
@@ -166,7 +153,7 @@ CustomersCursor = Annotated[
 def _customers(group: Group, limit: int, cursor: str | None) -> CustomerList:
     """The one list of customers behind both routes: the caller must be in `group`."""
     caller_of(router).require(group)
-    result = list_customers(customer_list().page_customers, limit, cursor)
+    result = list_customers(_deps().customers.page_customers, limit, cursor)
     logger.info("customers listed", group=group.value, count=len(result.items), more=result.next_cursor is not None)
     return result
 
@@ -196,24 +183,11 @@ def finance_customers_route(
 app = edge_resolver(router, site_origin=site_origin_of(os.environ))
 
 
-def _direct_error(exc: Exception) -> dict[str, Any]:
-    """A direct invoke's refusal: the edge's status and body, flattened into the payload."""
-    metrics.add_metric(name="DirectorySearchesRefused", unit="Count", value=1)
-    problem = problem_of(exc)
-    return {"status": problem.status.value, **problem.body()}
+def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
+    return resolve_with(app, deps, event)
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
-    if isinstance(event, dict) and "httpMethod" in event and "requestContext" in event:
-        return app.resolve(event, context)
-    # Direct invoke: the same search and the same errors, as a status in the payload.
-    try:
-        if not isinstance(event, dict):  # None, a string, a list, a number: any JSON an invoke can carry
-            raise InvalidSearchError("body", "must be a JSON object")
-        return {"status": HTTPStatus.OK.value, **_search(event).model_dump(mode="json")}
-    except NotFoundError:
-        return _direct_error(ResourceNotFoundError(f"no customer {event.get('tenant_id')}", field="tenant_id"))
-    except (InvalidSearchError, RepositoryError) as exc:
-        return _direct_error(exc)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return handle(event, dependencies())

@@ -6,13 +6,15 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, Field
 from telefonist import config
+from telefonist.edge.context import deps_of, resolve_with
 from telefonist.edge.resolver import edge_resolver, site_origin_of
+from telefonist.environment import SMS_SENDER_ID_PATTERN, load_env
 from telefonist.observability import logger
 
 from functions.employee_status.api import EmployeeServices, build_router
@@ -21,31 +23,32 @@ ENV_STATUS_PAGE_URL = "STATUS_PAGE_URL"
 LOCAL_PAGE_URL = "http://127.0.0.1:8080/status/"  # `telefonist serve`'s default port
 
 
-class Environment(BaseModel):
-    """What CDK passes; validated once per cold start."""
+@dataclass(frozen=True)
+class Environment:
+    """What CDK sets for this function."""
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
-
-    customer_table: str = Field(alias=config.ENV_CUSTOMER_TABLE, min_length=3)
-    sms_sender_id: str = Field(alias=config.ENV_SMS_SENDER_ID, min_length=1, max_length=11)
+    customer_table: str = field(metadata={"env": config.ENV_CUSTOMER_TABLE})
+    sms_sender_id: str = field(metadata={"env": config.ENV_SMS_SENDER_ID, "pattern": SMS_SENDER_ID_PATTERN})
     # The page the sign-in link opens: configured, never taken from a request (a forged Host
     # header would otherwise send a victim a link, with a valid token, to someone else's site).
-    page_url: str = Field(alias=ENV_STATUS_PAGE_URL, pattern=r"^https?://[^#?]+/$")
+    status_page_url: str | None = field(
+        default=None, metadata={"env": ENV_STATUS_PAGE_URL, "pattern": r"https?://[^#?]+/"}
+    )
+    site_origin: str | None = field(default=None, metadata={"env": config.ENV_SITE_ORIGIN})
+
+    @property
+    def page_url(self) -> str:
+        """The status page's address: configured, else the site's, else `telefonist serve`'s."""
+        if self.status_page_url:
+            return self.status_page_url
+        return f"{self.site_origin.rstrip('/')}/status/" if self.site_origin else LOCAL_PAGE_URL
 
 
-def page_url_of(environ: dict[str, str]) -> str:
-    origin = site_origin_of(environ)
-    return environ.get(ENV_STATUS_PAGE_URL) or (f"{origin}/status/" if origin else LOCAL_PAGE_URL)
+Dependencies = EmployeeServices  # what the routes use
 
 
 @cache
-def environment() -> Environment:
-    environ = dict(os.environ)
-    return Environment.model_validate({**environ, ENV_STATUS_PAGE_URL: page_url_of(environ)})
-
-
-@cache
-def services() -> EmployeeServices:
+def dependencies() -> Dependencies:
     import boto3
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.employee_access import DynamoAccessStore
@@ -54,7 +57,7 @@ def services() -> EmployeeServices:
     from telefonist.self_service.billing import UnavailableBillingSummarySource
     from telefonist.self_service.service import SelfService
 
-    env = environment()
+    env = load_env(Environment)
     table = boto3.resource("dynamodb").Table(env.customer_table)
     repo = CustomerRepository(table)  # people and referrals only: no secrets
     sms = SnsSmsSender(boto3.client("sns"), env.sms_sender_id)
@@ -62,11 +65,18 @@ def services() -> EmployeeServices:
     return EmployeeServices(sign_in=sign_in, self_service=SelfService(repo, UnavailableBillingSummarySource()))
 
 
-router = build_router(services)
+def _services() -> EmployeeServices:
+    return deps_of(Dependencies)
+
+
+router = build_router(_services)
 app = edge_resolver(router, site_origin=site_origin_of(os.environ))
+
+
+def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
+    return resolve_with(app, deps, event)
 
 
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    environment()
-    return app.resolve(event, context)
+    return handle(event, dependencies())

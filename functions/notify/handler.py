@@ -1,9 +1,9 @@
 """functions/notify: the operator submits a message for a person of a customer's directory.
 
-Invoked directly (the event is the message request) or through API Gateway (REST proxy with
-Cognito claims; operators group only): `POST /tenants/{tenant_id}/messages` submits,
-`GET /tenants/{tenant_id}/people/{person_id}/message-form?common_number_id=` shows the operator
-the channels, the customer's "how should we take messages?" and its required fields. The message is
+Through API Gateway (REST proxy with Cognito claims; operators group only):
+`POST /tenants/{tenant_id}/messages` submits,
+`GET /tenants/{tenant_id}/people/{person_id}/message-form?common_number_id=` shows the operator the
+channels, the customer's "how should we take messages?" and its required fields. The message is
 validated, rendered, stored as queued and queued for the sender (functions/notify_sender); a
 repeated submit with the same tenant and request id returns the first result and sends nothing.
 """
@@ -11,7 +11,7 @@ repeated submit with the same tenant and request id returns the first result and
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Annotated, Any
 
@@ -25,16 +25,16 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, Field
 from telefonist import config
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.message_repository import MessageRepository
 from telefonist.dal.message_template_repository import MessageTemplateRepository
 from telefonist.dal.notify_adapters import DirectoryPeople, SqsMessageQueue
-from telefonist.edge.errors import Problem, problem_of
+from telefonist.edge.context import deps_of, resolve_with
+from telefonist.edge.errors import problem_of
 from telefonist.edge.identity import Group
 from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_resolver, new_router, site_origin_of
-from telefonist.notify.errors import InvalidMessage
+from telefonist.environment import load_env
 from telefonist.notify.models import MessageForm, MessageInput, MessageRequest, SubmitResult
 from telefonist.notify.service import NotifyService
 from telefonist.observability import logger, metrics
@@ -44,38 +44,27 @@ FORM_ROUTE = "/tenants/<tenant_id>/people/<person_id>/message-form"
 IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
 
 
-class SubmitEnvironment(BaseModel):
-    """What CDK sets for this function; validated once per cold start."""
+@dataclass(frozen=True)
+class Environment:
+    """What CDK sets for this function."""
 
-    customer_table: str = Field(min_length=1)
-    message_table: str = Field(min_length=1)
-    idempotency_table: str = Field(min_length=1)
-    queue_url: str = Field(min_length=1)
-
-    @classmethod
-    def from_environ(cls) -> SubmitEnvironment:
-        return cls.model_validate({field: os.environ.get(var) for field, var in _ENVIRONMENT.items()})
-
-
-_ENVIRONMENT = {
-    "customer_table": config.ENV_CUSTOMER_TABLE,
-    "message_table": config.ENV_MESSAGE_TABLE,
-    "idempotency_table": config.ENV_IDEMPOTENCY_TABLE,
-    "queue_url": config.ENV_NOTIFY_QUEUE_URL,
-}
+    customer_table: str = field(metadata={"env": config.ENV_CUSTOMER_TABLE})
+    message_table: str = field(metadata={"env": config.ENV_MESSAGE_TABLE})
+    idempotency_table: str = field(metadata={"env": config.ENV_IDEMPOTENCY_TABLE})
+    queue_url: str = field(metadata={"env": config.ENV_NOTIFY_QUEUE_URL})
 
 
 @dataclass(frozen=True)
-class Runtime:
+class Dependencies:
     service: NotifyService
     idempotency: IdempotencyConfig
     submit: Any  # NotifyService.submit wrapped by Powertools Idempotency
 
 
 @cache
-def runtime() -> Runtime:
+def dependencies() -> Dependencies:
     """Clients, repositories and the idempotent submit: built once per cold start."""
-    env = SubmitEnvironment.from_environ()
+    env = load_env(Environment)
     dynamodb = boto3.resource("dynamodb")
     customer_table = dynamodb.Table(env.customer_table)
     service = NotifyService(
@@ -97,7 +86,7 @@ def runtime() -> Runtime:
         output_serializer=PydanticSerializer(SubmitResult),
         key_prefix="notify.submit",
     )(_submit_with(service))
-    return Runtime(service=service, idempotency=idempotency, submit=submit)
+    return Dependencies(service=service, idempotency=idempotency, submit=submit)
 
 
 def _submit_with(service: NotifyService) -> Any:
@@ -117,11 +106,10 @@ def _submit_with(service: NotifyService) -> Any:
     return submit
 
 
-def _refused(exc: Exception) -> Problem:
+def _refused(exc: Exception) -> None:
     problem = problem_of(exc)
     metrics.add_metric(name="MessagesRefused" if problem.status < 500 else "MessagesNotAccepted", unit="Count", value=1)
     logger.info("message refused", extra={"status": problem.status.value, "field": problem.body().get("field")})
-    return problem
 
 
 router = new_router()
@@ -133,7 +121,7 @@ def post_message(tenant_id: TenantPath, body: MessageInput) -> Response[SubmitRe
     caller_of(router).require(Group.OPERATORS)
     try:
         request = MessageRequest.model_validate({**body.model_dump(), "tenant_id": tenant_id})
-        result: SubmitResult = runtime().submit(request=request)
+        result: SubmitResult = deps_of(Dependencies).submit(request=request)
     except Exception as exc:
         _refused(exc)
         raise
@@ -152,28 +140,19 @@ def get_message_form(
     common_number_id: Annotated[str | None, Query(pattern=SLUG_PATTERN, max_length=63)] = None,
 ) -> MessageForm:
     caller_of(router).require(Group.OPERATORS)
-    return runtime().service.message_form(tenant_id, person_id, common_number_id)
+    return deps_of(Dependencies).service.message_form(tenant_id, person_id, common_number_id)
 
 
 app = edge_resolver(router, site_origin=site_origin_of(os.environ))
 
 
-def submit_direct(event: Any) -> dict[str, Any]:
-    """A direct invoke: the event is the request; the answer carries an HTTP-like status."""
-    try:
-        if not isinstance(event, dict):  # None, a string, a list, a number: any JSON an invoke can carry
-            raise InvalidMessage("body", "must be a JSON object")
-        result: SubmitResult = runtime().submit(request=MessageRequest.model_validate(event))
-    except Exception as exc:
-        problem = _refused(exc)
-        return {"status_code": problem.status.value, "error": problem.body()}
-    return {"status_code": 202, **result.model_dump(mode="json")}
+def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
+    return resolve_with(app, deps, event)
 
 
 @logger.inject_lambda_context(clear_state=True, log_event=False)  # events hold numbers and texts
 @metrics.log_metrics
-def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
-    runtime().idempotency.register_lambda_context(context)
-    if isinstance(event, dict) and "httpMethod" in event and "requestContext" in event:
-        return app.resolve(event, context)
-    return submit_direct(event)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    deps = dependencies()
+    deps.idempotency.register_lambda_context(context)  # the remaining time bounds an in-progress record
+    return handle(event, deps)

@@ -9,8 +9,7 @@ is sent twice for a channel already marked sent.
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -21,33 +20,24 @@ from telefonist import config, resources
 from telefonist.dal.errors import RepositoryError
 from telefonist.dal.message_repository import MessageRepository
 from telefonist.dal.notify_adapters import SesEmailSender, SnsSmsSender
+from telefonist.environment import SMS_SENDER_ID_PATTERN, load_env
 from telefonist.notify.errors import DeliveryFailed
 from telefonist.notify.models import MessageStatus, NotifyJob
 from telefonist.notify.service import DeliveryService
 from telefonist.observability import logger, metrics
 
 
-class SenderEnvironment(BaseModel):
-    """What CDK sets for this function; validated once per cold start."""
+@dataclass(frozen=True)
+class Environment:
+    """What CDK sets for this function."""
 
-    message_table: str = Field(min_length=1)
-    # An alphanumeric sender ID: 1 to 11 letters and digits, at least one letter.
-    sms_sender_id: str = Field(pattern=r"^[A-Za-z0-9]{0,10}[A-Za-z][A-Za-z0-9]{0,10}$", max_length=11)
-    email_sender: str = Field(min_length=3)
-    max_receives: int = Field(default=resources.NOTIFY_MAX_RECEIVE_COUNT, ge=1)
-
-    @classmethod
-    def from_environ(cls) -> SenderEnvironment:
-        values = {field: os.environ.get(var) for field, var in _ENVIRONMENT.items()}
-        return cls.model_validate({k: v for k, v in values.items() if v is not None})
-
-
-_ENVIRONMENT = {
-    "message_table": config.ENV_MESSAGE_TABLE,
-    "sms_sender_id": config.ENV_SMS_SENDER_ID,
-    "email_sender": config.ENV_EMAIL_SENDER,
-    "max_receives": config.ENV_NOTIFY_MAX_RECEIVES,
-}
+    message_table: str = field(metadata={"env": config.ENV_MESSAGE_TABLE})
+    sms_sender_id: str = field(metadata={"env": config.ENV_SMS_SENDER_ID, "pattern": SMS_SENDER_ID_PATTERN})
+    email_sender: str = field(metadata={"env": config.ENV_EMAIL_SENDER, "pattern": r".+@.+"})
+    max_receives: int = field(
+        default=resources.NOTIFY_MAX_RECEIVE_COUNT,
+        metadata={"env": config.ENV_NOTIFY_MAX_RECEIVES, "pattern": r"[1-9]\d*"},
+    )
 
 
 class SqsRecordAttributes(BaseModel):
@@ -68,31 +58,30 @@ class NotifyJobRecord(BaseModel):
 
 
 @dataclass(frozen=True)
-class Runtime:
-    env: SenderEnvironment
+class Dependencies:
     delivery: DeliveryService
+    max_receives: int  # SQS's maxReceiveCount: the last receive marks what still fails
 
 
 @cache
-def runtime() -> Runtime:
-    env = SenderEnvironment.from_environ()
+def dependencies() -> Dependencies:
+    env = load_env(Environment)
     delivery = DeliveryService(
         log=MessageRepository(boto3.resource("dynamodb").Table(env.message_table)),
         sms=SnsSmsSender(boto3.client("sns"), env.sms_sender_id),
         email=SesEmailSender(boto3.client("sesv2"), env.email_sender),
     )
-    return Runtime(env=env, delivery=delivery)
+    return Dependencies(delivery=delivery, max_receives=env.max_receives)
 
 
-def record_handler(record: NotifyJobRecord) -> None:
+def send(record: NotifyJobRecord, deps: Dependencies) -> None:
     """Send one queued message; raising marks the record failed (SQS retries it)."""
-    rt = runtime()
     job = record.body
     receive_count = record.attributes.ApproximateReceiveCount
     try:
-        message = rt.delivery.deliver(job, receive_count, rt.env.max_receives)
+        message = deps.delivery.deliver(job, receive_count, deps.max_receives)
     except (DeliveryFailed, RepositoryError) as exc:
-        final = receive_count >= rt.env.max_receives
+        final = receive_count >= deps.max_receives
         status = exc.final_status if isinstance(exc, DeliveryFailed) else None
         metric = "MessageSendRetries"
         if final:
@@ -110,16 +99,20 @@ def record_handler(record: NotifyJobRecord) -> None:
     )
 
 
-@logger.inject_lambda_context(clear_state=True, log_event=False)  # events hold numbers and texts
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, list[dict[str, str]]]:
+def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, list[dict[str, str]]]:
     """A partial batch response: each record that failed (unreadable, or not sent) is retried by SQS."""
     failures = []
     for raw in event.get("Records", []):
         try:
-            record_handler(NotifyJobRecord.model_validate(raw))
+            send(NotifyJobRecord.model_validate(raw), deps)
         except Exception as exc:  # every failure is the record's own: the others are still sent
             if not isinstance(exc, (DeliveryFailed, RepositoryError)):  # those were logged with their message
                 logger.warning("queue record not processed", extra={"error_type": type(exc).__name__})
             failures.append({"itemIdentifier": str(raw.get("messageId", "")) if isinstance(raw, dict) else ""})
     return {"batchItemFailures": failures}
+
+
+@logger.inject_lambda_context(clear_state=True, log_event=False)  # events hold numbers and texts
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, list[dict[str, str]]]:
+    return handle(event, dependencies())

@@ -6,14 +6,12 @@ customer's through /finance/tenants/<tenant_id>/. Served by the self-service fun
 
 from __future__ import annotations
 
-import os
-from functools import cache
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from telefonist import config
 from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, new_router
 from telefonist.self_service.billing import Month
 from telefonist.statistics.api_models import MonthStatisticsView
@@ -30,20 +28,20 @@ CSV_RESPONSES: dict[int, Any] = {
 CSV_DESCRIPTION = f"One row per day and common number: {', '.join(CSV_COLUMNS)}. UTF-8, a header row."
 
 
-@cache
-def queries() -> StatisticsQueries:
+def statistics_queries(table_name: str) -> StatisticsQueries:
+    """The months' aggregates of the statistics table (Query only)."""
     import boto3
     from telefonist.dal.statistics_repository import StatisticsRepository
 
-    table = boto3.resource("dynamodb").Table(os.environ[config.ENV_STATISTICS_TABLE])
-    return StatisticsQueries(StatisticsRepository(table))
+    return StatisticsQueries(StatisticsRepository(boto3.resource("dynamodb").Table(table_name)))
 
 
 def _csv(view: MonthStatisticsView) -> Response[str]:
     return csv_response(statistics_csv(view.model_dump()), f"statistics-{view.month}.csv")
 
 
-def build_statistics_router() -> Router:
+def build_statistics_router(queries: Callable[[], StatisticsQueries]) -> Router:
+    """The statistics routes over `queries` (built lazily: import stays cheap)."""
     app = new_router()
     common: dict[str, Any] = ROUTE_DOCS
     csv_docs: dict[str, Any] = {
@@ -79,6 +77,3 @@ def build_statistics_router() -> Router:
         return _csv(queries().customer_month(caller_of(app), tenant_id, month))
 
     return app
-
-
-router = build_statistics_router()

@@ -9,7 +9,7 @@ and the page then starts the transfer quick connect, whose flow dials it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Annotated, Any
 
@@ -18,8 +18,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
 from telefonist.caller_history import CallerHistory, HistoryLookup, MessageLeft, MessageRecorded
 from telefonist.caller_history.service import CallerHistoryService
+from telefonist.edge.context import deps_of, resolve_with
 from telefonist.edge.identity import Group
 from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_resolver, new_router, site_origin_of
+from telefonist.environment import MissingEnvironment, load_env
 from telefonist.observability import logger, metrics
 from telefonist.transfer import ContactAttributes, TransferInput, TransferResult, TransferService
 
@@ -34,68 +36,51 @@ ContactId = Annotated[str, Path(pattern=CONTACT_ID_PATTERN, description="The con
 
 @dataclass(frozen=True)
 class Environment:
-    """What CDK sets; read once per cold start."""
+    """What CDK sets for this function."""
 
-    customer_table: str
-    statistics_table: str
-    caller_key_id: str
-    connect_instance_arn: str | None  # None only where contacts are simulated (`telefonist serve`, tests)
-
-    @classmethod
-    def from_environ(cls) -> Environment:
-        return cls(
-            customer_table=os.environ[config.ENV_CUSTOMER_TABLE],
-            statistics_table=os.environ[config.ENV_STATISTICS_TABLE],
-            caller_key_id=os.environ[config.ENV_CALLER_KEY_ID],
-            connect_instance_arn=os.environ.get(config.ENV_CONNECT_INSTANCE_ARN),
-        )
+    customer_table: str = field(metadata={"env": config.ENV_CUSTOMER_TABLE})
+    statistics_table: str = field(metadata={"env": config.ENV_STATISTICS_TABLE})
+    caller_key_id: str = field(metadata={"env": config.ENV_CALLER_KEY_ID})
+    # Unset only where contacts are simulated (`telefonist serve`, tests: they `wire` their own).
+    connect_instance_arn: str | None = field(default=None, metadata={"env": config.ENV_CONNECT_INSTANCE_ARN})
 
 
-_contacts: ContactAttributes | None = None  # None: Amazon Connect of the configured instance
+@dataclass(frozen=True)
+class Dependencies:
+    transfers: TransferService
+    history: CallerHistoryService
 
 
-def use_contacts(contacts: ContactAttributes | None) -> None:
-    """Wire another contact store (the local host's simulated calls); None goes back to Connect."""
-    global _contacts
-    _contacts = contacts
-    service.cache_clear()
-    contact_store.cache_clear()
-    history.cache_clear()
-
-
-@cache
-def service() -> TransferService:
+def wire(env: Environment, contacts: ContactAttributes) -> Dependencies:
+    """The function's services around a contact store: Amazon Connect in Lambda, simulated calls locally."""
     import boto3
+    from telefonist.dal.caller_history import CallerHistoryRepository, KmsTenantKeys
     from telefonist.dal.customer_repository import CustomerRepository
 
-    env = Environment.from_environ()
-    repo = CustomerRepository(boto3.resource("dynamodb").Table(env.customer_table))
-    return TransferService(lambda tenant_id, person_id: repo.get_person(tenant_id, person_id)[0].model, contact_store())
+    dynamodb = boto3.resource("dynamodb")
+    repo = CustomerRepository(dynamodb.Table(env.customer_table))
+    keys = KmsTenantKeys(boto3.client("kms"), env.caller_key_id)
+    return Dependencies(
+        transfers=TransferService(
+            lambda tenant_id, person_id: repo.get_person(tenant_id, person_id)[0].model, contacts
+        ),
+        history=CallerHistoryService(CallerHistoryRepository(dynamodb.Table(env.statistics_table), keys), contacts),
+    )
 
 
 @cache
-def contact_store() -> ContactAttributes:
-    """The simulated contacts wired by `use_contacts`, else Amazon Connect of the configured instance."""
-    if _contacts is not None:
-        return _contacts
+def dependencies() -> Dependencies:
     import boto3
     from telefonist.dal.connect_contacts import ConnectContactAttributes
 
-    env = Environment.from_environ()
+    env = load_env(Environment)
     if not env.connect_instance_arn:
-        raise RuntimeError(f"{config.ENV_CONNECT_INSTANCE_ARN} is not set: the stack sets it")
-    return ConnectContactAttributes(boto3.client("connect"), env.connect_instance_arn.rsplit("/", 1)[-1])
+        raise MissingEnvironment([config.ENV_CONNECT_INSTANCE_ARN])
+    return wire(env, ConnectContactAttributes(boto3.client("connect"), env.connect_instance_arn.rsplit("/", 1)[-1]))
 
 
-@cache
-def history() -> CallerHistoryService:
-    import boto3
-    from telefonist.dal.caller_history import CallerHistoryRepository, KmsTenantKeys
-
-    env = Environment.from_environ()
-    keys = KmsTenantKeys(boto3.client("kms"), env.caller_key_id)
-    repo = CallerHistoryRepository(boto3.resource("dynamodb").Table(env.statistics_table), keys)
-    return CallerHistoryService(repo, contact_store())
+def _deps() -> Dependencies:
+    return deps_of(Dependencies)
 
 
 router = new_router()
@@ -113,8 +98,8 @@ def put_transfer(
     body: TransferInput,
 ) -> TransferResult:
     caller_of(router).require(Group.OPERATORS)
-    result = service().set_target(tenant_id, contact_id, body)
-    history().transferred(tenant_id, contact_id, result.person_id)
+    result = _deps().transfers.set_target(tenant_id, contact_id, body)
+    _deps().history.transferred(tenant_id, contact_id, result.person_id)
     metrics.add_metric(name=f"Transfers_{result.transfer_mode.value}", unit="Count", value=1)
     logger.info("transfer target set", extra={"tenant_id": tenant_id, "mode": result.transfer_mode.value})
     return result
@@ -131,7 +116,7 @@ def post_caller_history(
     body: HistoryLookup,
 ) -> CallerHistory:
     caller_of(router).require(Group.OPERATORS)
-    found = history().look_up(tenant_id, body)
+    found = _deps().history.look_up(tenant_id, body)
     metrics.add_metric(name="CallerHistoryLookups", unit="Count", value=1)
     logger.info("caller history read", extra={"tenant_id": tenant_id, "earlier": len(found.items)})
     return found
@@ -149,7 +134,7 @@ def put_message_left(
     body: MessageLeft,
 ) -> MessageRecorded:
     caller_of(router).require(Group.OPERATORS)
-    recorded = history().message_left(tenant_id, contact_id, body)
+    recorded = _deps().history.message_left(tenant_id, contact_id, body)
     logger.info("message recorded on contact", extra={"tenant_id": tenant_id, "channels": recorded.message_channels})
     return recorded
 
@@ -157,7 +142,11 @@ def put_message_left(
 app = edge_resolver(router, site_origin=site_origin_of(os.environ))
 
 
+def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
+    return resolve_with(app, deps, event)
+
+
 @logger.inject_lambda_context(clear_state=True, log_event=False)  # events hold numbers
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return handle(event, dependencies())

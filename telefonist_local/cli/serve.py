@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from telefonist.edge.resolver import EdgeResolver
     from telefonist.self_service.service import SelfService
     from telefonist.statistics.call_log import CallLogQueries
+    from telefonist.transfer import ContactAttributes
 
     from telefonist_local.local_web import SimulatedCall, SimulatedTransfer
 
@@ -56,9 +57,19 @@ def demo_tokens(tenant_id: str) -> dict[str, str]:
     }
 
 
-def whole_api(service: Callable[[], SelfService], call_log: Callable[[], CallLogQueries] | None = None) -> EdgeResolver:
-    """Every route of the deployed API in one resolver (what `serve` serves and docs/openapi.json describes)."""
+def whole_api(
+    service: Callable[[], SelfService],
+    call_log: Callable[[], CallLogQueries] | None = None,
+    functions: Mapping[type, object] | None = None,
+) -> EdgeResolver:
+    """Every route of the deployed API in one resolver (what `serve` serves and docs/openapi.json describes);
+    `functions` gives each request the API functions' dependencies (see `local_functions`)."""
+    import os
+    from functools import cache
+
+    from telefonist import config
     from telefonist.calendar_sync.consent import MINA_SIDOR_PATH, ConsentApp
+    from telefonist.edge.context import provide_each_request
     from telefonist.edge.resolver import edge_resolver
 
     from functions.directory_lookup.handler import router as directory_router
@@ -67,45 +78,68 @@ def whole_api(service: Callable[[], SelfService], call_log: Callable[[], CallLog
     from functions.self_service.api import build_router
     from functions.self_service.calendar_api import build_calendar_router
     from functions.self_service.call_log_api import build_call_log_router
-    from functions.self_service.statistics_api import router as statistics_router
+    from functions.self_service.statistics_api import build_statistics_router, statistics_queries
     from functions.transfer.handler import router as transfer_router
 
     # a local stand-in for telefonist's Entra application: the consent link leads to Microsoft, back here
     local_app = ConsentApp("00000000-0000-0000-0000-00000000c0de", f"http://127.0.0.1{MINA_SIDOR_PATH}")
+    # the statistics table of this process's environment (moto's), read on the first request
+    statistics = cache(lambda: statistics_queries(os.environ[config.ENV_STATISTICS_TABLE]))
 
-    return edge_resolver(
+    app = edge_resolver(
         build_router(service),
         directory_router,
         notify_router,
         transfer_router,
         employee_router,
-        statistics_router,
+        build_statistics_router(statistics),
         build_call_log_router(call_log or _no_call_log),
         build_calendar_router(service, lambda: local_app),
     )
+    if functions is not None:
+        provide_each_request(app, functions)
+    return app
 
 
-def _fresh_functions() -> None:
-    """The functions' composition roots are cached per process; serve builds them anew against its moto."""
+def local_functions(contacts: ContactAttributes) -> Mapping[type, object]:
+    """The API functions' Dependencies, each built by its own composition root under this process's
+    environment (moto's) on the first request that needs them, then kept, as a warm container keeps
+    them; the transfer function's around `contacts` (Amazon Connect is not emulated: simulated calls,
+    or a test's fake)."""
+    from telefonist.environment import load_env
+
     from functions.directory_lookup import handler as directory_lookup
     from functions.employee_status import handler as employee_status
     from functions.notify import handler as notify
-    from functions.self_service import statistics_api
     from functions.transfer import handler as transfer
 
-    for cached in (
-        statistics_api.queries,
-        directory_lookup.environment,
-        directory_lookup.customer_list,
-        directory_lookup.directory_cache,
-        notify.runtime,
-        transfer.service,
-        transfer.contact_store,
-        transfer.history,
-        employee_status.environment,
-        employee_status.services,
-    ):
-        cached.cache_clear()
+    return _OnFirstUse(
+        {
+            directory_lookup.Dependencies: directory_lookup.dependencies.__wrapped__,
+            notify.Dependencies: notify.dependencies.__wrapped__,
+            transfer.Dependencies: lambda: transfer.wire(load_env(transfer.Environment), contacts),
+            employee_status.Dependencies: employee_status.dependencies.__wrapped__,
+        }
+    )
+
+
+class _OnFirstUse(Mapping[type, object]):
+    """Each value built by its builder when first looked up, then kept."""
+
+    def __init__(self, builders: dict[type, Callable[[], object]]) -> None:
+        self._builders = builders
+        self._built: dict[type, object] = {}
+
+    def __getitem__(self, kind: type) -> object:
+        if kind not in self._built:
+            self._built[kind] = self._builders[kind]()
+        return self._built[kind]
+
+    def __iter__(self) -> Iterator[type]:
+        return iter(self._builders)
+
+    def __len__(self) -> int:
+        return len(self._builders)
 
 
 class _SimulatedConnect:
@@ -163,20 +197,6 @@ class _SimulatedConnect:
             self.attributes.contacts[returned.contact_id] = dict(result.attributes)
             self._calls[returned.contact_id] = returned
         return SimulatedTransfer(contact_id, outcome, returned, result.heard_by(Party.OPERATOR))
-
-
-def _simulated_connect() -> _SimulatedConnect:
-    from functions.transfer import handler as transfer
-
-    connect = _SimulatedConnect()
-    transfer.use_contacts(connect.attributes)
-    return connect
-
-
-def _forget_simulated_connect() -> None:
-    from functions.transfer import handler as transfer
-
-    transfer.use_contacts(None)
 
 
 @contextmanager
@@ -271,9 +291,9 @@ def local_api(
             )
             service = SelfService(repo, billing, person_data=person_data)
             profile = seed_demo_customer(service, people=people)  # as the operator and the admin would
-            _fresh_functions()
-            contacts = _simulated_connect()  # the transfer route sets attributes on the simulated calls
-            app = ApiGatewayWsgiApp(whole_api(lambda: service, lambda: call_log).resolve, MAX_BODY_BYTES)
+            contacts = _SimulatedConnect()  # the transfer route sets attributes on the simulated calls
+            api = whole_api(lambda: service, lambda: call_log, local_functions(contacts.attributes))
+            app = ApiGatewayWsgiApp(api.resolve, MAX_BODY_BYTES)
             operator = demo_tokens(profile.tenant_id)["operator"]
             numbers = [n.phone_number for n in profile.claimed_numbers]
             pages = LocalWebApp(
@@ -291,7 +311,6 @@ def local_api(
                 server.shutdown()
                 server.server_close()
                 thread.join(timeout=5)
-                _forget_simulated_connect()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -27,6 +27,8 @@ from typing import Any
 
 from telefonist import resources
 
+from telefonist_local.api_events import rest_event
+
 Invoker = Callable[[str, dict[str, Any]], Any]
 """(function name, payload) → the function's JSON result; a failed invocation raises."""
 BillingCleanup = Callable[[str, str], None]
@@ -212,11 +214,13 @@ class SmokeCheck:
         return f"{TEST_NUMBER} → {self.tenant_id}'s script"
 
     def check_directory(self) -> str:
-        result = self.invoke(
-            self.stack.directory_lookup, {"tenant_id": self.tenant_id, "query": TEST_PERSON[1], "limit": 5}
+        search = rest_event(
+            "GET", f"/operator/tenants/{self.tenant_id}/directory", query={"q": TEST_PERSON[1], "limit": "5"}
         )
-        if not isinstance(result, dict) or result.get("status") != 200:
-            raise SmokeError(f"search refused: {result!r}")
+        answer = self.invoke(self.stack.directory_lookup, search)  # as API Gateway would, as an operator
+        if not isinstance(answer, dict) or answer.get("statusCode") != 200:
+            raise SmokeError(f"search refused: {answer!r}")
+        result = json.loads(answer["body"])
         if not result.get("count"):
             raise SmokeError(f"{TEST_PERSON[1]} not found in {self.tenant_id}'s directory")
         return f"'{TEST_PERSON[1]}' found ({result['count']})"

@@ -30,6 +30,7 @@ import boto3
 from telefonist import config, resources
 from telefonist.clock import simulated_time
 
+from telefonist_local.api_events import rest_event
 from telefonist_local.demo.ctr_builder import build_ctr, delivery_stream, transfer_leg
 from telefonist_local.demo.scenarios import Action, CallScenario, generate_calls
 from telefonist_local.local_aws import LocalLambdaContext
@@ -276,9 +277,10 @@ class _Run:
             outcome.scenario = dataclasses.replace(call, action=Action.INFORMATION)
             return
         context = LocalLambdaContext(function_name="directory-lookup")
-        found = directory_lookup.lambda_handler({"tenant_id": tenant_id, "query": call.query, "limit": 5}, context)
+        search = rest_event("GET", f"/operator/tenants/{tenant_id}/directory", query={"q": call.query, "limit": "5"})
+        answer = directory_lookup.lambda_handler(search, context)
         self.report.directory_searches += 1
-        matches = found.get("matches", [])
+        matches = json.loads(answer["body"]).get("matches", []) if answer["statusCode"] == 200 else []
         if not matches:
             outcome.scenario = dataclasses.replace(call, action=Action.INFORMATION)
             return
@@ -288,21 +290,22 @@ class _Run:
         if call.action in (Action.TRANSFER, Action.RELAY) and best["transfer_numbers"]:
             outcome.transfer_to = best["transfer_numbers"][0]
         elif call.action is Action.MESSAGE:
+            message = {
+                "person_id": outcome.person_id,
+                "request_id": call.contact_id,
+                "caller_name": "Kund Kundsson",
+                "caller_number": call.caller_number,
+                "caller_company": "Kundbolaget AB",
+                "text": "Ring tillbaka angående offerten, tack.",
+                "callback_wanted": True,
+                "common_number_id": outcome.attributes.get("common_number_id") or None,
+            }
             submitted = notify.lambda_handler(
-                {
-                    "tenant_id": tenant_id,
-                    "person_id": outcome.person_id,
-                    "request_id": call.contact_id,
-                    "caller_name": "Kund Kundsson",
-                    "caller_number": call.caller_number,
-                    "caller_company": "Kundbolaget AB",
-                    "text": "Ring tillbaka angående offerten, tack.",
-                    "callback_wanted": True,
-                    "common_number_id": outcome.attributes.get("common_number_id") or None,
-                },
+                rest_event("POST", f"/tenants/{tenant_id}/messages", body=message),
                 LocalLambdaContext(function_name="notify"),
             )
-            outcome.message_id = submitted.get("message_id")
+            if submitted["statusCode"] == 202:
+                outcome.message_id = json.loads(submitted["body"])["message_id"]
 
     def send_messages(self) -> None:
         from moto.core.models import DEFAULT_ACCOUNT_ID

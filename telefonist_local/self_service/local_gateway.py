@@ -20,6 +20,8 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
+from telefonist_local.api_events import rest_event
+
 LOCAL_TOKEN_PREFIX = "local:"  # noqa: S105 - marks development tokens; not a secret
 
 Resolve = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -88,29 +90,21 @@ class ApiGatewayWsgiApp:
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
         method = environ.get("REQUEST_METHOD", "GET").upper()
-        claims = self._authenticate(headers.get("Authorization"))
-        return {
-            "resource": path,
-            "path": path,
-            "httpMethod": method,
-            "headers": headers,
-            "multiValueHeaders": {k: [v] for k, v in headers.items()},
-            "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
-            "multiValueQueryStringParameters": query or None,
-            "pathParameters": None,
-            "stageVariables": None,
-            "requestContext": {
-                "resourcePath": path,
-                "httpMethod": method,
-                "path": path,
-                "stage": "local",
-                "requestId": uuid.uuid4().hex,
-                "identity": {"sourceIp": environ.get("REMOTE_ADDR", "127.0.0.1")},
-                "authorizer": {"claims": claims} if claims else None,
-            },
-            "body": body or None,
-            "isBase64Encoded": is_base64,
+        event = rest_event(
+            method,
+            path,
+            query={k: v[-1] for k, v in query.items()},
+            body=body or None,
+            claims=self._authenticate(headers.get("Authorization")),
+            headers=headers,
+        )
+        event["multiValueQueryStringParameters"] = query or None
+        event["requestContext"] |= {
+            "requestId": uuid.uuid4().hex,
+            "identity": {"sourceIp": environ.get("REMOTE_ADDR", "127.0.0.1")},
         }
+        event["isBase64Encoded"] = is_base64
+        return event
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         result = self._resolve(self.event(environ), _LocalContext())

@@ -29,7 +29,6 @@ from telefonist.resources import ARCHIVE_BUCKET, QUARANTINE_BUCKET
 from telefonist_local.cli import smoke
 from telefonist_local.local_aws import LocalResources, create_resources, moto_server, patched_environment
 from telefonist_local.sample_data import DEFAULT_PRICE_LIST
-from tests.rating_builders import FakeContext
 
 
 def _logical_ids(template: Template) -> dict[str, str]:
@@ -102,19 +101,10 @@ def _handlers_invoker(stack: smoke.StackResources) -> smoke.Invoker:
         config.ENV_ARCHIVE_BUCKET: ARCHIVE_BUCKET.local_name,
         config.ENV_QUARANTINE_BUCKET: QUARANTINE_BUCKET.local_name,
     }
-    for clear in (
-        directory_lookup.environment.cache_clear,
-        directory_lookup.directory_cache.cache_clear,
-    ):
-        clear()
     handlers = {
-        # each invoke a cold start: the composition root as Lambda runs it, under that environment
-        stack.contact_flow: (
-            lambda event, _: contact_flow.handle(event, contact_flow.dependencies.__wrapped__()),
-            shared,
-        ),
-        stack.directory_lookup: (directory_lookup.lambda_handler, shared),
-        stack.rating: (lambda event, _: rating.handle(event, rating.dependencies.__wrapped__()), rating_env),
+        stack.contact_flow: (contact_flow, shared),
+        stack.directory_lookup: (directory_lookup, shared),
+        stack.rating: (rating, rating_env),
     }
     invoked: list[str] = []
 
@@ -122,7 +112,8 @@ def _handlers_invoker(stack: smoke.StackResources) -> smoke.Invoker:
         handler, environment = handlers[function_name]
         invoked.append(function_name)
         with patched_environment(environment):
-            return json.loads(json.dumps(handler(payload, FakeContext(function_name=function_name))))
+            # each invoke a cold start: the function's composition root, under the environment CDK gives it
+            return json.loads(json.dumps(handler.handle(payload, handler.dependencies.__wrapped__())))
 
     invoke.invoked = invoked  # type: ignore[attr-defined]
     return invoke

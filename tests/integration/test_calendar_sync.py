@@ -24,7 +24,6 @@ from telefonist.self_service import SelfService
 from werkzeug.test import Client
 
 from functions.calendar_sync.api import NOTIFICATIONS_PATH, build_router
-from telefonist_local.cli.serve import _fresh_functions
 from telefonist_local.local_aws import patched_environment
 from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
 from tests.graph_fake import FakeGraph, fake_graph
@@ -71,9 +70,7 @@ def sync(graph: FakeGraph, service: SelfService) -> CalendarSync:  # noqa: F811
 def directory(service: SelfService) -> Iterator[WholeApiClient]:  # noqa: F811
     """The operators' search, checking the directory's version on every search (as a change arrives)."""
     with patched_environment({DIRECTORY_VERSION_CHECK: "0"}):
-        _fresh_functions()
         yield WholeApiClient(service)
-    _fresh_functions()
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from telefonist.dal.customer_repository import CustomerRepository
 
 from telefonist_local.demo.run import dialed_numbers, operator_queries
 from telefonist_local.demo.scenarios import generate_calls
-from telefonist_local.local_aws import LocalLambdaContext, LocalResources
+from telefonist_local.local_aws import LocalResources
 from telefonist_local.sample_data import DEMO_SUPPORT_NUMBER, DEMO_SWITCHBOARD_NUMBER, demo_directory, demo_tenant
 
 pytestmark = pytest.mark.integration
@@ -106,8 +106,7 @@ def test_the_self_service_function_logs_no_personal_data(aws: LocalResources, re
     from functions.self_service import handler
 
     repo.put_tenant(demo_tenant())
-    handler.environment.cache_clear()
-    handler.service.cache_clear()
+    deps = handler.dependencies.__wrapped__()  # as Lambda wires it, from the stack's environment
     # Capture exactly what the Powertools logger writes, formatted as in Lambda, at DEBUG.
     captured = io.StringIO()
     capture = logging.StreamHandler(captured)
@@ -129,17 +128,15 @@ def test_the_self_service_function_logs_no_personal_data(aws: LocalResources, re
         "expected_version": 0,
     }
     try:
-        context = LocalLambdaContext(function_name="self-service")
         answers = [
-            handler.lambda_handler(_api_event("PUT", "/offices/hq", office), context),
-            handler.lambda_handler(_api_event("POST", "/people", person), context),
-            handler.lambda_handler(_api_event("POST", "/people", {**person, "phones": [{"number": "12"}]}), context),
-            handler.lambda_handler(_api_event("GET", "/people/eva", None), context),
+            handler.handle(_api_event("PUT", "/offices/hq", office), deps),
+            handler.handle(_api_event("POST", "/people", person), deps),
+            handler.handle(_api_event("POST", "/people", {**person, "phones": [{"number": "12"}]}), deps),
+            handler.handle(_api_event("GET", "/people/eva", None), deps),
         ]
     finally:
         logger.removeHandler(capture)
         logger.setLevel(os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"))
-        handler.service.cache_clear()
     output = captured.getvalue()
     assert [a["statusCode"] for a in answers] == [200, 200, 400, 200], [a["body"] for a in answers]
     assert "self-service change" in output  # it did log the changes (the audit lines)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -12,6 +12,7 @@ from telefonist import config, resources
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.message_repository import MessageRepository
 from telefonist.dal.message_template_repository import MessageTemplateRepository
+from telefonist.environment import InvalidEnvironment
 from telefonist.models import MessagePreference
 from telefonist.notify.models import Channel, ChannelStatus, MessageStatus
 from telefonist.notify.templates import MessageTemplate, RequiredField, TemplateScope
@@ -19,15 +20,13 @@ from telefonist.notify.templates import MessageTemplate, RequiredField, Template
 from functions.notify import handler as submit_handler
 from functions.notify_sender import handler as sender_handler
 from telefonist_local.local_aws import DEMO_EMAIL_SENDER, LocalResources, patched_environment
-from telefonist_local.notify_queue import process_queue_once
+from telefonist_local.notify_queue import QueueRun, process_queue_once
 from tests.notify_helpers import (
     CALLER_EMAIL,
     EVA_EMAIL,
     EVA_MOBILE,
     TENANT,
-    Context,
     api_event,
-    direct_event,
     eva,
     landline_as_mobile,
     olle,
@@ -37,24 +36,44 @@ from tests.notify_helpers import (
 )
 
 
+@dataclass
+class Notify:
+    """moto with the stack's resources; the submitting and the sending function as Lambda wires them."""
+
+    aws: LocalResources
+    submitting: submit_handler.Dependencies
+    sending: sender_handler.Dependencies
+
+    @property
+    def environment(self) -> dict[str, str]:
+        return self.aws.environment
+
+    def call(self, event: dict[str, Any]) -> dict[str, Any]:
+        """An API Gateway event through the submitting function: its answer."""
+        return submit_handler.handle(event, self.submitting)
+
+    def send(self, **overrides: Any) -> dict[str, Any]:
+        """An operator's message (`request_body(**overrides)`) through the API: the status with the
+        answer's body, an error's body under "error"."""
+        answer = self.call(api_event(request_body(**overrides)))
+        body = json.loads(answer["body"])
+        return {"status_code": answer["statusCode"], **(body if answer["statusCode"] < 400 else {"error": body})}
+
+    def drain(self) -> QueueRun:
+        """One poll of the notify queue through the sending function."""
+        return process_queue_once(handler=lambda event, _context: sender_handler.handle(event, self.sending))
+
+
 @pytest.fixture
-def notify(aws: LocalResources, repo: CustomerRepository) -> Iterator[LocalResources]:
-    """moto with the stack's resources, three people of the demo customer, fresh handler runtimes."""
+def notify(aws: LocalResources, repo: CustomerRepository) -> Notify:
+    """Three people of the demo customer; each function's composition root built as a new container's."""
     for person in (eva(), olle(), landline_as_mobile()):
         repo.put_person(TENANT, person)
-    submit_handler.runtime.cache_clear()
-    sender_handler.runtime.cache_clear()
-    yield aws
-    submit_handler.runtime.cache_clear()
-    sender_handler.runtime.cache_clear()
+    return Notify(aws, submit_handler.dependencies.__wrapped__(), sender_handler.dependencies.__wrapped__())
 
 
 def _messages() -> MessageRepository:
     return MessageRepository(boto3.resource("dynamodb").Table(resources.MESSAGE_TABLE.local_name))
-
-
-def _submit(event: dict[str, Any]) -> dict[str, Any]:
-    return submit_handler.lambda_handler(event, Context())
 
 
 def _field(error: dict[str, Any]) -> str:
@@ -73,16 +92,16 @@ def _dlq_url() -> str:
     return boto3.client("sqs").get_queue_url(QueueName=resources.NOTIFY_DLQ.local_name)["QueueUrl"]
 
 
-def test_an_sms_is_sent_to_the_persons_mobile_with_the_message(notify: LocalResources) -> None:
-    # Given a message for Eva, who prefers SMS; When it is submitted directly and the queue is drained
-    answer = _submit(direct_event())
+def test_an_sms_is_sent_to_the_persons_mobile_with_the_message(notify: Notify) -> None:
+    # Given a message for Eva, who prefers SMS; When it is submitted and the queue is drained
+    answer = notify.send()
     assert answer["status_code"] == 202
     assert answer["channels"] == ["sms"]
     stored = _messages().get(TENANT, answer["message_id"])
     assert stored is not None
     assert stored.status is MessageStatus.QUEUED
     assert sent_sms() == []
-    run = process_queue_once()
+    run = notify.drain()
     # Then exactly one SMS went to her mobile in E.164 with the caller, number and text
     assert (run.received, run.sent) == (1, 1)
     [(number, text)] = sent_sms()
@@ -98,12 +117,12 @@ def test_an_sms_is_sent_to_the_persons_mobile_with_the_message(notify: LocalReso
     assert message.deliveries[Channel.SMS].provider_message_id is not None
 
 
-def test_an_e_mail_goes_from_the_configured_sender_with_both_bodies(notify: LocalResources) -> None:
-    answer = _submit(api_event(request_body(person_id="olle", caller_email=CALLER_EMAIL, urgency="urgent")))
+def test_an_e_mail_goes_from_the_configured_sender_with_both_bodies(notify: Notify) -> None:
+    answer = notify.call(api_event(request_body(person_id="olle", caller_email=CALLER_EMAIL, urgency="urgent")))
     assert answer["statusCode"] == 202
     body = json.loads(answer["body"])
     assert body["channels"] == ["email"]
-    process_queue_once()
+    notify.drain()
     [email] = sent_emails()
     assert email.source == DEMO_EMAIL_SENDER
     assert email.destinations["ToAddresses"] == ["olle.berg@acme.example"]
@@ -118,7 +137,7 @@ def test_an_e_mail_goes_from_the_configured_sender_with_both_bodies(notify: Loca
     assert message.email.reply_to == CALLER_EMAIL
 
 
-def test_the_sesv2_request_carries_reply_to_text_and_html(notify: LocalResources) -> None:
+def test_the_sesv2_request_carries_reply_to_text_and_html(notify: Notify) -> None:
     seen: list[dict[str, Any]] = []
     client = boto3.client("sesv2")
     client.meta.events.register("provide-client-params.sesv2.SendEmail", lambda params, **_: seen.append(params))
@@ -135,18 +154,14 @@ def test_the_sesv2_request_carries_reply_to_text_and_html(notify: LocalResources
     assert params["Content"]["Simple"]["Body"]["Html"]["Data"] == "<p>Hej</p>"
 
 
-def test_both_channels_with_a_customer_template_for_a_common_number(
-    notify: LocalResources, customer_table: Any
-) -> None:
+def test_both_channels_with_a_customer_template_for_a_common_number(notify: Notify, customer_table: Any) -> None:
     template = MessageTemplate(sms="${urgent}Till ${person} från ${sender}: ${text} /Acme Support")
     MessageTemplateRepository(customer_table).put_template(
         TENANT, TemplateScope(common_number_id="support", template=template)
     )
-    answer = _submit(
-        direct_event(channel="both", common_number_id="support", callback_wanted=False, caller_number=None)
-    )
+    answer = notify.send(channel="both", common_number_id="support", callback_wanted=False, caller_number=None)
     assert answer["channels"] == ["sms", "email"]
-    process_queue_once()
+    notify.drain()
     [(number, text)] = sent_sms()
     assert number == EVA_MOBILE
     assert text == (
@@ -158,7 +173,7 @@ def test_both_channels_with_a_customer_template_for_a_common_number(
 
 
 def test_the_message_form_shows_channels_instructions_and_required_fields(
-    notify: LocalResources, repo: CustomerRepository, customer_table: Any
+    notify: Notify, repo: CustomerRepository, customer_table: Any
 ) -> None:
     from telefonist_local.sample_data import demo_common_numbers, demo_tenant
 
@@ -171,7 +186,7 @@ def test_the_message_form_shows_channels_instructions_and_required_fields(
     )
     repo.put_person(TENANT, eva(MessagePreference.EMAIL))
     path = f"/tenants/{TENANT}/people/eva/message-form"
-    answer = _submit(api_event(None, method="GET", path=path, query={"common_number_id": "vaxel"}))
+    answer = notify.call(api_event(None, method="GET", path=path, query={"common_number_id": "vaxel"}))
     assert answer["statusCode"] == 200
     form = json.loads(answer["body"])
     assert form["person_name"] == "Eva Lind"
@@ -180,26 +195,26 @@ def test_the_message_form_shows_channels_instructions_and_required_fields(
     assert form["instructions"] == "Namn, företag, nummer och ärende. SMS om det är brådskande."
     assert form["required_fields"] == ["caller_company"]
     # The customer's rule is enforced on submit: company missing is a 400 naming it.
-    refused = _submit(direct_event(common_number_id="vaxel", caller_company=None))
+    refused = notify.send(common_number_id="vaxel", caller_company=None)
     assert (refused["status_code"], _field(refused["error"])) == (400, "caller_company")
-    missing = _submit(api_event(None, method="GET", path=f"/tenants/{TENANT}/people/nobody/message-form"))
+    missing = notify.call(api_event(None, method="GET", path=f"/tenants/{TENANT}/people/nobody/message-form"))
     assert missing["statusCode"] == 404
 
 
-def test_a_double_submit_sends_once(notify: LocalResources) -> None:
-    first = _submit(direct_event(request_id="dubbel-klick-1"))
-    second = _submit(direct_event(request_id="dubbel-klick-1"))
-    via_api = json.loads(_submit(api_event(request_body(request_id="dubbel-klick-1")))["body"])
+def test_a_double_submit_sends_once(notify: Notify) -> None:
+    first = notify.send(request_id="dubbel-klick-1")
+    second = notify.send(request_id="dubbel-klick-1")
+    via_api = json.loads(notify.call(api_event(request_body(request_id="dubbel-klick-1")))["body"])
     assert first["message_id"] == second["message_id"] == via_api["message_id"]
-    while process_queue_once().received:
+    while notify.drain().received:
         pass
     assert len(sent_sms()) == 1
     assert len(_messages().list_recent(TENANT)) == 1
 
 
-def test_a_reused_request_id_with_another_text_is_a_409(notify: LocalResources) -> None:
-    _submit(direct_event(request_id="samma-id-1"))
-    answer = _submit(direct_event(request_id="samma-id-1", text="Något helt annat"))
+def test_a_reused_request_id_with_another_text_is_a_409(notify: Notify) -> None:
+    notify.send(request_id="samma-id-1")
+    answer = notify.send(request_id="samma-id-1", text="Något helt annat")
     assert answer["status_code"] == 409
     assert _field(answer["error"]) == "request_id"
 
@@ -222,43 +237,33 @@ def test_a_reused_request_id_with_another_text_is_a_409(notify: LocalResources) 
     ],
 )
 def test_a_reused_request_id_with_any_other_content_is_a_409_and_nothing_more_is_sent(
-    notify: LocalResources, changed: dict[str, Any]
+    notify: Notify, changed: dict[str, Any]
 ) -> None:
     # Given a message submitted with a request id
-    first = _submit(direct_event(request_id="samma-id-2"))
+    first = notify.send(request_id="samma-id-2")
     assert first["status_code"] == 202
-    # When the same request id comes again with one field different, directly or through the API
-    direct = _submit(direct_event(request_id="samma-id-2", **changed))
-    api = _submit(api_event(request_body(request_id="samma-id-2", **changed)))
-    # Then both are a 409 naming request_id, and only the first message is stored and sent
-    assert (direct["status_code"], _field(direct["error"])) == (409, "request_id")
-    assert (api["statusCode"], _field(json.loads(api["body"]))) == (409, "request_id")
+    # When the same request id comes again with one field different
+    again = notify.send(request_id="samma-id-2", **changed)
+    # Then it is a 409 naming request_id, and only the first message is stored and sent
+    assert (again["status_code"], _field(again["error"])) == (409, "request_id")
     assert [m.message_id for m in _messages().list_recent(TENANT)] == [first["message_id"]]
-    while process_queue_once().received:
+    while notify.drain().received:
         pass
     assert len(sent_sms()) == 1
     assert sent_emails() == []
 
 
-def test_the_same_content_again_replays_the_first_answer_and_sends_once(notify: LocalResources) -> None:
+def test_the_same_content_again_replays_the_first_answer_and_sends_once(notify: Notify) -> None:
     body = request_body(request_id="samma-id-3", channel="both", caller_email=CALLER_EMAIL, urgency="urgent")
-    first = _submit(direct_event(**body))
-    again = _submit(direct_event(**body))
-    via_api = json.loads(_submit(api_event(body))["body"])
+    first = notify.send(**body)
+    again = notify.send(**body)
+    via_api = json.loads(notify.call(api_event(body))["body"])
     assert first["status_code"] == again["status_code"] == 202
     assert first["message_id"] == again["message_id"] == via_api["message_id"]
     assert first["channels"] == again["channels"] == ["sms", "email"]
-    while process_queue_once().received:
+    while notify.drain().received:
         pass
     assert (len(sent_sms()), len(sent_emails())) == (1, 1)
-
-
-@pytest.mark.parametrize("event", [None, "", "en sträng", [], [direct_event()], 0, 42, 1.5, True])
-def test_a_direct_invoke_that_is_not_an_object_is_a_400_naming_body(notify: LocalResources, event: Any) -> None:
-    answer = submit_handler.lambda_handler(event, Context())
-    assert answer["status_code"] == 400
-    assert _field(answer["error"]) == "body"
-    assert _messages().list_recent(TENANT) == []
 
 
 @pytest.mark.parametrize(
@@ -277,41 +282,38 @@ def test_a_direct_invoke_that_is_not_an_object_is_a_400_naming_body(notify: Loca
     ],
 )
 def test_bad_input_is_a_4xx_naming_the_field(
-    notify: LocalResources, overrides: dict[str, Any], status: int, field: str
+    notify: Notify, overrides: dict[str, Any], status: int, field: str
 ) -> None:
-    direct = _submit(direct_event(**overrides))
-    assert direct["status_code"] == status
-    assert _field(direct["error"]) == field
-    api = _submit(api_event(request_body(**overrides)))
-    assert api["statusCode"] == status
-    assert _field(json.loads(api["body"])) == field
+    answer = notify.send(**overrides)
+    assert answer["status_code"] == status
+    assert _field(answer["error"]) == field
     assert _messages().list_recent(TENANT) == []  # nothing stored, nothing queued
     assert _queue_depth(notify.environment[config.ENV_NOTIFY_QUEUE_URL]) == 0
 
 
 @pytest.mark.parametrize(("body", "field"), [("{not json", "body"), ("[1, 2]", "body")])
-def test_a_body_that_is_not_a_json_object_is_a_400(notify: LocalResources, body: str, field: str) -> None:
-    answer = _submit(api_event(body))
+def test_a_body_that_is_not_a_json_object_is_a_400(notify: Notify, body: str, field: str) -> None:
+    answer = notify.call(api_event(body))
     assert answer["statusCode"] == 400
     assert json.loads(answer["body"])["field"] == field
 
 
 @pytest.mark.parametrize("groups", [None, "customer-admins", "finance"])
-def test_only_operators_send_messages(notify: LocalResources, groups: str | None) -> None:
-    answer = _submit(api_event(request_body(), groups=groups))
+def test_only_operators_send_messages(notify: Notify, groups: str | None) -> None:
+    answer = notify.call(api_event(request_body(), groups=groups))
     assert answer["statusCode"] == 403
     assert _messages().list_recent(TENANT) == []
 
 
-def test_ses_failing_keeps_the_message_retries_and_lands_in_the_dead_letter_queue(notify: LocalResources) -> None:
+def test_ses_failing_keeps_the_message_retries_and_lands_in_the_dead_letter_queue(notify: Notify) -> None:
     # Given SES refuses everything (the sender identity is gone: MessageRejected)
     boto3.client("ses").delete_identity(Identity=DEMO_EMAIL_SENDER)
-    answer = _submit(direct_event(person_id="olle"))
+    answer = notify.send(person_id="olle")
     message_id = answer["message_id"]
     queue_url = notify.environment[config.ENV_NOTIFY_QUEUE_URL]
     # When the sender polls as often as SQS lets it
     runs = []
-    while (run := process_queue_once()).received:
+    while (run := notify.drain()).received:
         runs.append(run)
     # Then every receive failed and was retried, up to maxReceiveCount
     assert len(runs) == resources.NOTIFY_MAX_RECEIVE_COUNT
@@ -334,7 +336,7 @@ def test_ses_failing_keeps_the_message_retries_and_lands_in_the_dead_letter_queu
     for dead_message in dead:
         sqs.send_message(QueueUrl=queue_url, MessageBody=dead_message["Body"])
         sqs.delete_message(QueueUrl=_dlq_url(), ReceiptHandle=dead_message["ReceiptHandle"])
-    assert process_queue_once().sent == 1
+    assert notify.drain().sent == 1
     [email] = sent_emails()
     assert email.destinations["ToAddresses"] == ["olle.berg@acme.example"]
     message = _messages().get(TENANT, message_id)
@@ -343,18 +345,18 @@ def test_ses_failing_keeps_the_message_retries_and_lands_in_the_dead_letter_queu
     assert message.attempts == resources.NOTIFY_MAX_RECEIVE_COUNT + 1
 
 
-def test_sns_failing_keeps_the_sms_retries_and_lands_in_the_dead_letter_queue(notify: LocalResources) -> None:
+def test_sns_failing_keeps_the_sms_retries_and_lands_in_the_dead_letter_queue(notify: Notify) -> None:
     from botocore.stub import Stubber
 
     # Given Eva prefers SMS, and SNS fails every publish
-    message_id = _submit(direct_event(person_id="eva"))["message_id"]
-    sns = sender_handler.runtime().delivery.sms._client  # type: ignore[attr-defined]
+    message_id = notify.send(person_id="eva")["message_id"]
+    sns = notify.sending.delivery.sms._client  # type: ignore[attr-defined]
     with Stubber(sns) as stub:
         for _ in range(resources.NOTIFY_MAX_RECEIVE_COUNT):
             stub.add_client_error("publish", "InternalError", http_status_code=500)
         # When the sender polls as often as SQS lets it
         runs = []
-        while (run := process_queue_once()).received:
+        while (run := notify.drain()).received:
             runs.append(run)
         stub.assert_no_pending_responses()
     # Then it was tried up to maxReceiveCount, kept, marked failed, and dead-lettered
@@ -369,13 +371,13 @@ def test_sns_failing_keeps_the_sms_retries_and_lands_in_the_dead_letter_queue(no
     assert [json.loads(m["Body"])["message_id"] for m in dead] == [message_id]
 
 
-def test_sms_sent_and_e_mail_failing_to_the_end_is_partially_sent(notify: LocalResources) -> None:
+def test_sms_sent_and_e_mail_failing_to_the_end_is_partially_sent(notify: Notify) -> None:
     # Given a message for Eva by SMS and e-mail, and SES refusing everything
     boto3.client("ses").delete_identity(Identity=DEMO_EMAIL_SENDER)
-    message_id = _submit(direct_event(channel="both", request_id="halvt-skickat-1"))["message_id"]
+    message_id = notify.send(channel="both", request_id="halvt-skickat-1")["message_id"]
     # When the sender polls as often as SQS lets it
     runs = []
-    while (run := process_queue_once()).received:
+    while (run := notify.drain()).received:
         runs.append(run)
         message = _messages().get(TENANT, message_id)
         assert message is not None
@@ -405,7 +407,7 @@ def test_sms_sent_and_e_mail_failing_to_the_end_is_partially_sent(notify: LocalR
     boto3.client("ses").verify_email_identity(EmailAddress=DEMO_EMAIL_SENDER)
     queue_url = notify.environment[config.ENV_NOTIFY_QUEUE_URL]
     boto3.client("sqs").send_message(QueueUrl=queue_url, MessageBody=dead[0]["Body"])
-    assert process_queue_once().sent == 1
+    assert notify.drain().sent == 1
     assert (len(sent_sms()), len(sent_emails())) == (1, 1)
     message = _messages().get(TENANT, message_id)
     assert message is not None
@@ -414,17 +416,17 @@ def test_sms_sent_and_e_mail_failing_to_the_end_is_partially_sent(notify: LocalR
     assert message.deliveries[Channel.SMS].attempts == 1
 
 
-def test_both_channels_failing_to_the_end_is_failed(notify: LocalResources) -> None:
+def test_both_channels_failing_to_the_end_is_failed(notify: Notify) -> None:
     from botocore.stub import Stubber
 
     # Given SNS fails every publish and SES refuses everything
     boto3.client("ses").delete_identity(Identity=DEMO_EMAIL_SENDER)
-    message_id = _submit(direct_event(channel="both", request_id="inget-skickat-1"))["message_id"]
-    sns = sender_handler.runtime().delivery.sms._client  # type: ignore[attr-defined]
+    message_id = notify.send(channel="both", request_id="inget-skickat-1")["message_id"]
+    sns = notify.sending.delivery.sms._client  # type: ignore[attr-defined]
     with Stubber(sns) as stub:
         for _ in range(resources.NOTIFY_MAX_RECEIVE_COUNT):
             stub.add_client_error("publish", "InternalError", http_status_code=500)
-        while process_queue_once().received:
+        while notify.drain().received:
             pass
         stub.assert_no_pending_responses()
     # Then nothing was sent, each channel is failed with its error, and the message is failed
@@ -439,29 +441,29 @@ def test_both_channels_failing_to_the_end_is_failed(notify: LocalResources) -> N
     assert message.last_error == "sms: SNS InternalError; email: SES MessageRejected"
 
 
-def test_a_malformed_queue_message_is_reported_failed_not_dropped(notify: LocalResources) -> None:
+def test_a_malformed_queue_message_is_reported_failed_not_dropped(notify: Notify) -> None:
     queue_url = notify.environment[config.ENV_NOTIFY_QUEUE_URL]
     boto3.client("sqs").send_message(QueueUrl=queue_url, MessageBody='{"tenant_id": "acme"}')
-    run = process_queue_once()
+    run = notify.drain()
     assert (run.received, run.sent, len(run.failed_message_ids)) == (1, 0, 1)
     assert _queue_depth(queue_url) == 1  # still there: retried, then dead-lettered
 
 
-def test_a_sender_with_a_bad_environment_fails_at_cold_start(notify: LocalResources) -> None:
+def test_a_sender_with_a_bad_environment_fails_at_cold_start(notify: Notify) -> None:
     with (
         patched_environment({config.ENV_SMS_SENDER_ID: "Växeln Acme AB"}),
-        pytest.raises(ValueError, match="sms_sender_id"),
+        pytest.raises(InvalidEnvironment, match=config.ENV_SMS_SENDER_ID),
     ):
-        sender_handler.runtime()
+        sender_handler.dependencies.__wrapped__()
 
 
-def test_the_preference_both_skips_an_unreachable_sms_half(notify: LocalResources) -> None:
-    answer = _submit(direct_event(person_id="kim"))
+def test_the_preference_both_skips_an_unreachable_sms_half(notify: Notify) -> None:
+    answer = notify.send(person_id="kim")
     assert answer["channels"] == ["email"]
 
 
 def test_logs_hold_no_phone_number_address_or_text(
-    notify: LocalResources, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+    notify: Notify, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
     from telefonist.observability import logger
 
@@ -469,15 +471,16 @@ def test_logs_hold_no_phone_number_address_or_text(
     logger.setLevel("DEBUG")
     caplog.set_level("DEBUG", logger="aws_lambda_powertools")  # botocore debug logs bodies; Lambda runs it at WARNING
     try:
-        # Both handlers, successes and failures, direct and through the API
-        _submit(direct_event(person_id="eva", channel="both", text=secret_text, caller_email=CALLER_EMAIL))
-        _submit(api_event(request_body(person_id="olle", text=secret_text, request_id="api-logg-1")))
-        _submit(direct_event(caller_number="070-12", text=secret_text, request_id="fel-nummer-1"))
-        _submit(direct_event(caller_email="kund@", text=secret_text, request_id="fel-adress-1"))
-        assert process_queue_once().sent == 2
+        # Both handlers, successes and failures
+        notify.send(person_id="eva", channel="both", text=secret_text, caller_email=CALLER_EMAIL)
+        notify.call(api_event(request_body(person_id="olle", text=secret_text, request_id="api-logg-1")))
+        notify.send(caller_number="070-12", text=secret_text, request_id="fel-nummer-1")
+        notify.send(caller_email="kund@", text=secret_text, request_id="fel-adress-1")
+        notify.send(person_id="nobody", text=secret_text, request_id="okand-person-1")  # refused by the service
+        assert notify.drain().sent == 2
         boto3.client("ses").delete_identity(Identity=DEMO_EMAIL_SENDER)  # now e-mail fails, is retried, dead-lettered
-        _submit(direct_event(person_id="olle", text=secret_text, request_id="ses-nere-1", caller_email=CALLER_EMAIL))
-        while process_queue_once().received:
+        notify.send(person_id="olle", text=secret_text, request_id="ses-nere-1", caller_email=CALLER_EMAIL)
+        while notify.drain().received:
             pass
     finally:
         logger.setLevel("INFO")
@@ -507,26 +510,26 @@ def test_logs_hold_no_phone_number_address_or_text(
     assert leaked == []
 
 
-def test_a_message_log_outage_is_a_503_and_nothing_is_queued(notify: LocalResources) -> None:
+def test_a_message_log_outage_is_a_503_and_nothing_is_queued(notify: Notify) -> None:
     boto3.client("dynamodb").delete_table(TableName=resources.MESSAGE_TABLE.local_name)
-    answer = _submit(direct_event(request_id="logg-nere-1"))
+    answer = notify.send(request_id="logg-nere-1")
     assert answer["status_code"] == 503
     assert _queue_depth(notify.environment[config.ENV_NOTIFY_QUEUE_URL]) == 0
 
 
-def test_a_queue_outage_is_a_503_the_message_is_marked_failed_and_a_resubmit_works(notify: LocalResources) -> None:
+def test_a_queue_outage_is_a_503_the_message_is_marked_failed_and_a_resubmit_works(notify: Notify) -> None:
     queue_url = notify.environment[config.ENV_NOTIFY_QUEUE_URL]
     sqs = boto3.client("sqs")
     attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["RedrivePolicy"])["Attributes"]
     sqs.delete_queue(QueueUrl=queue_url)
-    answer = _submit(api_event(request_body(request_id="ko-nere-1")))
+    answer = notify.call(api_event(request_body(request_id="ko-nere-1")))
     assert answer["statusCode"] == 503
     [stored] = _messages().list_recent(TENANT)
     assert stored.status is MessageStatus.FAILED
     assert stored.last_error == "not queued"
     # The queue is back: the same request id is accepted now (a failed submit is not remembered)
     sqs.create_queue(QueueName=resources.NOTIFY_QUEUE.local_name, Attributes=attributes)
-    retry = _submit(api_event(request_body(request_id="ko-nere-1")))
+    retry = notify.call(api_event(request_body(request_id="ko-nere-1")))
     assert retry["statusCode"] == 202
-    assert process_queue_once().sent == 1
+    assert notify.drain().sent == 1
     assert len(sent_sms()) == 1

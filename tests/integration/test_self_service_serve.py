@@ -48,6 +48,9 @@ def test_serve_answers_over_http_on_loopback_with_the_demo_customer() -> None:
         assert (status, person["keywords"], person["version"]) == (200, ["ramavtal"], 2)
         trail = _call(f"{api.url}/audit?limit=1", token=admin)[1]["items"]
         assert [(e["actor"], e["action"]) for e in trail] == [("acme-admin", "person.keywords")]
+        # The operators' routes of the other functions, each with its own composition root
+        status, found = _call(f"{api.url}/operator/tenants/acme/directory/p00001", token=api.tokens["operator"])
+        assert (status, found["person"]["person_id"]) == (200, "p00001")
         # No token, no data; an operator is not a customer
         assert _call(f"{api.url}/profile")[0] == 401
         assert _call(f"{api.url}/profile", token=api.tokens["operator"])[0] == 403

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from telefonist.edge.bounds import MAX_BODY_BYTES
 from telefonist.self_service import SelfService
 from telefonist.transfer import InMemoryContactAttributes
 
-from functions.transfer import handler as transfer
-from telefonist_local.cli.serve import _fresh_functions, whole_api
+from telefonist_local.cli.serve import local_functions, whole_api
 from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
 from tests.unit.self_service.conftest import ApiClient, billing, service  # noqa: F401 - fixtures
 
@@ -18,9 +15,10 @@ from tests.unit.self_service.conftest import ApiClient, billing, service  # noqa
 class WholeApiClient(ApiClient):
     """The ApiClient of the self-service tests, on every route of the API."""
 
-    def __init__(self, self_service: SelfService) -> None:
+    def __init__(self, self_service: SelfService, contacts: InMemoryContactAttributes | None = None) -> None:
         super().__init__(self_service)
-        self.resolver = whole_api(lambda: self_service)
+        functions = local_functions(contacts or InMemoryContactAttributes())
+        self.resolver = whole_api(lambda: self_service, functions=functions)
         self.wsgi = ApiGatewayWsgiApp(self.resolver.resolve, MAX_BODY_BYTES)
         from werkzeug.test import Client
 
@@ -32,16 +30,12 @@ ACME_CONTACT_ID = "3f0c9a8e-1b2d-4c5e-8f70-0123456789ab"
 
 
 @pytest.fixture
-def contacts() -> Iterator[InMemoryContactAttributes]:
+def contacts() -> InMemoryContactAttributes:
     store = InMemoryContactAttributes()
     store.contacts[ACME_CONTACT_ID] = {"tenant_id": "acme", "customer_name": "Acme"}
-    transfer.use_contacts(store)
-    yield store
-    transfer.use_contacts(None)
+    return store
 
 
 @pytest.fixture
-def api(service: SelfService, contacts: InMemoryContactAttributes) -> Iterator[WholeApiClient]:  # noqa: F811
-    _fresh_functions()  # directory and notify build their clients from the (moto) environment
-    yield WholeApiClient(service)
-    _fresh_functions()
+def api(service: SelfService, contacts: InMemoryContactAttributes) -> WholeApiClient:  # noqa: F811
+    return WholeApiClient(service, contacts)  # each function's dependencies from the (moto) environment

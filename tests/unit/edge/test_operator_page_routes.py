@@ -14,7 +14,6 @@ from telefonist.models.status import TenantStatus
 from telefonist.self_service import SelfService, api_models
 from telefonist.transfer import InMemoryContactAttributes
 
-from functions.directory_lookup import handler as directory_lookup
 from tests.unit.edge.conftest import ACME_CONTACT_ID, WholeApiClient
 from tests.unit.edge.test_edge import assert_error_body
 from tests.unit.self_service.conftest import ACME_ADMIN, ACME_ADMIN_TOKEN, FINANCE_TOKEN, OPERATOR_TOKEN
@@ -103,7 +102,6 @@ def test_only_finance_may_list_the_customers_under_finance(api: WholeApiClient, 
 def test_an_offboarded_customer_is_not_offered(api: WholeApiClient, repo: CustomerRepository) -> None:
     globex = repo.get_tenant("globex").model
     repo.put_tenant(globex.model_copy(update={"status": TenantStatus.OFFBOARDED}))
-    directory_lookup.customer_list.cache_clear()
     response = api.call("GET", CUSTOMERS, OPERATOR_TOKEN)
     assert [c["tenant_id"] for c in response.body["items"]] == ["acme"]
 

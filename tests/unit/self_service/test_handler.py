@@ -44,13 +44,12 @@ def test_the_lambda_answers_from_the_tables_its_environment_names(
     from functions.self_service import handler
 
     repo.put_price_list(DEFAULT_PRICE_LIST)
-    handler.environment.cache_clear()
-    handler.service.cache_clear()
+    deps = handler.dependencies.__wrapped__()  # as Lambda wires it, from the stack's environment
     claims = {"sub": "u1", "custom:tenant_id": "acme", "cognito:groups": "admins"}
-    prices = handler.lambda_handler(_event("/price-list", claims), CONTEXT)
-    missing = handler.lambda_handler(_event("/profile", claims), CONTEXT)
-    anonymous = handler.lambda_handler(_event("/profile", None), CONTEXT)
-    billing = handler.lambda_handler(_event("/billing/2026-11", claims), CONTEXT)
+    prices = handler.handle(_event("/price-list", claims), deps)
+    missing = handler.handle(_event("/profile", claims), deps)
+    anonymous = handler.handle(_event("/profile", None), deps)
+    billing = handler.handle(_event("/billing/2026-11", claims), deps)
     assert prices["statusCode"] == 200
     assert json.loads(prices["body"])["versions"][0]["version"] == "2026-01"
     assert missing["statusCode"] == 404
@@ -66,13 +65,6 @@ def test_billing_degrades_to_503_without_a_billing_bucket(
     from functions.self_service import handler
 
     monkeypatch.delenv("BILLING_BUCKET_NAME")
-    handler.environment.cache_clear()
-    handler.service.cache_clear()
     claims = {"sub": "u1", "custom:tenant_id": "acme", "cognito:groups": "admins"}
-    try:
-        billing = handler.lambda_handler(_event("/billing/2026-11", claims), CONTEXT)
-    finally:
-        handler.environment.cache_clear()
-        handler.service.cache_clear()
+    billing = handler.handle(_event("/billing/2026-11", claims), handler.dependencies.__wrapped__())
     assert billing["statusCode"] == 503
-    handler.service.cache_clear()

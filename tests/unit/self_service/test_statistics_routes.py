@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -42,7 +41,7 @@ def _event(n: int, tenant: str, day: int, outcome: Outcome, wait: int, handling:
 
 
 @pytest.fixture
-def client(aws: LocalResources) -> Iterator[Client]:
+def client(aws: LocalResources) -> Client:
     repo = StatisticsRepository(boto3.resource("dynamodb").Table(aws.environment[config.ENV_STATISTICS_TABLE]))
     for event in (
         _event(1, "acme", 5, Outcome.ANSWERED, 8, 30),
@@ -53,10 +52,9 @@ def client(aws: LocalResources) -> Iterator[Client]:
         _event(1, "globex", 5, Outcome.ANSWERED, 5, 20),
     ):
         repo.record(event)
-    statistics_api.queries.cache_clear()
-    resolver = edge_resolver(statistics_api.build_statistics_router())
-    yield Client(ApiGatewayWsgiApp(resolver.resolve, MAX_BODY_BYTES))
-    statistics_api.queries.cache_clear()
+    queries = statistics_api.statistics_queries(aws.environment[config.ENV_STATISTICS_TABLE])
+    resolver = edge_resolver(statistics_api.build_statistics_router(lambda: queries))
+    return Client(ApiGatewayWsgiApp(resolver.resolve, MAX_BODY_BYTES))
 
 
 def _get(client: Client, path: str, token: str) -> Any:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -15,33 +13,22 @@ from telefonist_local.sample_data import demo_tenant
 from tests.unit.directory.fixtures import TENANT_ID, swedish_people, swedish_referrals
 
 
-@dataclass
-class FakeContext:
-    function_name: str = "directory_lookup"
-    memory_limit_in_mb: int = 1024
-    invoked_function_arn: str = "arn:aws:lambda:eu-central-1:123456789012:function:directory_lookup"
-    aws_request_id: str = "req-1"
-
-
 @pytest.fixture
-def context() -> FakeContext:
-    return FakeContext()
-
-
-@pytest.fixture
-def seeded(repo: CustomerRepository, monkeypatch: pytest.MonkeyPatch) -> Iterator[CustomerRepository]:
-    """The Swedish fixture directory stored for `acme`; a fresh warm cache that checks every call."""
+def seeded(repo: CustomerRepository) -> CustomerRepository:
+    """The Swedish fixture directory stored for `acme`."""
     repo.put_tenant(demo_tenant(TENANT_ID))
     for person in swedish_people():
         repo.put_person(TENANT_ID, person)
     for referral in swedish_referrals():
         repo.put_referral(TENANT_ID, referral)
+    return repo
+
+
+@pytest.fixture
+def deps(seeded: CustomerRepository, monkeypatch: pytest.MonkeyPatch) -> handler.Dependencies:
+    """A new container's composition root under moto's environment: a warm cache that checks every call."""
     monkeypatch.setenv("DIRECTORY_VERSION_CHECK_SECONDS", "0")
-    handler.environment.cache_clear()
-    handler.directory_cache.cache_clear()
-    yield repo
-    handler.environment.cache_clear()
-    handler.directory_cache.cache_clear()
+    return handler.dependencies.__wrapped__()
 
 
 def rest_event(

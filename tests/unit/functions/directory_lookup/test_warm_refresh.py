@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
@@ -13,13 +12,7 @@ from telefonist.models import Person, PersonPhone, PhoneKind, Referral
 
 from functions.directory_lookup import handler
 from tests.unit.directory.fixtures import NOW, TENANT_ID, swedish_directory
-from tests.unit.functions.directory_lookup.conftest import FakeContext
-
-
-def search(query: str, context: FakeContext) -> dict[str, Any]:
-    answer = handler.lambda_handler({"tenant_id": TENANT_ID, "query": query}, context)
-    assert answer["status"] == 200
-    return answer
+from tests.unit.functions.directory_lookup.test_handler import search  # of TENANT_ID's directory
 
 
 def _newcomer() -> Person:
@@ -33,23 +26,23 @@ def _newcomer() -> Person:
 
 
 def test_a_referral_a_new_person_and_a_deletion_reach_the_warm_index_without_a_reload(
-    seeded: CustomerRepository, context: FakeContext
+    seeded: CustomerRepository, deps: handler.Dependencies
 ) -> None:
-    search("åsa", context)
-    cache = handler.directory_cache()
+    search(deps, "åsa")
+    cache = deps.directory
     loads = cache.loads
     # A referral for Björn: one version, one key named.
     seeded.put_referral(
         TENANT_ID,
         Referral(referral_id="r-lunch", person_id="p08-bjorn", text="Lunch", valid_from=NOW - timedelta(days=9999)),
     )
-    [bjorn] = search("björn", context)["matches"]
+    [bjorn] = search(deps, "björn")["matches"]
     assert bjorn["referral"]["text"] == "Lunch"
     # A new person placed in id order, then a deletion of a person with referrals (several keys).
     seeded.put_person(TENANT_ID, _newcomer())
-    assert [m["person"]["person_id"] for m in search("zelda", context)["matches"]] == ["p05-zelda"]
+    assert [m["person"]["person_id"] for m in search(deps, "zelda")["matches"]] == ["p05-zelda"]
     seeded.delete_person(TENANT_ID, "p01-asa")
-    assert search("sodergren", context)["matches"] == []
+    assert search(deps, "sodergren")["matches"] == []
     assert (cache.loads, cache.deltas) == (loads, 3)
     # The index answers as one built from the stored directory.
     index = cache.get(TENANT_ID)
@@ -60,13 +53,15 @@ def test_a_referral_a_new_person_and_a_deletion_reach_the_warm_index_without_a_r
         ]
 
 
-def test_two_changes_between_checks_reload_the_directory(seeded: CustomerRepository, context: FakeContext) -> None:
-    search("åsa", context)
-    cache = handler.directory_cache()
+def test_two_changes_between_checks_reload_the_directory(
+    seeded: CustomerRepository, deps: handler.Dependencies
+) -> None:
+    search(deps, "åsa")
+    cache = deps.directory
     loads = cache.loads
     seeded.put_person(TENANT_ID, _newcomer())
     seeded.delete_referral(TENANT_ID, "p01-asa", "r-meeting")
-    search("zelda", context)
+    search(deps, "zelda")
     assert (cache.loads, cache.deltas) == (loads + 1, 0)
 
 

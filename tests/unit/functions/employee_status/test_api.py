@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,7 +16,6 @@ from telefonist.referral_automation.service import OWN_REFERRAL_ID
 from telefonist.referral_automation.sign_in import LINK_MINUTES, LINKS_PER_WINDOW
 from telefonist.self_service import SelfService
 
-from telefonist_local.cli.serve import _fresh_functions
 from tests.notify_helpers import sent_sms
 from tests.unit.edge.conftest import WholeApiClient
 from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, billing, service  # noqa: F401 - fixtures
@@ -27,7 +25,7 @@ NOW = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)  # 10:15 in Stockholm
 
 
 @pytest.fixture
-def api(service: SelfService, repo: CustomerRepository) -> Iterator[WholeApiClient]:  # noqa: F811
+def api(service: SelfService, repo: CustomerRepository) -> WholeApiClient:  # noqa: F811
     repo.put_person(
         "acme",
         Person(
@@ -38,9 +36,7 @@ def api(service: SelfService, repo: CustomerRepository) -> Iterator[WholeApiClie
             message_preference=MessagePreference.SMS,
         ),
     )
-    _fresh_functions()
-    yield WholeApiClient(service)
-    _fresh_functions()
+    return WholeApiClient(service)
 
 
 def link_token(number: str = EVA_MOBILE) -> str:

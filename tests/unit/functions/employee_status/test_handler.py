@@ -7,21 +7,27 @@ from collections.abc import Iterator
 
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.environment import InvalidEnvironment, load_env
 from telefonist.models import MessagePreference, Person, PersonPhone, PhoneKind
 from telefonist.self_service import SelfService
 
-from functions.employee_status.handler import ENV_STATUS_PAGE_URL, LOCAL_PAGE_URL, page_url_of
-from telefonist_local.cli.serve import _fresh_functions
+from functions.employee_status.handler import ENV_STATUS_PAGE_URL, LOCAL_PAGE_URL, Environment
 from telefonist_local.local_aws import patched_environment
 from tests.notify_helpers import sent_sms
 from tests.unit.edge.conftest import WholeApiClient
 from tests.unit.self_service.conftest import billing, service  # noqa: F401 - fixtures
 
 
+def page_url_of(environ: dict[str, str]) -> str:
+    return load_env(Environment, {"CUSTOMER_TABLE_NAME": "customers", "SMS_SENDER_ID": "Acme", **environ}).page_url
+
+
 def test_the_page_url_is_configured_or_the_sites_or_the_local_one() -> None:
     assert page_url_of({ENV_STATUS_PAGE_URL: "https://status.example/s/"}) == "https://status.example/s/"
     assert page_url_of({"SITE_ORIGIN": "https://d1.cloudfront.net"}) == "https://d1.cloudfront.net/status/"
     assert page_url_of({}) == LOCAL_PAGE_URL
+    with pytest.raises(InvalidEnvironment, match=ENV_STATUS_PAGE_URL):
+        page_url_of({ENV_STATUS_PAGE_URL: "https://status.example/s/?next=x"})
 
 
 @pytest.fixture
@@ -37,9 +43,7 @@ def api(service: SelfService, repo: CustomerRepository) -> Iterator[WholeApiClie
         ),
     )
     with patched_environment({ENV_STATUS_PAGE_URL: "https://switchboard.example/status/"}):
-        _fresh_functions()
         yield WholeApiClient(service)
-    _fresh_functions()
 
 
 def test_a_forged_host_header_does_not_change_where_the_link_points(api: WholeApiClient) -> None:
