@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import copy
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,9 +11,14 @@ from typing import Any
 from telefonist.clock import STOCKHOLM
 from telefonist.rating.line import BillingLine
 
+# The Kinesis event is built in tests/builders; re-exported for the rating tests that import it from here.
+from tests.builders.kinesis import SHARD as SHARD
+from tests.builders.kinesis import encode as encode
+from tests.builders.kinesis import kinesis_event as kinesis_event
+from tests.builders.kinesis import sequence_number as sequence_number
+
 EVENTS = Path(__file__).parent / "events"
 _TEMPLATE: dict[str, Any] = json.loads((EVENTS / "ctr-answered.json").read_text())
-SHARD = "shardId-000000000000"
 
 
 def utc_of_local(text: str) -> str:
@@ -70,53 +73,6 @@ def ctr(
         record["SystemEndpoint"] = {"Address": dialed, "Type": "TELEPHONE_NUMBER"}
     record.update(extra)
     return record
-
-
-def encode(record: dict[str, Any] | str | bytes) -> bytes:
-    if isinstance(record, dict):
-        return json.dumps(record).encode()
-    return record.encode() if isinstance(record, str) else record
-
-
-def sequence_number(n: int) -> str:
-    return f"4961234567890123456789012345678901234567890123456{n:07d}"
-
-
-def kinesis_event(
-    records: list[dict[str, Any] | str | bytes], arrival: float = 1764000000.0, first: int = 0
-) -> dict[str, Any]:
-    """A Kinesis event as Lambda delivers it; record i has sequence_number(first + i)."""
-    return {
-        "Records": [
-            {
-                "kinesis": {
-                    "kinesisSchemaVersion": "1.0",
-                    "partitionKey": f"pk-{i}",
-                    "sequenceNumber": sequence_number(i),
-                    "data": base64.b64encode(encode(record)).decode(),
-                    "approximateArrivalTimestamp": arrival + i,
-                },
-                "eventSource": "aws:kinesis",
-                "eventVersion": "1.0",
-                "eventID": f"{SHARD}:{sequence_number(i)}",
-                "eventName": "aws:kinesis:record",
-                "invokeIdentityArn": "arn:aws:iam::111122223333:role/rating",
-                "awsRegion": "eu-central-1",
-                "eventSourceARN": "arn:aws:kinesis:eu-central-1:111122223333:stream/ctr",
-            }
-            for i, record in enumerate(records, start=first)
-        ]
-    }
-
-
-@dataclass
-class FakeContext:
-    """The Lambda context the Powertools decorators read."""
-
-    function_name: str = "rating"
-    memory_limit_in_mb: int = 1024
-    invoked_function_arn: str = "arn:aws:lambda:eu-central-1:111122223333:function:rating"
-    aws_request_id: str = "req-1"
 
 
 def billing_line(contact_id: str, month: str) -> BillingLine:
