@@ -114,16 +114,6 @@ def api_event(
     }
 
 
-class Context:
-    function_name = "notify-submit"
-    memory_limit_in_mb = 512
-    invoked_function_arn = f"arn:aws:lambda:{DEFAULT_REGION}:{DEFAULT_ACCOUNT_ID}:function:notify-submit"
-    aws_request_id = "test-request"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 10_000
-
-
 def sent_sms() -> list[tuple[str, str]]:
     """(phone number, text) of every SMS moto's SNS published."""
     from moto.sns import sns_backends

@@ -19,14 +19,6 @@ QUEUE_ARN = LOCAL_VALUES["OperatorQueueArn"]
 CALLER = "+46701234567"
 
 
-@dataclass
-class FakeLambdaContext:
-    function_name: str = "contact-flow"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = FUNCTION_ARN
-    aws_request_id: str = "req-1"
-
-
 def test_flow_values() -> dict[str, str]:
     return dict(LOCAL_VALUES)
 
