@@ -26,7 +26,7 @@ MEMORY_MB = 1024  # memory buys CPU: a 10,000-person index builds in well under 
 
 
 class DirectoryConstruct(Construct):
-    """`directory_lookup`: synchronous (API Gateway, direct invoke), read-only on `TENANT#*` items.
+    """`directory_lookup`: synchronous (API Gateway), read-only on `TENANT#*` items.
 
     The lead wires `function` to `GET /operator/tenants/{tenant_id}/directory` and to the list of
     customers, `GET /operator/tenants` (Cognito user pool authorizer; the handler admits the
@@ -64,7 +64,7 @@ class DirectoryConstruct(Construct):
             log_key=data_key,
             timeout=cdk.Duration.seconds(TIMEOUT_SECONDS),
             memory_size=MEMORY_MB,
-            no_dead_letter_reason="Invoked synchronously (API Gateway and direct invoke): "
+            no_dead_letter_reason="Invoked synchronously (API Gateway; `telefonist smoke` with its event): "
             "the caller receives the error, there is no asynchronous event to keep",
         )
 

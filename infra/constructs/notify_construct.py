@@ -33,7 +33,7 @@ SENDER_MAX_CONCURRENCY = 5  # keeps SES/SNS send rates within the account's quot
 
 
 class NotifyConstruct(Construct):
-    """`submit_function` takes messages (API or direct invoke); `sender_function` sends them."""
+    """`submit_function` takes messages (API Gateway); `sender_function` sends them."""
 
     def __init__(
         self,
