@@ -41,8 +41,8 @@ from telefonist.rating.service import (
 )
 
 from telefonist_local.sample_data import DEFAULT_PRICE_LIST
+from tests.fakes.rating import FakeArchive, FakeLedger, FakeLines, FakeQuarantine
 from tests.rating_builders import ctr
-from tests.rating_fakes import FakeArchive, FakeLedger, FakeLines, FakeQuarantine
 
 
 class SlowLedger(FakeLedger):

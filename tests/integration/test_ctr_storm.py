@@ -51,8 +51,8 @@ from telefonist_local.sample_data import (
     DEMO_TENANT_ID,
 )
 from telefonist_local.seeding import seed_demo_tenant
+from tests.fakes.rating import FakePorts
 from tests.rating_builders import ctr, encode, kinesis_event
-from tests.rating_fakes import FakePorts
 
 BATCH = 100  # records per Lambda invocation (the event source mapping's batch size)
 # Weeks with a DST change (29 Mar, 25 Oct), Midsommar, the 1 July price change and Christmas.

@@ -16,8 +16,8 @@ from telefonist.rating.engine import OutcomeStatus, rate_record
 from telefonist.rating.line import MAX_LINE_SECONDS
 from telefonist.rating.service import ReceivedRecord, RecordResult
 
+from tests.fakes.rating import FakeLines, FakePorts
 from tests.rating_builders import ctr, encode
-from tests.rating_fakes import FakeLines, FakePorts
 
 PROPERTY = settings(max_examples=300, derandomize=True, deadline=None, database=None)
 # valid from the first day of the calendar, so that no moment is rejected for want of a price

@@ -8,8 +8,8 @@ import pytest
 from telefonist.rating.line import line_key
 from telefonist.rating.service import RatingService, ReceivedRecord, RecordResult
 
+from tests.fakes.rating import FakeLedger, FakeLines, FakePorts, FakeQuarantine
 from tests.rating_builders import ctr, encode
-from tests.rating_fakes import FakeLedger, FakeLines, FakePorts, FakeQuarantine
 
 
 def received(record, seq: int = 1) -> ReceivedRecord:

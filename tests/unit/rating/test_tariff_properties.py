@@ -20,8 +20,8 @@ from telefonist.rating.engine import OutcomeStatus, rate_record
 from telefonist.rating.line import BillingLine
 from telefonist.rating.service import ReceivedRecord, RecordResult
 
+from tests.fakes.rating import FakePorts
 from tests.rating_builders import ctr, encode
-from tests.rating_fakes import FakePorts
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 FIRST_DAY, LAST_DAY = date(2025, 1, 1), date(2028, 12, 31)
