@@ -49,7 +49,9 @@ class TableBillingSummarySource:
         data = self._table().scan(month=month, tenant_id=tenant_id, columns=LINE_SOURCE_COLUMNS)
         if data.num_rows > max_lines:
             raise TooManyLines(data.num_rows)
-        return list(data.sort_by("answered_at_utc").to_pylist())
+        # answered_at_utc orders the lines and goes: pyarrow turns each zoned timestamp into a
+        # Python datetime at ~75 us a row (2 s of CPU for 30,000 lines); answered_at says the same
+        return list(data.sort_by("answered_at_utc").drop_columns(["answered_at_utc"]).to_pylist())
 
 
 class S3BillingSummarySource(TableBillingSummarySource):

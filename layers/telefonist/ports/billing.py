@@ -69,5 +69,6 @@ class BillingSummarySource(Protocol):
         ...
 
     def monthly_lines(self, tenant_id: str, month: str, max_lines: int) -> list[dict[str, Any]]:
-        """The month's lines (LINE_SOURCE_COLUMNS) in answer order; TooManyLines past `max_lines`."""
+        """The month's lines (LINE_SOURCE_COLUMNS but answered_at_utc, which orders them) in answer
+        order; TooManyLines past `max_lines`."""
         ...
