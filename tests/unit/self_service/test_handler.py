@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from telefonist import config
 from telefonist.dal.customer_repository import CustomerRepository
 
 from telefonist_local.local_aws import LocalResources
@@ -68,3 +69,17 @@ def test_billing_degrades_to_503_without_a_billing_bucket(
     claims = {"sub": "u1", "custom:tenant_id": "acme", "cognito:groups": "admins"}
     billing = handler.handle(_event("/billing/2026-11", claims), handler.dependencies.__wrapped__())
     assert billing["statusCode"] == 503
+
+
+def test_the_call_log_reads_the_tables_its_environment_names_and_is_503_without_the_statistics_table(
+    aws: LocalResources, repo: CustomerRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functions.self_service import handler
+
+    claims = {"sub": "u1", "custom:tenant_id": "acme", "cognito:groups": "admins"}
+    event = {**_event("/call-log", claims), "queryStringParameters": {"month": "2026-11"}}
+    log = handler.handle(event, handler.dependencies.__wrapped__())
+    assert log["statusCode"] == 200
+    assert json.loads(log["body"])["totals"] == {"count": 0, "amount_ore": 0}  # nothing billed yet
+    monkeypatch.delenv(config.ENV_STATISTICS_TABLE)
+    assert handler.handle(event, handler.dependencies.__wrapped__())["statusCode"] == 503
