@@ -39,7 +39,7 @@ def sign_in(page: Page, identity: str) -> None:
 
 
 def open_page(page: Page, name: str) -> None:
-    page.get_by_role("navigation", name="Mina sidor").get_by_role("link", name=name).click()
+    page.get_by_role("navigation", name="Mina sidor").get_by_role("link", name=name, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
 
 
@@ -289,7 +289,7 @@ def test_the_site_switches_to_english_from_the_one_catalogue(mina_sidor: Page) -
     page.get_by_role("button", name="Finance").click()
     # Then the navigation and billing read in English, with amounts the English way
     nav = page.get_by_role("navigation", name="My pages")
-    expect(nav.get_by_role("link")).to_have_text(["Overview", "Billing"])
+    expect(nav.get_by_role("link")).to_have_text(["Overview", "Billing", "Call log"])
     nav.get_by_role("link", name="Billing").click()
     tariff1 = page.get_by_role("table").first.get_by_role("row").filter(has_text="Tariff 1 · weekday 07–18, answered")
     expect(tariff1).to_contain_text(re.compile(r"SEK\s[\d,]+\.\d\d"))

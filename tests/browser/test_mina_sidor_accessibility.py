@@ -45,6 +45,9 @@ def test_every_page_an_admin_opens_has_no_serious_violation(csp_free_mina_sidor:
         "Meddelanden": lambda: expect(page.get_by_label("SMS-text")).to_be_visible(),
         "Import": lambda: expect(page.get_by_label("CSV-fil")).to_be_visible(),
         "Fakturering": lambda: expect(page.get_by_role("heading", name="Prislista", exact=False)).to_be_visible(),
+        "Statistik": lambda: expect(page.get_by_role("row").nth(1)).to_be_visible(),
+        "Samtalslogg": lambda: expect(page.get_by_role("row").nth(1)).to_be_visible(),
+        "Kalender": lambda: expect(page.get_by_role("heading", level=1)).to_have_text("Kalender"),
         "Logg": lambda: expect(page.get_by_role("row").nth(1)).to_be_visible(),
     }
     found = {}
