@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
-from moto import mock_aws
-from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.secrets import KmsSecretCodec
-from telefonist.resources import CUSTOMER_TABLE
 
 from telefonist_local.local_aws import FAKE_CREDENTIALS, LocalResources, create_resources, patched_environment
-from telefonist_local.moto_speedups import one_backup_per_table
+
+if TYPE_CHECKING:
+    from telefonist.dal.customer_repository import CustomerRepository
 
 # Before any boto3 client exists: never reach a real account, even by mistake.
 os.environ.update(FAKE_CREDENTIALS)
@@ -22,7 +19,8 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Telefonist")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-one_backup_per_table()  # in-process moto too: one backup copy per table per transaction
+# moto, the repository and pydantic are imported by the fixtures that use them: a test that needs none of
+# them (most of tests/unit) does not pay for their import.
 
 
 # moto's defaults cost every test ~0.4 s of CPU that no test asserts on: a fresh boto3 session (botocore re-reads
@@ -33,8 +31,12 @@ _UNUSED_PRIVATE_KEY_SPECS = frozenset({"SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_25
 
 
 @pytest.fixture(scope="session")
-def _shared_unused_kms_private_key() -> Iterator[None]:
+def _moto_speedups() -> Iterator[None]:
     import moto.kms.models
+
+    from telefonist_local.moto_speedups import one_backup_per_table
+
+    one_backup_per_table()  # in-process moto too: one backup copy per table per transaction
 
     generate = moto.kms.models.generate_private_key
     shared = generate("RSA_2048")
@@ -48,8 +50,10 @@ def _shared_unused_kms_private_key() -> Iterator[None]:
 
 
 @pytest.fixture
-def aws(_shared_unused_kms_private_key: None) -> Iterator[LocalResources]:
+def aws(_moto_speedups: None) -> Iterator[LocalResources]:
     """In-process moto with every resource of the stack created; env vars set as CDK would."""
+    from moto import mock_aws
+
     with mock_aws(config=MOTO_CONFIG):
         created = create_resources()
         with patched_environment(created.environment):
@@ -58,9 +62,16 @@ def aws(_shared_unused_kms_private_key: None) -> Iterator[LocalResources]:
 
 @pytest.fixture
 def customer_table(aws: LocalResources) -> Any:
+    import boto3
+    from telefonist.resources import CUSTOMER_TABLE
+
     return boto3.resource("dynamodb").Table(CUSTOMER_TABLE.local_name)
 
 
 @pytest.fixture
 def repo(aws: LocalResources, customer_table: Any) -> CustomerRepository:
+    import boto3
+    from telefonist.dal.customer_repository import CustomerRepository
+    from telefonist.dal.secrets import KmsSecretCodec
+
     return CustomerRepository(customer_table, secrets=KmsSecretCodec(boto3.client("kms"), aws.secrets_key_id))
