@@ -68,7 +68,7 @@ def main() -> None:
     from telefonist.dal.directory_names import DirectoryNameReader
     from telefonist.dal.statistics_repository import StatisticsRepository, _event_item
     from telefonist.edge.identity import Caller
-    from telefonist.models import PriceBook
+    from telefonist.models.price_list import PriceBook
     from telefonist.rating.engine import rate_record
     from telefonist.statistics.aggregates import contribution
     from telefonist.statistics.call_log import CallLogQueries

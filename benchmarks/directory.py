@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from helpers import percentile
 from telefonist.directory import DirectoryIndex, DirectoryIndexCache, PersonMatch, fold
 from telefonist.directory.stored import DirectoryDelta, person_of_item, referral_of_item
-from telefonist.models import Directory, MessagePreference, Person, PersonPhone, PhoneKind, Referral
+from telefonist.models.directory import Directory, MessagePreference, Person, PersonPhone, PhoneKind, Referral
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 

@@ -42,7 +42,7 @@ def main(runs: int = 50) -> None:
     from telefonist.clock import simulated_time
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.graph_client import UrllibGraphApi
-    from telefonist.models import MessagePreference, Person, PersonPhone, PhoneKind
+    from telefonist.models.directory import MessagePreference, Person, PersonPhone, PhoneKind
     from telefonist.resources import CUSTOMER_TABLE
     from telefonist.self_service.billing import UnavailableBillingSummarySource
     from telefonist.self_service.service import SelfService

@@ -14,7 +14,7 @@ for Lambda's platform:
 - Nothing the runtime already has (boto3 and its dependencies, `RUNTIME_PROVIDED`).
 
 What a module imports is read statically (its `import` statements, lazy ones inside functions
-too, and the module names it lazily exports), then mapped to distributions. A library's own lazy
+too, and module names it passes as strings), then mapped to distributions. A library's own lazy
 imports cannot be read that way: `LIBRARY_LAZY_IMPORTS` names the few this code triggers.
 
 Bundling runs only when TELEFONIST_BUNDLE=1 (`make deploy`, `make diff`, `make bundle`); a plain
@@ -151,10 +151,7 @@ class FunctionImports:
 
 
 def function_imports(function: str) -> FunctionImports:
-    """Follows imports from `functions/<function>/handler.py` through the first-party packages.
-
-    `from package import Name` where the package exports Name lazily (telefonist.lazy) follows only
-    Name's module; a plain `import package` of such a package follows every module it exports."""
+    """Follows imports from `functions/<function>/handler.py` through the first-party packages."""
     start = f"functions.{function}.handler"
     if module_file(start) is None:
         raise BundlingError(f"no handler module {start}")
@@ -170,7 +167,7 @@ def function_imports(function: str) -> FunctionImports:
         seen.add(module)
         parts = module.split(".")
         queue.extend(".".join(parts[:i]) for i in range(1, len(parts)))  # parent packages run first
-        imports, named_modules, _lazy = _parse(module)
+        imports, named_modules = _parse(module)
         queue.extend(named_modules)
         for name, attr in imports:
             top = name.split(".")[0]
@@ -181,28 +178,21 @@ def function_imports(function: str) -> FunctionImports:
             if module_file(name) is None:
                 raise BundlingError(f"{module} imports {name}, which does not exist")
             queue.append(name)
-            lazy = _parse(name)[2]
             if attr and module_file(f"{name}.{attr}") is not None:
                 queue.append(f"{name}.{attr}")
-            elif attr in lazy:
-                queue.append(lazy[attr])
-            elif not attr:
-                queue.extend(lazy.values())
     return FunctionImports(frozenset(seen), frozenset(third_party))
 
 
 @cache
-def _parse(module: str) -> tuple[list[tuple[str, str]], list[str], dict[str, str]]:
-    """A module's imports as (module, name) pairs, the first-party modules it names as strings (an
-    `import_module` argument), and its lazy exports {name: module} (a dict of such strings)."""
+def _parse(module: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """A module's imports as (module, name) pairs, and the first-party modules it names as strings
+    (an `import_module` argument)."""
     path = module_file(module)
     assert path is not None
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     imports: list[tuple[str, str]] = []
     named: list[str] = []
-    lazy: dict[str, str] = {}
-    in_tables: set[int] = set()
     for node in _runtime_nodes(tree):
         if isinstance(node, ast.Import):
             imports.extend((alias.name, "") for alias in node.names)
@@ -213,14 +203,9 @@ def _parse(module: str) -> tuple[list[tuple[str, str]], list[str], dict[str, str
                 anchor = anchor[: len(anchor) - (node.level - 1)]
                 base = ".".join([*anchor, base]) if base else ".".join(anchor)
             imports.extend((base, alias.name) for alias in node.names)
-        elif isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values, strict=True):
-                if isinstance(key, ast.Constant) and isinstance(value, ast.Constant) and _is_module_name(value):
-                    lazy[str(key.value)] = str(value.value)
-                    in_tables.add(id(value))
-        elif isinstance(node, ast.Constant) and _is_module_name(node) and id(node) not in in_tables:
+        elif isinstance(node, ast.Constant) and _is_module_name(node):
             named.append(str(node.value))
-    return imports, named, lazy
+    return imports, named
 
 
 def _is_module_name(node: ast.AST | None) -> bool:

@@ -9,25 +9,18 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 
 from pydantic import SecretStr
-from telefonist.models import (
-    Address,
-    ClaimedNumber,
+from telefonist.models.common_number import (
     CommonNumber,
     Contact,
-    DoorCode,
     FaqEntry,
     GeneralInformation,
-    MessagePreference,
-    Office,
     OpeningHours,
-    Person,
-    PersonPhone,
-    PhoneKind,
-    PriceList,
-    Referral,
     TemporaryInformation,
-    Tenant,
 )
+from telefonist.models.directory import MessagePreference, Person, PersonPhone, PhoneKind, Referral
+from telefonist.models.office import Address, DoorCode, Office
+from telefonist.models.price_list import PriceList
+from telefonist.models.tenant import ClaimedNumber, Tenant
 
 DEMO_TENANT_ID = "acme"
 DEMO_SWITCHBOARD_NUMBER = "+46852000001"

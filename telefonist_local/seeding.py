@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.models import Route
+from telefonist.models.route import Route
 
 from telefonist_local.sample_data import (
     DEFAULT_PRICE_LIST,

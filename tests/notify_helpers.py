@@ -7,7 +7,7 @@ from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from telefonist.config import DEFAULT_REGION
-from telefonist.models import MessagePreference, Person, PersonPhone, PhoneKind
+from telefonist.models.directory import MessagePreference, Person, PersonPhone, PhoneKind
 
 TENANT = "acme"
 EVA_MOBILE = "+46701234567"

@@ -242,7 +242,7 @@ def local_api(
     from telefonist.dal.secrets import KmsSecretCodec
     from telefonist.dal.statistics_repository import StatisticsRepository
     from telefonist.edge.bounds import MAX_BODY_BYTES
-    from telefonist.models import PriceBook
+    from telefonist.models.price_list import PriceBook
     from telefonist.resources import BILLING_BUCKET, CUSTOMER_TABLE, MESSAGE_TABLE, STATISTICS_TABLE
     from telefonist.self_service.service import SelfService
     from telefonist.statistics.call_log import CallLogQueries

@@ -144,7 +144,7 @@ class SmokeCheck:
 
     @contextmanager
     def _test_tenant(self) -> Iterator[None]:
-        from telefonist.models import Person
+        from telefonist.models.directory import Person
         from telefonist.models.tenant import ClaimedNumber
 
         from telefonist_local.sample_data import demo_common_numbers, demo_tenant

@@ -14,7 +14,7 @@ from typing import Any
 
 from telefonist.dal.billing_table import BillingTable
 from telefonist.dal.statistics_repository import StatisticsRepository
-from telefonist.models import PriceBook
+from telefonist.models.price_list import PriceBook
 from telefonist.rating.engine import rate_record
 from telefonist.rating.line import BillingLine
 from telefonist.statistics.events import TRANSFER_PERSON_ATTRIBUTE, contact_event

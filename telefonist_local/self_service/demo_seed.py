@@ -11,7 +11,7 @@ import csv
 import io
 
 from telefonist.edge.identity import Caller, Group
-from telefonist.models import Person, PhoneKind
+from telefonist.models.directory import Person, PhoneKind
 from telefonist.self_service import api_models as api
 from telefonist.self_service.csv_import import OPTIONAL_COLUMNS, PHONE_COLUMNS, REQUIRED_COLUMNS
 from telefonist.self_service.service import SelfService

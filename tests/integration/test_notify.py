@@ -13,7 +13,7 @@ from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.message_repository import MessageRepository
 from telefonist.dal.message_template_repository import MessageTemplateRepository
 from telefonist.environment import InvalidEnvironment
-from telefonist.models import MessagePreference
+from telefonist.models.directory import MessagePreference
 from telefonist.notify.models import Channel, ChannelStatus, MessageStatus
 from telefonist.notify.templates import MessageTemplate, RequiredField, TemplateScope
 

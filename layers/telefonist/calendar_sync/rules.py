@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from telefonist.clock import STOCKHOLM
-from telefonist.models import Referral
+from telefonist.models.directory import Referral
 
 CALENDAR_PREFIX = "cal-"  # referral ids of the calendar's referrals; anything else was set by hand
 

@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 from telefonist.calendar_sync.rules import CALENDAR_PREFIX, CalendarRules, referral_for_event, referral_id_of
 from telefonist.clock import utc_now
-from telefonist.models import Referral
+from telefonist.models.directory import Referral
 from telefonist.ports.store import NotFoundError
 from telefonist.referral_automation.service import Employee
 from telefonist.self_service import api_models as api

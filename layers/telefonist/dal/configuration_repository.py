@@ -15,9 +15,11 @@ from botocore.exceptions import ClientError
 from telefonist.dal import keys
 from telefonist.dal.customer_table import MAX_TRANSACTION_ITEMS, CustomerTable
 from telefonist.dal.errors import stale_version_message
-from telefonist.models import CommonNumber, Office, Route, Tenant
+from telefonist.models.common_number import CommonNumber
 from telefonist.models.customer_entry import CustomerEntry, CustomerNumber
-from telefonist.models.route import MAX_OFFICE_SUMMARY_CHARS
+from telefonist.models.office import Office
+from telefonist.models.route import MAX_OFFICE_SUMMARY_CHARS, Route
+from telefonist.models.tenant import Tenant
 from telefonist.observability import logger, mask_phone_number
 from telefonist.ports.store import ConflictError, InvalidWriteError, NotFoundError, Page, RepositoryError, Versioned
 

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from telefonist.dal import keys
 from telefonist.dal.customer_table import MAX_TRANSACTION_ITEMS, CustomerTable
 from telefonist.dal.items import ModelT
-from telefonist.models import Directory, Person, Referral
+from telefonist.models.directory import Directory, Person, Referral
 from telefonist.ports.store import NotFoundError, Page, Versioned
 
 if TYPE_CHECKING:

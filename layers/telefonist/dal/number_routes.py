@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from telefonist.dal import keys
 from telefonist.dal.customer_table import CustomerTable
 from telefonist.dal.route_reader import RouteReader
-from telefonist.models import Route
+from telefonist.models.route import Route
 
 
 class NumberRouteRepository(CustomerTable):

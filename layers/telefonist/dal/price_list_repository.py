@@ -6,7 +6,7 @@ from boto3.dynamodb.conditions import Key
 
 from telefonist.dal import keys
 from telefonist.dal.customer_table import CustomerTable
-from telefonist.models import PriceBook, PriceList
+from telefonist.models.price_list import PriceBook, PriceList
 from telefonist.ports.store import NotFoundError
 
 

@@ -18,8 +18,8 @@ from typing import Protocol
 
 from telefonist.clock import utc_now
 from telefonist.edge.identity import Caller, Group
-from telefonist.models import Person
 from telefonist.models.audit import AuditEntry
+from telefonist.models.directory import Person
 from telefonist.notify.errors import SendError
 from telefonist.notify.ports import SmsSender
 from telefonist.observability import logger

@@ -13,14 +13,10 @@ from typing import Annotated, Any, Literal
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from telefonist.models import (
-    Address,
-    GeneralInformation,
-    MessagePreference,
-    OpeningHours,
-    PersonPhone,
-    TenantStatus,
-)
+from telefonist.models.common_number import GeneralInformation, OpeningHours
+from telefonist.models.directory import MessagePreference, PersonPhone
+from telefonist.models.office import Address
+from telefonist.models.status import TenantStatus
 from telefonist.models.types import (
     EmailAddress,
     Keyword,

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from telefonist.models import Person
+from telefonist.models.directory import Person
 from telefonist.self_service.errors import FieldError, InvalidInputError, field_errors
 
 REQUIRED_COLUMNS = ("person_id", "first_name", "last_name")

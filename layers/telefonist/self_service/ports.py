@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from telefonist.models import CommonNumber, Directory, Office, Person, PriceBook, Referral, Tenant
 from telefonist.models.audit import AuditEntry
+from telefonist.models.common_number import CommonNumber
+from telefonist.models.directory import Directory, Person, Referral
+from telefonist.models.office import Office
+from telefonist.models.price_list import PriceBook
+from telefonist.models.tenant import Tenant
 from telefonist.notify.templates import TemplateScope
 from telefonist.ports.store import Page, Versioned
 

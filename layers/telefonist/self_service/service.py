@@ -31,16 +31,11 @@ from pydantic import BaseModel, SecretStr, ValidationError
 from telefonist.clock import utc_now
 from telefonist.dal.message_template_repository import MessageTemplateRepository
 from telefonist.edge.identity import Caller, Group
-from telefonist.models import (
-    CommonNumber,
-    DoorCode,
-    Office,
-    Person,
-    Referral,
-    Tenant,
-)
 from telefonist.models.audit import AuditEntry
-from telefonist.models.directory import referral_valid_at
+from telefonist.models.common_number import CommonNumber
+from telefonist.models.directory import Person, Referral, referral_valid_at
+from telefonist.models.office import DoorCode, Office
+from telefonist.models.tenant import Tenant
 from telefonist.notify.templates import PLACEHOLDERS, MessageTemplate, TemplateScope
 from telefonist.observability import logger
 from telefonist.ports.store import ConflictError, InvalidWriteError, NotFoundError, Page, RepositoryError, Versioned

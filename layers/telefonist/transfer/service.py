@@ -9,8 +9,8 @@ from typing import Protocol
 from pydantic import Field
 
 from telefonist.edge.errors import InvalidInputError, ResourceNotFoundError
-from telefonist.models import Person
 from telefonist.models.base import DomainModel
+from telefonist.models.directory import Person
 from telefonist.models.types import PhoneNumber, Slug
 from telefonist.ports.store import NotFoundError
 

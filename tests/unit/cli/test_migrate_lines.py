@@ -19,7 +19,7 @@ from telefonist.dal.billing_table import (
     lines_to_arrow,
 )
 from telefonist.models.price_list import PriceBook
-from telefonist.rating import rate_record
+from telefonist.rating.engine import rate_record
 from telefonist.rating.line import BillingLine, line_key
 
 from telefonist_local.cli import main

@@ -11,7 +11,8 @@ from telefonist.clock import to_local, utc_now
 from telefonist.dal import keys
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.inbound.attributes import FALLBACK_HOW_TO_ANSWER
-from telefonist.models import GeneralInformation, OpeningHours, Route, TemporaryInformation
+from telefonist.models.common_number import GeneralInformation, OpeningHours, TemporaryInformation
+from telefonist.models.route import Route
 from telefonist.models.status import TenantStatus
 from telefonist.resources import CUSTOMER_TABLE
 

@@ -68,7 +68,7 @@ def test_billing_lines_hold_no_caller_number() -> None:
     """Billing lines are kept 7 years: they name the dialled (customer's) number, never the caller's."""
     caller = "+46709876543"
     record = ctr("c-1", CustomerEndpoint={"Address": caller, "Type": "TELEPHONE_NUMBER"})
-    from telefonist.models import PriceBook
+    from telefonist.models.price_list import PriceBook
 
     line = rate_record(record, PriceBook(versions=[DEFAULT_PRICE_LIST])).line
     assert line is not None

@@ -14,7 +14,7 @@ from telefonist.dal.billing_table import (
     BillingTable,
     BillingTableSettings,
 )
-from telefonist.models import PriceBook
+from telefonist.models.price_list import PriceBook
 from telefonist.rating.engine import rate_record
 from telefonist.resources import BILLING_BUCKET
 from telefonist.self_service.billing import TooManyLines, lines_csv, summarise

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from telefonist.dal.billing_table import BillingTable, BillingTableSettings, may_hold
 from telefonist.models.price_list import PriceBook
-from telefonist.rating import rate_record
+from telefonist.rating.engine import rate_record
 from telefonist.rating.line import BillingLine, line_key
 
 from telefonist_local.sample_data import DEFAULT_PRICE_LIST

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from telefonist.dal import ConflictError, CustomerRepository, NotFoundError
-from telefonist.models import Referral
+from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.dal.errors import ConflictError, NotFoundError
+from telefonist.models.directory import Referral
 
 from telefonist_local.sample_data import (
     DEMO_SWITCHBOARD_NUMBER,

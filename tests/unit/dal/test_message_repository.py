@@ -14,7 +14,7 @@ from telefonist.dal.errors import ConflictError, NotFoundError
 from telefonist.dal.message_repository import RETENTION, MessageRepository
 from telefonist.dal.message_template_repository import MessageTemplateRepository
 from telefonist.dal.notify_adapters import SesEmailSender, SnsSmsSender, SqsMessageQueue
-from telefonist.models import MessagePreference
+from telefonist.models.directory import MessagePreference
 from telefonist.notify.errors import MessageNotAccepted, SendError
 from telefonist.notify.models import (
     Channel,

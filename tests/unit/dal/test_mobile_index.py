@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from telefonist.dal import keys
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.models import MessagePreference, Person, PersonPhone, PhoneKind
+from telefonist.models.directory import MessagePreference, Person, PersonPhone, PhoneKind
 
 from telefonist_local.cli import main
 

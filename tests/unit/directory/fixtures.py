@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from telefonist.models import Directory, MessagePreference, Person, PersonPhone, PhoneKind, Referral
+from telefonist.models.directory import Directory, MessagePreference, Person, PersonPhone, PhoneKind, Referral
 
 TENANT_ID = "acme"
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 from telefonist.dal.errors import NotFoundError, RepositoryError
 from telefonist.directory import DirectoryIndexCache
-from telefonist.models import Directory
+from telefonist.models.directory import Directory
 
 from tests.unit.directory.fixtures import NOW, swedish_directory
 

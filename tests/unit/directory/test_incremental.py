@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from telefonist.directory import DirectoryIndex
-from telefonist.models import Directory, MessagePreference, Person, PersonPhone, PhoneKind, Referral
+from telefonist.models.directory import Directory, MessagePreference, Person, PersonPhone, PhoneKind, Referral
 
 from tests.unit.directory.fixtures import NOW, swedish_directory
 from tests.unit.directory.test_query_paths import FIRST, KEYWORDS, LAST

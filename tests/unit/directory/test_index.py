@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from telefonist.directory import DirectoryIndex, InvalidSearchError, MatchKind
-from telefonist.models import Directory, MessagePreference, Person, PersonPhone, PhoneKind
+from telefonist.models.directory import Directory, MessagePreference, Person, PersonPhone, PhoneKind
 
 from tests.unit.directory.fixtures import NOW, swedish_directory
 

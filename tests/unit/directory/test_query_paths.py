@@ -15,7 +15,7 @@ from telefonist.directory import DirectoryIndex, MatchKind
 from telefonist.directory import index as index_module
 from telefonist.directory.index import _CHECK_COST
 from telefonist.directory.normalize import tokenize
-from telefonist.models import Directory, MessagePreference, Person, PersonPhone, PhoneKind
+from telefonist.models.directory import Directory, MessagePreference, Person, PersonPhone, PhoneKind
 
 from tests.unit.directory.fixtures import NOW, swedish_directory
 

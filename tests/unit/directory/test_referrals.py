@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from telefonist.directory import DirectoryIndex, ReferralStatus
-from telefonist.models import Directory, Referral
+from telefonist.models.directory import Directory, Referral
 
 from tests.unit.directory.fixtures import NOW, TENANT_ID, swedish_people, swedish_referrals
 

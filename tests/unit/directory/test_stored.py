@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from telefonist.directory.index import FieldMatch, MatchKind
 from telefonist.directory.stored import construct, person_of_item, referral_of_item
-from telefonist.models import Person, Referral
+from telefonist.models.directory import Person, Referral
 
 from tests.unit.directory.fixtures import swedish_people, swedish_referrals
 

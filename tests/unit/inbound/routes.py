@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from telefonist.models import GeneralInformation, Route
+from telefonist.models.common_number import GeneralInformation
+from telefonist.models.route import Route
 
 ACME_NUMBER = "+46852000001"
 

@@ -16,7 +16,7 @@ from telefonist.inbound.attributes import (
     map_size,
 )
 from telefonist.inbound.route_view import RouteView, route_view_from_item
-from telefonist.models import GeneralInformation, OpeningHours, TemporaryInformation
+from telefonist.models.common_number import GeneralInformation, OpeningHours, TemporaryInformation
 
 from tests.unit.inbound.routes import acme_route
 

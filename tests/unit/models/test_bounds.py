@@ -6,7 +6,8 @@ import json
 
 import pytest
 from pydantic import ValidationError
-from telefonist.models import CommonNumber, OpeningHours, Route
+from telefonist.models.common_number import CommonNumber, OpeningHours
+from telefonist.models.route import Route
 
 WIDE = "𝄞"  # 4 bytes in UTF-8: the worst case for an item's size
 

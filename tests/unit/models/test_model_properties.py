@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
-from telefonist.models import PriceBook, PriceList, Referral, TemporaryInformation
+from telefonist.models.common_number import TemporaryInformation
+from telefonist.models.directory import Referral
+from telefonist.models.price_list import PriceBook, PriceList
 from telefonist.models.types import normalize_phone_number
 
 moments = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.just(UTC))

@@ -6,17 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 from pydantic import ValidationError
-from telefonist.models import (
-    CommonNumber,
-    GeneralInformation,
-    OpeningHours,
-    Person,
-    PriceBook,
-    PriceList,
-    Referral,
-    TemporaryInformation,
-    Tenant,
-)
+from telefonist.models.common_number import CommonNumber, GeneralInformation, OpeningHours, TemporaryInformation
+from telefonist.models.directory import Person, Referral
+from telefonist.models.price_list import PriceBook, PriceList
+from telefonist.models.tenant import Tenant
 
 from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from telefonist.models import MessagePreference
+from telefonist.models.directory import MessagePreference
 from telefonist.notify.channels import choose_channels, sms_number
 from telefonist.notify.errors import InvalidMessage
 from telefonist.notify.models import Channel, Urgency

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
-from telefonist.models import MessagePreference, Person
+from telefonist.models.directory import MessagePreference, Person
 from telefonist.notify.errors import DeliveryFailed, InvalidMessage, MessageNotAccepted, PersonNotFound, SendError
 from telefonist.notify.models import (
     MAX_SMS_SEGMENTS,

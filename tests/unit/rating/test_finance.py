@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from telefonist.dal.billing_table import BillingTable, BillingTableSettings
-from telefonist.rating import rate_record
+from telefonist.rating.engine import rate_record
 from telefonist.rating.finance import QUERIES
 
 from telefonist_local.rating.finance import adapt_for_duckdb, run_finance_query

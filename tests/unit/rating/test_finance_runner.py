@@ -7,7 +7,7 @@ from pathlib import Path
 
 from telefonist.dal.billing_table import BillingTable, BillingTableSettings
 from telefonist.models.price_list import PriceBook
-from telefonist.rating import rate_record
+from telefonist.rating.engine import rate_record
 
 from telefonist_local.rating.finance import run_finance_query
 from tests.rating_builders import ctr

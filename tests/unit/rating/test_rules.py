@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 from telefonist.models.price_list import PriceBook, PriceList
-from telefonist.rating import BillingLine, OutcomeStatus, Period, is_swedish_holiday, rate_record
-from telefonist.rating.engine import LatestLines, latest_lines
+from telefonist.rating.engine import LatestLines, OutcomeStatus, latest_lines, rate_record
+from telefonist.rating.line import BillingLine
+from telefonist.rating.period import Period, is_swedish_holiday
 
 from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 from tests.rating_builders import ctr

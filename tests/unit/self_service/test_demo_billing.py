@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from telefonist.models import PriceBook
+from telefonist.models.price_list import PriceBook
 
 from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 from telefonist_local.self_service.demo_billing import billed_lines, last_months

@@ -17,7 +17,7 @@ from telefonist.calendar_sync.sync import RENEW_AHEAD, SUBSCRIPTION_LIFETIME, Fo
 from telefonist.clock import simulated_time
 from telefonist.dal.calendar_state import APP_SECRET_NAME, DynamoSyncState
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.models import Person
+from telefonist.models.directory import Person
 
 from functions.calendar_sync import handler
 from telefonist_local.local_aws import patched_environment

@@ -10,7 +10,7 @@ import pytest
 from telefonist.clock import utc_now
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.environment import InvalidEnvironment, MissingEnvironment, load_env
-from telefonist.models import Person, Referral
+from telefonist.models.directory import Person, Referral
 
 from functions.directory_lookup import handler
 from tests.unit.functions.directory_lookup.conftest import rest_event

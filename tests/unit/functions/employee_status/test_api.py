@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from telefonist.clock import simulated_time
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.models import MessagePreference, Person, PersonPhone, PhoneKind
+from telefonist.models.directory import MessagePreference, Person, PersonPhone, PhoneKind
 from telefonist.referral_automation.service import OWN_REFERRAL_ID
 from telefonist.referral_automation.sign_in import LINK_MINUTES, LINKS_PER_WINDOW
 from telefonist.self_service import SelfService

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.environment import InvalidEnvironment, load_env
-from telefonist.models import MessagePreference, Person, PersonPhone, PhoneKind
+from telefonist.models.directory import MessagePreference, Person, PersonPhone, PhoneKind
 from telefonist.self_service import SelfService
 
 from functions.employee_status.handler import ENV_STATUS_PAGE_URL, LOCAL_PAGE_URL, Environment

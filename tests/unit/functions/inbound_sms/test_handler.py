@@ -18,7 +18,7 @@ import pytest
 from telefonist.clock import simulated_time
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.sms_refusals import SmsRefusalLog
-from telefonist.models import MessagePreference, Person, PersonPhone, PhoneKind, Referral
+from telefonist.models.directory import MessagePreference, Person, PersonPhone, PhoneKind, Referral
 from telefonist.referral_automation.service import OWN_REFERRAL_ID
 
 from functions.inbound_sms import handler
