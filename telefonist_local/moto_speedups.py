@@ -50,3 +50,30 @@ def one_backup_per_table() -> None:
 
     transact_write_items.one_backup_per_table = True  # type: ignore[attr-defined]
     backend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+def cached_request_routing() -> None:
+    """Patch moto's server (idempotent): route each request to its service without re-reading moto.
+
+    For every request, moto's server lists its own package folder (`list_of_moto_modules`: a
+    directory listing and ~200 `isdir` calls) and then tries its services' URL patterns in turn,
+    under one lock: a third of the demo's CPU. Both answers depend only on the installed moto and
+    the request's host, so they are computed once (per host) and kept.
+    """
+    from moto import backends
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    if getattr(DomainDispatcherApplication.get_backend_for_host, "cached", False):
+        return
+    modules = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: modules
+    uncached = DomainDispatcherApplication.get_backend_for_host
+    known: dict[str | None, Any] = {}
+
+    def get_backend_for_host(self: Any, host: str | None) -> Any:
+        if host not in known:
+            known[host] = uncached(self, host)
+        return known[host]
+
+    get_backend_for_host.cached = True  # type: ignore[attr-defined]
+    DomainDispatcherApplication.get_backend_for_host = get_backend_for_host  # type: ignore[method-assign]

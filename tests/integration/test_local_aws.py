@@ -44,3 +44,16 @@ def test_a_taken_port_is_a_clear_error() -> None:
             moto_server(port),
         ):
             pass
+
+
+def test_requests_reach_their_service_without_moto_listing_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    # moto's server lists its package folder per request unless telefonist_local.moto_speedups caches it
+    with moto_server():
+        listings: list[str] = []
+        real = os.listdir
+        monkeypatch.setattr(os, "listdir", lambda path=".": listings.append(str(path)) or real(path))
+        boto3.client("sqs").create_queue(QueueName="routing-check")
+        assert "TableNames" in boto3.client("dynamodb").list_tables()
+        assert "Buckets" in boto3.client("s3").list_buckets()
+        assert any(u.endswith("/routing-check") for u in boto3.client("sqs").list_queues()["QueueUrls"])
+        assert listings == []
