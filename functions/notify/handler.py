@@ -81,7 +81,12 @@ def dependencies() -> Dependencies:
     )
     submit = idempotent_function(
         data_keyword_argument="request",
-        persistence_store=DynamoDBPersistenceLayer(table_name=env.idempotency_table),
+        # a client of the default session, whose service models are loaded already: the layer would
+        # otherwise open a boto3 session of its own and read them again (~0.1 s CPU). Not the resource's
+        # client: that one serialises Python values itself, the layer hands it DynamoDB JSON.
+        persistence_store=DynamoDBPersistenceLayer(
+            table_name=env.idempotency_table, boto3_client=boto3.client("dynamodb")
+        ),
         config=idempotency,
         output_serializer=PydanticSerializer(SubmitResult),
         key_prefix="notify.submit",

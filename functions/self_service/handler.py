@@ -87,10 +87,9 @@ def dependencies() -> Dependencies:
 def _bucket_billing_source(env: Environment) -> BillingSummarySource:
     if not env.billing_bucket:
         return UnavailableBillingSummarySource()  # degrades to 503, never a 500
-    import boto3
     from telefonist.dal.billing_summary import S3BillingSummarySource
 
-    return S3BillingSummarySource(boto3.client("s3"), env.billing_bucket)
+    return S3BillingSummarySource(env.billing_bucket)
 
 
 def _service() -> SelfService:

@@ -62,9 +62,8 @@ class S3BillingSummarySource(TableBillingSummarySource):
     not when the function wires its services: a cold start on any other route does without it.
     """
 
-    def __init__(self, s3: Any, bucket: str) -> None:
-        del s3  # the table's FileIO has its own S3 client
-        self._bucket = bucket
+    def __init__(self, bucket: str) -> None:
+        self._bucket = bucket  # the table's FileIO brings its own S3 client
 
     def _table(self) -> BillingTable:
         return self._built

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 
-import boto3
 import pytest
 from telefonist.dal.billing_summary import S3BillingSummarySource
 from telefonist.dal.billing_table import (
@@ -44,14 +43,14 @@ def billed(aws: LocalResources, tmp_path, monkeypatch) -> None:
 
 
 def test_a_month_is_summed_per_tariff_for_that_customer_only(billed: None) -> None:
-    summary = S3BillingSummarySource(boto3.client("s3"), BILLING_BUCKET.local_name).monthly_summary("acme", "2026-11")
+    summary = S3BillingSummarySource(BILLING_BUCKET.local_name).monthly_summary("acme", "2026-11")
     assert [(t.tariff, t.calls, t.amount_ore) for t in summary.tariffs] == [(1, 2, 5800), (2, 1, 3900), (3, 1, 4900)]
     assert summary.total_ore == 5800 + 3900 + 4900
     assert [t.calls_over_45s for t in summary.tariffs] == [0, 0, 1]
 
 
 def test_the_months_lines_are_the_customers_in_answer_order_and_sum_to_the_summary(billed: None) -> None:
-    source = S3BillingSummarySource(boto3.client("s3"), BILLING_BUCKET.local_name)
+    source = S3BillingSummarySource(BILLING_BUCKET.local_name)
     lines = source.monthly_lines("acme", "2026-11", max_lines=10)
     assert [line["contact_id"] for line in lines] == ["n1", "n2", "n3", "n4"]
     assert summarise("acme", "2026-11", lines) == source.monthly_summary("acme", "2026-11")
@@ -66,5 +65,5 @@ def test_the_months_lines_are_the_customers_in_answer_order_and_sum_to_the_summa
 
 
 def test_a_month_without_calls_is_an_empty_summary(billed: None) -> None:
-    summary = S3BillingSummarySource(boto3.client("s3"), BILLING_BUCKET.local_name).monthly_summary("acme", "2027-02")
+    summary = S3BillingSummarySource(BILLING_BUCKET.local_name).monthly_summary("acme", "2027-02")
     assert (summary.tariffs, summary.total_ore) == ([], 0)
