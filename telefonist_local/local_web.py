@@ -37,8 +37,14 @@ from wsgiref.simple_server import WSGIServer
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-# TELEFONIST_WEB_DIST lets a developer serve a build made elsewhere (`vite build --outDir ...`).
-WEB_DIST: Final = Path(os.environ.get("TELEFONIST_WEB_DIST") or Path(__file__).resolve().parents[2] / "web" / "dist")
+
+def built_pages() -> Path:
+    """The built pages: the repository's web/dist, or the folder TELEFONIST_WEB_DIST names (a build
+    made elsewhere, `vite build --outDir ...`)."""
+    return Path(os.environ.get("TELEFONIST_WEB_DIST") or Path(__file__).resolve().parents[1] / "web" / "dist")
+
+
+WEB_DIST: Final = built_pages()
 OPERATOR_PREFIX: Final = "/operator/"
 MINA_SIDOR_PREFIX: Final = "/mina-sidor/"
 STATUS_PREFIX: Final = "/status/"  # the employee's own status page (issue 21)

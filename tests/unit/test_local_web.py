@@ -104,3 +104,12 @@ def test_a_call_without_a_dialed_number_is_refused(dist: Path, body: bytes) -> N
 def test_everything_else_goes_to_the_api(dist: Path) -> None:
     _, _, body = _request(_app(dist), "/operator/tenants/acme/directory")
     assert body == b"api:/operator/tenants/acme/directory"
+
+
+def test_the_pages_are_served_from_the_repositorys_web_dist(monkeypatch: pytest.MonkeyPatch) -> None:
+    from telefonist_local.local_web import built_pages
+
+    monkeypatch.delenv("TELEFONIST_WEB_DIST", raising=False)
+    assert built_pages() == Path(__file__).resolve().parents[2] / "web" / "dist"
+    monkeypatch.setenv("TELEFONIST_WEB_DIST", "/tmp/elsewhere")
+    assert built_pages() == Path("/tmp/elsewhere")
