@@ -13,12 +13,13 @@ from playwright.sync_api import Page, expect
 from telefonist.clock import to_local, utc_now
 from telefonist.dal.statistics_repository import StatisticsRepository
 from telefonist.resources import STATISTICS_TABLE
-from telefonist.statistics.events import ContactEvent, Outcome
+from telefonist.statistics.events import Outcome
 
 from telefonist_local.sample_data import DEMO_TENANT_ID
 from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_mina_sidor import ADMIN, mina_sidor, open_page, sign_in
 from tests.browser.test_mina_sidor_accessibility import csp_free_mina_sidor
+from tests.builders.statistics import answered_call
 
 __all__ = ["csp_free_mina_sidor", "mina_sidor"]
 SWITCHBOARD = "+46852000001"
@@ -31,18 +32,16 @@ def _record_month(day_one: date) -> None:
     contacts += [(1, Outcome.ABANDONED, 60, 0), (2, Outcome.ANSWERED, 5, 25)]
     for n, (day, outcome, wait, handling) in enumerate(contacts):
         repo.record(
-            ContactEvent(
+            answered_call(
                 contact_id=f"browser-stats-{n}",
                 version_us=1_000_000,
                 tenant_id=DEMO_TENANT_ID,
                 day=day_one.replace(day=day),
                 number=SWITCHBOARD,
                 outcome=outcome,
-                fallback=False,
                 wait_seconds=wait,
                 handling_seconds=handling,
                 transferred=n == 0,
-                transferred_to_person=None,
                 message_channels=("sms",) if n == 1 else (),
             )
         )

@@ -16,24 +16,14 @@ from telefonist.statistics.aggregates import contribution
 from telefonist.statistics.events import ContactEvent, Outcome
 
 from telefonist_local.local_aws import LocalResources
+from tests.builders.statistics import answered_call
 
 
 def _event(
     contact: str, version: int, day: int = 4, handling: int = 30, outcome: Outcome = Outcome.ANSWERED
 ) -> ContactEvent:
-    return ContactEvent(
-        contact_id=contact,
-        version_us=version,
-        tenant_id="acme",
-        day=date(2027, 1, day),
-        number="+46850000001",
-        outcome=outcome,
-        fallback=False,
-        wait_seconds=10,
-        handling_seconds=handling,
-        transferred=False,
-        transferred_to_person=None,
-        message_channels=(),
+    return answered_call(
+        contact_id=contact, version_us=version, day=date(2027, 1, day), handling_seconds=handling, outcome=outcome
     )
 
 

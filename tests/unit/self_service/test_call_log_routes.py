@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -20,13 +19,14 @@ from telefonist.self_service import SelfService, billing
 from telefonist.self_service.billing import InMemoryBillingSummarySource
 from telefonist.self_service.pagination import encode_cursor
 from telefonist.statistics import call_log
-from telefonist.statistics.model import ContactEvent, Outcome
+from telefonist.statistics.model import ContactEvent
 from werkzeug.test import Client
 
 from functions.self_service.api import MAX_BODY_BYTES
 from functions.self_service.call_log_api import build_call_log_router
 from telefonist_local.local_aws import LocalResources
 from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
+from tests.builders.statistics import answered_call
 from tests.unit.self_service.conftest import (
     ACME_ADMIN_TOKEN,
     ACME_USER_TOKEN,
@@ -62,22 +62,17 @@ LINES = [_line(n, "acme") for n in range(ACME_CALLS)] + [_line(n, "globex") for 
 
 
 def _event(line: dict[str, Any], **changes: Any) -> ContactEvent:
-    event = ContactEvent(
-        contact_id=line["contact_id"],
-        version_us=1_000_000,
-        tenant_id=line["tenant_id"],
-        day=date.fromisoformat(line["answered_at"][:10]),
-        number=line["dialed_number"],
-        outcome=Outcome.ANSWERED,
-        fallback=False,
-        wait_seconds=5,
-        handling_seconds=line["handling_seconds"],
-        transferred=False,
-        transferred_to_person=None,
-        message_channels=(),
-        caller_masked="+4670•••••67",
-    )
-    return replace(event, **changes)
+    of_line = {
+        "contact_id": line["contact_id"],
+        "version_us": 1_000_000,
+        "tenant_id": line["tenant_id"],
+        "day": date.fromisoformat(line["answered_at"][:10]),
+        "number": line["dialed_number"],
+        "wait_seconds": 5,
+        "handling_seconds": line["handling_seconds"],
+        "caller_masked": "+4670•••••67",
+    }
+    return answered_call(**{**of_line, **changes})
 
 
 @pytest.fixture

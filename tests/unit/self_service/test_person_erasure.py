@@ -26,9 +26,10 @@ from telefonist.referral_automation.sign_in import Grant, digest
 from telefonist.resources import MESSAGE_TABLE, PERSON_INDEX, STATISTICS_TABLE
 from telefonist.self_service import SelfService
 from telefonist.self_service.billing import InMemoryBillingSummarySource
-from telefonist.statistics.model import ContactEvent, Outcome
+from telefonist.statistics.model import ContactEvent
 
 from telefonist_local.self_service.local_gateway import local_token
+from tests.builders.statistics import answered_call
 from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, ApiClient
 
 MOBILE = "+46701234567"
@@ -44,14 +45,10 @@ class _Keys:
 
 
 def _contact(contact_id: str, person_id: str | None) -> ContactEvent:
-    return ContactEvent(
+    return answered_call(
         contact_id=contact_id,
-        version_us=1,
-        tenant_id="acme",
         day=date(2026, 11, 30),
         number="+46852000001",
-        outcome=Outcome.ANSWERED,
-        fallback=False,
         wait_seconds=12,
         handling_seconds=40,
         transferred=person_id is not None,

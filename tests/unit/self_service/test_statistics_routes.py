@@ -20,22 +20,21 @@ from functions.self_service import statistics_api
 from functions.self_service.api import MAX_BODY_BYTES
 from telefonist_local.local_aws import LocalResources
 from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
+from tests.builders.statistics import answered_call
 from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, ACME_USER_TOKEN, FINANCE_TOKEN, GLOBEX_ADMIN_TOKEN
 
 
 def _event(n: int, tenant: str, day: int, outcome: Outcome, wait: int, handling: int) -> ContactEvent:
-    return ContactEvent(
+    return answered_call(
         contact_id=f"{tenant}-{n}",
         version_us=1_000_000 + n,
         tenant_id=tenant,
         day=date(2026, 10, day),
         number="+46852000001",
         outcome=outcome,
-        fallback=False,
         wait_seconds=wait,
         handling_seconds=handling,
         transferred=n % 2 == 0 and outcome is Outcome.ANSWERED,
-        transferred_to_person=None,
         message_channels=("sms",) if n == 3 else (),
     )
 

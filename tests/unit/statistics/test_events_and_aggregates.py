@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from telefonist.statistics.aggregates import BUCKET_BOUNDS, OVERFLOW, add_up, bucket_of, contribution, delta, percentile
 from telefonist.statistics.events import ContactEvent, Outcome, contact_event
+
+from tests.builders.statistics import answered_call
 
 EVENTS = Path(__file__).parents[2] / "events"
 
@@ -73,22 +74,8 @@ def test_outcomes_of_the_workspace_are_read_from_the_contact_attributes() -> Non
 
 
 def _event(**changes: Any) -> ContactEvent:
-    base: dict[str, Any] = dict(
-        contact_id="c1",
-        version_us=1,
-        tenant_id="acme",
-        day=date(2027, 1, 4),
-        number="+46850000000",
-        outcome=Outcome.ANSWERED,
-        fallback=False,
-        wait_seconds=12,
-        handling_seconds=50,
-        transferred=True,
-        transferred_to_person=None,
-        message_channels=(),
-    )
-    base.update(changes)
-    return ContactEvent(**base)
+    transferred = {"number": "+46850000000", "wait_seconds": 12, "handling_seconds": 50, "transferred": True}
+    return answered_call(**{**transferred, **changes})
 
 
 def test_a_newer_version_replaces_its_contribution_exactly() -> None:
