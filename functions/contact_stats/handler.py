@@ -15,6 +15,7 @@ import boto3
 from aws_lambda_powertools.utilities.data_classes.kinesis_stream_event import KinesisStreamRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
+from telefonist.dal.directory_presence import DirectoryPresence
 from telefonist.dal.errors import NotFoundError
 from telefonist.dal.route_reader import RouteReader
 from telefonist.dal.statistics_repository import StatisticsRepository
@@ -42,7 +43,8 @@ def dependencies() -> Dependencies:
     dynamodb = boto3.resource("dynamodb")
     # Only the route's tenant is needed: the raw item (written by the validated configuration path),
     # not CustomerRepository's pydantic models, which cost this function ~0.2 s of cold start.
-    routes = RouteReader(dynamodb.Table(env.customer_table))
+    customers = dynamodb.Table(env.customer_table)
+    routes = RouteReader(customers)
 
     @lru_cache(maxsize=4096)  # routes change rarely; a container lives minutes to hours
     def tenant_of_number(dialed_number: str) -> str | None:
@@ -52,7 +54,10 @@ def dependencies() -> Dependencies:
             return None
 
     store = StatisticsRepository(dynamodb.Table(env.statistics_table))
-    return Dependencies(StatisticsRecorder(store=store, resolve_tenant=tenant_of_number))
+    # An event names the person a call went to only while they are in the directory (a late CTR
+    # version must not bring back someone erased): their keys, one BatchGetItem per batch.
+    people = DirectoryPresence(customers)
+    return Dependencies(StatisticsRecorder(store=store, resolve_tenant=tenant_of_number, people_present=people.present))
 
 
 def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:

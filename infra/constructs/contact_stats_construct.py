@@ -121,6 +121,19 @@ class ContactStatsConstruct(Construct):
                 conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [keys.number_pk("*")]}},
             )
         )
+        # Whether the people calls went to are still in the directory (a late CTR version must not name
+        # someone erased): person items' keys only, never an attribute of theirs.
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:BatchGetItem"],
+                resources=[self._data.table(resources.CUSTOMER_TABLE).table_arn],
+                conditions={
+                    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": [keys.tenant_pk("*")]},
+                    "ForAllValues:StringEquals": {"dynamodb:Attributes": ["pk", "sk"]},
+                    "StringEqualsIfExists": {"dynamodb:Select": "SPECIFIC_ATTRIBUTES"},
+                },
+            )
+        )
         # Contact events and aggregates: read the held events (a batch's together), then transactions (Put + Update).
         role.add_to_principal_policy(
             iam.PolicyStatement(

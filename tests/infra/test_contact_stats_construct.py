@@ -39,7 +39,7 @@ def test_a_second_consumer_of_the_ctr_stream_beside_rating(template: Template) -
     assert "OnFailure" in mine["DestinationConfig"]
 
 
-def test_the_role_touches_only_contact_events_aggregates_and_routes(template: Template) -> None:
+def test_the_role_touches_only_contact_events_aggregates_routes_and_peoples_keys(template: Template) -> None:
     statements = _statements(template, _function_id(template))
     dynamodb = [s for s in statements if any(str(a).startswith("dynamodb:") for a in _list(s["Action"]))]
     writes = [s for s in dynamodb if {"dynamodb:PutItem", "dynamodb:UpdateItem"} & set(_list(s["Action"]))]
@@ -47,10 +47,21 @@ def test_the_role_touches_only_contact_events_aggregates_and_routes(template: Te
     assert "StatisticsTable" in json.dumps(writes[0]["Resource"])
     assert writes[0]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["CONTACT#*", "STATS#*"]
     assert "dynamodb:BatchGetItem" in writes[0]["Action"]  # a batch's held events, read together
-    for statement in dynamodb:
-        if "CustomerTable" in json.dumps(statement["Resource"]):
-            assert _list(statement["Action"]) == ["dynamodb:GetItem"]
-            assert statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["NUMBER#*"]
+    on_customers = [
+        (_list(s["Action"]), s["Condition"]) for s in dynamodb if "CustomerTable" in json.dumps(s["Resource"])
+    ]
+    # routes by number; and whether a call's person is still in the directory: their item's keys, nothing else
+    assert on_customers == [
+        (["dynamodb:GetItem"], {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["NUMBER#*"]}}),
+        (
+            ["dynamodb:BatchGetItem"],
+            {
+                "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*"]},
+                "ForAllValues:StringEquals": {"dynamodb:Attributes": ["pk", "sk"]},
+                "StringEqualsIfExists": {"dynamodb:Select": "SPECIFIC_ATTRIBUTES"},
+            },
+        ),
+    ]
     assert not [s for s in dynamodb if {"dynamodb:Scan", "dynamodb:DeleteItem"} & set(_list(s["Action"]))]
     kms = [s for s in statements if "kms:Decrypt" in _list(s["Action"]) and "Condition" in s]
     assert kms

@@ -20,9 +20,10 @@ its batch's transaction, which a pointer Put per contact would push past DynamoD
 entry re-pointed to another person or deleted (a used link, TTL) leaves the index by itself with no
 stale pointer to clean, and the writers' roles need no new keys. The price: the index is eventually
 consistent (typically well under a second), so the erasure reads both indexes a second time after the
-person is deleted, which catches a reference written while it ran; what is written after that (a
-contact's CTR version arriving later, for a call transferred to them that was still going on) names
-their id again.
+person is deleted, which catches a reference written while it ran. A contact's CTR version arriving
+after that (a late update, a redelivery, an archive replay) does not name them again: the statistics
+consumer names a person only while their item is in the directory (telefonist.statistics.recorder,
+telefonist.dal.directory_presence).
 
 Cost (round trips): own items 1 query per MB; messages 1 query per MB of the customer's message log
 (90 days); each index 1 query per MB of the person's references (erasure: twice). Erasure adds 1
@@ -45,9 +46,10 @@ from telefonist.dal import keys
 from telefonist.dal.calendar_state import STATE_PK
 from telefonist.dal.calendar_state import _sk as calendar_sk
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import NotFoundError, translate_client_error
+from telefonist.dal.errors import translate_client_error
 from telefonist.dal.items import query_all
 from telefonist.models.directory import Referral
+from telefonist.ports.store import NotFoundError
 from telefonist.resources import PERSON_INDEX
 
 TRANSACTION_ITEMS = 100  # DynamoDB's limit of actions per TransactWriteItems

@@ -27,6 +27,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from telefonist.dal.batch_get import batch_get_all
 from telefonist.dal.errors import RepositoryError
 from telefonist.dal.keys import person_ref
 from telefonist.resources import PERSON_INDEX
@@ -36,7 +37,6 @@ from telefonist.statistics.model import ContactEvent
 
 EVENT_SK = "EVENT"
 MAX_ATTEMPTS = 5  # a transaction lost to a concurrent writer of the same contact is retried
-BATCH_GET_KEYS = 100  # DynamoDB's limit per BatchGetItem
 # Contacts per transaction: a Put each plus an Update per aggregate touched (at most two each),
 # within DynamoDB's 100 actions per TransactWriteItems.
 TRANSACTION_CONTACTS = 33
@@ -208,33 +208,13 @@ class StatisticsRepository:
     def events(self, contact_ids: Sequence[str], attributes: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
         """The held events of some contacts (BatchGetItem, 100 keys a round trip), by contact id;
         with `attributes`, only those of each event (a projection: the call log reads five)."""
-        found: dict[str, dict[str, Any]] = {}
-        ids = list(dict.fromkeys(contact_ids))
         projection: dict[str, Any] = {}
         if attributes:
             names = {f"#a{i}": name for i, name in enumerate(("pk", *attributes))}
             projection = {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
-        for start in range(0, len(ids), BATCH_GET_KEYS):
-            request: dict[str, Any] = {
-                self._table.name: {
-                    "Keys": [event_key(c) for c in ids[start : start + BATCH_GET_KEYS]],
-                    "ConsistentRead": True,
-                    **projection,
-                }
-            }
-            for _ in range(MAX_ATTEMPTS):
-                try:
-                    response = self._client.batch_get_item(RequestItems=request)
-                except ClientError as exc:
-                    raise RepositoryError("statistics read failed for contact events") from exc
-                for item in response.get("Responses", {}).get(self._table.name, []):
-                    found[str(item["pk"]).removeprefix("CONTACT#")] = item
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-            else:
-                raise RepositoryError("contact events left unread after retries")
-        return found
+        keys = [event_key(c) for c in dict.fromkeys(contact_ids)]
+        items = batch_get_all(self._table, keys, "contact events", **projection)
+        return {str(item["pk"]).removeprefix("CONTACT#"): item for item in items}
 
     def month(self, tenant_id: str, month: str) -> MonthRead:
         """Every day's aggregate of a tenant's month: one Query (and its pages)."""

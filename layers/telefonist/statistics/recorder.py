@@ -6,8 +6,8 @@ the API's edge nor its pydantic views.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from telefonist.ports.store import RepositoryError
@@ -26,10 +26,28 @@ class BatchResult:
     failed: list[int] = field(default_factory=list)  # indexes to retry (the store failed)
 
 
+# Which (tenant id, person id) pairs are still in their customer's directory (DirectoryPresence).
+PeoplePresent = Callable[[Iterable[tuple[str, str]]], set[tuple[str, str]]]
+
+
+def only_present_people(events: Sequence[ContactEvent], present: PeoplePresent) -> list[ContactEvent]:
+    """The events, each naming the person it was transferred to only while they are in the directory:
+    a CTR version arriving after the person was erased (or removed) must not name them again. The
+    transfer itself, and so every count, stays."""
+    named = {(e.tenant_id, e.transferred_to_person) for e in events if e.transferred_to_person}
+    if not named:
+        return list(events)
+    gone = named - present(named)
+    return [
+        replace(e, transferred_to_person=None) if (e.tenant_id, e.transferred_to_person) in gone else e for e in events
+    ]
+
+
 @dataclass
 class StatisticsRecorder:
     store: EventStore
     resolve_tenant: Callable[[str], str | None]
+    people_present: PeoplePresent | None = None
 
     def record_batch(self, records: Sequence[bytes | str | dict[str, Any]]) -> BatchResult:
         """Each contact's newest version in the batch, written exactly once; a store failure fails
@@ -57,8 +75,10 @@ class StatisticsRecorder:
                 newest[event.contact_id] = (event, held[1])
         events = [event for event, _ in newest.values()]
         try:
+            if self.people_present is not None:
+                events = only_present_people(events, self.people_present)
             outcomes = self.store.record_many(events)
-        except RepositoryError:  # the store failed: retried by the event source
+        except RepositoryError:  # the store or the directory failed: retried by the event source
             result.failed.extend(i for _, indexes in newest.values() for i in indexes)
             result.failed.sort()
             return result

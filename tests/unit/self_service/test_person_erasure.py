@@ -10,6 +10,7 @@ statistics' counts do not change.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from telefonist.caller_history import Outcome as HistoryOutcome
 from telefonist.dal import keys
 from telefonist.dal.caller_history import CallerHistoryRepository
 from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.dal.directory_presence import DirectoryPresence
 from telefonist.dal.employee_access import DynamoAccessStore
 from telefonist.dal.statistics_repository import StatisticsRepository
 from telefonist.referral_automation.sign_in import Grant, digest
@@ -27,6 +29,7 @@ from telefonist.resources import MESSAGE_TABLE, PERSON_INDEX, STATISTICS_TABLE
 from telefonist.self_service import SelfService
 from telefonist.self_service.billing import InMemoryBillingSummarySource
 from telefonist.statistics.model import ContactEvent
+from telefonist.statistics.recorder import only_present_people
 
 from telefonist_local.self_service.local_gateway import local_token
 from tests.builders.statistics import answered_call
@@ -299,3 +302,25 @@ def test_without_a_message_log_the_routes_answer_503_and_change_nothing(
     client = ApiClient(SelfService(repo, InMemoryBillingSummarySource([])))
     assert client.call("DELETE", "/people/acme-p1/personal-data", ACME_ADMIN_TOKEN).status == 503
     assert client.call("GET", "/people/acme-p1", ACME_ADMIN_TOKEN).status == 200
+
+
+def test_a_ctr_version_arriving_after_the_erasure_does_not_name_them_again(
+    erasing_client: ApiClient, repo: CustomerRepository, statistics: Any
+) -> None:
+    """Connect updates a contact's record after the call, Kinesis redelivers, the archive is replayed:
+    a version of c1 (transferred to acme-p1) that arrives after the erasure keeps its transfer and
+    counts, and names nobody; c3's person, still in the directory, stays named."""
+    assert erasing_client.call("DELETE", "/people/acme-p1/personal-data", ACME_ADMIN_TOKEN).status == 200
+    before = StatisticsRepository(statistics).month("acme", "2026-11").days
+    late = [
+        replace(_contact("c1", "acme-p1"), version_us=2, handling_seconds=41),
+        replace(_contact("c3", "acme-p2"), version_us=2, handling_seconds=41),
+    ]
+    StatisticsRepository(statistics).record_many(only_present_people(late, DirectoryPresence(repo.table).present))
+
+    assert not [i for i in _everything(statistics) if _mentions(i, "acme-p1")]
+    held = StatisticsRepository(statistics).events(["c1", "c3"])
+    assert (held["c1"]["transferred"], held["c1"].get("transferred_to_person")) == (True, None)
+    assert held["c3"]["transferred_to_person"] == "acme-p2"
+    after = StatisticsRepository(statistics).month("acme", "2026-11").days
+    assert [(d.day, d.counts["transfers"]) for d in after] == [(d.day, d.counts["transfers"]) for d in before]

@@ -4,12 +4,12 @@ routing failure fails exactly the records of customer contacts, for the event so
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from telefonist.dal.errors import RepositoryError
+from telefonist.ports.store import RepositoryError
 from telefonist.statistics.events import ContactEvent
 from telefonist.statistics.recorder import StatisticsRecorder
 
@@ -79,3 +79,41 @@ def test_a_routing_failure_fails_that_record() -> None:
     )
     assert result.failed == [0]
     assert [e.contact_id for e in store.written] == ["c2"]
+
+
+def _transferred(contact_id: str, person_id: str) -> bytes:
+    record: dict[str, Any] = json.loads(_ctr(contact_id, "2026-11-24T08:20:00Z"))
+    record["Attributes"] = {**record.get("Attributes", {}), "transfer_person_id": person_id}
+    return json.dumps(record).encode()
+
+
+def test_an_event_names_the_person_only_while_they_are_in_the_directory() -> None:
+    # Given calls transferred to p1 (erased since) and p2 (still there), and one transferred to nobody
+    asked: list[set[tuple[str, str]]] = []
+
+    def present(people: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        asked.append(set(people))
+        return {p for p in asked[-1] if p[1] == "p2"}
+
+    store = _Store()
+    recorder = StatisticsRecorder(store, lambda _n: "acme", people_present=present)
+    # When the batch is recorded
+    result = recorder.record_batch(
+        [_transferred("c1", "p1"), _transferred("c2", "p2"), _ctr("c3", "2026-11-24T08:20:00Z")]
+    )
+    # Then the directory is asked once, for the named people, and only p2 stays named; counts are whole
+    assert asked == [{("acme", "p1"), ("acme", "p2")}]
+    named = {e.contact_id: e.transferred_to_person for e in store.written}
+    assert named == {"c1": None, "c2": "p2", "c3": None}
+    # the transfer itself stays (statistics do not move): c1 is transferred exactly as c2 is
+    assert len({e.transferred for e in store.written if e.contact_id in ("c1", "c2")}) == 1
+    assert result.recorded == 3
+
+
+def test_a_directory_failure_fails_the_batch_for_a_retry() -> None:
+    def down(_people: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        raise RepositoryError("throttled")
+
+    store = _Store()
+    result = StatisticsRecorder(store, lambda _n: "acme", people_present=down).record_batch([_transferred("c1", "p1")])
+    assert (result.failed, store.written) == ([0], [])
