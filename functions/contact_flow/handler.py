@@ -19,11 +19,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 from telefonist import config
 from telefonist.clock import utc_now
-from telefonist.dal.errors import CorruptItemError, NotFoundError, RepositoryError
 from telefonist.dal.route_reader import RouteReader
 from telefonist.environment import load_env
 from telefonist.inbound.attributes import build_operator_attributes, fallback_attributes
 from telefonist.observability import logger, mask_phone_number, metrics, tracer
+from telefonist.ports.store import CorruptItemError, NotFoundError, RepositoryError
 
 # Connect waits at most InvocationTimeLimitSeconds (≤ 8 s) and retries errors; one slow read must
 # not eat that budget: 0.5 s to connect, 1 s to read, 2 attempts (worst case ≈ 3.2 s with backoff).

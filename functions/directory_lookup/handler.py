@@ -25,7 +25,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
 from telefonist.clock import utc_now
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import NotFoundError
 from telefonist.directory import (
     DirectoryIndexCache,
     DirectoryQuery,
@@ -46,6 +45,7 @@ from telefonist.edge.identity import Group
 from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_resolver, new_router, site_origin_of
 from telefonist.environment import load_env
 from telefonist.observability import logger, metrics
+from telefonist.ports.store import NotFoundError
 
 ROUTE = "/operator/tenants/<tenant_id>/directory"
 CUSTOMERS_ROUTE = "/operator/tenants"

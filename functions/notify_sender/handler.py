@@ -17,7 +17,6 @@ import boto3
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field, Json
 from telefonist import config, resources
-from telefonist.dal.errors import RepositoryError
 from telefonist.dal.message_repository import MessageRepository
 from telefonist.dal.notify_adapters import SesEmailSender, SnsSmsSender
 from telefonist.environment import SMS_SENDER_ID_PATTERN, load_env
@@ -25,6 +24,7 @@ from telefonist.notify.errors import DeliveryFailed
 from telefonist.notify.models import MessageStatus, NotifyJob
 from telefonist.notify.service import DeliveryService
 from telefonist.observability import logger, metrics
+from telefonist.ports.store import RepositoryError
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,10 @@ from telefonist.connect.provisioning import (
 )
 from telefonist.dal.connect_numbers import ConnectNumbers
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import NotFoundError, RepositoryError
 from telefonist.environment import load_env
 from telefonist.models.types import PhoneNumber, Slug, TenantId
 from telefonist.observability import logger, mask_phone_number
+from telefonist.ports.store import NotFoundError, RepositoryError
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from telefonist import config
 from telefonist.dal.billing_store import CtrArchive, QuarantineStore
 from telefonist.dal.billing_table import BillingTable, BillingTableSettings
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import NotFoundError
 from telefonist.dal.ledger_repository import LedgerRepository
+from telefonist.ports.store import NotFoundError
 from telefonist.rating.engine import TenantResolver
 from telefonist.rating.service import RatingService
 

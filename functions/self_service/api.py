@@ -28,8 +28,10 @@ from telefonist.edge.resolver import (
     new_router,
     text_body_media_type,
 )
+from telefonist.models.types import Month
+from telefonist.ports.billing import CSV_COLUMNS
 from telefonist.self_service import api_models as api
-from telefonist.self_service.billing import CSV_COLUMNS, MAX_CSV_LINES, Month
+from telefonist.self_service.billing import MAX_CSV_LINES
 from telefonist.self_service.service import SelfService
 
 ModelT = TypeVar("ModelT", bound=BaseModel)

@@ -14,8 +14,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, new_router
+from telefonist.models.types import Month
 from telefonist.self_service import api_models as api
-from telefonist.self_service.billing import MAX_CSV_LINES, Month
+from telefonist.self_service.billing import MAX_CSV_LINES
 from telefonist.statistics.call_log import CSV_COLUMNS, CallLogPage, CallLogQueries
 
 from functions.self_service.api import csv_response

@@ -10,12 +10,13 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
 from telefonist.calendar_sync.consent import MINA_SIDOR_PATH, ConsentApp
-from telefonist.dal.errors import RepositoryError
 from telefonist.edge.context import deps_of, resolve_with
 from telefonist.edge.resolver import site_origin_of
 from telefonist.environment import load_env
 from telefonist.observability import logger
-from telefonist.self_service.billing import BillingSummarySource, UnavailableBillingSummarySource
+from telefonist.ports.billing import BillingSummarySource
+from telefonist.ports.store import RepositoryError
+from telefonist.self_service.billing import UnavailableBillingSummarySource
 from telefonist.self_service.service import SelfService
 from telefonist.statistics.call_log import CallLogQueries
 from telefonist.statistics.service import StatisticsQueries

@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, new_router
-from telefonist.self_service.billing import Month
+from telefonist.models.types import Month
 from telefonist.statistics.api_models import MonthStatisticsView
 from telefonist.statistics.service import CSV_COLUMNS, StatisticsQueries, statistics_csv
 

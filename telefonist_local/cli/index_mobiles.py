@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     import boto3
     from telefonist import config
     from telefonist.dal.customer_repository import CustomerRepository
-    from telefonist.dal.errors import RepositoryError
+    from telefonist.ports.store import RepositoryError
 
     table_name = os.environ.get(config.ENV_CUSTOMER_TABLE)
     if not table_name:

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from telefonist import config
     from telefonist.dal.billing_store import LegacyLineObjects
     from telefonist.dal.billing_table import BillingTable, BillingTableSettings
-    from telefonist.dal.errors import RepositoryError
+    from telefonist.ports.store import RepositoryError
     from telefonist.rating.rerate import parse_month
 
     from telefonist_local.dal.billing_migration import migrate_legacy_lines

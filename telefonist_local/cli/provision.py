@@ -54,7 +54,7 @@ def provisioner(args: argparse.Namespace, **settings: Any) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     from telefonist.connect.provisioning import ProvisioningError
-    from telefonist.dal.errors import RepositoryError
+    from telefonist.ports.store import RepositoryError
 
     try:
         done = provisioner(args, country=args.country, number_type=args.number_type, prefix=args.prefix).provision(

@@ -17,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     from telefonist.connect.provisioning import ProvisioningError
-    from telefonist.dal.errors import RepositoryError
+    from telefonist.ports.store import RepositoryError
 
     try:
         released = provisioner(args).release(args.tenant, args.number)

@@ -22,8 +22,8 @@ def run(args: argparse.Namespace) -> int:
     import boto3
     from telefonist.dal.billing_store import CtrArchive
     from telefonist.dal.billing_table import BillingTable, BillingTableSettings
-    from telefonist.dal.errors import RepositoryError
     from telefonist.environment import load_env
+    from telefonist.ports.store import RepositoryError
     from telefonist.rating.rerate import archive_days, parse_month, rerate_month
     from tqdm import tqdm
 

@@ -347,6 +347,6 @@ def _no_service() -> SelfService:
 
 def _no_call_log() -> CallLogQueries:
     """The call log of a whole API built without one (the OpenAPI document, the edge's tests): 503."""
-    from telefonist.dal.errors import RepositoryError
+    from telefonist.ports.store import RepositoryError
 
     raise RepositoryError("no call log is wired to this API")

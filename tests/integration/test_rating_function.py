@@ -15,9 +15,9 @@ import pytest
 from telefonist.dal.billing_store import CtrArchive, QuarantineStore
 from telefonist.dal.billing_table import BillingTable, BillingTableSettings
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import RepositoryError
 from telefonist.dal.ledger_repository import LedgerRepository
 from telefonist.dal.secrets import KmsSecretCodec
+from telefonist.ports.store import RepositoryError
 from telefonist.rating.line import BillingLine
 from telefonist.rating.service import RatingService
 from telefonist.resources import (

@@ -26,7 +26,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from telefonist.dal.billing_table import COMMIT_ATTEMPTS, LINE_SCHEMA, BillingTable, _expressions, live_data_files
-from telefonist.dal.errors import RepositoryError
+from telefonist.ports.store import RepositoryError
 from telefonist.retention import billing_months_to_delete
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from telefonist.clock import utc_now
-from telefonist.dal.errors import RepositoryError
+from telefonist.ports.store import RepositoryError
 from telefonist.rating.line import LINES_PREFIX
 from telefonist.rating.service import ReceivedRecord
 

@@ -24,9 +24,9 @@ from telefonist.calendar_sync.consent import CalendarConnection, ConsentGrant
 from telefonist.calendar_sync.rules import CalendarRules, CalendarSettings
 from telefonist.calendar_sync.sync import FollowedCalendar
 from telefonist.clock import utc_now
-from telefonist.dal.errors import CorruptItemError, translate_client_error
+from telefonist.dal.errors import translate_client_error
 from telefonist.dal.graph_client import GraphCredentials, GraphError
-from telefonist.ports.store import Versioned
+from telefonist.ports.store import CorruptItemError, Versioned
 
 STATE_PK = "CALSYNC"
 CALENDAR_ENTITY = "calendar_sync"

@@ -30,8 +30,8 @@ from telefonist.caller_history import (
     derivation_message,
     expires_at,
 )
-from telefonist.dal.errors import RepositoryError
 from telefonist.dal.keys import person_ref
+from telefonist.ports.store import RepositoryError
 from telefonist.resources import PERSON_INDEX
 
 POINTER_SK = "HISTORY"

@@ -9,7 +9,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from telefonist.dal.errors import RepositoryError
+from telefonist.ports.store import RepositoryError
 from telefonist.transfer.service import ContactNotFound
 
 

@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ValidationError
 
-from telefonist.dal.errors import CorruptItemError, translate_client_error
-from telefonist.ports.store import Versioned
+from telefonist.dal.errors import translate_client_error
+from telefonist.ports.store import CorruptItemError, Versioned
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 # config_version: the profile's guard of a tenant's configuration writes (see CustomerRepository).

@@ -17,7 +17,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from telefonist.clock import utc_now
-from telefonist.dal.errors import RepositoryError
+from telefonist.ports.store import RepositoryError
 from telefonist.rating.service import LedgerDecision
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

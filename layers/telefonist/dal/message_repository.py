@@ -15,8 +15,8 @@ from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
-from telefonist.dal.errors import ConflictError, CorruptItemError, NotFoundError, RepositoryError
 from telefonist.notify.models import Channel, ChannelStatus, Message, MessageStatus
+from telefonist.ports.store import ConflictError, CorruptItemError, NotFoundError, RepositoryError
 from telefonist.retention import DEFAULT
 
 RETENTION = timedelta(days=DEFAULT.messages_days)  # telefonist.retention, SECURITY.md

@@ -16,9 +16,9 @@ from pydantic import ValidationError
 
 from telefonist.clock import utc_now
 from telefonist.dal import keys
-from telefonist.dal.errors import CorruptItemError, RepositoryError, translate_client_error
+from telefonist.dal.errors import translate_client_error
 from telefonist.notify.templates import MessageTemplate, TemplateScope
-from telefonist.ports.store import Versioned
+from telefonist.ports.store import CorruptItemError, RepositoryError, Versioned
 
 
 def _what(scope: str | None) -> str:

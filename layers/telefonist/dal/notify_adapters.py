@@ -10,12 +10,12 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import NotFoundError, RepositoryError
 from telefonist.dal.message_template_repository import MessageTemplateRepository
 from telefonist.models.directory import Person
 from telefonist.notify.errors import MessageNotAccepted, SendError
 from telefonist.notify.models import NotifyJob, RenderedEmail
 from telefonist.notify.templates import MessageContext, resolve_template
+from telefonist.ports.store import NotFoundError, RepositoryError
 
 SMS_TYPE = "Transactional"  # delivered with priority, not throttled as marketing
 

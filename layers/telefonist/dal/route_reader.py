@@ -11,8 +11,9 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from telefonist.dal import keys
-from telefonist.dal.errors import CorruptItemError, NotFoundError, translate_client_error
+from telefonist.dal.errors import translate_client_error
 from telefonist.inbound.route_view import MalformedRouteError, RouteView, route_view_from_item
+from telefonist.ports.store import CorruptItemError, NotFoundError
 
 
 class RouteReader:

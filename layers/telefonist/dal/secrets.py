@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
-from telefonist.dal.errors import RepositoryError
+from telefonist.ports.store import RepositoryError
 
 
 class SecretCodec(Protocol):

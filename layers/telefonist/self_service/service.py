@@ -38,9 +38,10 @@ from telefonist.models.office import DoorCode, Office
 from telefonist.models.tenant import Tenant
 from telefonist.notify.templates import PLACEHOLDERS, MessageTemplate, TemplateScope
 from telefonist.observability import logger
+from telefonist.ports.billing import BillingSummarySource
 from telefonist.ports.store import ConflictError, InvalidWriteError, NotFoundError, Page, RepositoryError, Versioned
 from telefonist.self_service import api_models as api
-from telefonist.self_service.billing import BillingSummarySource, downloadable_lines, lines_csv
+from telefonist.self_service.billing import downloadable_lines, lines_csv
 from telefonist.self_service.csv_import import parse_people_csv
 from telefonist.self_service.errors import FieldError, ForbiddenError, InvalidInputError
 from telefonist.self_service.pagination import DEFAULT_PAGE_SIZE, decode_cursor, fit_page

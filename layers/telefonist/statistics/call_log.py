@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from telefonist.edge.errors import InvalidInputError
 from telefonist.edge.identity import Caller
-from telefonist.self_service.billing import BillingSummarySource, downloadable_lines, lines_csv
+from telefonist.ports.billing import BillingSummarySource
+from telefonist.self_service.billing import downloadable_lines, lines_csv
 from telefonist.self_service.pagination import CURSOR_FIELD, decode_cursor, encode_cursor
 from telefonist.statistics.model import CALL_LOG_EVENT_ATTRIBUTES
 from telefonist.statistics.service import reader_tenant

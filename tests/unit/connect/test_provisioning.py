@@ -17,7 +17,7 @@ from telefonist.connect.provisioning import (
 )
 from telefonist.dal.connect_numbers import ConnectNumbers
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import NotFoundError
+from telefonist.ports.store import NotFoundError
 
 from telefonist_local.seeding import SeededTenant
 

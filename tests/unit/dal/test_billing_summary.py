@@ -14,9 +14,10 @@ from telefonist.dal.billing_table import (
     BillingTableSettings,
 )
 from telefonist.models.price_list import PriceBook
+from telefonist.ports.billing import TooManyLines
 from telefonist.rating.engine import rate_record
 from telefonist.resources import BILLING_BUCKET
-from telefonist.self_service.billing import TooManyLines, lines_csv, summarise
+from telefonist.self_service.billing import lines_csv, summarise
 
 from telefonist_local.local_aws import LocalResources
 from telefonist_local.sample_data import DEFAULT_PRICE_LIST

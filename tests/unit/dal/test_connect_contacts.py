@@ -6,7 +6,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 from telefonist.dal.connect_contacts import ConnectContactAttributes
-from telefonist.dal.errors import RepositoryError
+from telefonist.ports.store import RepositoryError
 from telefonist.transfer import ContactNotFound
 
 INSTANCE_ID = "11111111-2222-3333-4444-555555555555"

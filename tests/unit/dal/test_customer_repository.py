@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import ConflictError, NotFoundError
 from telefonist.models.directory import Referral
+from telefonist.ports.store import ConflictError, NotFoundError
 
 from telefonist_local.sample_data import (
     DEMO_SWITCHBOARD_NUMBER,

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 from botocore.stub import Stubber
-from telefonist.dal.errors import RepositoryError
 from telefonist.dal.ledger_repository import LedgerRepository
+from telefonist.ports.store import RepositoryError
 from telefonist.resources import LEDGER_TABLE
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

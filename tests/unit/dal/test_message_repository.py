@@ -10,7 +10,6 @@ import pytest
 from botocore.stub import Stubber
 from telefonist import config, resources
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import ConflictError, NotFoundError
 from telefonist.dal.message_repository import RETENTION, MessageRepository
 from telefonist.dal.message_template_repository import MessageTemplateRepository
 from telefonist.dal.notify_adapters import SesEmailSender, SnsSmsSender, SqsMessageQueue
@@ -28,6 +27,7 @@ from telefonist.notify.models import (
 )
 from telefonist.notify.service import new_message_id
 from telefonist.notify.templates import MessageTemplate, TemplateScope
+from telefonist.ports.store import ConflictError, NotFoundError
 
 from telefonist_local.local_aws import LocalResources
 from telefonist_local.sample_data import demo_common_numbers, demo_tenant

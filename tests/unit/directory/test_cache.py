@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-from telefonist.dal.errors import NotFoundError, RepositoryError
 from telefonist.directory import DirectoryIndexCache
 from telefonist.models.directory import Directory
+from telefonist.ports.store import NotFoundError, RepositoryError
 
 from tests.unit.directory.fixtures import NOW, swedish_directory
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from telefonist.dal.errors import NotFoundError, RepositoryError
 from telefonist.environment import MissingEnvironment, load_env
+from telefonist.ports.store import NotFoundError, RepositoryError
 
 from functions.rating.dependencies import Environment, cached_for, cached_tenant_resolver
 

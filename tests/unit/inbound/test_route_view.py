@@ -10,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from telefonist.dal import keys
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import CorruptItemError
 from telefonist.dal.route_reader import RouteReader
 from telefonist.inbound.attributes import build_operator_attributes
 from telefonist.inbound.route_view import MalformedRouteError, route_view_from_item
 from telefonist.models.common_number import GeneralInformation, OpeningHours, TemporaryInformation
 from telefonist.models.route import Route
 from telefonist.models.status import TenantStatus
+from telefonist.ports.store import CorruptItemError
 
 from tests.unit.inbound.routes import ACME_NUMBER as NUMBER
 from tests.unit.inbound.routes import acme_route

@@ -44,7 +44,7 @@ def test_a_person_claim_without_the_group_or_a_tenant_grants_nothing(service: Se
 
 def test_an_employee_of_another_customer_reaches_only_their_own_customer(service: SelfService) -> None:  # noqa: F811
     # globex's acme-p2 does not exist: the write goes to the caller's own tenant, never acme's.
-    from telefonist.dal.errors import NotFoundError
+    from telefonist.ports.store import NotFoundError
 
     with pytest.raises(NotFoundError):
         service.set_referral(employee("acme-p2", tenant_id="globex"), "acme-p2", "own", BODY)

@@ -10,10 +10,11 @@ import boto3
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.person_data import PersonDataStore
+from telefonist.ports.billing import BillingSummary, TariffTotal
 from telefonist.resources import MESSAGE_TABLE, STATISTICS_TABLE
 from telefonist.self_service import Caller, SelfService
 from telefonist.self_service import api_models as api
-from telefonist.self_service.billing import BillingSummary, InMemoryBillingSummarySource, TariffTotal
+from telefonist.self_service.billing import InMemoryBillingSummarySource
 from werkzeug.test import Client
 
 from functions.self_service.api import MAX_BODY_BYTES, build_resolver

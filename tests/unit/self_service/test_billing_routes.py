@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.ports.billing import CSV_COLUMNS
 from telefonist.self_service import SelfService
-from telefonist.self_service.billing import CSV_COLUMNS, InMemoryBillingSummarySource
+from telefonist.self_service.billing import InMemoryBillingSummarySource
 
 from tests.unit.self_service.conftest import (
     ACME_ADMIN_TOKEN,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import RepositoryError
+from telefonist.ports.store import RepositoryError
 from telefonist.self_service.csv_import import parse_people_csv
 from telefonist.self_service.errors import InvalidInputError
 

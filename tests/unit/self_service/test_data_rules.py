@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import ConflictError, NotFoundError
+from telefonist.ports.store import ConflictError, NotFoundError
 from telefonist.self_service import Caller, SelfService
 from telefonist.self_service import api_models as api
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.errors import CorruptItemError, NotFoundError
 from telefonist.directory import DirectoryIndex
 from telefonist.models.directory import Person, PersonPhone, PhoneKind, Referral
+from telefonist.ports.store import CorruptItemError, NotFoundError
 
 from functions.directory_lookup import handler
 from tests.unit.directory.fixtures import NOW, TENANT_ID, swedish_directory
