@@ -16,11 +16,11 @@ from aws_lambda_powertools.utilities.data_classes.kinesis_stream_event import Ki
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
 from telefonist.dal.directory_presence import DirectoryPresence
-from telefonist.dal.errors import NotFoundError
 from telefonist.dal.route_reader import RouteReader
 from telefonist.dal.statistics_repository import StatisticsRepository
 from telefonist.environment import load_env
 from telefonist.observability import logger, metrics
+from telefonist.ports.store import NotFoundError
 from telefonist.statistics.recorder import StatisticsRecorder
 
 
@@ -40,7 +40,7 @@ class Dependencies:
 @cache
 def dependencies() -> Dependencies:
     env = load_env(Environment)
-    dynamodb = boto3.resource("dynamodb")
+    dynamodb = dynamodb_tables()
     # Only the route's tenant is needed: the raw item (written by the validated configuration path),
     # not CustomerRepository's pydantic models, which cost this function ~0.2 s of cold start.
     customers = dynamodb.Table(env.customer_table)

@@ -10,7 +10,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from telefonist.dal.errors import RepositoryError
+from telefonist.ports.store import RepositoryError
 
 BATCH_GET_KEYS = 100  # DynamoDB's limit per BatchGetItem
 MAX_ATTEMPTS = 5  # rounds of UnprocessedKeys before the read fails (the caller's retry takes over)

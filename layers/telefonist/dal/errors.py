@@ -1,30 +1,10 @@
-"""ClientError into the domain's store errors (telefonist.ports.store); ClientError never leaves this package.
-
-The error classes are the domain's; they are re-exported here for the functions, the tooling and
-the tests that still import them from `telefonist.dal.errors`.
-"""
+"""ClientError into the domain's store errors (telefonist.ports.store); ClientError never leaves this package."""
 
 from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from telefonist.ports.store import (
-    ConflictError,
-    CorruptItemError,
-    InvalidWriteError,
-    NotFoundError,
-    RepositoryError,
-)
-
-__all__ = [
-    "ConflictError",
-    "CorruptItemError",
-    "InvalidWriteError",
-    "NotFoundError",
-    "RepositoryError",
-    "stale_version_message",
-    "translate_client_error",
-]
+from telefonist.ports.store import ConflictError, NotFoundError, RepositoryError
 
 
 def stale_version_message(what: str, expected_version: int | None) -> str:

@@ -28,8 +28,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from telefonist.dal.batch_get import batch_get_all
-from telefonist.dal.errors import RepositoryError
 from telefonist.dal.keys import person_ref
+from telefonist.ports.store import RepositoryError
 from telefonist.resources import PERSON_INDEX
 from telefonist.retention import DEFAULT
 from telefonist.statistics.aggregates import contribution

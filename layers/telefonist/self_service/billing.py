@@ -13,35 +13,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from telefonist.edge.errors import InvalidInputError
-from telefonist.models.types import Month
 from telefonist.ports.billing import (
     CSV_COLUMNS,
-    LINE_SOURCE_COLUMNS,
     BillingSummary,
     BillingSummarySource,
     TariffTotal,
     TooManyLines,
 )
 from telefonist.ports.store import RepositoryError
-
-# The port and its models are the domain's (telefonist.ports.billing); re-exported for the routes
-# and tests that import them from here.
-__all__ = [
-    "CSV_COLUMNS",
-    "LINE_SOURCE_COLUMNS",
-    "MAX_CSV_LINES",
-    "BillingSummary",
-    "BillingSummarySource",
-    "InMemoryBillingSummarySource",
-    "Month",
-    "TariffTotal",
-    "TooManyLines",
-    "UnavailableBillingSummarySource",
-    "downloadable_lines",
-    "kronor_text",
-    "lines_csv",
-    "summarise",
-]
 
 # A download stays well inside Lambda's 6 MB response (about 140 bytes a line).
 MAX_CSV_LINES = 30_000
