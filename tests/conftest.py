@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from telefonist_local.local_aws import FAKE_CREDENTIALS, LocalResources, create_resources, patched_environment
+from telefonist_local.local_aws import FAKE_CREDENTIALS, LocalResources
 
 if TYPE_CHECKING:
     from telefonist.dal.customer_repository import CustomerRepository
+
+    from tests.moto_session import MotoSession
 
 # Before any boto3 client exists: never reach a real account, even by mistake.
 os.environ.update(FAKE_CREDENTIALS)
@@ -49,15 +51,21 @@ def _moto_speedups() -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def aws(_moto_speedups: None) -> Iterator[LocalResources]:
-    """In-process moto with every resource of the stack created; env vars set as CDK would."""
-    from moto import mock_aws
+@pytest.fixture(scope="session")
+def moto_session(_moto_speedups: None) -> MotoSession:
+    from tests.moto_session import MotoSession
 
-    with mock_aws(config=MOTO_CONFIG):
-        created = create_resources()
-        with patched_environment(created.environment):
-            yield created
+    return MotoSession(MOTO_CONFIG)
+
+
+@pytest.fixture
+def aws(moto_session: MotoSession) -> Iterator[LocalResources]:
+    """In-process moto with every resource of the stack present and empty; env vars set as CDK would.
+
+    The resources are created once per worker and emptied before each test (tests/moto_session.py).
+    """
+    with moto_session.fresh_stack() as created:
+        yield created
 
 
 @pytest.fixture
