@@ -16,7 +16,7 @@ from telefonist.dal.calendar_state import APP_SECRET_NAME, STATE_PK
 from functions.calendar_sync.handler import ENV_NOTIFICATION_URL
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
-from infra.constructs.key_grants import grant_key_via
+from infra.constructs.grants import grant_key_via, grant_partitions
 from infra.constructs.self_service_api_construct import SelfServiceApiConstruct
 from infra.constructs.service_function import ServiceFunction
 
@@ -78,20 +78,15 @@ class CalendarSyncConstruct(Construct):
     def _grant(self, role: iam.Role) -> None:
         stack = cdk.Stack.of(self)
         table = self._data.table(resources.CUSTOMER_TABLE)
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
-                resources=[table.table_arn],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [STATE_PK]}},
-            )
+        grant_partitions(
+            role, [table.table_arn], ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"], [STATE_PK]
         )
         # The person's referrals and the directory version (one transaction), and the audit entry.
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-                resources=[table.table_arn],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*"]}},
-            )
+        grant_partitions(
+            role,
+            [table.table_arn],
+            ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+            ["TENANT#*"],
         )
         grant_key_via(role, self._data.data_key, ["kms:Decrypt", "kms:GenerateDataKey"], ["dynamodb"])
         role.add_to_principal_policy(

@@ -30,7 +30,7 @@ from telefonist.resources import CUSTOMER_TABLE
 
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
-from infra.constructs.key_grants import grant_key_via
+from infra.constructs.grants import grant_key_via, grant_partitions
 from infra.constructs.service_function import ServiceFunction
 
 CTX_CONNECT_INSTANCE_ARN: Final = "telefonist:connectInstanceArn"
@@ -177,13 +177,7 @@ class ConnectConstruct(Construct):
             "(fallback script, caller still queued) on failure",
         )
         # Read-only, and only the routing records: items whose partition key is NUMBER#<number>.
-        function.role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:GetItem"],
-                resources=[table.table_arn],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["NUMBER#*"]}},
-            )
-        )
+        grant_partitions(function.role, [table.table_arn], ["dynamodb:GetItem"], ["NUMBER#*"])
         grant_key_via(function.role, self._data.data_key, ["kms:Decrypt"], ["dynamodb"])
         return function
 
@@ -367,18 +361,11 @@ class ConnectConstruct(Construct):
             )
         )
         # Tenant items (profile, common numbers, offices) and routing records only; no directory.
-        function.role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=[
-                    "dynamodb:GetItem",
-                    "dynamodb:Query",
-                    "dynamodb:PutItem",
-                    "dynamodb:UpdateItem",
-                    "dynamodb:DeleteItem",
-                ],
-                resources=[table.table_arn],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*", "NUMBER#*"]}},
-            )
+        grant_partitions(
+            function.role,
+            [table.table_arn],
+            ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+            ["TENANT#*", "NUMBER#*"],
         )
         grant_key_via(
             function.role, self._data.data_key, ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], ["dynamodb"]

@@ -12,6 +12,7 @@ from telefonist import config
 from telefonist.dal import keys
 
 from infra.constructs.function_code import FunctionCodeConstruct
+from infra.constructs.grants import grant_partitions
 from infra.constructs.service_function import ServiceFunction
 
 # Only the tenants' partitions hold directories; routes (NUMBER#) and price lists stay out of reach.
@@ -70,13 +71,8 @@ class DirectoryConstruct(Construct):
 
     def _grant_read(self, customer_table: dynamodb.ITable, data_key: kms.IKey) -> None:
         role = self.service_function.role
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                sid="ReadTenantDirectories",
-                actions=READ_ACTIONS,
-                resources=[customer_table.table_arn],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [TENANT_PARTITIONS]}},
-            )
+        grant_partitions(
+            role, [customer_table.table_arn], READ_ACTIONS, [TENANT_PARTITIONS], sid="ReadTenantDirectories"
         )
         role.add_to_principal_policy(
             iam.PolicyStatement(

@@ -14,7 +14,7 @@ from telefonist.dal.employee_access import PREFIX as ACCESS_PREFIX
 
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
-from infra.constructs.key_grants import grant_key_via
+from infra.constructs.grants import grant_key_via, grant_partitions
 from infra.constructs.self_service_api_construct import SelfServiceApiConstruct
 from infra.constructs.service_function import ServiceFunction
 
@@ -55,26 +55,18 @@ class EmployeeStatusConstruct(Construct):
         )
         self.function = self.service_function.function
         role = self.service_function.role
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:Query"],
-                resources=[f"{customers.table_arn}/index/{keys.MOBILE_INDEX}"],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["MOBILE#*"]}},
-            )
+        grant_partitions(role, [f"{customers.table_arn}/index/{keys.MOBILE_INDEX}"], ["dynamodb:Query"], ["MOBILE#*"])
+        grant_partitions(
+            role,
+            [customers.table_arn],
+            ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+            ["TENANT#*"],
         )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-                resources=[customers.table_arn],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*"]}},
-            )
-        )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-                resources=[customers.table_arn],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{ACCESS_PREFIX}*"]}},
-            )
+        grant_partitions(
+            role,
+            [customers.table_arn],
+            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+            [f"{ACCESS_PREFIX}*"],
         )
         grant_key_via(role, data.data_key, ["kms:Decrypt", "kms:GenerateDataKey"], ["dynamodb"])
         role.add_to_principal_policy(iam.PolicyStatement(actions=["sns:Publish"], not_resources=["arn:aws:sns:*:*:*"]))

@@ -11,15 +11,15 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from telefonist import config, resources
 from telefonist.dal import keys
 from telefonist.dal.sms_refusals import REFUSED_SMS_PK
 
 from infra.constructs.data_construct import DataConstruct
+from infra.constructs.dead_letters import dead_letter_queue
 from infra.constructs.function_code import FunctionCodeConstruct
-from infra.constructs.key_grants import grant_key_via
+from infra.constructs.grants import grant_key_via, grant_partitions
 from infra.constructs.service_function import ServiceFunction
 
 HANDLER = "functions.inbound_sms.handler.lambda_handler"
@@ -61,18 +61,11 @@ class InboundSmsConstruct(Construct):
                 conditions=source,
             )
         )
-        self.dead_letter_queue = sqs.Queue(
+        self.dead_letter_queue = dead_letter_queue(
             self,
             "DeadLetterQueue",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=data.data_key,
-            enforce_ssl=True,
-            retention_period=cdk.Duration.days(14),
-        )
-        reason = "The SMS commands' dead-letter queue: messages that failed every retry wait here"
-        cdk.Validations.of(self.dead_letter_queue).acknowledge(
-            cdk.Acknowledgment(id="AwsSolutions::AwsSolutions-SQS3", reason=reason),
-            cdk.Acknowledgment(id="Serverless::Serverless-SQSRedrivePolicy", reason=reason),
+            data.data_key,
+            "The SMS commands' dead-letter queue: messages that failed every retry wait here",
         )
         customers = data.table(resources.CUSTOMER_TABLE)
         self.service_function = ServiceFunction(
@@ -109,27 +102,14 @@ class InboundSmsConstruct(Construct):
         customers = self._data.table(resources.CUSTOMER_TABLE)
         index = f"{customers.table_arn}/index/{keys.MOBILE_INDEX}"
         # Who sent it: the mobile index (keys only, MOBILE#…), then the person and their referrals.
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:Query"],
-                resources=[index],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["MOBILE#*"]}},
-            )
-        )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:Query"],
-                resources=[customers.table_arn],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*"]}},
-            )
-        )
+        grant_partitions(role, [index], ["dynamodb:Query"], ["MOBILE#*"])
+        grant_partitions(role, [customers.table_arn], ["dynamodb:Query"], ["TENANT#*"])
         # The referral and the directory version (one transaction), the audit entry; refused senders' audit.
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-                resources=[customers.table_arn],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*", REFUSED_SMS_PK]}},
-            )
+        grant_partitions(
+            role,
+            [customers.table_arn],
+            ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+            ["TENANT#*", REFUSED_SMS_PK],
         )
         grant_key_via(role, self._data.data_key, ["kms:Decrypt", "kms:GenerateDataKey"], ["dynamodb"])
         # The answer: an SMS straight to a phone number (no topic, no endpoint), as the notify sender.

@@ -18,8 +18,9 @@ from constructs import Construct
 from telefonist import config, resources
 
 from infra.constructs.data_construct import DataConstruct
+from infra.constructs.dead_letters import dead_letter_queue
 from infra.constructs.function_code import FunctionCodeConstruct
-from infra.constructs.key_grants import grant_key_via
+from infra.constructs.grants import grant_key_via, grant_partitions
 from infra.constructs.service_function import ServiceFunction
 
 CTX_EMAIL_SENDER = "telefonist:emailSender"
@@ -58,20 +59,12 @@ class NotifyConstruct(Construct):
 
     # ---------------------------------------------------------------- queues
     def _build_dead_letter_queue(self) -> sqs.Queue:
-        queue = sqs.Queue(
+        return dead_letter_queue(
             self,
             resources.NOTIFY_DLQ.logical_id,
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=self._data.data_key,
-            enforce_ssl=True,
-            retention_period=cdk.Duration.days(14),
+            self._data.data_key,
+            "This is the notify queue's dead-letter queue: failed messages wait here for a redrive",
         )
-        reason = "This is the notify queue's dead-letter queue: failed messages wait here for a redrive"
-        cdk.Validations.of(queue).acknowledge(
-            cdk.Acknowledgment(id="AwsSolutions::AwsSolutions-SQS3", reason=reason),
-            cdk.Acknowledgment(id="Serverless::Serverless-SQSRedrivePolicy", reason=reason),
-        )
-        return queue
 
     def _build_queue(self) -> sqs.Queue:
         return sqs.Queue(
@@ -111,13 +104,7 @@ class NotifyConstruct(Construct):
         )
         role = function.role
         # People, templates and common numbers only: tenant partitions, never routes or price lists.
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:GetItem", "dynamodb:Query"],
-                resources=[customers.table_arn],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*"]}},
-            )
-        )
+        grant_partitions(role, [customers.table_arn], ["dynamodb:GetItem", "dynamodb:Query"], ["TENANT#*"])
         role.add_to_principal_policy(
             iam.PolicyStatement(actions=["dynamodb:PutItem", "dynamodb:UpdateItem"], resources=[messages.table_arn])
         )

@@ -12,11 +12,10 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_glue as glue
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
-from constructs import Construct, IConstruct
+from constructs import Construct
 from telefonist import config, resources
 from telefonist.dal import keys
 from telefonist.dal.billing_store import ARCHIVE_PREFIX, QUARANTINE_PREFIX
@@ -25,16 +24,14 @@ from telefonist.rating.finance import QUERIES, TABLE
 from telefonist.rating.line import LINE_COLUMNS, LINES_PREFIX
 
 from infra.constructs.data_construct import DataConstruct
+from infra.constructs.dead_letters import consume_stream, dead_letter_queue
 from infra.constructs.function_code import FunctionCodeConstruct
-from infra.constructs.key_grants import grant_key_via
+from infra.constructs.grants import acknowledge, grant_key_via, grant_partitions, objects_finding
 from infra.constructs.service_function import ServiceFunction
 
 # Event source tuning: CTRs are small (2 KB) and rating is cheap, so large batches keep the
 # invocation count low; the window bounds the added latency (billing is not real time).
 BATCH_SIZE = 500
-BATCH_WINDOW = cdk.Duration.seconds(10)
-RETRY_ATTEMPTS = 5
-MAX_RECORD_AGE = cdk.Duration.days(1)
 STREAM_RETENTION = cdk.Duration.days(7)
 ATHENA_BYTES_SCANNED_CUTOFF = 10 * 1024**3  # 10 GiB per query
 # Ordering: records of one contact share a partition key (the ContactId), and Lambda keeps
@@ -48,11 +45,6 @@ ORPHAN_FILE_RETENTION_DAYS = 3
 # Billing lines' retention (issue 20): monthly, the 2nd at 02:00 UTC (a quiet hour for rating).
 RETENTION_SCHEDULE = events.Schedule.cron(minute="0", hour="2", day="2", month="*", year="*")
 _ICEBERG_TYPES = {"string": "string", "int": "int", "bigint": "long", "boolean": "boolean", "timestamp": "timestamptz"}
-
-
-def _acknowledge(scope: IConstruct, finding: str, reason: str) -> None:
-    """A cdk-nag finding acknowledged on one construct, with the written reason."""
-    cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=finding, reason=reason))
 
 
 class RatingConstruct(Construct):
@@ -94,7 +86,7 @@ class RatingConstruct(Construct):
             encryption_key=self._data.data_key,
             retention_period=STREAM_RETENTION,
         )
-        _acknowledge(
+        acknowledge(
             stream,
             "AwsSolutions::AwsSolutions-KDS3",
             "Encrypted with the service's customer-managed data key (rotated), not the AWS-managed one",
@@ -137,25 +129,12 @@ class RatingConstruct(Construct):
 
     # ---------------------------------------------------------------- function and event source
     def _build_failure_queue(self) -> sqs.Queue:
-        queue = sqs.Queue(
+        return dead_letter_queue(
             self,
             resources.RATING_DLQ.logical_id,
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=self._data.data_key,
-            enforce_ssl=True,
-            retention_period=cdk.Duration.days(14),
-        )
-        _acknowledge(
-            queue,
-            "AwsSolutions::AwsSolutions-SQS3",
+            self._data.data_key,
             "This queue is itself the on-failure destination of the rating event source mapping",
         )
-        _acknowledge(
-            queue,
-            "Serverless::Serverless-SQSRedrivePolicy",
-            "This queue is itself the on-failure destination of the rating event source mapping",
-        )
-        return queue
 
     def _build_function(self, code: FunctionCodeConstruct) -> ServiceFunction:
         data = self._data
@@ -180,33 +159,23 @@ class RatingConstruct(Construct):
         )
 
     def _build_event_source(self) -> sources.KinesisEventSource:
-        source = sources.KinesisEventSource(
+        return consume_stream(
+            self.function,
             self.stream,
-            starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+            self.failure_queue,
             batch_size=BATCH_SIZE,
-            max_batching_window=BATCH_WINDOW,
-            bisect_batch_on_error=True,
-            retry_attempts=RETRY_ATTEMPTS,
-            max_record_age=MAX_RECORD_AGE,
-            report_batch_item_failures=True,
             parallelization_factor=PARALLELIZATION_FACTOR,  # see PARALLELIZATION_FACTOR: order per contact kept
-            on_failure=sources.SqsDlq(self.failure_queue),
         )
-        self.function.function.add_event_source(source)
-        return source
 
     def _grant(self, role: iam.IRole) -> None:
         data = self._data
         customer_table = data.table(resources.CUSTOMER_TABLE)
         # Routes (dialed number → tenant) and the price lists only: the leading keys say so.
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:GetItem", "dynamodb:Query"],
-                resources=[customer_table.table_arn],
-                conditions={
-                    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": [keys.number_pk("*"), keys.PRICE_LIST_PK]}
-                },
-            )
+        grant_partitions(
+            role,
+            [customer_table.table_arn],
+            ["dynamodb:GetItem", "dynamodb:Query"],
+            [keys.number_pk("*"), keys.PRICE_LIST_PK],
         )
         role.add_to_principal_policy(
             iam.PolicyStatement(
@@ -218,7 +187,6 @@ class RatingConstruct(Construct):
         self._grant_objects(
             role, self.billing_bucket, LINES_PREFIX, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
         )
-        stack = cdk.Stack.of(self)
         self._grant_catalog(role)
         self._grant_objects(role, data.bucket(resources.ARCHIVE_BUCKET), ARCHIVE_PREFIX, ["s3:PutObject"])
         self._grant_objects(role, data.bucket(resources.QUARANTINE_BUCKET), QUARANTINE_PREFIX, ["s3:PutObject"])
@@ -229,21 +197,11 @@ class RatingConstruct(Construct):
             (resources.ARCHIVE_BUCKET, ARCHIVE_PREFIX),
             (resources.QUARANTINE_BUCKET, QUARANTINE_PREFIX),
         ):
-            cfn_bucket = data.bucket(spec).node.default_child
-            assert isinstance(cfn_bucket, cdk.CfnElement)
-            logical_id = stack.resolve(stack.get_logical_id(cfn_bucket))
-            _acknowledge(
+            acknowledge(
                 role,
-                f"AwsSolutions::AwsSolutions-IAM5[Resource::<{logical_id}.Arn>/{prefix}*]",
+                objects_finding(data.bucket(spec), prefix),
                 f"Objects under one prefix ({prefix}) whose keys are per contact or per batch, "
                 "unknown in advance; only the actions the function uses",
-            )
-        for action in ("kms:ReEncrypt*", "kms:GenerateDataKey*"):
-            _acknowledge(
-                role,
-                f"AwsSolutions::AwsSolutions-IAM5[Action::{action}]",
-                "CDK's grant for sending failed-batch records to the KMS-encrypted on-failure queue "
-                "(SqsDlq), on the data key only",
             )
 
     @staticmethod
@@ -297,13 +255,9 @@ class RatingConstruct(Construct):
             role, self.billing_bucket, LINES_PREFIX, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
         )
         grant_key_via(role, data.data_key, ["kms:Decrypt", "kms:GenerateDataKey"], ["s3"])
-        stack = cdk.Stack.of(self)
-        cfn_bucket = self.billing_bucket.node.default_child
-        assert isinstance(cfn_bucket, cdk.CfnElement)
-        _acknowledge(
+        acknowledge(
             role,
-            f"AwsSolutions::AwsSolutions-IAM5[Resource::<{stack.resolve(stack.get_logical_id(cfn_bucket))}.Arn>/"
-            f"{LINES_PREFIX}*]",
+            objects_finding(self.billing_bucket, LINES_PREFIX),
             "The Iceberg table's data and metadata files under lines/, named by their writers at commit time; "
             "only read, write and delete",
         )
@@ -314,7 +268,7 @@ class RatingConstruct(Construct):
             schedule=RETENTION_SCHEDULE,
             targets=[targets.LambdaFunction(function.function, retry_attempts=2)],
         )
-        _acknowledge(
+        acknowledge(
             rule,
             "Serverless::Serverless-EventBusDLQ",
             "A monthly schedule of a function in the same account, retried twice; a run that never starts only "
@@ -388,15 +342,11 @@ class RatingConstruct(Construct):
                 conditions={"StringLike": {"s3:prefix": [f"{LINES_PREFIX}*"]}},
             )
         )
-        stack = cdk.Stack.of(self)
         self._grant_catalog(role)
         grant_key_via(role, self._data.data_key, ["kms:Decrypt", "kms:GenerateDataKey"], ["s3"])
-        cfn_bucket = self.billing_bucket.node.default_child
-        assert isinstance(cfn_bucket, cdk.CfnElement)
-        bucket_id = stack.resolve(stack.get_logical_id(cfn_bucket))
-        _acknowledge(
+        acknowledge(
             role,
-            f"AwsSolutions::AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{LINES_PREFIX}*]",
+            objects_finding(self.billing_bucket, LINES_PREFIX),
             "Glue's table optimizers rewrite and delete the table's files under lines/ (names unknown in advance)",
         )
         return role

@@ -26,7 +26,7 @@ from telefonist.rating.finance import TABLE as BILLING_TABLE
 from infra.constants import CTX_GRAPH_APP_CLIENT_ID
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
-from infra.constructs.key_grants import grant_key_via
+from infra.constructs.grants import grant_key_via, grant_partitions
 from infra.constructs.service_function import ServiceFunction
 
 GROUPS = {
@@ -234,34 +234,23 @@ class SelfServiceApiConstruct(Construct):
 
     def _grant_customer_table(self, role: iam.IRole, table_arn: str) -> None:
         # Leading keys: tenants' partitions, the routing records of numbers, the price list (read).
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:GetItem", "dynamodb:Query"],
-                resources=[table_arn],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*", "NUMBER#*", "PRICELIST"]}},
-            )
+        grant_partitions(
+            role, [table_arn], ["dynamodb:GetItem", "dynamodb:Query"], ["TENANT#*", "NUMBER#*", "PRICELIST"]
         )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=[
-                    "dynamodb:PutItem",
-                    "dynamodb:UpdateItem",
-                    "dynamodb:DeleteItem",
-                    "dynamodb:ConditionCheckItem",
-                ],
-                resources=[table_arn],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*", "NUMBER#*"]}},
-            )
+        grant_partitions(
+            role,
+            [table_arn],
+            ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"],
+            ["TENANT#*", "NUMBER#*"],
         )
         # Mina sidor's calendar sync (issue 21): a customer's settings and whose calendar is followed,
         # in the sync state's one partition; never a Graph secret (the renewal function subscribes).
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                # DeleteItem: a person's followed calendar goes with the person's erasure (issue 20)
-                actions=["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem"],
-                resources=[table_arn],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [CALENDAR_STATE_PK]}},
-            )
+        # DeleteItem: a person's followed calendar goes with the person's erasure (issue 20).
+        grant_partitions(
+            role,
+            [table_arn],
+            ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+            [CALENDAR_STATE_PK],
         )
 
     @staticmethod
@@ -283,27 +272,14 @@ class SelfServiceApiConstruct(Construct):
         sign-in links and sessions (EMPLOYEE#), remove them from caller history and contact events
         (UpdateItem, also inside TransactWriteItems, on CALLER# and CONTACT# only; no read or delete)."""
         index = resources.PERSON_INDEX.name
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:Query"],
-                resources=[f"{customers.table_arn}/index/{index}", f"{statistics.table_arn}/index/{index}"],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*"]}},
-            )
+        grant_partitions(
+            role,
+            [f"{customers.table_arn}/index/{index}", f"{statistics.table_arn}/index/{index}"],
+            ["dynamodb:Query"],
+            ["TENANT#*"],
         )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:DeleteItem"],
-                resources=[customers.table_arn],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{EMPLOYEE_PREFIX}*"]}},
-            )
-        )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:UpdateItem"],
-                resources=[statistics.table_arn],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CALLER#*", "CONTACT#*"]}},
-            )
-        )
+        grant_partitions(role, [customers.table_arn], ["dynamodb:DeleteItem"], [f"{EMPLOYEE_PREFIX}*"])
+        grant_partitions(role, [statistics.table_arn], ["dynamodb:UpdateItem"], ["CALLER#*", "CONTACT#*"])
 
     def _grant_keys(self, role: iam.IRole) -> None:
         grant_key_via(

@@ -11,7 +11,7 @@ from constructs import Construct
 from telefonist import config
 
 from infra.constructs.function_code import FunctionCodeConstruct
-from infra.constructs.key_grants import grant_key_via
+from infra.constructs.grants import grant_key_via, grant_partitions
 from infra.constructs.service_function import ServiceFunction
 
 TIMEOUT_SECONDS = 10
@@ -67,13 +67,8 @@ class TransferConstruct(Construct):
 
     def _grant(self, customer_table: dynamodb.ITable, data_key: kms.IKey, instance_arn: str) -> None:
         role = self.service_function.role
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:Query"],  # a person with their referrals: one query of the person's range
-                resources=[customer_table.table_arn],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*"]}},
-            )
-        )
+        # a person with their referrals: one query of the person's range
+        grant_partitions(role, [customer_table.table_arn], ["dynamodb:Query"], ["TENANT#*"])
         grant_key_via(role, data_key, ["kms:Decrypt"], ["dynamodb"])
         contacts = f"{instance_arn}/contact/*"
         role.add_to_principal_policy(
@@ -92,12 +87,11 @@ class TransferConstruct(Construct):
     def _grant_history(self, statistics_table: dynamodb.ITable, data_key: kms.IKey) -> None:
         """Caller history: its own items of the statistics table only, and GenerateMac on its own key."""
         role = self.service_function.role
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-                resources=[statistics_table.table_arn],
-                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CALLER#*", "CALLCONTACT#*"]}},
-            )
+        grant_partitions(
+            role,
+            [statistics_table.table_arn],
+            ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            ["CALLER#*", "CALLCONTACT#*"],
         )
         grant_key_via(role, data_key, ["kms:Encrypt", "kms:GenerateDataKey"], ["dynamodb"])
         role.add_to_principal_policy(
