@@ -48,11 +48,12 @@ def dependencies() -> Dependencies:
     from telefonist.dal.calendar_state import DynamoSyncState, graph_app_secret, graph_credentials
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.graph_client import ClientCredentialsToken, UrllibGraphApi
+    from telefonist.dal.table import dynamodb_tables
     from telefonist.self_service.billing import UnavailableBillingSummarySource
     from telefonist.self_service.service import SelfService
 
     env = load_env(Environment)
-    table = boto3.resource("dynamodb").Table(env.customer_table)
+    table = dynamodb_tables().Table(env.customer_table)
     secrets = boto3.client("secretsmanager")
     service = SelfService(CustomerRepository(table), UnavailableBillingSummarySource())
 

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import boto3
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 from telefonist import config
 from telefonist.clock import utc_now
 from telefonist.dal.route_reader import RouteReader
+from telefonist.dal.table import dynamodb_tables
 from telefonist.environment import load_env
 from telefonist.inbound.attributes import build_operator_attributes, fallback_attributes
 from telefonist.observability import logger, mask_phone_number, metrics, tracer
@@ -101,7 +101,7 @@ class Dependencies:
 @cache
 def dependencies() -> Dependencies:
     """Built on the first call (cached for the container's life), keeping the module import cheap."""
-    dynamodb = boto3.resource("dynamodb", config=DYNAMODB_CLIENT_CONFIG)
+    dynamodb = dynamodb_tables(DYNAMODB_CLIENT_CONFIG)
     return Dependencies(routes=RouteReader(dynamodb.Table(load_env(Environment).customer_table)))
 
 

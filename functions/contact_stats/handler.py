@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
-import boto3
 from aws_lambda_powertools.utilities.data_classes.kinesis_stream_event import KinesisStreamRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
 from telefonist.dal.directory_presence import DirectoryPresence
 from telefonist.dal.route_reader import RouteReader
 from telefonist.dal.statistics_repository import StatisticsRepository
+from telefonist.dal.table import dynamodb_tables
 from telefonist.environment import load_env
 from telefonist.observability import logger, metrics
 from telefonist.ports.store import NotFoundError

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Annotated, Any
 
-import boto3
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
 from telefonist.clock import utc_now
 from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.dal.table import dynamodb_tables
 from telefonist.directory import (
     DirectoryIndexCache,
     DirectoryQuery,
@@ -75,7 +75,7 @@ class Dependencies:
 @cache
 def dependencies() -> Dependencies:
     env = load_env(Environment)
-    repo = CustomerRepository(boto3.resource("dynamodb").Table(env.customer_table))
+    repo = CustomerRepository(dynamodb_tables().Table(env.customer_table))
     directory = DirectoryIndexCache(
         repo, max_age_seconds=env.cache_seconds, version_check_seconds=env.version_check_seconds
     )

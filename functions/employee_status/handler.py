@@ -53,12 +53,13 @@ def dependencies() -> Dependencies:
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.employee_access import DynamoAccessStore
     from telefonist.dal.notify_adapters import SnsSmsSender
+    from telefonist.dal.table import dynamodb_tables
     from telefonist.referral_automation.sign_in import EmployeeSignIn
     from telefonist.self_service.billing import UnavailableBillingSummarySource
     from telefonist.self_service.service import SelfService
 
     env = load_env(Environment)
-    table = boto3.resource("dynamodb").Table(env.customer_table)
+    table = dynamodb_tables().Table(env.customer_table)
     repo = CustomerRepository(table)  # people and referrals only: no secrets
     sms = SnsSmsSender(boto3.client("sns"), env.sms_sender_id)
     sign_in = EmployeeSignIn(repo, DynamoAccessStore(table), sms, env.page_url)

@@ -51,12 +51,13 @@ def dependencies() -> Dependencies:
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.notify_adapters import SnsSmsSender
     from telefonist.dal.sms_refusals import SmsRefusalLog
+    from telefonist.dal.table import dynamodb_tables
     from telefonist.referral_automation.service import OwnStatus
     from telefonist.self_service.billing import UnavailableBillingSummarySource
     from telefonist.self_service.service import SelfService
 
     env = load_env(Environment)
-    table = boto3.resource("dynamodb").Table(env.customer_table)
+    table = dynamodb_tables().Table(env.customer_table)
     repo = CustomerRepository(table)  # no secrets: referrals and people hold none
     status = OwnStatus(lambda: SelfService(repo, UnavailableBillingSummarySource()))
     sms = SnsSmsSender(boto3.client("sns"), env.sms_sender_id)

@@ -30,6 +30,7 @@ from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.message_repository import MessageRepository
 from telefonist.dal.message_template_repository import MessageTemplateRepository
 from telefonist.dal.notify_adapters import DirectoryPeople, SqsMessageQueue
+from telefonist.dal.table import dynamodb_tables
 from telefonist.edge.context import deps_of, resolve_with
 from telefonist.edge.errors import problem_of
 from telefonist.edge.identity import Group
@@ -65,7 +66,7 @@ class Dependencies:
 def dependencies() -> Dependencies:
     """Clients, repositories and the idempotent submit: built once per cold start."""
     env = load_env(Environment)
-    dynamodb = boto3.resource("dynamodb")
+    dynamodb = dynamodb_tables()
     customer_table = dynamodb.Table(env.customer_table)
     service = NotifyService(
         people=DirectoryPeople(CustomerRepository(customer_table), MessageTemplateRepository(customer_table)),
@@ -82,7 +83,7 @@ def dependencies() -> Dependencies:
     submit = idempotent_function(
         data_keyword_argument="request",
         # a client of the default session, whose service models are loaded already: the layer would
-        # otherwise open a boto3 session of its own and read them again (~0.1 s CPU). Not the resource's
+        # otherwise open a boto3 session of its own and read them again (~0.1 s CPU). Not the tables'
         # client: that one serialises Python values itself, the layer hands it DynamoDB JSON.
         persistence_store=DynamoDBPersistenceLayer(
             table_name=env.idempotency_table, boto3_client=boto3.client("dynamodb")

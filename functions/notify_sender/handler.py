@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, Json
 from telefonist import config, resources
 from telefonist.dal.message_repository import MessageRepository
 from telefonist.dal.notify_adapters import SesEmailSender, SnsSmsSender
+from telefonist.dal.table import dynamodb_tables
 from telefonist.environment import SMS_SENDER_ID_PATTERN, load_env
 from telefonist.notify.errors import DeliveryFailed
 from telefonist.notify.models import MessageStatus, NotifyJob
@@ -67,7 +68,7 @@ class Dependencies:
 def dependencies() -> Dependencies:
     env = load_env(Environment)
     delivery = DeliveryService(
-        log=MessageRepository(boto3.resource("dynamodb").Table(env.message_table)),
+        log=MessageRepository(dynamodb_tables().Table(env.message_table)),
         sms=SnsSmsSender(boto3.client("sns"), env.sms_sender_id),
         email=SesEmailSender(boto3.client("sesv2"), env.email_sender),
     )

@@ -24,6 +24,7 @@ from telefonist.connect.provisioning import (
 )
 from telefonist.dal.connect_numbers import ConnectNumbers
 from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.dal.table import dynamodb_tables
 from telefonist.environment import load_env
 from telefonist.models.types import PhoneNumber, Slug, TenantId
 from telefonist.observability import logger, mask_phone_number
@@ -66,7 +67,7 @@ class Dependencies:
 @cache
 def dependencies() -> Dependencies:
     env = load_env(Environment)
-    table = boto3.resource("dynamodb").Table(env.customer_table)
+    table = dynamodb_tables().Table(env.customer_table)
     settings = ProvisioningSettings(
         inbound_flow_id=env.inbound_flow_arn, country=env.country, number_type=env.number_type
     )

@@ -57,9 +57,10 @@ def dependencies() -> Dependencies:
     from telefonist.dal.person_data import PersonDataStore
     from telefonist.dal.secrets import KmsSecretCodec
     from telefonist.dal.statistics_repository import StatisticsRepository
+    from telefonist.dal.table import dynamodb_tables
 
     env = load_env(Environment)
-    dynamodb = boto3.resource("dynamodb")
+    dynamodb = dynamodb_tables()
     repo = CustomerRepository(
         dynamodb.Table(env.customer_table), secrets=KmsSecretCodec(boto3.client("kms"), env.secrets_key_id)
     )

@@ -30,10 +30,10 @@ CSV_DESCRIPTION = f"One row per day and common number: {', '.join(CSV_COLUMNS)}.
 
 def statistics_queries(table_name: str) -> StatisticsQueries:
     """The months' aggregates of the statistics table (Query only)."""
-    import boto3
     from telefonist.dal.statistics_repository import StatisticsRepository
+    from telefonist.dal.table import dynamodb_tables
 
-    return StatisticsQueries(StatisticsRepository(boto3.resource("dynamodb").Table(table_name)))
+    return StatisticsQueries(StatisticsRepository(dynamodb_tables().Table(table_name)))
 
 
 def _csv(view: MonthStatisticsView) -> Response[str]:

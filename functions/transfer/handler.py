@@ -56,8 +56,9 @@ def wire(env: Environment, contacts: ContactAttributes) -> Dependencies:
     import boto3
     from telefonist.dal.caller_history import CallerHistoryRepository, KmsTenantKeys
     from telefonist.dal.customer_repository import CustomerRepository
+    from telefonist.dal.table import dynamodb_tables
 
-    dynamodb = boto3.resource("dynamodb")
+    dynamodb = dynamodb_tables()
     repo = CustomerRepository(dynamodb.Table(env.customer_table))
     keys = KmsTenantKeys(boto3.client("kms"), env.caller_key_id)
     return Dependencies(
