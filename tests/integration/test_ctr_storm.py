@@ -32,6 +32,8 @@ from telefonist.dal.billing_table import (
     ENV_BILLING_WAREHOUSE,
     BillingTable,
     BillingTableSettings,
+    live_data_files,
+    month_only_specs,
 )
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.models.price_list import PriceBook, PriceList
@@ -310,7 +312,19 @@ def test_a_storm_into_the_iceberg_table_leaves_one_row_per_billable_contact(tmp_
     table = BillingTable(BillingTableSettings.local_folder(tmp_path))
     ports = FakePorts()
     service = replace_lines(ports, table).service(PRICE_BOOK, ROUTES.get)
-    responses = [handler.handle(event, handler.Dependencies(service)) for event in storm.events()]
+    events = list(storm.events())
+    # maintenance after every fourth batch and at the end: the months as sorted month-only files (of
+    # 10 rows, so several per month), into which later batches write newer versions of contacts
+    responses: list[dict[str, Any]] = []
+    compacted: set[str] = set()
+    rewritten = 0
+    for start in range(0, len(events), 4):
+        responses += [handler.handle(event, handler.Dependencies(service)) for event in events[start : start + 4]]
+        rewritten += len(compacted_files(table) - compacted)  # compacted files a re-version rewrote
+        months = sorted({row["month"] for row in table.rows(columns=["month"])})
+        assert sum(table.compact_month(month, file_rows=10) for month in months) > len(months)
+        compacted = compacted_files(table)
+    assert rewritten > 0
     rows = table.rows()
     check_outcome(
         storm,
@@ -319,11 +333,18 @@ def test_a_storm_into_the_iceberg_table_leaves_one_row_per_billable_contact(tmp_
         rows=rows,
         quarantined=[(record.data, reason) for record, reason in ports.quarantine.items],
     )
-    # replaying the storm changes nothing
+    # replaying the storm into the compacted months changes nothing
     snapshot = sorted(rows, key=lambda r: r["contact_id"])
-    replayed = [handler.handle(event, handler.Dependencies(service)) for event in storm.events()]
+    replayed = [handler.handle(event, handler.Dependencies(service)) for event in events]
     assert replayed == [{"batchItemFailures": []}] * len(replayed)
     assert sorted(table.rows(), key=lambda r: r["contact_id"]) == snapshot
+
+
+def compacted_files(table: BillingTable) -> set[str]:
+    """The paths of the table's files of a compacted month (month-only partition spec)."""
+    table.table.refresh()
+    month_only = month_only_specs(table.table.metadata)
+    return {f.file_path for f in live_data_files(table.table) or () if f.spec_id in month_only}
 
 
 def replace_lines(ports: FakePorts, table: BillingTable) -> FakePorts:

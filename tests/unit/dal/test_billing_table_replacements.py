@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
-from telefonist.dal.billing_table import BillingTable, BillingTableSettings, may_hold
+from telefonist.dal.billing_table import (
+    BillingTable,
+    BillingTableSettings,
+    _expressions,
+    may_hold,
+    month_only_specs,
+)
 from telefonist.models.price_list import PriceBook
 from telefonist.rating.engine import rate_record
 from telefonist.rating.line import BillingLine, line_key
 
+from telefonist_local.rating.finance import run_finance_query
 from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 from tests.rating_builders import ctr
 
@@ -17,7 +26,7 @@ PRICES = PriceBook(versions=[DEFAULT_PRICE_LIST])
 MONTH = "2026-11"
 
 
-def line(contact: str, tenant: str, *, talk: int = 30, updated: str = "2026-11-24T09:00:00Z") -> BillingLine:
+def line(contact: str, tenant: str | None, *, talk: int = 30, updated: str = "2026-11-24T09:00:00Z") -> BillingLine:
     rated = rate_record(
         ctr(contact, answered_local="2026-11-24 09:15", talk=talk, tenant=tenant, last_updated=updated), PRICES
     ).line
@@ -28,16 +37,18 @@ def line(contact: str, tenant: str, *, talk: int = 30, updated: str = "2026-11-2
 def newer(old: BillingLine, *, talk: int) -> BillingLine:
     """The contact's next version: another duration, a later LastUpdateTimestamp."""
     later = (old.ctr_last_updated + timedelta(minutes=5)).isoformat().replace("+00:00", "Z")
-    return line(old.contact_id, old.tenant_id or "", talk=talk, updated=later)
+    return line(old.contact_id, old.tenant_id, talk=talk, updated=later)
 
 
 @pytest.fixture
 def table(tmp_path) -> BillingTable:
     billing = BillingTable(BillingTableSettings.local_folder(tmp_path))
-    # two customers, three commits each, then maintenance: one file per partition
+    # two customers, three commits each (a file per customer and commit), then maintenance: the
+    # month as sorted month-only files of 40 rows: acme-0-00…acme-1-19 | acme-2-*, beta-0-* | beta-1-*, beta-2-*
     for batch in range(3):
         billing.write([line(f"{t}-{batch}-{n:02d}", t) for t in ("acme", "beta") for n in range(20)], {})
-    assert billing.compact_month(MONTH) == 2
+    assert billing.data_files(MONTH) == 6
+    assert billing.compact_month(MONTH, file_rows=40) == 3
     return billing
 
 
@@ -48,26 +59,99 @@ def rows_by_contact(table: BillingTable) -> dict[str, dict]:
 
 
 def current_files(table: BillingTable) -> set[str]:
+    return set(files_by_path(table))
+
+
+def files_by_path(table: BillingTable) -> dict[str, Any]:
     table.table.refresh()
-    return {task.file.file_path for task in table.table.scan().plan_files()}
+    return {task.file.file_path: task.file for task in table.table.scan().plan_files()}
 
 
-def test_a_newer_version_replaces_the_row_and_only_its_partitions_file_is_rewritten(table: BillingTable) -> None:
-    before = current_files(table)
-    old = rows_by_contact(table)["acme-1-07"]
+def test_maintenance_evolves_a_month_to_sorted_month_only_files_and_keeps_appends_per_customer(
+    table: BillingTable,
+) -> None:
+    metadata = table.table.metadata
+    month_only = month_only_specs(metadata)
+    assert metadata.default_spec_id not in month_only  # new lines still go to month × tenant
+    assert [f.source_id for f in table.table.sort_order().fields] == [2, 1]  # tenant_id, contact_id
+    files = sorted(files_by_path(table).values(), key=lambda f: f.lower_bounds[1])
+    assert {f.spec_id for f in files} <= month_only
+    assert [f.record_count for f in files] == [40, 40, 40]
+    contacts = [r["contact_id"] for path in sorted(files_by_path(table)) for r in read_file(path)]
+    assert sorted(contacts) == sorted(rows_by_contact(table))
+    for f in files:  # each file in (tenant, contact) order
+        rows = [(r["tenant_id"], r["contact_id"]) for r in read_file(f.file_path)]
+        assert rows == sorted(rows)
+    # maintenance again changes nothing; a first version afterwards is an append to its partition
+    snapshot = table.table.current_snapshot()
+    assert table.compact_month(MONTH, file_rows=40) == 3
+    table.table.refresh()
+    assert table.table.current_snapshot() == snapshot
+    table.write([line("acme-9-00", "acme")], {})
+    added = set(files_by_path(table)) - {f.file_path for f in files}
+    assert [files_by_path(table)[path].spec_id for path in added] == [metadata.default_spec_id]
+
+
+def read_file(path: str) -> list[dict[str, Any]]:
+    return pq.ParquetFile(path.removeprefix("file://")).read().to_pylist()
+
+
+def test_a_newer_version_in_a_compacted_month_replaces_exactly_one_row_in_one_file(table: BillingTable) -> None:
+    before = files_by_path(table)
+    old_rows = rows_by_contact(table)
     replacement = newer(line("acme-1-07", "acme"), talk=300)  # tariff 1 → 5
     table.write([replacement], {replacement.contact_id: (line_key(replacement),)})
 
     rows = rows_by_contact(table)
-    assert len(rows) == 120
     assert rows["acme-1-07"]["talk_seconds"] == 300
-    assert rows["acme-1-07"]["tariff"] == 5 != old["tariff"]
-    after = current_files(table)
+    assert rows["acme-1-07"]["tariff"] == 5 != old_rows["acme-1-07"]["tariff"]
+    changed = {c for c in rows.keys() | old_rows.keys() if rows.get(c) != old_rows.get(c)}
+    assert changed == {"acme-1-07"}
+    after = files_by_path(table)
     summary = table.table.current_snapshot().summary  # type: ignore[union-attr]
-    assert summary["deleted-data-files"] == "1"  # acme's file, not beta's
-    assert summary["added-data-files"] == "1"  # acme's kept rows and the new version together
-    assert len(before - after) == 1
-    assert len(after) == 2
+    assert summary["deleted-data-files"] == "1"  # the file of acme-0-*, acme-1-*; acme-2-* pruned by its bounds
+    assert summary["added-data-files"] == "1"  # its kept rows and the new version, sorted, month-only
+    (gone,) = set(before) - set(after)
+    (new,) = set(after) - set(before)
+    assert (before[gone].lower_bounds[1], before[gone].record_count) == (b"acme-0-00", 40)
+    assert (after[new].spec_id, after[new].record_count) == (before[gone].spec_id, 40)
+    assert [r["contact_id"] for r in read_file(new)] == sorted(c for c in rows if c < "acme-2")
+
+
+def test_a_customers_query_reads_only_the_compacted_files_that_may_hold_it(table: BillingTable) -> None:
+    ex = _expressions()
+    paths = {path.removeprefix("file://") for path in files_by_path(table)}
+    acme = table.local_parquet_files(month=MONTH, tenant_id="acme")
+    beta = table.local_parquet_files(month=MONTH, tenant_id="beta")
+    assert acme is not None
+    assert beta is not None
+    assert len(acme) == len(beta) == 2  # the middle file holds both
+    assert set(acme) | set(beta) == paths
+    assert table.local_parquet_files(month=MONTH, unresolved=True) == []  # no file holds a null tenant
+    assert table.local_parquet_files(month="2026-10", tenant_id="acme") == []
+    planned = table.table.scan(row_filter=ex.And(ex.EqualTo("month", MONTH), ex.EqualTo("tenant_id", "beta")))
+    assert {task.file.file_path.removeprefix("file://") for task in planned.plan_files()} == set(beta)
+    assert {r["tenant_id"] for r in table.rows(month=MONTH, tenant_id="beta")} == {"beta"}
+    assert len(table.rows(month=MONTH, tenant_id="beta")) == 60
+    invoice = run_finance_query("monthly_invoice", table, {"tenant_id": "acme", "month": MONTH})
+    assert sum(row["calls"] for row in invoice) == 60
+
+
+def test_unresolved_lines_of_a_compacted_month_are_last_and_replaced_there(tmp_path) -> None:
+    billing = BillingTable(BillingTableSettings.local_folder(tmp_path))
+    billing.write([line(f"acme-{n:02d}", "acme") for n in range(10)] + [line(f"u-{n}", None) for n in range(3)], {})
+    assert billing.compact_month(MONTH, file_rows=5) == 3
+    holding = billing.local_parquet_files(month=MONTH, unresolved=True)
+    assert holding is not None
+    assert len(holding) == 1
+    assert [r["contact_id"] for r in read_file(holding[0])][-3:] == ["u-0", "u-1", "u-2"]
+    # the unresolved contact u-1 is resolved to beta: its row leaves the unresolved lines' file
+    moved = newer(line("u-1", None), talk=60).model_copy(update={"tenant_id": "beta"})
+    billing.write([moved], {"u-1": ("month=2026-11/tenant_id=_unresolved", line_key(moved))})
+    rows = {r["contact_id"]: r for r in billing.rows(month=MONTH)}
+    assert len(rows) == 13
+    assert rows["u-1"]["tenant_id"] == "beta"
+    assert sorted(c for c, r in rows.items() if r["tenant_id"] is None) == ["u-0", "u-2"]
 
 
 def test_replacing_in_a_partition_that_never_held_the_contact_is_a_plain_append(table: BillingTable) -> None:
