@@ -26,49 +26,40 @@ class FieldError:
 
 
 class ApiError(Exception):
-    """An error the API answers with its own status; subclasses name the status and the code."""
+    """An error the API answers with its own status; a subclass names its status and code in its
+    header: `class GoneError(ApiError, status=HTTPStatus.GONE, code="gone")`."""
 
     status: HTTPStatus = HTTPStatus.BAD_REQUEST
     code: str = "invalid_input"
+
+    def __init_subclass__(cls, *, status: HTTPStatus | None = None, code: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.status = status or cls.status
+        cls.code = code or cls.code
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
 
 
-class AuthenticationError(ApiError):
+class AuthenticationError(ApiError, status=HTTPStatus.UNAUTHORIZED, code="unauthorized"):
     """No usable identity: the token is missing or malformed (HTTP 401)."""
 
-    status = HTTPStatus.UNAUTHORIZED
-    code = "unauthorized"
 
-
-class ForbiddenError(ApiError):
+class ForbiddenError(ApiError, status=HTTPStatus.FORBIDDEN, code="forbidden"):
     """The caller is known but may not do this (HTTP 403)."""
 
-    status = HTTPStatus.FORBIDDEN
-    code = "forbidden"
 
-
-class ResourceNotFoundError(ApiError):
+class ResourceNotFoundError(ApiError, status=HTTPStatus.NOT_FOUND, code="not_found"):
     """What the path names does not exist (HTTP 404); `field` names the path parameter."""
 
-    status = HTTPStatus.NOT_FOUND
-    code = "not_found"
 
-
-class PayloadTooLargeError(ApiError):
+class PayloadTooLargeError(ApiError, status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE, code="payload_too_large"):
     """The request body exceeds the API's limit (HTTP 413)."""
 
-    status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
-    code = "payload_too_large"
 
-
-class UnsupportedMediaTypeError(ApiError):
+class UnsupportedMediaTypeError(ApiError, status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE, code="unsupported_media_type"):
     """The request body is not JSON (HTTP 415)."""
-
-    status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
-    code = "unsupported_media_type"
 
 
 class InvalidInputError(ApiError):
