@@ -6,17 +6,22 @@
 2. Finance's four named queries (`telefonist_local.rating.finance`), each the best of `--runs`: against
    the table (PyIceberg's Arrow scan pruned to the partitions, then DuckDB, as `run_finance_query`
    does) before and after maintenance, and with DuckDB alone over the one file. Goal: table ≤ 2×.
-3. Maintenance (`BillingTable.compact_month`): the month's data files before and after.
+3. Maintenance (`BillingTable.compact_month`): the month's data files before and after; the month
+   is rewritten as sorted files of ~250,000 rows under the month-only partition spec. With
+   `--partition-layout` (default) the former maintenance runs first (one file per month × customer
+   partition, 101 files) and the queries and a re-version batch are measured there too, in the
+   same run, for comparison.
 4. The rating function's added cost per CTR: commits of `--batch` new lines (a first version: only
    an append) and of a batch whose lines re-version contacts of the compacted month (copy-on-write
    of the files holding them: `BillingTable.write`), and once through PyIceberg's delete(filter)
-   as the writer did before (`--no-former` skips it); Lambda time at 1,024 MB and the S3 PUTs.
+   as the writer did before (`--former`); Lambda time at 1,024 MB and the S3 PUTs.
 
 Wall and CPU time are printed, both as ratios, with the load average (the machine is shared).
 DuckDB runs with the same settings on both sides (Parquet metadata cache on).
 
     PYTHONPATH=layers:. python benchmarks/billing_table.py [--lines 1000000] [--tenants 100]
-        [--commit-lines 50000] [--batch 100] [--runs 3] [--query-runs 7]
+        [--commit-lines 50000] [--batch 100] [--runs 3] [--query-runs 7] [--no-partition-layout]
+        [--former]
 
 The last line is JSON.
 """
@@ -43,6 +48,7 @@ from telefonist.dal.billing_table import (
     LINE_SCHEMA,
     BillingTable,
     BillingTableSettings,
+    _expressions,
     lines_to_arrow,
     replacement_filter,
 )
@@ -194,6 +200,30 @@ def commit_cost(
     }
 
 
+def compact_per_partition(table: BillingTable, month: str) -> int:
+    """The former maintenance: the month rewritten as one file per month × customer partition."""
+    data = table.scan(month=month).sort_by([("tenant_id", "ascending"), ("contact_id", "ascending")])
+    table.commit(data.cast(LINE_SCHEMA), _expressions().EqualTo("month", month))
+    return table.data_files(month)
+
+
+def compare(
+    label: str, baseline: dict[str, dict[str, float]], figures: dict[str, dict[str, float]]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Wall and CPU ratios of the table's queries to the one file's; printed."""
+    ratios, cpu_ratios = {}, {}
+    print(f"{label}: {'query':34} {'parquet':>9} {'table':>9} {'ratio':>7}  (best wall s; best CPU s, ratio)")
+    for name, one_file in baseline.items():
+        assert figures[name]["rows"] == one_file["rows"], name
+        ratios[name] = round(figures[name]["wall_s"] / one_file["wall_s"], 2)
+        cpu_ratios[name] = round(figures[name]["cpu_s"] / max(one_file["cpu_s"], 1e-6), 2)
+        print(
+            f"{label}: {name:34} {one_file['wall_s']:9.4f} {figures[name]['wall_s']:9.4f} {ratios[name]:6.2f}×  "
+            f"(CPU {one_file['cpu_s']:.4f} / {figures[name]['cpu_s']:.4f}, {cpu_ratios[name]:.2f}×)"
+        )
+    return ratios, cpu_ratios
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
@@ -205,8 +235,14 @@ def main() -> None:
     parser.add_argument(
         "--former",
         action=argparse.BooleanOptionalAction,
-        default=True,
+        default=False,
         help="also time one re-version batch through PyIceberg's delete(filter), the former writer",
+    )
+    parser.add_argument(
+        "--partition-layout",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="first measure the former maintenance's layout (one file per month × customer partition)",
     )
     args = parser.parse_args()
     print(f"load average at start: {load()} ({os.cpu_count()} cores)")
@@ -235,20 +271,31 @@ def main() -> None:
         baseline = time_queries(parquet_runner(parquet_path), params, args.query_runs)
         before = time_queries(lambda name, values: run_finance_query(name, table, values), params, args.query_runs)
 
-        wall, cpu, files_after = timed(lambda: table.compact_month(MONTH), 1)
-        print(f"compact_month: {wall:.1f} s wall, {cpu:.1f} s CPU; data files {files_before} → {files_after}")
-        after = time_queries(lambda name, values: run_finance_query(name, table, values), params, args.query_runs)
+        compare("before maintenance", baseline, before)
 
-        ratios, cpu_ratios = {}, {}
-        print(f"{'query':34} {'parquet':>9} {'table':>9} {'compacted':>10} {'ratio':>7}  (best wall s; CPU ratio)")
-        for name in params:
-            assert before[name]["rows"] == after[name]["rows"] == baseline[name]["rows"], name
-            ratios[name] = round(after[name]["wall_s"] / baseline[name]["wall_s"], 2)
-            cpu_ratios[name] = round(after[name]["cpu_s"] / max(baseline[name]["cpu_s"], 1e-6), 2)
-            print(
-                f"{name:34} {baseline[name]['wall_s']:9.4f} {before[name]['wall_s']:9.4f} "
-                f"{after[name]['wall_s']:10.4f} {ratios[name]:6.2f}×  (CPU {cpu_ratios[name]:.2f}×)"
-            )
+        former_layout = None
+        if args.partition_layout:
+            wall, cpu, files = timed(lambda: compact_per_partition(table, MONTH), 1)
+            print(f"former maintenance: {wall:.1f} s wall, {cpu:.1f} s CPU; data files {files_before} → {files}")
+            queries = time_queries(lambda name, values: run_finance_query(name, table, values), params, args.query_runs)
+            wall_ratios, cpu_ratio_figures = compare("month × customer files", baseline, queries)
+            reversions = commit_cost(table, data, args.batch, args.runs, reversion=True)
+            print(f"month × customer files, rating batch of {args.batch} re-versions: {reversions}")
+            former_layout = {
+                "data_files": files,
+                "maintenance_wall_s": round(wall, 1),
+                "maintenance_cpu_s": round(cpu, 1),
+                "query_wall_s_table": {k: v["wall_s"] for k, v in queries.items()},
+                "query_cpu_s_table": {k: v["cpu_s"] for k, v in queries.items()},
+                "ratio_to_parquet": wall_ratios,
+                "cpu_ratio_to_parquet": cpu_ratio_figures,
+                "commit_reversions": reversions,
+            }
+
+        maint_wall, maint_cpu, files_after = timed(lambda: table.compact_month(MONTH), 1)
+        print(f"compact_month: {maint_wall:.1f} s wall, {maint_cpu:.1f} s CPU; data files → {files_after}")
+        after = time_queries(lambda name, values: run_finance_query(name, table, values), params, args.query_runs)
+        ratios, cpu_ratios = compare("compacted month", baseline, after)
 
         append = commit_cost(table, data, args.batch, args.runs, reversion=False)
         reversion = commit_cost(table, data, args.batch, args.runs, reversion=True)
@@ -286,6 +333,9 @@ def main() -> None:
                     "meets_goal_cpu": worst_cpu <= 2.0,
                     "data_files_before_maintenance": files_before,
                     "data_files_after_maintenance": files_after,
+                    "maintenance_wall_s": round(maint_wall, 1),
+                    "maintenance_cpu_s": round(maint_cpu, 1),
+                    "partition_layout": former_layout,
                     "commit_new_contacts": append,
                     "commit_reversions": reversion,
                     "commit_reversions_pyiceberg_delete": former,
