@@ -1,7 +1,8 @@
 """A customer's monthly billing summary, read from the billing lines' Iceberg table.
 
-The table is partitioned by month and tenant, so the scan reads one customer's month only, and
-it holds every billed contact once (telefonist.dal.billing_table).
+The table is partitioned by month and tenant (a compacted month: sorted month-only files, pruned
+by their tenant_id bounds), so the scan reads one customer's month and little else, and it holds
+every billed contact once (telefonist.dal.billing_table).
 """
 
 from __future__ import annotations
