@@ -31,10 +31,9 @@ class PersonPhone(DomainModel):
     number: PhoneNumber
 
 
-class Person(DomainModel):
-    """A person of a customer's directory, as the operator searches and reaches them."""
+class PersonDetails(DomainModel):
+    """What an administrator maintains of a person (the API's person inputs share these fields)."""
 
-    person_id: Slug
     first_name: NonEmptyStr
     last_name: NonEmptyStr
     title: Text = ""
@@ -43,6 +42,14 @@ class Person(DomainModel):
     email: EmailAddress | None = None
     keywords: list[Keyword] = Field(default_factory=list, max_length=100)
     message_preference: MessagePreference = MessagePreference.EMAIL
+
+
+class _PersonId(DomainModel):
+    person_id: Slug  # a base of its own so that it stays Person's first field (fields follow the bases' order)
+
+
+class Person(PersonDetails, _PersonId):
+    """A person of a customer's directory, as the operator searches and reaches them."""
 
     @model_validator(mode="after")
     def _reachable_by_preference(self) -> Self:

@@ -14,11 +14,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from telefonist.models.common_number import GeneralInformation, OpeningHours
-from telefonist.models.directory import MessagePreference, PersonPhone
+from telefonist.models.directory import MessagePreference, PersonDetails, PersonPhone
 from telefonist.models.office import Address
 from telefonist.models.status import TenantStatus
 from telefonist.models.types import (
-    EmailAddress,
     Keyword,
     NonEmptyStr,
     PhoneNumber,
@@ -188,15 +187,8 @@ class OfficeList(ApiOutput):
 
 
 # ---------------------------------------------------------------------------- people and referrals
-class PersonFields(ApiInput):
-    first_name: NonEmptyStr
-    last_name: NonEmptyStr
-    title: Text = ""
-    department: Text = ""
-    phones: list[PersonPhone] = Field(default_factory=list, max_length=10)
-    email: EmailAddress | None = None
-    keywords: list[Keyword] = Field(default_factory=list, max_length=100)
-    message_preference: MessagePreference = MessagePreference.EMAIL
+class PersonFields(PersonDetails, ApiInput):
+    """The person's fields as the domain declares them (telefonist.models.directory.PersonDetails)."""
 
 
 class PersonCreate(PersonFields):
