@@ -9,7 +9,7 @@ intended word, among the first 10; goal ≥ 0.98). Also the index build (CPU, me
 the CPU from a referral-only or a person change to the next search that sees it (goal ≤ 50 ms),
 and the machine's load average.
 
-    PYTHONPATH=layers:. python benchmarks/directory.py [--people 10000] [--queries 1000] [--seed 11]
+    PYTHONPATH=layers:. python benchmarks/directory.py [--people 10000] [--queries 1000] [--seed 11] [--slowest 5]
 
 The last line is JSON.
 """
@@ -319,6 +319,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--rounds", type=int, default=3, help="extra rounds for the best-of figure (labelled)")
+    parser.add_argument("--slowest", type=int, default=0, help="print the N slowest queries of each kind (CPU ms)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     load_before = os.getloadavg()
@@ -340,12 +341,14 @@ def main() -> None:
     # printed beside it). Best of further rounds is printed too, labelled.
     first_names = {p.person_id: p.first_name for p in directory.people}
     cpu: dict[str, list[float]] = {kind: [] for kind in ("exact", "prefix", "keyword", "typo")}
+    timed: dict[str, list[tuple[float, str]]] = {kind: [] for kind in cpu}
     wall: list[float] = []
     typo_hits = 0
     for query in queries:
         started_wall, started_cpu = time.perf_counter_ns(), time.process_time_ns()
         matches = index.search(query.text, NOW, 10)
         cpu[query.kind].append((time.process_time_ns() - started_cpu) / 1e6)
+        timed[query.kind].append((cpu[query.kind][-1], query.text))
         wall.append((time.perf_counter_ns() - started_wall) / 1e6)
         if query.kind == "typo":
             typo_hits += _typo_found(query, matches, first_names)
@@ -376,6 +379,9 @@ def main() -> None:
         f"wall time, same run: p50 {statistics.median(wall):.3f} p99 {percentile(wall, 0.99):.3f} "
         f"max {max(wall):.3f} ms"
     )
+    for kind, times in timed.items() if args.slowest else ():
+        slowest = sorted(times, reverse=True)[: args.slowest]
+        print(f"slowest {kind}: " + ", ".join(f"{text!r} {ms:.2f}" for ms, text in slowest))
     if best:
         print(
             f"best of {args.rounds} further rounds (labelled; flatters the tail): p99 {percentile(best, 0.99):.3f} ms"

@@ -19,9 +19,10 @@ import heapq
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from itertools import pairwise, repeat
+from itertools import pairwise
 
 from pydantic import Field
 
@@ -48,11 +49,14 @@ _MAX_DIGIT_PREFIX_TOKENS = 200
 _HIGH = "\U0010ffff"
 # Measured costs, in postings put into a set or dict in C: a candidate of the rarest word looked up
 # in the other words' maps (the choice between candidates and set intersections for several words),
-# and a candidate checked against a word's tokens one by one (the choice for a broad word).
+# and a candidate checked against a word's tokens one by one (19-24 postings intersected in C,
+# measured at 10,000 people: the choice between looking a word's tier up and checking per candidate).
 _CANDIDATE_COST = 8
-_CHECK_COST = 2
+_CHECK_COST = 20
 # Distance between neighbours' positions in a newly built index (room for people added later).
 _GAP = 1 << 16
+# At most this many field matches are kept for results (a search names a few; phones and e-mails are many).
+_FIELD_MATCHES_KEPT = 4096
 _PHONE_QUERY = re.compile(r"\s*\+?[\d\s\-()/.]*\d[\d\s\-()/.]*")
 
 
@@ -69,6 +73,7 @@ class MatchKind(StrEnum):
 
 _KINDS = list(MatchKind)
 _EXACT_NAME, _NAME_PREFIX, _FIELD, _FIELD_PREFIX, _SOUND_ALIKE, _TYPO = range(len(_KINDS))
+_NO_MATCH = len(_KINDS)
 
 
 class ReferralStatus(StrEnum):
@@ -129,6 +134,21 @@ def _by_person(referrals: Iterable[Referral]) -> dict[str, list[Referral]]:
     return grouped
 
 
+@dataclass(frozen=True)
+class _Lookup:
+    """Another word of a query among the rarest word's people: whom its best tiers hold, at what rank.
+
+    `complete`: every tier was looked up (someone not in `ranks` does not hold the word). `floor`:
+    the best rank any of the people can have for it; `at_floor`: who has it (None: not known).
+    """
+
+    matches: _WordMatches
+    ranks: dict[int, int]
+    complete: bool
+    floor: int
+    at_floor: set[int] | None
+
+
 class DirectoryIndex:
     """Search structures of one directory version; immutable once built, safe to keep warm."""
 
@@ -170,6 +190,8 @@ class DirectoryIndex:
                 self._sounds.setdefault(key, []).append(token)
         self._build_typo_choices()
         self._referrals = _by_person(directory.referrals)
+        # Results' field matches by (field, value, rank): they depend on nothing else, so every version shares them.
+        self._field_matches: dict[tuple[str, str, int], FieldMatch] = {}
 
     def __len__(self) -> int:
         return len(self._people)
@@ -428,12 +450,15 @@ class DirectoryIndex:
         for token in self._sounds.get(sound_key(word), ()):
             names.setdefault(token, _SOUND_ALIKE)
         if typo:
-            for token in self._typo_tokens(word):
-                if token in self._name_postings:
-                    names.setdefault(token, _TYPO)
-                if token in self._field_postings:
-                    fields.setdefault(token, _TYPO)
+            self._add_typos(word, names, fields)
         return names, fields
+
+    def _add_typos(self, word: str, names: dict[str, int], fields: dict[str, int]) -> None:
+        for token in self._typo_tokens(word):
+            if token in self._name_postings:
+                names.setdefault(token, _TYPO)
+            if token in self._field_postings:
+                fields.setdefault(token, _TYPO)
 
     def _all_word_matches(self, words: list[str], typo: bool) -> list[_WordMatches]:
         """Every word's matches; a token one word names exactly is left to that word.
@@ -442,7 +467,10 @@ class DirectoryIndex:
         "Ann-Sofie S" for an Ann-Sofie with an S-word. A joined token ("perolof") counts as its
         parts.
         """
-        matches = [self._word_matches(word, typo) for word in words]
+        return self._leave_named(words, [self._word_matches(word, typo) for word in words])
+
+    def _leave_named(self, words: list[str], matches: list[_WordMatches]) -> list[_WordMatches]:
+        """Each word's matches without the tokens another word names (in place)."""
         if len(words) > 1:
             for position, (names, fields) in enumerate(matches):
                 for other in words[:position] + words[position + 1 :]:
@@ -450,6 +478,17 @@ class DirectoryIndex:
                         names.pop(token, None)
                         fields.pop(token, None)
         return matches
+
+    def _with_typos(self, words: list[str], matches: list[_WordMatches]) -> list[_WordMatches] | None:
+        """The words' matches of `_all_word_matches(words, typo=True)`, from those without typos;
+        None when the typos add no token (the ranking would not change)."""
+        typos = [(dict(names), dict(fields)) for names, fields in matches]
+        for word, (names, fields) in zip(words, typos, strict=True):
+            self._add_typos(word, names, fields)
+        typos = self._leave_named(words, typos)
+        if all(len(n) == len(t[0]) and len(f) == len(t[1]) for (n, f), t in zip(matches, typos, strict=True)):
+            return None
+        return typos
 
     def _typo_tokens(self, word: str) -> Iterator[str]:
         """Tokens that start with a prefix within one or two edits of the word (bounded by length).
@@ -503,8 +542,10 @@ class DirectoryIndex:
         found = self._rank(matches, limit)
         if len(found) < limit and any(len(w) >= _MIN_TYPO_LENGTH for w in words):
             # Typos rank last, so they are looked for only when better matches leave room.
-            matches = self._all_word_matches(words, typo=True)
-            found = self._rank(matches, limit)
+            typos = self._with_typos(words, matches)
+            if typos is not None:
+                matches = typos
+                found = self._rank(matches, limit)
         return [self._person_match(idx, [self._best_in_person(idx, m) for m in matches], now) for idx in found]
 
     def _rank(self, matches: list[_WordMatches], limit: int) -> list[int]:
@@ -527,46 +568,76 @@ class DirectoryIndex:
     def _first_of_rarest(self, matches: list[_WordMatches], sizes: list[int], limit: int) -> list[int]:
         """Several words, every one must match: candidates from the rarest word, the others checked.
 
-        The rarest word's people are the candidates, tier by tier of their rank for it and in
-        directory order within a tier (postings merged lazily). Another word with few postings
-        becomes a map person → best rank (filled in C); a broad one ("s", "ct") is checked per
-        candidate against the person's own tokens. A candidate ranks by its worst word, then the
-        sum of its ranks, then directory order: the order `_first_of_levels` gives. The scan stops
-        once `limit` people reach the best rank a tier's remaining candidates could reach (as you
-        type "karin l", the first ten Karins with an L-surname), so it rarely sees every candidate.
+        The rarest word's people are the candidates. Each other word is looked up by set
+        intersections in C, its best tiers first, as far as the postings stay within what checking
+        every candidate one by one would cost (`_CHECK_COST`): a word looked up whole leaves only
+        the candidates that hold it; a broad word ("s", "ct") is looked up in its best tiers (the
+        Axels among "AX-109") and checked per candidate against the person's own tokens beyond them.
+        Candidates are taken tier by tier of their rank for the rarest word, in directory order
+        within a tier. A candidate ranks by its worst word, then the sum of its ranks, then
+        directory order: the order `_first_of_levels` gives. A tier ends the search when `limit`
+        people reach the best rank its candidates could: at once when the lookups name enough of
+        them, else during the scan (as you type "karin l", the first ten Karins with an L-surname).
         """
         rarest = min(range(len(matches)), key=sizes.__getitem__)
-        budget = sizes[rarest] * _CHECK_COST
-        others = [
-            (self._best_ranks(word) if sizes[position] <= budget else None, word)
-            for position, word in enumerate(matches)
-            if position != rarest
-        ]
-        floors = []
-        for _ranks, (names, fields) in others:
-            if not names and not fields:
-                return []
-            floors.append(min((*names.values(), *fields.values())))
-        no_match = len(_KINDS)
+        tiers = self._tiers(matches[rarest])
+        candidates: set[int] = set()
+        for lists in tiers:
+            for postings in lists:
+                candidates.update(postings)
+        survivors = candidates
+        words: list[_Lookup] = []
+        for position in sorted(range(len(matches)), key=sizes.__getitem__):
+            if position != rarest:
+                lookup = self._lookup(matches[position], survivors, limit)
+                if lookup.floor == _NO_MATCH:
+                    return []
+                if lookup.complete:
+                    survivors = survivors.intersection(lookup.ranks)
+                words.append(lookup)
+        floors = [word.floor for word in words]
+        # Who is at each word's floor, when every word knows it (then a tier can end at once).
+        at_floors = sorted((word.at_floor for word in words if word.at_floor is not None), key=len)
+        all_at_floors_known = len(at_floors) == len(words)
         scored: list[tuple[int, int, int]] = []
         seen: set[int] = set()
-        for first_rank, lists in enumerate(self._tiers(matches[rarest])):
+        for first_rank, lists in enumerate(tiers):
             if not lists:
                 continue
             # The best (worst rank, sum) this tier's candidates can reach, and how many already beat it.
             floor = (max(first_rank, *floors), first_rank + sum(floors))
-            reached = sum(1 for worst, total, _idx in scored if (worst, total) < floor)
+            kept = [entry for entry in scored if (entry[0], entry[1]) <= floor]
+            reached = sum(1 for worst, total, _idx in kept if (worst, total) < floor)
             if reached >= limit:
                 break
-            for idx in lists[0] if len(lists) == 1 else heapq.merge(*lists):
+            candidates_in_tier: Iterable[int]
+            if survivors is candidates and not all_at_floors_known:
+                candidates_in_tier = lists[0] if len(lists) == 1 else heapq.merge(*lists)
+            else:
+                tier: set[int] = set()
+                for postings in lists:
+                    tier.update(survivors.intersection(postings))
+                tier -= seen
+                if all_at_floors_known:
+                    # Those at every word's floor reach this tier's floor; nobody later beats them.
+                    best = tier.intersection(*at_floors)
+                    if len(kept) + len(best) >= limit:
+                        kept += ((*floor, idx) for idx in heapq.nsmallest(limit, best))
+                        return [idx for _worst, _total, idx in heapq.nsmallest(limit, kept)]
+                candidates_in_tier = sorted(tier)
+            for idx in candidates_in_tier:
                 if idx in seen:
                     continue
                 seen.add(idx)
                 worst = total = first_rank
-                for ranks, word in others:
-                    rank = ranks.get(idx, no_match) if ranks is not None else self._best_in_person(idx, word)[0]
-                    if rank == no_match:
-                        break
+                for word in words:
+                    rank = word.ranks.get(idx, _NO_MATCH)
+                    if rank == _NO_MATCH:
+                        if word.complete:
+                            break
+                        rank = self._best_in_person(idx, word.matches)[0]
+                        if rank == _NO_MATCH:
+                            break
                     total += rank
                     if rank > worst:
                         worst = rank
@@ -579,13 +650,38 @@ class DirectoryIndex:
                             return [idx for _worst, _total, idx in heapq.nsmallest(limit, scored)]
         return [idx for _worst, _total, idx in heapq.nsmallest(limit, scored)]
 
-    def _best_ranks(self, matches: _WordMatches) -> dict[int, int]:
-        """Person → their best rank for a word: worst tier first, so better ranks overwrite (in C)."""
+    def _lookup(self, matches: _WordMatches, people: set[int], limit: int) -> _Lookup:
+        """Those of `people` who hold a word → their best rank, by set intersections in C, best tier
+        first, while a tier costs less than checking the people not found yet one by one; the tiers
+        beyond are left to a check per person."""
         ranks: dict[int, int] = {}
-        for rank, lists in reversed(list(enumerate(self._tiers(matches)))):
+        at_floor: set[int] | None = None
+        floor = _NO_MATCH
+        for rank, lists in enumerate(self._tiers(matches)):
+            if not lists:
+                continue
+            # A tier costs its postings; leaving it costs a check of each person not found yet, or
+            # for the best tier about `limit` hits' worth of them (a scan stops at `limit` people
+            # reaching the best rank: "karin l" stops at the tenth Karin with an L-surname).
+            postings_count = sum(map(len, lists))
+            checks = len(people) - len(ranks)
+            if at_floor is None:
+                checks = min(checks, limit * len(self._people) // postings_count)
+            if postings_count > checks * _CHECK_COST:
+                return _Lookup(matches, ranks, False, min(floor, rank), at_floor)
+            found: set[int] = set()
             for postings in lists:
-                ranks.update(zip(postings, repeat(rank)))
-        return ranks
+                found.update(people.intersection(postings))
+            found.difference_update(ranks)
+            if found:
+                ranks.update(dict.fromkeys(found, rank))
+                if at_floor is None:
+                    floor, at_floor = rank, found
+                    if len(found) >= limit:
+                        # Likely enough to end the first tier at once ("AX-109": its Axels); the
+                        # rest is checked per candidate if not.
+                        return _Lookup(matches, ranks, False, floor, at_floor)
+        return _Lookup(matches, ranks, True, floor, at_floor)
 
     def _tiers(self, matches: _WordMatches) -> list[list[list[int]]]:
         """Postings of a word's matched tokens, grouped by rank."""
@@ -687,25 +783,35 @@ class DirectoryIndex:
         name, transfer_numbers = self._cards[idx]
         best_per_slot: dict[int, int] = {}
         for rank, slot in ranks:
-            best_per_slot[slot] = min(rank, best_per_slot.get(slot, rank))
+            if rank < best_per_slot.get(slot, _NO_MATCH):
+                best_per_slot[slot] = rank
         current, upcoming = self._referral_views(person.person_id, now)
         # Every value comes from validated models: construct without validating again (search is hot).
         return construct(
             PersonMatch,
-            dict(
-                person=person,
-                name=name,
-                kind=_KINDS[max((rank for rank, _ in ranks), default=_EXACT_NAME)],
-                matched=[
-                    construct(FieldMatch, {"field": slots[slot][0], "value": slots[slot][1], "kind": _KINDS[rank]})
-                    for slot, rank in best_per_slot.items()
-                ],
-                referral=current,
-                upcoming_referrals=upcoming,
-                transfer_numbers=list(transfer_numbers),  # each result its own list
-                message_preference=person.message_preference,
-            ),
+            {
+                "person": person,
+                "name": name,
+                "kind": _KINDS[max(ranks)[0] if ranks else _EXACT_NAME],
+                "matched": [self._field_match(slots[slot], rank) for slot, rank in best_per_slot.items()],
+                "referral": current,
+                "upcoming_referrals": upcoming,
+                "transfer_numbers": list(transfer_numbers),  # each result its own list
+                "message_preference": person.message_preference,
+            },
         )
+
+    def _field_match(self, slot: tuple[str, str], rank: int) -> FieldMatch:
+        """What a word matched; the same (field, value, kind) is one immutable model, shared by results."""
+        key = (*slot, rank)
+        found = self._field_matches.get(key)
+        if found is None:
+            if len(self._field_matches) >= _FIELD_MATCHES_KEPT:
+                self._field_matches.clear()
+            found = self._field_matches[key] = construct(
+                FieldMatch, {"field": slot[0], "value": slot[1], "kind": _KINDS[rank]}
+            )
+        return found
 
     def card(self, person_id: str, now: datetime) -> PersonMatch | None:
         """One person as a search would show them, found by id (no words matched), or None.

@@ -78,6 +78,24 @@ def test_driving_from_the_rarest_word_ranks_as_the_exhaustive_intersection(
             assert generated._first_of_rarest(matches, sizes, limit) == expected, (query, limit)
 
 
+def test_the_typo_pass_adds_typos_to_the_matches_it_has_or_is_skipped_when_they_add_nothing(
+    generated: DirectoryIndex,
+) -> None:
+    skipped = 0
+    for query in [*_queries(random.Random(11), 200), "hanna kvis", "sodergren", "lindqvist e"]:
+        words = list(dict.fromkeys(tokenize(query)))
+        exact = generated._all_word_matches(words, typo=False)
+        with_typos = generated._all_word_matches(words, typo=True)
+        reused = generated._with_typos(words, exact)
+        if reused is None:
+            skipped += 1
+            assert with_typos == exact, query
+        else:
+            assert reused == with_typos != exact, query
+        assert exact == generated._all_word_matches(words, typo=False)  # left as it was
+    assert 0 < skipped < 203
+
+
 def test_two_broad_words_still_find_people_holding_both(generated: DirectoryIndex) -> None:
     found = generated.search("e s", NOW, 50)
     assert found
