@@ -17,7 +17,7 @@ from typing import Any
 import boto3
 from telefonist import config, resources
 
-from telefonist_local.moto_speedups import cached_request_routing, one_backup_per_table
+from telefonist_local.moto_speedups import speed_up_moto
 
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -166,8 +166,7 @@ def moto_server(port: int | None = None) -> Iterator[str]:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
             raise LocalAwsError(f"port {port} on 127.0.0.1 is already in use: choose another with --port")
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request on the console
-    one_backup_per_table()  # moto copies a table per transaction item: once serves (moto_speedups)
-    cached_request_routing()  # moto's server re-lists its own package per request (moto_speedups)
+    speed_up_moto()  # work moto repeats per request or per transaction item, done once (moto_speedups)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
