@@ -157,6 +157,15 @@ class SelfService:
         """After a profile, common-number or office change (routes written with it, in one transaction): audit."""
         self._audit(tenant_id, caller, action, target, version)
 
+    def _delete_configuration(
+        self, caller: Caller, kind: str, item_id: str, delete: Callable[[str, str], None]
+    ) -> api.Deleted:
+        """An administrator deletes one of their common numbers or offices (`kind`), audited as `kind.delete`."""
+        tenant_id = self._admin_tenant(caller)
+        delete(tenant_id, item_id)
+        self._configuration_changed(tenant_id, caller, f"{kind}.delete", f"{kind.replace('_', ' ')} {item_id}")
+        return api.Deleted(deleted=item_id)
+
     # ------------------------------------------------------------------ tenants and profile
     def create_tenant(self, caller: Caller, body: api.TenantCreate) -> api.ProfileView:
         """Onboard a customer (operators only); routes are built once common numbers exist."""
@@ -242,10 +251,9 @@ class SelfService:
 
     def delete_common_number(self, caller: Caller, common_number_id: str) -> api.Deleted:
         """Delete a common number; 409 naming the phone number while one is still routed to it."""
-        tenant_id = self._admin_tenant(caller)
-        self._configuration.delete_common_number(tenant_id, common_number_id)
-        self._configuration_changed(tenant_id, caller, "common_number.delete", f"common number {common_number_id}")
-        return api.Deleted(deleted=common_number_id)
+        return self._delete_configuration(
+            caller, "common_number", common_number_id, self._configuration.delete_common_number
+        )
 
     @staticmethod
     def _common_view(common: Versioned[CommonNumber]) -> api.CommonNumberView:
@@ -313,10 +321,7 @@ class SelfService:
         return self._office_view(Versioned(office, version), reveal=True)
 
     def delete_office(self, caller: Caller, office_id: str) -> api.Deleted:
-        tenant_id = self._admin_tenant(caller)
-        self._configuration.delete_office(tenant_id, office_id)
-        self._configuration_changed(tenant_id, caller, "office.delete", f"office {office_id}")
-        return api.Deleted(deleted=office_id)
+        return self._delete_configuration(caller, "office", office_id, self._configuration.delete_office)
 
     @staticmethod
     def _office_view(office: Versioned[Office], reveal: bool) -> api.OfficeView:
