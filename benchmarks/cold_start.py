@@ -48,30 +48,14 @@ EXPECTED_STATUS = {"transfer": "503"}
 
 
 def _rest(method: str, path: str, resource_path: str, params: dict[str, str], claims: dict[str, str]) -> dict[str, Any]:
-    return {
-        "resource": resource_path,
-        "path": path,
-        "httpMethod": method,
-        "headers": {"Accept": "application/json", "Content-Type": "application/json", "Host": "api.example"},
-        "multiValueHeaders": {},
-        "queryStringParameters": None,
-        "multiValueQueryStringParameters": None,
-        "pathParameters": params,
-        "stageVariables": None,
-        "requestContext": {
-            "resourcePath": resource_path,
-            "httpMethod": method,
-            "path": f"/prod{path}",
-            "stage": "prod",
-            "requestId": "cold-start",
-            "accountId": "123456789012",
-            "apiId": "abc123",
-            "identity": {"sourceIp": "192.0.2.10", "userAgent": "bench"},
-            "authorizer": {"claims": claims},
-        },
-        "body": None,
-        "isBase64Encoded": False,
-    }
+    """The local tooling's API Gateway event (telefonist_local.api_events), with the route's resource
+    and path parameters as API Gateway fills them in."""
+    from telefonist_local.api_events import rest_event
+
+    event = rest_event(method, path, claims=claims)
+    event["resource"] = event["requestContext"]["resourcePath"] = resource_path
+    event["pathParameters"] = params or None
+    return event
 
 
 def events(tenant: str, person_id: str, person_number: str, dialed: str) -> dict[str, Any]:
