@@ -116,18 +116,3 @@ def _as_cdk_nag_renders(stack: cdk.Stack, value: str) -> str:
         else:
             rendered.append(str(part))
     return "".join(rendered)
-
-
-def _nag_notation(resolved: object) -> str:
-    """A resolved resource as cdk-nag names it in a finding: `<LogicalId.Arn>/contact/*` or the plain ARN."""
-    if isinstance(resolved, str):
-        return resolved
-    if isinstance(resolved, dict) and "Fn::Join" in resolved:
-        separator, parts = resolved["Fn::Join"]
-        return str(separator).join(_nag_notation(part) for part in parts)
-    if isinstance(resolved, dict) and "Fn::GetAtt" in resolved:
-        logical_id, attribute = resolved["Fn::GetAtt"]
-        return f"<{logical_id}.{attribute}>"
-    if isinstance(resolved, dict) and "Ref" in resolved:
-        return f"<{resolved['Ref']}>"
-    raise ValueError(f"no cdk-nag notation for {resolved!r}")
