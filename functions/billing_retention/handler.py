@@ -15,6 +15,8 @@ from telefonist.clock import to_local, utc_now
 from telefonist.environment import load_env
 from telefonist.observability import logger, metrics
 
+from functions import imports_done
+
 if TYPE_CHECKING:
     from telefonist.dal.billing_table import BillingTable
 
@@ -62,3 +64,6 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event, dependencies())
+
+
+imports_done()  # the end of the cold start's imports (functions/__init__.py)

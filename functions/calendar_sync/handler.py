@@ -20,6 +20,7 @@ from telefonist.edge.resolver import edge_resolver
 from telefonist.environment import load_env
 from telefonist.observability import logger
 
+from functions import imports_done
 from functions.calendar_sync.api import build_router
 
 ENV_NOTIFICATION_URL = "CALENDAR_NOTIFICATION_URL"
@@ -98,3 +99,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 def renew_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     """EventBridge Scheduler, every few hours."""
     return renew(dependencies())
+
+
+imports_done()  # the end of the cold start's imports (functions/__init__.py)

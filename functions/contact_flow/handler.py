@@ -25,6 +25,8 @@ from telefonist.inbound.attributes import build_operator_attributes, fallback_at
 from telefonist.observability import logger, mask_phone_number, metrics, tracer
 from telefonist.ports.store import CorruptItemError, NotFoundError, RepositoryError
 
+from functions import imports_done
+
 # Connect waits at most InvocationTimeLimitSeconds (≤ 8 s) and retries errors; one slow read must
 # not eat that budget: 0.5 s to connect, 1 s to read, 2 attempts (worst case ≈ 3.2 s with backoff).
 DYNAMODB_CLIENT_CONFIG = Config(
@@ -151,3 +153,6 @@ def _fallback(reason: str) -> dict[str, str]:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
     return handle(event, dependencies())
+
+
+imports_done()  # the end of the cold start's imports (functions/__init__.py)

@@ -23,6 +23,8 @@ from telefonist.observability import logger, metrics
 from telefonist.ports.store import NotFoundError
 from telefonist.statistics.recorder import StatisticsRecorder
 
+from functions import imports_done
+
 
 @dataclass(frozen=True)
 class Environment:
@@ -76,3 +78,6 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event, dependencies())
+
+
+imports_done()  # the end of the cold start's imports (functions/__init__.py)

@@ -47,6 +47,8 @@ from telefonist.environment import load_env
 from telefonist.observability import logger, metrics
 from telefonist.ports.store import NotFoundError
 
+from functions import imports_done
+
 ROUTE = "/operator/tenants/<tenant_id>/directory"
 CUSTOMERS_ROUTE = "/operator/tenants"
 FINANCE_CUSTOMERS_ROUTE = "/finance/tenants"
@@ -191,3 +193,6 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event, dependencies())
+
+
+imports_done()  # the end of the cold start's imports (functions/__init__.py)

@@ -17,6 +17,7 @@ from telefonist.edge.resolver import edge_resolver, site_origin_of
 from telefonist.environment import SMS_SENDER_ID_PATTERN, load_env
 from telefonist.observability import logger
 
+from functions import imports_done
 from functions.employee_status.api import EmployeeServices, build_router
 
 ENV_STATUS_PAGE_URL = "STATUS_PAGE_URL"
@@ -81,3 +82,6 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event, dependencies())
+
+
+imports_done()  # the end of the cold start's imports (functions/__init__.py)

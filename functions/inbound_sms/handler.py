@@ -21,6 +21,8 @@ from telefonist.environment import SMS_SENDER_ID_PATTERN, load_env
 from telefonist.observability import logger, metrics
 from telefonist.referral_automation.service import SmsCommands
 
+from functions import imports_done
+
 
 @dataclass(frozen=True)
 class Environment:
@@ -92,3 +94,6 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, int]:
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     return handle(event, dependencies())
+
+
+imports_done()  # the end of the cold start's imports (functions/__init__.py)

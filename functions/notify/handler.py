@@ -40,6 +40,8 @@ from telefonist.notify.models import MessageForm, MessageInput, MessageRequest, 
 from telefonist.notify.service import NotifyService
 from telefonist.observability import logger, metrics
 
+from functions import imports_done
+
 ROUTE = "/tenants/<tenant_id>/messages"
 FORM_ROUTE = "/tenants/<tenant_id>/people/<person_id>/message-form"
 IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
@@ -162,3 +164,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     deps = dependencies()
     deps.idempotency.register_lambda_context(context)  # the remaining time bounds an in-progress record
     return handle(event, deps)
+
+
+imports_done()  # the end of the cold start's imports (functions/__init__.py)

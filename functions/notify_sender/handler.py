@@ -27,6 +27,8 @@ from telefonist.notify.service import DeliveryService
 from telefonist.observability import logger, metrics
 from telefonist.ports.store import RepositoryError
 
+from functions import imports_done
+
 
 @dataclass(frozen=True)
 class Environment:
@@ -117,3 +119,6 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, list[dict[str
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, list[dict[str, str]]]:
     return handle(event, dependencies())
+
+
+imports_done()  # the end of the cold start's imports (functions/__init__.py)

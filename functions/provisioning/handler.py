@@ -30,6 +30,8 @@ from telefonist.models.types import PhoneNumber, Slug, TenantId
 from telefonist.observability import logger, mask_phone_number
 from telefonist.ports.store import NotFoundError, RepositoryError
 
+from functions import imports_done
+
 
 @dataclass(frozen=True)
 class Environment:
@@ -109,3 +111,6 @@ def handle(event: Any, deps: Dependencies) -> dict[str, Any]:
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event, dependencies())
+
+
+imports_done()  # the end of the cold start's imports (functions/__init__.py)

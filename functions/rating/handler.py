@@ -20,6 +20,7 @@ from telefonist.environment import load_env
 from telefonist.observability import logger, metrics
 from telefonist.rating.service import RatingService, ReceivedRecord, RecordResult
 
+from functions import imports_done
 from functions.rating.dependencies import Environment, build_service
 
 
@@ -70,3 +71,6 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event, dependencies())
+
+
+imports_done()  # the end of the cold start's imports (functions/__init__.py)

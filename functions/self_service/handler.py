@@ -21,6 +21,7 @@ from telefonist.self_service.service import SelfService
 from telefonist.statistics.call_log import CallLogQueries
 from telefonist.statistics.service import StatisticsQueries
 
+from functions import imports_done
 from functions.self_service.api import build_resolver
 from functions.self_service.calendar_api import build_calendar_router
 from functions.self_service.call_log_api import build_call_log_router
@@ -123,3 +124,6 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event, dependencies())
+
+
+imports_done()  # the end of the cold start's imports (functions/__init__.py)

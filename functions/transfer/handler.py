@@ -25,6 +25,8 @@ from telefonist.environment import MissingEnvironment, load_env
 from telefonist.observability import logger, metrics
 from telefonist.transfer import ContactAttributes, TransferInput, TransferResult, TransferService
 
+from functions import imports_done
+
 ROUTE = "/operator/tenants/<tenant_id>/contacts/<contact_id>/transfer"
 MESSAGE_ROUTE = "/operator/tenants/<tenant_id>/contacts/<contact_id>/message"
 HISTORY_ROUTE = "/operator/tenants/<tenant_id>/caller-history"
@@ -151,3 +153,6 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event, dependencies())
+
+
+imports_done()  # the end of the cold start's imports (functions/__init__.py)

@@ -56,6 +56,8 @@ def test_the_handler_has_the_one_shape(name: str) -> None:
     assert call in ("handle(event, dependencies())", "handle(event, deps)")
     if call == "handle(event, deps)":  # after e.g. giving the deps Lambda's context
         assert "deps = dependencies()" in ast.unparse(body)
+    # Its last line ends the cold start's imports: in Lambda, garbage collection resumes (functions/__init__.py).
+    assert ast.unparse(ast.parse(Path(handler.__file__).read_text()).body[-1]) == "imports_done()"
 
 
 @pytest.mark.parametrize("name", NAMES)
