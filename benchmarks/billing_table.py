@@ -63,7 +63,8 @@ STOCKHOLM = timedelta(hours=1)  # November: CET
 LAMBDA_GB_SECOND_USD = 0.0000166667
 LAMBDA_MEMORY_GB = 1.0  # infra/constructs/rating_construct.py: memory_size=1024
 S3_PUT_USD = 0.005 / 1000
-METADATA_PUTS_PER_COMMIT = 3  # manifest, manifest list, metadata.json
+METADATA_PUTS_PER_SNAPSHOT = 2  # manifest, manifest list (a commit: one or two snapshots)
+METADATA_PUTS_PER_COMMIT = 1  # metadata.json
 
 
 def load() -> str:
@@ -152,7 +153,7 @@ def time_queries(
 def batch_lines(data: pa.Table, count: int, rng: random.Random, reversion: bool) -> list[BillingLine]:
     """`count` lines as the rating function would commit them: new contacts, or newer versions of
     contacts already in the table (their row is replaced)."""
-    rows = [data.slice(rng.randrange(data.num_rows), 1).to_pylist()[0] for _ in range(count)]
+    rows = [data.slice(n, 1).to_pylist()[0] for n in rng.sample(range(data.num_rows), count)]  # distinct contacts
     lines = []
     for n, row in enumerate(rows):
         row = dict(row)
@@ -173,10 +174,12 @@ def commit_cost(
     """A rating batch's commit (the sink write): seconds, data files written, cost per CTR.
     `pyiceberg_delete`: the former writer, PyIceberg's delete(filter) + append, for comparison."""
     rng = random.Random((7 if reversion else 8) + 10 * pyiceberg_delete)
-    walls, cpus, files = [], [], []
+    walls, cpus, files, rows, puts = [], [], [], [], []
     for _ in range(runs):
         lines = batch_lines(data, batch, rng, reversion)
         replacing = {line.contact_id: (line_key(line),) for line in lines} if reversion else {}
+        table.table.refresh()
+        parent = table.table.current_snapshot()
         wall, cpu = time.perf_counter(), time.process_time()
         if pyiceberg_delete:
             table.commit(lines_to_arrow(lines), replacement_filter(replacing))
@@ -184,20 +187,35 @@ def commit_cost(
             table.write(lines, replacing)
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
-        summary = table.table.current_snapshot().summary  # type: ignore[union-attr]
-        files.append(int(summary.get("added-data-files", "0") or 0))
+        summaries = commit_summaries(table, parent.snapshot_id if parent else None)
+        files.append(sum(int(summary.get("added-data-files", "0") or 0) for summary in summaries))
+        rows.append(sum(int(summary.get("added-records", "0") or 0) for summary in summaries))
+        puts.append(files[-1] + METADATA_PUTS_PER_SNAPSHOT * len(summaries) + METADATA_PUTS_PER_COMMIT)
     wall = sorted(walls)[len(walls) // 2]
-    puts = sorted(files)[len(files) // 2] + METADATA_PUTS_PER_COMMIT
-    usd = (wall * LAMBDA_MEMORY_GB * LAMBDA_GB_SECOND_USD + puts * S3_PUT_USD) / batch
+    put = sorted(puts)[len(puts) // 2]
+    usd = (wall * LAMBDA_MEMORY_GB * LAMBDA_GB_SECOND_USD + put * S3_PUT_USD) / batch
     return {
         "batch": batch,
         "median_wall_s": round(wall, 3),
         "median_cpu_s": round(sorted(cpus)[len(cpus) // 2], 3),
         "data_files_written": sorted(files)[len(files) // 2],
-        "s3_puts": puts,
+        "rows_written": sorted(rows)[len(rows) // 2],
+        "s3_puts": put,
         "ms_per_ctr": round(wall / batch * 1000, 2),
         "usd_per_million_ctrs": round(usd * 1e6, 2),
     }
+
+
+def commit_summaries(table: BillingTable, before: int | None) -> list[Any]:
+    """The summaries of the snapshots a commit made (a transaction may make two), newest first."""
+    table.table.refresh()
+    summaries = []
+    snapshot = table.table.current_snapshot()
+    while snapshot is not None and snapshot.snapshot_id != before:
+        summaries.append(snapshot.summary)
+        parent = snapshot.parent_snapshot_id
+        snapshot = table.table.snapshot_by_id(parent) if parent is not None else None
+    return summaries
 
 
 def compact_per_partition(table: BillingTable, month: str) -> int:

@@ -446,11 +446,10 @@ def _lines_within(lines: pa.Table, data_file: Any) -> Any:
     tenant = lines["tenant_id"]
     lower = _bound((data_file.lower_bounds or {}).get(TENANT_FIELD))
     upper = _bound((data_file.upper_bounds or {}).get(TENANT_FIELD))
-    within = pc.is_valid(tenant) if lower is not None and upper is not None else pa.scalar(False)
+    within = pc.is_null(tenant) if may_hold_tenant(data_file, None) else pa.scalar(False)
     if lower is not None and upper is not None:
-        within = pc.and_(within, pc.and_(pc.greater_equal(tenant, lower), pc.less_equal(tenant, upper)))
-    if may_hold_tenant(data_file, None):
-        within = pc.or_(within, pc.is_null(tenant))
+        between = pc.and_(pc.greater_equal(tenant, lower), pc.less_equal(tenant, upper))
+        within = pc.or_(pc.fill_null(between, False), within)  # a null tenant compares as null
     return pc.fill_null(pc.and_(pc.equal(lines["month"], data_file.partition[0]), within), False)
 
 

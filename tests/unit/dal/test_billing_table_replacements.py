@@ -145,13 +145,23 @@ def test_unresolved_lines_of_a_compacted_month_are_last_and_replaced_there(tmp_p
     assert holding is not None
     assert len(holding) == 1
     assert [r["contact_id"] for r in read_file(holding[0])][-3:] == ["u-0", "u-1", "u-2"]
-    # the unresolved contact u-1 is resolved to beta: its row leaves the unresolved lines' file
+    # u-1 is resolved to beta: its row leaves the unresolved lines' file; u-2's newer version stays
+    # unresolved and is written into that file's rewrite (no new file of the month × tenant spec)
     moved = newer(line("u-1", None), talk=60).model_copy(update={"tenant_id": "beta"})
-    billing.write([moved], {"u-1": ("month=2026-11/tenant_id=_unresolved", line_key(moved))})
+    still = newer(line("u-2", None), talk=60)
+    billing.write([moved, still], {"u-1": ("month=2026-11/tenant_id=_unresolved",), "u-2": (line_key(still),)})
     rows = {r["contact_id"]: r for r in billing.rows(month=MONTH)}
     assert len(rows) == 13
     assert rows["u-1"]["tenant_id"] == "beta"
+    assert rows["u-2"]["talk_seconds"] == 60
     assert sorted(c for c, r in rows.items() if r["tenant_id"] is None) == ["u-0", "u-2"]
+    unresolved = billing.local_parquet_files(month=MONTH, unresolved=True)
+    assert unresolved is not None
+    assert len(unresolved) == 1
+    assert [r["contact_id"] for r in read_file(unresolved[0])][-2:] == ["u-0", "u-2"]
+    month_only = month_only_specs(billing.table.metadata)
+    # the three compacted files and beta's partition file (beta lies outside the rewritten file's customers)
+    assert sorted(f.spec_id in month_only for f in files_by_path(billing).values()) == [False, True, True, True]
 
 
 def test_replacing_in_a_partition_that_never_held_the_contact_is_a_plain_append(table: BillingTable) -> None:
