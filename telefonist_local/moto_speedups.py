@@ -11,6 +11,11 @@ Each patch keeps what moto answers and stores; it removes work moto repeats per 
   member by member (a third of a GetItem's CPU, most of a Query's), though its results of the item
   operations are already the wire's JSON.
 - `cached_update_expressions`: moto parses the same UpdateExpression text twice per UpdateItem.
+- `lighter_update_validation`: moto's ten validation passes over an UpdateExpression rebuild their
+  lookup tables at every node, and one of them re-walks the subtree below every node (quadratic in
+  the number of actions: a statistics update with 40 counters).
+- `lighter_item_sizes`: moto sizes items (the 400 KB and 1 MB limits) per attribute set and per
+  query candidate, wrapping every nested value in a new object to do so.
 """
 
 from __future__ import annotations
@@ -198,9 +203,88 @@ def cached_update_expressions() -> None:
     UpdateExpressionParser.make = staticmethod(make)
 
 
+def lighter_update_validation() -> None:
+    """Patch moto's UpdateExpression validation (idempotent): the same checks, each done once.
+
+    Each pass looks up which node types it handles at every node of the tree (a new dict and a new
+    tuple per node, though they are fixed per pass): kept per pass. The check that an expression has
+    at most one SET, ADD and REMOVE clause ran at every nested expression node, each time collecting
+    the clauses of the whole subtree below it; the root's subtree is the whole expression, so
+    checking at the root finds the same duplicates.
+    """
+    from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser  # type: ignore[attr-defined]
+    from moto.dynamodb.parsing.validators import ActionCountValidator
+
+    if getattr(DepthFirstTraverser.process, "lighter", False):
+        return
+
+    def processing_map(self: Any) -> dict[type, Any]:
+        cached: dict[type, Any] | None = self.__dict__.get("_speedups_map")
+        if cached is None:
+            cached = self.__dict__["_speedups_map"] = self._processing_map()
+        return cached
+
+    def nodes_to_be_processed(self: Any) -> tuple[type, ...]:
+        cached: tuple[type, ...] | None = self.__dict__.get("_speedups_types")
+        if cached is None:
+            cached = self.__dict__["_speedups_types"] = tuple(processing_map(self))
+        return cached
+
+    def process(self: Any, node: Any) -> Any:
+        for class_key, processor in processing_map(self).items():
+            if isinstance(node, class_key):
+                return processor(node)
+        return None
+
+    count_actions = ActionCountValidator.verify_action_counts
+
+    def verify_action_counts(self: Any, node: Any) -> Any:
+        return count_actions(self, node) if node.parent is None else node
+
+    process.lighter = True  # type: ignore[attr-defined]
+    DepthFirstTraverser.nodes_to_be_processed = nodes_to_be_processed
+    DepthFirstTraverser.process = process
+    ActionCountValidator.verify_action_counts = verify_action_counts  # type: ignore[method-assign]
+
+
+def _attribute_size(value: Any) -> int:
+    """moto's `DynamoType.size()`, without a new DynamoType per nested value."""
+    kind, data = value.type, value.value
+    if kind == "N":
+        return len(str(data))
+    if kind in ("SS", "BS"):
+        return sum(len(v if isinstance(v, bytes) else v.encode()) for v in data)
+    if kind == "NS":
+        return sum(len(str(v)) for v in data)
+    if kind == "L":
+        return sum(_attribute_size(v) for v in data)
+    if kind == "M":
+        return sum(len(k.encode()) + _attribute_size(v) for k, v in data.items())
+    if isinstance(data, bool):
+        return 1
+    return len(data if isinstance(data, bytes) else data.encode())
+
+
+def lighter_item_sizes() -> None:
+    """Patch moto's attribute and item sizes (idempotent): the same numbers, computed directly."""
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+
+    if getattr(DynamoType.size, "lighter", False):
+        return
+
+    def item_size(self: Any) -> int:
+        return sum(len(k.encode()) + _attribute_size(v) for k, v in self.attrs.items())
+
+    _attribute_size.lighter = True  # type: ignore[attr-defined]
+    DynamoType.size = _attribute_size  # type: ignore[method-assign,assignment]
+    Item.size = item_size  # type: ignore[method-assign]
+
+
 def speed_up_moto() -> None:
     """Every patch above (idempotent): for moto's server and for moto in-process alike."""
     transactions_without_table_copies()
     cached_request_routing()
     fast_dynamodb_results()
     cached_update_expressions()
+    lighter_update_validation()
+    lighter_item_sizes()

@@ -115,3 +115,40 @@ def test_item_operations_answer_what_motos_serializer_writes(dynamodb: Any, monk
     client.batch_get_item(RequestItems={"t": {"Keys": [{"pk": "all"}, {"pk": "none"}]}})
     client.transact_get_items(TransactItems=[{"Get": {"TableName": "t", "Key": {"pk": "all"}}}])
     assert set(compared) == set(moto_speedups.FAST_DYNAMODB_OPERATIONS)
+
+
+def test_update_expressions_are_checked_as_moto_checks_them(dynamodb: Any) -> None:
+    t = dynamodb.Table("t")
+    t.put_item(Item={"pk": "x", "a": 1, "b": 2})
+    for expression, values, error in (
+        ("SET a = :a ADD b :a ADD c :a", {":a": 1}, 'The "ADD" section can only be used once'),
+        ("ADD b :a SET a = :a REMOVE c REMOVE d", {":a": 1}, 'The "REMOVE" section can only be used once'),
+        ("SET a = :a, a = :a", {":a": 1}, "Two document paths overlap"),
+        ("SET a = a + :s", {":s": "text"}, "Incorrect operand type for operator or function"),
+    ):
+        with pytest.raises(ClientError, match=error):
+            t.update_item(Key={"pk": "x"}, UpdateExpression=expression, ExpressionAttributeValues=values)
+    counters = ", ".join(f"c{i} :a" for i in range(40))  # contact statistics: one ADD of many counters
+    for _ in range(2):
+        expression = f"ADD {counters} SET b = b + :a"
+        t.update_item(Key={"pk": "x"}, UpdateExpression=expression, ExpressionAttributeValues={":a": 1})
+    item = t.get_item(Key={"pk": "x"})["Item"]
+    assert (item["c0"], item["c39"], item["b"], item["a"]) == (2, 2, 4, 1)
+
+
+def test_item_sizes_are_motos_sizes() -> None:
+    speed_up_moto()
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+
+    attrs = {
+        "s": {"S": "åa"},  # UTF-8 bytes: 3
+        "n": {"N": "12.5"},  # digits as written: 4
+        "b": {"B": b"\x00\x01"},  # 2
+        "ss": {"SS": ["ab", "c"]},  # 3
+        "ns": {"NS": ["1", "22"]},  # 3
+        "l": {"L": [{"S": "x"}, {"BOOL": True}, {"NULL": True}]},  # 1 + 1 + 1
+        "m": {"M": {"k": {"N": "7"}, "kk": {"M": {"z": {"S": ""}}}}},  # (1 + 1) + (2 + (1 + 0))
+    }
+    item = Item(DynamoType({"S": "h"}), None, attrs)
+    assert [DynamoType(v).size() for v in attrs.values()] == [3, 4, 2, 3, 3, 3, 5]
+    assert item.size() == sum(len(k) for k in attrs) + 23
