@@ -45,12 +45,13 @@ def main() -> None:
     from moto import mock_aws
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.secrets import KmsSecretCodec
+    from telefonist.edge.bounds import MAX_BODY_BYTES
     from telefonist.resources import CUSTOMER_TABLE
     from telefonist.self_service import SelfService
     from telefonist.self_service.billing import InMemoryBillingSummarySource
     from werkzeug.test import Client
 
-    from functions.self_service.api import MAX_BODY_BYTES, build_resolver
+    from functions.self_service.api import build_resolver
     from telefonist_local.local_aws import create_resources
     from telefonist_local.seeding import seed_demo_tenant
     from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp, local_token

@@ -14,11 +14,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ValidationError
-from telefonist.edge.bounds import MAX_BODY_BYTES
 from telefonist.edge.errors import InvalidInputError
 from telefonist.edge.identity import Caller
 from telefonist.edge.resolver import (
-    OPENAPI_PATH,
     ROUTE_DOCS,
     SLUG_PATTERN,
     EdgeResolver,
@@ -346,4 +344,4 @@ def build_router(service: Callable[[], SelfService]) -> Router:
     return app
 
 
-__all__ = ["MAX_BODY_BYTES", "OPENAPI_PATH", "build_resolver", "build_router"]
+__all__ = ["build_resolver", "build_router"]

@@ -128,6 +128,5 @@ __all__ = [
     "PersonPhone",
     "PhoneKind",
     "Referral",
-    "Text",
     "referral_valid_at",
 ]

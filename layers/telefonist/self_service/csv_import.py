@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from telefonist.edge.errors import FieldError, InvalidInputError, field_errors
 from telefonist.models.directory import Person
-from telefonist.self_service.errors import FieldError, InvalidInputError, field_errors
 
 REQUIRED_COLUMNS = ("person_id", "first_name", "last_name")
 OPTIONAL_COLUMNS = (

@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from telefonist.self_service.errors import InvalidInputError
+from telefonist.edge.errors import InvalidInputError
 
 MAX_PAGE_JSON_BYTES = 2_500_000
 DEFAULT_PAGE_SIZE = 20

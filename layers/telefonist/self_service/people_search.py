@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from telefonist.directory.normalize import tokenize
+from telefonist.edge.errors import InvalidInputError
 from telefonist.models.directory import Person
-from telefonist.self_service.errors import InvalidInputError
 
 MAX_QUERY_CHARS = 100
 MAX_QUERY_WORDS = 8

@@ -30,6 +30,7 @@ from pydantic import BaseModel, SecretStr, ValidationError
 
 from telefonist.clock import utc_now
 from telefonist.dal.message_template_repository import MessageTemplateRepository
+from telefonist.edge.errors import FieldError, ForbiddenError, InvalidInputError
 from telefonist.edge.identity import Caller, Group
 from telefonist.models.audit import AuditEntry
 from telefonist.models.common_number import CommonNumber
@@ -43,7 +44,6 @@ from telefonist.ports.store import ConflictError, InvalidWriteError, NotFoundErr
 from telefonist.self_service import api_models as api
 from telefonist.self_service.billing import downloadable_lines, lines_csv
 from telefonist.self_service.csv_import import parse_people_csv
-from telefonist.self_service.errors import FieldError, ForbiddenError, InvalidInputError
 from telefonist.self_service.pagination import DEFAULT_PAGE_SIZE, decode_cursor, fit_page
 from telefonist.self_service.people_search import SearchablePerson, query_words, search_page, searchable
 from telefonist.self_service.ports import (

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from telefonist.edge.errors import ForbiddenError
 from telefonist.edge.identity import Caller, caller_from_claims
 from telefonist.self_service import SelfService
 from telefonist.self_service import api_models as api
-from telefonist.self_service.errors import ForbiddenError
 
 from tests.unit.self_service.conftest import billing, service  # noqa: F401 - fixtures
 

@@ -10,14 +10,16 @@ import boto3
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.person_data import PersonDataStore
+from telefonist.edge.bounds import MAX_BODY_BYTES
+from telefonist.edge.identity import Caller
 from telefonist.ports.billing import BillingSummary, TariffTotal
 from telefonist.resources import MESSAGE_TABLE, STATISTICS_TABLE
-from telefonist.self_service import Caller, SelfService
+from telefonist.self_service import SelfService
 from telefonist.self_service import api_models as api
 from telefonist.self_service.billing import InMemoryBillingSummarySource
 from werkzeug.test import Client
 
-from functions.self_service.api import MAX_BODY_BYTES, build_resolver
+from functions.self_service.api import build_resolver
 from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp, local_token
 

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.edge.bounds import MAX_BODY_BYTES
 from telefonist.edge.resolver import openapi_document
 
-from functions.self_service.api import MAX_BODY_BYTES, build_resolver
+from functions.self_service.api import build_resolver
 from telefonist_local.cli.serve import whole_api
 from tests.unit.self_service.conftest import (
     ACME_ADMIN_TOKEN,

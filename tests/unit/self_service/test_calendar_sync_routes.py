@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from telefonist.calendar_sync.rules import CalendarRules
 from telefonist.dal.calendar_state import DynamoSyncState
+from telefonist.edge.bounds import MAX_BODY_BYTES
 from telefonist.edge.resolver import edge_resolver
 from telefonist.self_service import SelfService
 from werkzeug.test import Client
 
-from functions.self_service.api import MAX_BODY_BYTES
 from functions.self_service.calendar_api import build_calendar_router
 from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
 from tests.unit.self_service.conftest import (

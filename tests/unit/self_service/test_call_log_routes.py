@@ -14,6 +14,7 @@ import pytest
 from telefonist import config
 from telefonist.dal.directory_names import DirectoryNameReader
 from telefonist.dal.statistics_repository import StatisticsRepository
+from telefonist.edge.bounds import MAX_BODY_BYTES
 from telefonist.edge.resolver import edge_resolver
 from telefonist.self_service import SelfService, billing
 from telefonist.self_service.billing import InMemoryBillingSummarySource
@@ -22,7 +23,6 @@ from telefonist.statistics import call_log
 from telefonist.statistics.model import ContactEvent
 from werkzeug.test import Client
 
-from functions.self_service.api import MAX_BODY_BYTES
 from functions.self_service.call_log_api import build_call_log_router
 from telefonist_local.local_aws import LocalResources
 from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp

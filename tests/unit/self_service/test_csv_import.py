@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.edge.errors import InvalidInputError
 from telefonist.ports.store import RepositoryError
 from telefonist.self_service.csv_import import parse_people_csv
-from telefonist.self_service.errors import InvalidInputError
 
 from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, ApiClient
 

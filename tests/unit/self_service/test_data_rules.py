@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
+from telefonist.edge.identity import Caller
 from telefonist.ports.store import ConflictError, NotFoundError
-from telefonist.self_service import Caller, SelfService
+from telefonist.self_service import SelfService
 from telefonist.self_service import api_models as api
 
 from telefonist_local.self_service.local_gateway import local_token

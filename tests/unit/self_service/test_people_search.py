@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from telefonist.edge.errors import InvalidInputError
 from telefonist.models.directory import Person
 from telefonist.self_service import SelfService
 from telefonist.self_service import api_models as api
-from telefonist.self_service.errors import InvalidInputError
 from telefonist.self_service.people_search import person_words, query_words, search_page, searchable
 
 from tests.unit.self_service.conftest import ACME_ADMIN, ACME_ADMIN_TOKEN, GLOBEX_ADMIN_TOKEN, ApiClient

@@ -15,9 +15,11 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from telefonist.edge.bounds import MAX_BODY_BYTES
+from telefonist.edge.resolver import OPENAPI_PATH
 from telefonist.self_service import SelfService
 
-from functions.self_service.api import MAX_BODY_BYTES, OPENAPI_PATH, build_resolver
+from functions.self_service.api import build_resolver
 from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
 from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN
 

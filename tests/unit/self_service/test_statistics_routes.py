@@ -12,12 +12,12 @@ import boto3
 import pytest
 from telefonist import config
 from telefonist.dal.statistics_repository import StatisticsRepository
+from telefonist.edge.bounds import MAX_BODY_BYTES
 from telefonist.edge.resolver import edge_resolver
 from telefonist.statistics.events import ContactEvent, Outcome
 from werkzeug.test import Client
 
 from functions.self_service import statistics_api
-from functions.self_service.api import MAX_BODY_BYTES
 from telefonist_local.local_aws import LocalResources
 from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
 from tests.builders.statistics import answered_call
