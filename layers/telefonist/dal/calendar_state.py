@@ -24,6 +24,7 @@ from telefonist.calendar_sync.consent import CalendarConnection, ConsentGrant
 from telefonist.calendar_sync.rules import CalendarRules, CalendarSettings
 from telefonist.calendar_sync.sync import FollowedCalendar
 from telefonist.clock import utc_now
+from telefonist.dal import keys
 from telefonist.dal.errors import translate_client_error
 from telefonist.dal.graph_client import GraphCredentials, GraphError
 from telefonist.ports.store import CorruptItemError, Versioned
@@ -38,11 +39,11 @@ _TIMES = ("subscription_expires", "last_sync")
 
 
 def _tenant_prefix(tenant_id: str) -> str:
-    return f"TENANT#{tenant_id}#"
+    return f"{keys.tenant_pk(tenant_id)}#"
 
 
 def _sk(tenant_id: str, person_id: str) -> str:
-    return f"{_tenant_prefix(tenant_id)}PERSON#{person_id}"
+    return keys.person_ref(tenant_id, person_id)  # TENANT#<t>#PERSON#<p>
 
 
 def _settings_sk(tenant_id: str) -> str:
