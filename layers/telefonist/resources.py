@@ -24,8 +24,9 @@ class TableSpec:
     logical_id: str
     local_name: str
     env_var: str
-    partition_key: str
-    sort_key: str | None = None
+    # The single-table default: a generic partition key and sort key, the item's kind in their values.
+    partition_key: str = "pk"
+    sort_key: str | None = "sk"
     indexes: tuple[IndexSpec, ...] = ()
     ttl_attribute: str | None = None
 
@@ -60,46 +61,34 @@ class QueueSpec:
 PERSON_INDEX = IndexSpec("by-person", "person_key")
 # Single table for everything a customer maintains, plus the routing records of its numbers.
 CUSTOMER_TABLE = TableSpec(
-    logical_id="CustomerTable",
-    local_name="telefonist-customers",
-    env_var=config.ENV_CUSTOMER_TABLE,
-    partition_key="pk",
-    sort_key="sk",
+    "CustomerTable",
+    "telefonist-customers",
+    config.ENV_CUSTOMER_TABLE,
     # Sparse: only people with a mobile carry `mobile_key` (SMS commands find their sender by it).
     indexes=(IndexSpec("by-mobile", "mobile_key"), PERSON_INDEX),
     ttl_attribute="expires_at",  # employees' sign-in links and sessions (telefonist.dal.employee_access)
 )
 # Message log: own table because of its volume, retention (TTL) and the notify role's scope.
-MESSAGE_TABLE = TableSpec(
-    logical_id="MessageTable",
-    local_name="telefonist-messages",
-    env_var=config.ENV_MESSAGE_TABLE,
-    partition_key="pk",
-    sort_key="sk",
-    ttl_attribute="expires_at",
-)
+MESSAGE_TABLE = TableSpec("MessageTable", "telefonist-messages", config.ENV_MESSAGE_TABLE, ttl_attribute="expires_at")
 # Billing ledger: one item per billable contact, the newest CTR version wins (conditional writes).
 LEDGER_TABLE = TableSpec(
-    logical_id="RatingLedgerTable",
-    local_name="telefonist-rating-ledger",
-    env_var=config.ENV_LEDGER_TABLE,
-    partition_key="contact_id",
+    "RatingLedgerTable", "telefonist-rating-ledger", config.ENV_LEDGER_TABLE, partition_key="contact_id", sort_key=None
 )
+# Powertools' idempotency records (the notify submit function).
 IDEMPOTENCY_TABLE = TableSpec(
-    logical_id="IdempotencyTable",
-    local_name="telefonist-idempotency",
-    env_var=config.ENV_IDEMPOTENCY_TABLE,
+    "IdempotencyTable",
+    "telefonist-idempotency",
+    config.ENV_IDEMPOTENCY_TABLE,
     partition_key="id",
+    sort_key=None,
     ttl_attribute="expiration",
 )
 # Statistics (issue 20): one contact event per inbound contact (newest version wins) and the daily
 # aggregates per customer and common number, a month of them under one partition key.
 STATISTICS_TABLE = TableSpec(
-    logical_id="StatisticsTable",
-    local_name="telefonist-statistics",
-    env_var=config.ENV_STATISTICS_TABLE,
-    partition_key="pk",
-    sort_key="sk",
+    "StatisticsTable",
+    "telefonist-statistics",
+    config.ENV_STATISTICS_TABLE,
     indexes=(PERSON_INDEX,),
     ttl_attribute="expires_at",
 )
