@@ -53,6 +53,8 @@ _HIGH = "\U0010ffff"
 # measured at 10,000 people: the choice between looking a word's tier up and checking per candidate).
 _CANDIDATE_COST = 8
 _CHECK_COST = 20
+# Checks one by one after which a scan judges, from its hit rate, whether looking the words up is cheaper.
+_PROBE = 24
 # Distance between neighbours' positions in a newly built index (room for people added later).
 _GAP = 1 << 16
 # At most this many field matches are kept for results (a search names a few; phones and e-mails are many).
@@ -553,17 +555,24 @@ class DirectoryIndex:
         if len(matches) == 1:
             return self._first_of_tiers(matches[0], limit)
         sizes = [self._postings_size(word) for word in matches]
-        # Two broad words ("a s") are cheaper as C-level set intersections over every posting than as
-        # a per-candidate check in Python; otherwise the rarest word's people are the candidates.
+        # Two broad words ("a s") are cheaper as C-level set intersections level by level than as a
+        # per-candidate check in Python, when the levels that can hold the first people ("göran ös":
+        # exact names and name prefixes) hold fewer postings than the rarest word; otherwise (a first
+        # name and a typo, found only at the typo level) the rarest word's people are the candidates.
         if min(sizes) * _CANDIDATE_COST > sum(sizes):
-            return self._first_of_levels(matches, limit)
+            level = max(min((*names.values(), *fields.values())) for names, fields in matches)
+            if sum(self._postings_size(word, level) for word in matches) < min(sizes):
+                return self._first_of_levels(matches, limit)
         return self._first_of_rarest(matches, sizes, limit)
 
-    def _postings_size(self, matches: _WordMatches) -> int:
-        """How many postings a word's matched tokens hold together (people counted once per token)."""
+    def _postings_size(self, matches: _WordMatches, up_to: int = _NO_MATCH) -> int:
+        """How many postings a word's matched tokens (of rank `up_to` or better) hold together
+        (people counted once per token)."""
         names, fields = matches
         name_postings, field_postings = self._name_postings, self._field_postings
-        return sum(len(name_postings[token]) for token in names) + sum(len(field_postings[t]) for t in fields)
+        return sum(len(name_postings[token]) for token, rank in names.items() if rank <= up_to) + sum(
+            len(field_postings[token]) for token, rank in fields.items() if rank <= up_to
+        )
 
     def _first_of_rarest(self, matches: list[_WordMatches], sizes: list[int], limit: int) -> list[int]:
         """Several words, every one must match: candidates from the rarest word, the others checked.
@@ -582,14 +591,17 @@ class DirectoryIndex:
         rarest = min(range(len(matches)), key=sizes.__getitem__)
         tiers = self._tiers(matches[rarest])
         candidates: set[int] = set()
+        first: set[int] = set()  # the first tier's people, the first to be scanned
         for lists in tiers:
             for postings in lists:
                 candidates.update(postings)
+            if not first:
+                first = set(candidates)
         survivors = candidates
         words: list[_Lookup] = []
         for position in sorted(range(len(matches)), key=sizes.__getitem__):
             if position != rarest:
-                lookup = self._lookup(matches[position], survivors, limit)
+                lookup = self._lookup(matches[position], survivors, first, limit)
                 if lookup.floor == _NO_MATCH:
                     return []
                 if lookup.complete:
@@ -619,22 +631,25 @@ class DirectoryIndex:
                     tier.update(survivors.intersection(postings))
                 tier -= seen
                 if all_at_floors_known:
-                    # Those at every word's floor reach this tier's floor; nobody later beats them.
-                    best = tier.intersection(*at_floors)
-                    if len(kept) + len(best) >= limit:
-                        kept += ((*floor, idx) for idx in heapq.nsmallest(limit, best))
-                        return [idx for _worst, _total, idx in heapq.nsmallest(limit, kept)]
+                    ended = self._first_at_floor(scored, floor, tier, at_floors, limit)
+                    if ended is not None:
+                        return ended
                 candidates_in_tier = sorted(tier)
+            checks = scanned = 0
+            probed = False
+            reached_before = reached
             for idx in candidates_in_tier:
                 if idx in seen:
                     continue
                 seen.add(idx)
+                scanned += 1
                 worst = total = first_rank
                 for word in words:
                     rank = word.ranks.get(idx, _NO_MATCH)
                     if rank == _NO_MATCH:
                         if word.complete:
                             break
+                        checks += 1
                         rank = self._best_in_person(idx, word.matches)[0]
                         if rank == _NO_MATCH:
                             break
@@ -648,16 +663,56 @@ class DirectoryIndex:
                         if reached >= limit:
                             # Later candidates of this tier come later in directory order; later tiers rank lower.
                             return [idx for _worst, _total, idx in heapq.nsmallest(limit, scored)]
+                if checks >= _PROBE and not probed:
+                    probed = True
+                    # The scan so far tells how far it will go: look the words up where that costs less,
+                    # and end the tier at once if the lookups name enough people at its floor.
+                    rate = (reached - reached_before) / scanned
+                    left = sum(map(len, lists)) - scanned
+                    expected = int(min(left, (limit - reached) / rate) if rate else left)
+                    words = [
+                        word if word.complete else self._lookup(word.matches, survivors, first, limit, expected)
+                        for word in words
+                    ]
+                    known = [word.at_floor for word in words if word.at_floor is not None]
+                    if len(known) == len(words) and [word.floor for word in words] == floors:
+                        tier = set()
+                        for postings in lists:
+                            tier.update(survivors.intersection(postings))
+                        ended = self._first_at_floor(scored, floor, tier - seen, known, limit)
+                        if ended is not None:
+                            return ended
         return [idx for _worst, _total, idx in heapq.nsmallest(limit, scored)]
 
-    def _lookup(self, matches: _WordMatches, people: set[int], limit: int) -> _Lookup:
+    @staticmethod
+    def _first_at_floor(
+        scored: list[tuple[int, int, int]],
+        floor: tuple[int, int],
+        tier: set[int],
+        at_floors: list[set[int]],
+        limit: int,
+    ) -> list[int] | None:
+        """The first `limit` people when the tier's people at every word's floor (they reach the
+        tier's `floor`; the tier's others and later tiers rank lower) are enough; else None."""
+        best = tier.intersection(*at_floors)
+        kept = [entry for entry in scored if (entry[0], entry[1]) <= floor]
+        if len(kept) + len(best) < limit:
+            return None
+        kept += ((*floor, idx) for idx in heapq.nsmallest(limit, best))
+        return [idx for _worst, _total, idx in heapq.nsmallest(limit, kept)]
+
+    def _lookup(
+        self, matches: _WordMatches, people: set[int], first: set[int], limit: int, expected: int | None = None
+    ) -> _Lookup:
         """Those of `people` who hold a word → their best rank, by set intersections in C, best tier
-        first, while a tier costs less than checking the people not found yet one by one; the tiers
-        beyond are left to a check per person."""
+        first, while a tier costs less than checking the people not found yet one by one (for the
+        best tier, the `expected` checks of a scan stopping early), or until `limit` of the `first`
+        people to scan are at the best rank found; the tiers beyond are left to a check per person."""
         ranks: dict[int, int] = {}
         at_floor: set[int] | None = None
         floor = _NO_MATCH
-        for rank, lists in enumerate(self._tiers(matches)):
+        tiers = self._tiers(matches)
+        for rank, lists in enumerate(tiers):
             if not lists:
                 continue
             # A tier costs its postings; leaving it costs a check of each person not found yet, or
@@ -666,7 +721,7 @@ class DirectoryIndex:
             postings_count = sum(map(len, lists))
             checks = len(people) - len(ranks)
             if at_floor is None:
-                checks = min(checks, limit * len(self._people) // postings_count)
+                checks = min(checks, limit * len(self._people) // postings_count if expected is None else expected)
             if postings_count > checks * _CHECK_COST:
                 return _Lookup(matches, ranks, False, min(floor, rank), at_floor)
             found: set[int] = set()
@@ -677,9 +732,9 @@ class DirectoryIndex:
                 ranks.update(dict.fromkeys(found, rank))
                 if at_floor is None:
                     floor, at_floor = rank, found
-                    if len(found) >= limit:
-                        # Likely enough to end the first tier at once ("AX-109": its Axels); the
-                        # rest is checked per candidate if not.
+                    if len(found.intersection(first)) >= limit and any(tiers[rank + 1 :]):
+                        # Enough to end the first tier at once ("AX-109": its Axels); the rest is
+                        # checked per candidate if not.
                         return _Lookup(matches, ranks, False, floor, at_floor)
         return _Lookup(matches, ranks, True, floor, at_floor)
 
