@@ -73,8 +73,11 @@ web-test: $(WEB_INSTALLED)
 chromium:
 	@test -x $(CHROMIUM) || { echo "make: the browser tests need $(CHROMIUM): install Debian's package 'chromium' (apt-get install -y chromium)"; exit 1; }
 
+# Two workers, each with its own `telefonist serve` (moto, the demo customer) and Chromium: the suite's
+# Python (server and test) runs in one process per worker, so one process used one core of the two.
+# --dist loadfile: a file's tests in order on one worker, as when they ran one after another.
 browser: $(STAMP) $(WEB_BUILT) chromium
-	$(BIN)/pytest tests/browser -p no:cacheprovider
+	$(BIN)/pytest tests/browser -p no:cacheprovider -n 2 --dist loadfile
 
 test: lint typecheck unit web-test browser
 

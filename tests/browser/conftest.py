@@ -1,7 +1,8 @@
 """Browser tests: headless Debian Chromium (never a downloaded browser) against `telefonist serve`.
 
-One `local_api` per session (moto, the demo customer, the API and the built pages); each test
-gets a fresh browser context and page from pytest-playwright, and drives what a person does.
+One `local_api` per session, so one per xdist worker (moto, the demo customer, the API and the built
+pages); each test gets a fresh browser context and page from pytest-playwright, and drives what a
+person does.
 """
 
 from __future__ import annotations
