@@ -70,7 +70,7 @@ def dependencies() -> Dependencies:
     if env.statistics_table:  # without it, a person's export and erasure answer 503 (not half done)
         events = dynamodb.Table(env.statistics_table)
         person_data = PersonDataStore(repo, dynamodb.Table(env.message_table), events)
-        statistics = statistics_queries(env.statistics_table)
+        statistics = statistics_queries(env.statistics_table, dynamodb)  # one DynamoDB client
         # The call log (issue 20): the billing lines as Fakturering reads them, the statistics table's
         # contact events (BatchGetItem on CONTACT# items only) and the directory's names.
         call_log = CallLogQueries(

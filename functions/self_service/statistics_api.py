@@ -7,7 +7,7 @@ customer's through /finance/tenants/<tenant_id>/. Served by the self-service fun
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -19,6 +19,9 @@ from telefonist.statistics.service import CSV_COLUMNS, StatisticsQueries, statis
 
 from functions.self_service.api import csv_response
 
+if TYPE_CHECKING:
+    from telefonist.dal.table import DynamoDB
+
 MonthQuery = Annotated[Month, Query(description="A month, YYYY-MM (Stockholm days)")]
 TenantPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="A customer's id")]
 CSV_RESPONSES: dict[int, Any] = {
@@ -28,12 +31,12 @@ CSV_RESPONSES: dict[int, Any] = {
 CSV_DESCRIPTION = f"One row per day and common number: {', '.join(CSV_COLUMNS)}. UTF-8, a header row."
 
 
-def statistics_queries(table_name: str) -> StatisticsQueries:
-    """The months' aggregates of the statistics table (Query only)."""
+def statistics_queries(table_name: str, tables: DynamoDB | None = None) -> StatisticsQueries:
+    """The months' aggregates of the statistics table (Query only), on `tables`' client when given."""
     from telefonist.dal.statistics_repository import StatisticsRepository
     from telefonist.dal.table import dynamodb_tables
 
-    return StatisticsQueries(StatisticsRepository(dynamodb_tables().Table(table_name)))
+    return StatisticsQueries(StatisticsRepository((tables or dynamodb_tables()).Table(table_name)))
 
 
 def _csv(view: MonthStatisticsView) -> Response[str]:
