@@ -12,6 +12,12 @@ seeded with the demo customer. `AWS_LAMBDA_FUNCTION_NAME` is set as in Lambda (P
 counts the Tracer as enabled); `--traced` also sets an X-Ray trace header, as a sampled invocation
 with active tracing has.
 
+Bytecode: the children use the `.pyc` files the warm-up run wrote, as a package that ships them would.
+The Lambda packages are built without them today (infra/bundling.py: `--no-compile`, `__pycache__`
+pruned), so in AWS each cold start compiles every module of its package. `--no-bytecode` measures
+that: the function's children read no `.pyc` outside the standard library and the runtime's own
+packages (boto3 and its dependencies: Lambda's runtime has those compiled).
+
     PYTHONPATH=layers:. python benchmarks/cold_start.py [--pairs 5] [--only contact_flow,rating] [--profile DIR]
 
 The last line is JSON. Goal: every ratio ≤ 2.
@@ -148,6 +154,15 @@ if os.environ.get("BENCH_PROFILE"):
     atexit.register(lambda: profile.dump_stats(os.environ["BENCH_PROFILE"]))
     profile.enable()
 name = sys.argv[1]
+if os.environ.get("BENCH_NO_BYTECODE"):  # as in Lambda today: the package's modules are compiled at import
+    import importlib._bootstrap_external as external
+    precompiled = tuple(json.loads(os.environ["BENCH_NO_BYTECODE"]))
+    cached = external.cache_from_source
+    def cache_from_source(path, *args, **kwargs):
+        if not path.startswith(precompiled):
+            raise NotImplementedError  # the loader then compiles the source and writes nothing
+        return cached(path, *args, **kwargs)
+    external.cache_from_source = cache_from_source
 if name == "boto3":
     import boto3
 else:
@@ -195,6 +210,9 @@ def main() -> None:
     parser.add_argument("--traced", action="store_true", help="set an X-Ray trace header (a sampled invocation)")
     parser.add_argument("--profile", type=Path, help="also write DIR/<function>.prof (cProfile of one more cold start)")
     parser.add_argument("--sql-catalog", action="store_true", help="rating: a SQLite catalog per process, not Glue")
+    parser.add_argument(
+        "--no-bytecode", action="store_true", help="the function's own package compiled at import, as Lambda does today"
+    )
     args = parser.parse_args()
 
     from telefonist_local.local_aws import FAKE_CREDENTIALS, create_resources, moto_server, patched_environment
@@ -226,6 +244,8 @@ def main() -> None:
         results: dict[str, dict[str, Any]] = {}
         for name in names:
             env = {**base_env, "BENCH_EVENT": json.dumps(every[name])}
+            if args.no_bytecode:
+                env["BENCH_NO_BYTECODE"] = json.dumps(_precompiled_in_lambda())
             if name in FRESH_CONTACTS:
                 env["BENCH_FRESH_CONTACTS"] = "1"
             if name in GLUE_CATALOG_FUNCTIONS and not args.sql_catalog:
@@ -272,6 +292,7 @@ def main() -> None:
                 "measure": "child process CPU (user+sys), import + first invocation, median of paired ratios",
                 "pairs": args.pairs,
                 "traced": args.traced,
+                "bytecode": not args.no_bytecode,
                 "functions": results,
                 "load_average": [round(load_before[0], 2), round(load_after[0], 2)],
                 "cores": os.cpu_count(),
@@ -280,6 +301,17 @@ def main() -> None:
             }
         )
     )
+
+
+def _precompiled_in_lambda() -> list[str]:
+    """Where Lambda's python3.11 runtime has `.pyc` files: the standard library and boto3 with its dependencies."""
+    import sysconfig
+
+    site = Path(sysconfig.get_paths()["purelib"])
+    stdlib = Path(sysconfig.get_paths()["stdlib"])  # the base interpreter's, not the virtual environment's
+    # infra.bundling.RUNTIME_PROVIDED, by import name (importing infra would load CDK)
+    runtime = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
+    return [f"{stdlib}{os.sep}", *(f"{site / name}{os.sep}" for name in runtime), str(site / "six.py")]
 
 
 def _glue_billing_table(environment: dict[str, str]) -> dict[str, str]:
