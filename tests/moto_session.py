@@ -94,22 +94,30 @@ def _backend_dicts() -> list[Any]:
     return list(BackendDict._instances)
 
 
-def _take() -> list[tuple[Any, dict[str, Any]]]:
+# What moto holds of one service: its backends by account, and S3's index of bucket names (one namespace).
+_Taken = list[tuple[Any, dict[str, Any], dict[str, Any]]]
+
+
+def _take() -> _Taken:
     """Every service's state, taken out of moto: moto is left as a reset leaves it."""
     from moto.core.base_backend import BackendDict
 
-    taken = [(backend_dict, dict(backend_dict)) for backend_dict in _backend_dicts()]
-    for backend_dict, _accounts in taken:
+    taken = [(bd, dict(bd), dict(getattr(bd, "bucket_accounts", {}))) for bd in _backend_dicts()]
+    for backend_dict, _accounts, bucket_accounts in taken:
         backend_dict.clear()
+        if bucket_accounts:
+            backend_dict.bucket_accounts.clear()
     BackendDict._instances.clear()
     return taken
 
 
-def _put_back(taken: list[tuple[Any, dict[str, Any]]]) -> None:
+def _put_back(taken: _Taken) -> None:
     from moto.core.base_backend import BackendDict
 
-    for backend_dict, accounts in taken:
+    for backend_dict, accounts, bucket_accounts in taken:
         backend_dict.update(accounts)
+        if bucket_accounts:
+            backend_dict.bucket_accounts.update(bucket_accounts)
         if backend_dict not in BackendDict._instances:
             BackendDict._instances.append(backend_dict)
 
@@ -126,7 +134,7 @@ class MotoSession:
     created: LocalResources | None = None
     inventory: dict[str, frozenset[str]] = field(default_factory=dict)
     senders: list[str] = field(default_factory=list)
-    kept: list[tuple[Any, dict[str, Any]]] = field(default_factory=list)
+    kept: _Taken = field(default_factory=list)
     stack_builds: int = 0
 
     @contextmanager

@@ -90,5 +90,9 @@ def test_between_tests_moto_holds_nothing_and_the_environment_is_restored(moto_s
     with mock_aws():  # a test with a mock of its own, or moto's server, finds moto empty
         assert boto3.client("dynamodb").list_tables()["TableNames"] == []
         boto3.client("sqs").create_queue(QueueName=resources.NOTIFY_QUEUE.local_name)
+        boto3.client("s3").create_bucket(  # one namespace for buckets: the stack's are not in it now
+            Bucket=resources.BILLING_BUCKET.local_name,
+            CreateBucketConfiguration={"LocationConstraint": config.DEFAULT_REGION},
+        )
     with moto_session.fresh_stack():  # ... and does not disturb the stack
         _assert_every_resource_present_and_empty()
