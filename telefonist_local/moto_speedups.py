@@ -14,6 +14,8 @@ Each patch keeps what moto answers and stores; it removes work moto repeats per 
 - `lighter_update_validation`: moto's ten validation passes over an UpdateExpression rebuild their
   lookup tables at every node, and one of them re-walks the subtree below every node (quadratic in
   the number of actions: a statistics update with 40 counters).
+- `cached_handler_methods`: moto lists its response class's methods (`inspect.getmembers`) for
+  every request, to find the action's method.
 - `lighter_item_sizes`: moto sizes items (the 400 KB and 1 MB limits) per attribute set and per
   query candidate, wrapping every nested value in a new object to do so.
 """
@@ -280,6 +282,22 @@ def lighter_item_sizes() -> None:
     Item.size = item_size  # type: ignore[method-assign]
 
 
+def cached_handler_methods() -> None:
+    """Patch moto's dispatch (idempotent): a response class's method names listed once, not per request."""
+    from moto.core import responses
+
+    if getattr(responses.method_names_from_class, "cached", False):  # type: ignore[attr-defined]
+        return
+    uncached = responses.method_names_from_class  # type: ignore[attr-defined]
+
+    @functools.cache
+    def method_names_from_class(cls: object) -> frozenset[str]:
+        return frozenset(uncached(cls))
+
+    method_names_from_class.cached = True  # type: ignore[attr-defined]
+    responses.method_names_from_class = method_names_from_class  # type: ignore[attr-defined,assignment]
+
+
 def speed_up_moto() -> None:
     """Every patch above (idempotent): for moto's server and for moto in-process alike."""
     transactions_without_table_copies()
@@ -288,3 +306,4 @@ def speed_up_moto() -> None:
     cached_update_expressions()
     lighter_update_validation()
     lighter_item_sizes()
+    cached_handler_methods()

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-import holidays
 from telefonist.clock import STOCKHOLM
 
 DAY_START, DAY_END = time(7, 0), time(18, 0)
@@ -73,11 +72,15 @@ class CallScenario:
         return self.talk_seconds + self.after_work_seconds > 45
 
 
-def swedish_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("SE", years=[year, year + 1], categories=("public", "de_facto"))
+def swedish_holidays(year: int) -> frozenset[date]:
+    """The year's and the next year's public and de facto holidays: rating's calendar (its table is
+    checked against the `holidays` package in tests/unit/rating, so the demo need not import it)."""
+    from telefonist.rating.period import swedish_holidays as of_year
+
+    return of_year(year) | of_year(year + 1)
 
 
-def _slot_of(day: date, holiday_calendar: holidays.HolidayBase) -> Slot:
+def _slot_of(day: date, holiday_calendar: frozenset[date]) -> Slot:
     if day in holiday_calendar:
         return Slot.HOLIDAY
     return Slot.WEEKEND if day.weekday() >= 5 else Slot.WEEKDAY_DAY

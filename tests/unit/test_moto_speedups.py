@@ -152,3 +152,11 @@ def test_item_sizes_are_motos_sizes() -> None:
     item = Item(DynamoType({"S": "h"}), None, attrs)
     assert [DynamoType(v).size() for v in attrs.values()] == [3, 4, 2, 3, 3, 3, 5]
     assert item.size() == sum(len(k) for k in attrs) + 23
+
+
+def test_each_action_still_reaches_its_method(dynamodb: Any) -> None:
+    client = dynamodb.meta.client
+    assert sorted(client.list_tables()["TableNames"]) == ["r", "t"]
+    assert client.describe_table(TableName="t")["Table"]["TableName"] == "t"
+    with pytest.raises(ClientError, match="ResourceNotFoundException"):
+        client.describe_table(TableName="missing")
