@@ -212,3 +212,21 @@ def test_a_files_contact_bounds_prune_only_what_they_exclude(
     lower: bytes | None, upper: bytes | None, contact: str, holds: bool
 ) -> None:
     assert may_hold(_File(lower, upper), frozenset({contact})) is holds
+
+
+def test_finances_four_queries_answer_the_same_before_and_after_maintenance(tmp_path) -> None:
+    billing = BillingTable(BillingTableSettings.local_folder(tmp_path))
+    for batch in range(2):
+        lines = [line(f"{t}-{batch}-{n}", t, talk=20 + 15 * n) for t in ("acme", "beta", "gamma") for n in range(6)]
+        billing.write([*lines, line(f"u-{batch}", None)], {})
+    params = {
+        "monthly_invoice": {"tenant_id": "beta", "month": MONTH},
+        "monthly_invoices_all_customers": {"month": MONTH},
+        "calls_over_45s_share": {"month": MONTH},
+        "unresolved_lines": {"month": MONTH},
+    }
+    before = {name: run_finance_query(name, billing, values) for name, values in params.items()}
+    assert billing.compact_month(MONTH, file_rows=10) == 4
+    assert {name: run_finance_query(name, billing, values) for name, values in params.items()} == before
+    assert len(before["unresolved_lines"]) == 2
+    assert {row["tenant_id"] for row in before["monthly_invoices_all_customers"]} == {"acme", "beta", "gamma"}
