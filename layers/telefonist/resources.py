@@ -20,9 +20,15 @@ class IndexSpec:
 
 
 @dataclass(frozen=True)
-class TableSpec:
+class ResourceSpec:
+    """Every resource: CDK's logical id, and the name it has against moto (CDK names it in the cloud)."""
+
     logical_id: str
     local_name: str
+
+
+@dataclass(frozen=True)
+class TableSpec(ResourceSpec):
     env_var: str
     # The single-table default: a generic partition key and sort key, the item's kind in their values.
     partition_key: str = "pk"
@@ -32,23 +38,17 @@ class TableSpec:
 
 
 @dataclass(frozen=True)
-class BucketSpec:
-    logical_id: str
-    local_name: str
+class BucketSpec(ResourceSpec):
     env_var: str
 
 
 @dataclass(frozen=True)
-class StreamSpec:
-    logical_id: str
-    local_name: str
+class StreamSpec(ResourceSpec):
     shards: int = 1
 
 
 @dataclass(frozen=True)
-class QueueSpec:
-    logical_id: str
-    local_name: str
+class QueueSpec(ResourceSpec):
     env_var: str | None = None
     dead_letter: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)

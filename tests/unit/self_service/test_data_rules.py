@@ -18,7 +18,7 @@ from telefonist.self_service import SelfService
 from telefonist.self_service import api_models as api
 
 from telefonist_local.self_service.local_gateway import local_token
-from tests.unit.dal.test_customer_repository import count_calls
+from tests.integration.dal.test_customer_repository import count_calls
 from tests.unit.self_service.conftest import (
     ACME_ADMIN_TOKEN,
     ACME_USER_TOKEN,
