@@ -1,6 +1,9 @@
 """Billing lines' retention (issue 20): once a month (an EventBridge schedule), the months past the
 bookkeeping period leave the Iceberg table and their files leave the billing bucket
-(telefonist.dal.billing_retention). Idempotent: a rerun finds nothing due."""
+(telefonist.dal.billing_retention). Then the month just closed is compacted (issue 19): rewritten
+as a few files sorted by customer under the month-only partition spec, the layout finance's
+month-wide queries need (docs/billing-table.md). Idempotent: a rerun finds nothing due and a
+compacted month as it is."""
 
 from __future__ import annotations
 
@@ -45,16 +48,22 @@ def dependencies() -> Dependencies:
 
 
 def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
-    """Delete the months due on today's Stockholm date; the months, snapshots and files it took."""
-    from telefonist.dal.billing_retention import enforce_retention
+    """Delete the months due on today's Stockholm date, then compact the month just closed; the
+    months, snapshots and files it took, and the closed month's data files after."""
+    from telefonist.dal.billing_retention import compact_closed_month, enforce_retention
 
-    done = enforce_retention(deps.billing, to_local(utc_now()).date(), deps.lines_days)
+    today = to_local(utc_now()).date()
+    done = enforce_retention(deps.billing, today, deps.lines_days)
     metrics.add_metric(name="BillingMonthsDeleted", unit="Count", value=len(done.months_deleted))
     metrics.add_metric(name="BillingFilesDeleted", unit="Count", value=done.files_deleted)
+    closed, files = compact_closed_month(deps.billing, today)
+    metrics.add_metric(name="BillingClosedMonthFiles", unit="Count", value=files)
     result = {
         "months_deleted": done.months_deleted,
         "snapshots_expired": done.snapshots_expired,
         "files_deleted": done.files_deleted,
+        "month_compacted": closed,
+        "month_files": files,
     }
     logger.info("billing retention", extra=result)  # months and counts only
     return result

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from telefonist.dal.billing_table import COMMIT_ATTEMPTS, LINE_SCHEMA, BillingTable, _expressions, live_data_files
@@ -68,6 +68,15 @@ def enforce_retention(billing: BillingTable, today: date, days: int) -> Retentio
             continue
         return RetentionRun(months, expired, deleted)
     raise AssertionError("unreachable")
+
+
+def compact_closed_month(billing: BillingTable, today: date) -> tuple[str, int]:
+    """Maintenance of the month before `today`'s (Stockholm): rewritten as sorted month-only files
+    (`BillingTable.compact_month`; nothing when it already is, or holds no line). The month and
+    its data files after. Later versions of its contacts still come in: each rewrites the files
+    that hold it, and the next run folds in what was appended."""
+    closed = f"{today.replace(day=1) - timedelta(days=1):%Y-%m}"
+    return closed, billing.compact_month(closed)
 
 
 def expire_before_current(table: Table) -> tuple[int, int]:
