@@ -228,16 +228,18 @@ class RatingConstruct(Construct):
 
     def _build_retention(self, code: FunctionCodeConstruct) -> ServiceFunction:
         """Billing lines past the bookkeeping period leave the table and storage, monthly
-        (telefonist.dal.billing_retention; S3 lifecycle never expires the table's own files). Its role:
-        the table's catalog entry (read, commit) and its files under lines/ (read, write the new
-        metadata, delete what only expired snapshots reached); nothing else."""
+        (telefonist.dal.billing_retention; S3 lifecycle never expires the table's own files), and the
+        month just closed is compacted (sorted month-only files). Its role: the table's catalog entry
+        (read, commit) and its files under lines/ (read, write the new data and metadata, delete what
+        only expired snapshots reached); nothing else."""
         data = self._data
         function = ServiceFunction(
             self,
             "BillingRetentionFunction",
             code=code,
             handler="functions.billing_retention.handler.lambda_handler",
-            description="Monthly: billing lines past the bookkeeping period leave the Iceberg table and storage",
+            description="Monthly: billing lines past the bookkeeping period leave the Iceberg table and storage; "
+            "the month just closed is compacted",
             environment={
                 config.ENV_BILLING_BUCKET: self.billing_bucket.bucket_name,
                 config.ENV_BILLING_LINES_DAYS: str(data.retention.billing_lines_days),
