@@ -21,6 +21,7 @@ from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from infra.constructs.web_hosting_construct import content_security_policy
 from telefonist_local.cli.serve import LocalApi
+from tests.browser.conftest import EXPECT_TIMEOUT_MS
 
 LOGIN = "https://login.telefonist.test"
 WORKSPACE = "https://workspace.telefonist.test"
@@ -105,7 +106,7 @@ def test_the_operator_signs_in_through_a_popup_and_the_workspace_shows(
     expect(page.get_by_role("heading", name="Logga in som telefonist")).to_be_visible()
     popup = _sign_in(page, lambda: page)
     expect(page.get_by_role("heading", name="Inget samtal just nu", exact=False)).to_be_visible()
-    for _ in range(100):  # the window closes itself once the page has the code
+    for _ in range(EXPECT_TIMEOUT_MS // 100):  # the window closes itself once the page has the code
         if popup.is_closed():
             break
         page.wait_for_timeout(100)
