@@ -667,9 +667,8 @@ class DirectoryIndex:
                     probed = True
                     # The scan so far tells how far it will go: look the words up where that costs less,
                     # and end the tier at once if the lookups name enough people at its floor.
-                    rate = (reached - reached_before) / scanned
-                    left = sum(map(len, lists)) - scanned
-                    expected = int(min(left, (limit - reached) / rate) if rate else left)
+                    rate = (reached - reached_before + 1) / (scanned + 2)  # none yet is not "never"
+                    expected = int(min(sum(map(len, lists)) - scanned, (limit - reached) / rate))
                     words = [
                         word if word.complete else self._lookup(word.matches, survivors, first, limit, expected)
                         for word in words
