@@ -313,13 +313,13 @@ def test_a_storm_into_the_iceberg_table_leaves_one_row_per_billable_contact(tmp_
     ports = FakePorts()
     service = replace_lines(ports, table).service(PRICE_BOOK, ROUTES.get)
     events = list(storm.events())
-    # maintenance after every fourth batch and at the end: the months as sorted month-only files (of
+    # maintenance after the third batch and at the end: the months as sorted month-only files (of
     # 10 rows, so several per month), into which later batches write newer versions of contacts
     responses: list[dict[str, Any]] = []
     compacted: set[str] = set()
     rewritten = 0
-    for start in range(0, len(events), 4):
-        responses += [handler.handle(event, handler.Dependencies(service)) for event in events[start : start + 4]]
+    for batches in (events[:3], events[3:]):
+        responses += [handler.handle(event, handler.Dependencies(service)) for event in batches]
         rewritten += len(compacted_files(table) - compacted)  # compacted files a re-version rewrote
         months = sorted({row["month"] for row in table.rows(columns=["month"])})
         assert sum(table.compact_month(month, file_rows=10) for month in months) > len(months)
