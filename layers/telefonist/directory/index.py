@@ -590,23 +590,27 @@ class DirectoryIndex:
         """
         rarest = min(range(len(matches)), key=sizes.__getitem__)
         tiers = self._tiers(matches[rarest])
-        candidates: set[int] = set()
-        first: set[int] = set()  # the first tier's people, the first to be scanned
-        for lists in tiers:
-            for postings in lists:
-                candidates.update(postings)
-            if not first:
-                first = set(candidates)
-        survivors = candidates
+        others = [
+            matches[position] for position in sorted(range(len(matches)), key=sizes.__getitem__) if position != rarest
+        ]
         words: list[_Lookup] = []
-        for position in sorted(range(len(matches)), key=sizes.__getitem__):
-            if position != rarest:
-                lookup = self._lookup(matches[position], survivors, first, limit)
+        for names, fields in others:
+            if not names and not fields:
+                return []
+            words.append(_Lookup((names, fields), {}, False, min((*names.values(), *fields.values())), None))
+        # The candidates as sets, only when a word is worth looking up (a scan that stops early needs none).
+        candidates: set[int] | None = None
+        first: set[int] = set()  # the first tier's people, the first to be scanned
+        survivors = candidates
+        if any(self._first_tier_worth(self._tiers(word), sizes[rarest], limit) for word in others):
+            candidates, first = self._people_of(tiers)
+            survivors = candidates
+            for position, word in enumerate(words):
+                words[position] = lookup = self._lookup(word.matches, survivors, first, limit)
                 if lookup.floor == _NO_MATCH:
                     return []
                 if lookup.complete:
                     survivors = survivors.intersection(lookup.ranks)
-                words.append(lookup)
         floors = [word.floor for word in words]
         # Who is at each word's floor, when every word knows it (then a tier can end at once).
         at_floors = sorted((word.at_floor for word in words if word.at_floor is not None), key=len)
@@ -623,7 +627,7 @@ class DirectoryIndex:
             if reached >= limit:
                 break
             candidates_in_tier: Iterable[int]
-            if survivors is candidates and not all_at_floors_known:
+            if survivors is None or (survivors is candidates and not all_at_floors_known):
                 candidates_in_tier = lists[0] if len(lists) == 1 else heapq.merge(*lists)
             else:
                 tier: set[int] = set()
@@ -669,6 +673,9 @@ class DirectoryIndex:
                     # and end the tier at once if the lookups name enough people at its floor.
                     rate = (reached - reached_before + 1) / (scanned + 2)  # none yet is not "never"
                     expected = int(min(sum(map(len, lists)) - scanned, (limit - reached) / rate))
+                    if survivors is None:
+                        candidates, first = self._people_of(tiers)
+                        survivors = candidates
                     words = [
                         word if word.complete else self._lookup(word.matches, survivors, first, limit, expected)
                         for word in words
@@ -700,6 +707,29 @@ class DirectoryIndex:
         kept += ((*floor, idx) for idx in heapq.nsmallest(limit, best))
         return [idx for _worst, _total, idx in heapq.nsmallest(limit, kept)]
 
+    @staticmethod
+    def _people_of(tiers: list[list[list[int]]]) -> tuple[set[int], set[int]]:
+        """A word's people, and those of its first tier (built in C)."""
+        people: set[int] = set()
+        first: set[int] = set()
+        for lists in tiers:
+            for postings in lists:
+                people.update(postings)
+            if not first:
+                first = set(people)
+        return people, first
+
+    def _first_tier_worth(
+        self, tiers: list[list[list[int]]], unknown: int, limit: int, expected: int | None = None
+    ) -> bool:
+        """Whether a word's best tier costs less to look up than the checks of a scan of `unknown`
+        people, which stops at about `limit` hits (`expected` checks, when a scan has told)."""
+        postings_count = next((sum(map(len, lists)) for lists in tiers if lists), 0)
+        if not postings_count:
+            return False
+        checks = min(unknown, limit * len(self._people) // postings_count if expected is None else expected)
+        return postings_count <= checks * _CHECK_COST
+
     def _lookup(
         self, matches: _WordMatches, people: set[int], first: set[int], limit: int, expected: int | None = None
     ) -> _Lookup:
@@ -717,11 +747,12 @@ class DirectoryIndex:
             # A tier costs its postings; leaving it costs a check of each person not found yet, or
             # for the best tier about `limit` hits' worth of them (a scan stops at `limit` people
             # reaching the best rank: "karin l" stops at the tenth Karin with an L-surname).
-            postings_count = sum(map(len, lists))
-            checks = len(people) - len(ranks)
-            if at_floor is None:
-                checks = min(checks, limit * len(self._people) // postings_count if expected is None else expected)
-            if postings_count > checks * _CHECK_COST:
+            unknown = len(people) - len(ranks)
+            if not (
+                self._first_tier_worth(tiers[rank:], unknown, limit, expected)
+                if at_floor is None
+                else sum(map(len, lists)) <= unknown * _CHECK_COST
+            ):
                 return _Lookup(matches, ranks, False, min(floor, rank), at_floor)
             found: set[int] = set()
             for postings in lists:
