@@ -855,6 +855,8 @@ class DirectoryIndex:
         for token in held.keys() & names.keys():
             if names[token] < best_rank:
                 best_rank, best_slot = names[token], held[token]
+        if best_rank <= _FIELD:  # other fields rank FIELD or worse: they cannot do better
+            return best_rank, best_slot
         held = self._field_slots[idx]
         for token in held.keys() & fields.keys():
             if fields[token] < best_rank:
