@@ -88,11 +88,12 @@ browser: $(STAMP) $(WEB_BUILT) chromium
 
 # The installs, the static checks and the web (type check, vitest, build) run two at a time: mypy and
 # tsc use one core each. Then the Python suites one after the other, each on both cores. -O prints a
-# target's output whole when it ends; any failure fails `make test`.
+# target's output whole when it ends; any failure fails `make test`. Each step ends with its time.
+STEP_TIME = TIMEFORMAT='== make test: $(1): %0R s wall, %0U s user + %0S s system CPU'; time
 test:
-	$(MAKE) --no-print-directory -j2 -O chromium install lint typecheck web-test web
-	$(MAKE) --no-print-directory unit
-	$(MAKE) --no-print-directory browser
+	@$(call STEP_TIME,installs and checks) $(MAKE) --no-print-directory -j2 -O chromium install lint typecheck web-test web
+	@$(call STEP_TIME,unit) $(MAKE) --no-print-directory unit
+	@$(call STEP_TIME,browser) $(MAKE) --no-print-directory browser
 
 # ---- AWS (README "Deploy to AWS"): the CDK CLI pinned in package.json, run from node_modules/.
 $(CDK_CLI): package-lock.json
