@@ -23,8 +23,8 @@ from telefonist.self_service.calendar_settings import (
 )
 
 from tests.graph_fake import FakeGraph, fake_graph
+from tests.integration.self_service.conftest import ACME_ADMIN, billing, service  # noqa: F401 - fixtures
 from tests.integration.test_calendar_sync import USER, event
-from tests.unit.self_service.conftest import ACME_ADMIN, billing, service  # noqa: F401 - fixtures
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 PERSON = "acme-p2"

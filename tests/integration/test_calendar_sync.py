@@ -27,8 +27,8 @@ from functions.calendar_sync.api import NOTIFICATIONS_PATH, build_router
 from telefonist_local.local_aws import patched_environment
 from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
 from tests.graph_fake import FakeGraph, fake_graph
-from tests.unit.edge.conftest import WholeApiClient
-from tests.unit.self_service.conftest import OPERATOR_TOKEN, billing, service  # noqa: F401 - fixtures
+from tests.integration.edge.conftest import WholeApiClient
+from tests.integration.self_service.conftest import OPERATOR_TOKEN, billing, service  # noqa: F401 - fixtures
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # Monday 09:00 in Stockholm
 USER = "3f1c0000-aaaa-bbbb-cccc-000000000002"  # acme-p2's Entra user id
@@ -199,7 +199,7 @@ def test_a_referral_set_by_hand_wins_until_it_ends(
 ) -> None:
     from telefonist.self_service import api_models as api
 
-    from tests.unit.self_service.conftest import ACME_ADMIN
+    from tests.integration.self_service.conftest import ACME_ADMIN
 
     service.set_referral(
         ACME_ADMIN,

@@ -8,7 +8,7 @@ from telefonist.edge.identity import Caller, caller_from_claims
 from telefonist.self_service import SelfService
 from telefonist.self_service import api_models as api
 
-from tests.unit.self_service.conftest import billing, service  # noqa: F401 - fixtures
+from tests.integration.self_service.conftest import billing, service  # noqa: F401 - fixtures
 
 BODY = api.ReferralInput.model_validate({"text": "Lunch", "valid_from": "2026-11-30T11:00:00Z"})
 

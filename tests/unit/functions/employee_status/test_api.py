@@ -16,9 +16,9 @@ from telefonist.referral_automation.service import OWN_REFERRAL_ID
 from telefonist.referral_automation.sign_in import LINK_MINUTES, LINKS_PER_WINDOW
 from telefonist.self_service import SelfService
 
+from tests.integration.edge.conftest import WholeApiClient
+from tests.integration.self_service.conftest import ACME_ADMIN_TOKEN, billing, service  # noqa: F401 - fixtures
 from tests.notify_helpers import sent_sms
-from tests.unit.edge.conftest import WholeApiClient
-from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, billing, service  # noqa: F401 - fixtures
 
 EVA_MOBILE = "+46701234567"
 NOW = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)  # 10:15 in Stockholm

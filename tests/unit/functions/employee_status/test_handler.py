@@ -13,9 +13,9 @@ from telefonist.self_service import SelfService
 
 from functions.employee_status.handler import ENV_STATUS_PAGE_URL, LOCAL_PAGE_URL, Environment
 from telefonist_local.local_aws import patched_environment
+from tests.integration.edge.conftest import WholeApiClient
+from tests.integration.self_service.conftest import billing, service  # noqa: F401 - fixtures
 from tests.notify_helpers import sent_sms
-from tests.unit.edge.conftest import WholeApiClient
-from tests.unit.self_service.conftest import billing, service  # noqa: F401 - fixtures
 
 
 def page_url_of(environ: dict[str, str]) -> str:

@@ -19,7 +19,7 @@ from telefonist.self_service import api_models as api
 
 from telefonist_local.self_service.local_gateway import local_token
 from tests.integration.dal.test_customer_repository import count_calls
-from tests.unit.self_service.conftest import (
+from tests.integration.self_service.conftest import (
     ACME_ADMIN_TOKEN,
     ACME_USER_TOKEN,
     GLOBEX_ADMIN_TOKEN,

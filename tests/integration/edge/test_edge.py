@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from telefonist_local.self_service.local_gateway import local_token
-from tests.unit.edge.conftest import WholeApiClient
-from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, OPERATOR_TOKEN
+from tests.integration.edge.conftest import WholeApiClient
+from tests.integration.self_service.conftest import ACME_ADMIN_TOKEN, OPERATOR_TOKEN
 
 ERROR_KEYS = {"error", "message", "field", "errors"}
 

@@ -16,7 +16,7 @@ from werkzeug.test import Client
 
 from functions.self_service.calendar_api import build_calendar_router
 from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
-from tests.unit.self_service.conftest import (
+from tests.integration.self_service.conftest import (
     ACME_ADMIN,
     ACME_ADMIN_TOKEN,
     ACME_USER_TOKEN,

@@ -8,9 +8,9 @@ import pytest
 from telefonist.transfer import InMemoryContactAttributes
 
 from telefonist_local.self_service.local_gateway import local_token
-from tests.unit.edge.conftest import ACME_CONTACT_ID, WholeApiClient
-from tests.unit.edge.test_edge import assert_error_body
-from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, OPERATOR_TOKEN
+from tests.integration.edge.conftest import ACME_CONTACT_ID, WholeApiClient
+from tests.integration.edge.test_edge import assert_error_body
+from tests.integration.self_service.conftest import ACME_ADMIN_TOKEN, OPERATOR_TOKEN
 
 PATH = f"/operator/tenants/acme/contacts/{ACME_CONTACT_ID}/transfer"
 ASA_MOBILE = "+46701234567"

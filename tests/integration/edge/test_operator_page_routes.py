@@ -14,9 +14,9 @@ from telefonist.models.status import TenantStatus
 from telefonist.self_service import SelfService, api_models
 from telefonist.transfer import InMemoryContactAttributes
 
-from tests.unit.edge.conftest import ACME_CONTACT_ID, WholeApiClient
-from tests.unit.edge.test_edge import assert_error_body
-from tests.unit.self_service.conftest import ACME_ADMIN, ACME_ADMIN_TOKEN, FINANCE_TOKEN, OPERATOR_TOKEN
+from tests.integration.edge.conftest import ACME_CONTACT_ID, WholeApiClient
+from tests.integration.edge.test_edge import assert_error_body
+from tests.integration.self_service.conftest import ACME_ADMIN, ACME_ADMIN_TOKEN, FINANCE_TOKEN, OPERATOR_TOKEN
 
 CUSTOMERS = "/operator/tenants"
 FINANCE_CUSTOMERS = "/finance/tenants"

@@ -14,14 +14,14 @@ from telefonist.notify.models import MessageRequest, Urgency
 from telefonist.notify.service import NotifyService
 from telefonist.notify.templates import DEFAULT_SMS, MessageTemplate
 
-from tests.unit.notify.test_service import FakeLog, FakeQueue
-from tests.unit.self_service.conftest import (
+from tests.integration.self_service.conftest import (
     ACME_ADMIN_TOKEN,
     ACME_USER_TOKEN,
     FINANCE_TOKEN,
     GLOBEX_ADMIN_TOKEN,
     ApiClient,
 )
+from tests.unit.notify.test_service import FakeLog, FakeQueue
 
 RULES = {"urgent_channel": "sms", "required_fields": ["caller_company", "caller_number"], "expected_version": 0}
 

@@ -12,8 +12,8 @@ from telefonist import config
 from telefonist.clock import simulated_time
 from telefonist.transfer import InMemoryContactAttributes
 
-from tests.unit.edge.conftest import ACME_CONTACT_ID, WholeApiClient
-from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, OPERATOR_TOKEN
+from tests.integration.edge.conftest import ACME_CONTACT_ID, WholeApiClient
+from tests.integration.self_service.conftest import ACME_ADMIN_TOKEN, OPERATOR_TOKEN
 
 HISTORY = "/operator/tenants/acme/caller-history"
 CALLER = "+46701234567"

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from telefonist.edge.resolver import openapi_document
 
 from telefonist_local.cli.serve import whole_api
-from tests.unit.edge.conftest import ACME_CONTACT_ID, WholeApiClient
-from tests.unit.edge.test_edge import assert_error_body
-from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, FINANCE_TOKEN, OPERATOR_TOKEN
+from tests.integration.edge.conftest import ACME_CONTACT_ID, WholeApiClient
+from tests.integration.edge.test_edge import assert_error_body
+from tests.integration.self_service.conftest import ACME_ADMIN_TOKEN, FINANCE_TOKEN, OPERATOR_TOKEN
 
 DOCUMENT = json.loads(openapi_document(whole_api(lambda: None)))  # type: ignore[arg-type,return-value]
 PATH_VALUES = {

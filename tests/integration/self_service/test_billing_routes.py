@@ -13,7 +13,7 @@ from telefonist.ports.billing import CSV_COLUMNS
 from telefonist.self_service import SelfService
 from telefonist.self_service.billing import InMemoryBillingSummarySource
 
-from tests.unit.self_service.conftest import (
+from tests.integration.self_service.conftest import (
     ACME_ADMIN_TOKEN,
     ACME_USER_TOKEN,
     FINANCE_TOKEN,

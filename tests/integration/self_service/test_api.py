@@ -13,7 +13,7 @@ from telefonist.edge.resolver import openapi_document
 
 from functions.self_service.api import build_resolver
 from telefonist_local.cli.serve import whole_api
-from tests.unit.self_service.conftest import (
+from tests.integration.self_service.conftest import (
     ACME_ADMIN_TOKEN,
     ACME_USER_TOKEN,
     FINANCE_TOKEN,

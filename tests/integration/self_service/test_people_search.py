@@ -9,7 +9,7 @@ from telefonist.self_service import SelfService
 from telefonist.self_service import api_models as api
 from telefonist.self_service.people_search import person_words, query_words, search_page, searchable
 
-from tests.unit.self_service.conftest import ACME_ADMIN, ACME_ADMIN_TOKEN, GLOBEX_ADMIN_TOKEN, ApiClient
+from tests.integration.self_service.conftest import ACME_ADMIN, ACME_ADMIN_TOKEN, GLOBEX_ADMIN_TOKEN, ApiClient
 
 
 def _person(person_id: str, first: str, last: str, **extra: object) -> Person:

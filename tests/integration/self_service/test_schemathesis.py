@@ -21,7 +21,7 @@ from telefonist.self_service import SelfService
 
 from functions.self_service.api import build_resolver
 from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
-from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN
+from tests.integration.self_service.conftest import ACME_ADMIN_TOKEN
 
 _current: dict[str, SelfService] = {}
 _wsgi = ApiGatewayWsgiApp(build_resolver(lambda: _current["service"]).resolve, MAX_BODY_BYTES)

@@ -21,7 +21,7 @@ from functions.self_service import statistics_api
 from telefonist_local.local_aws import LocalResources
 from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
 from tests.builders.statistics import answered_call
-from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, ACME_USER_TOKEN, FINANCE_TOKEN, GLOBEX_ADMIN_TOKEN
+from tests.integration.self_service.conftest import ACME_ADMIN_TOKEN, ACME_USER_TOKEN, FINANCE_TOKEN, GLOBEX_ADMIN_TOKEN
 
 
 def _event(n: int, tenant: str, day: int, outcome: Outcome, wait: int, handling: int) -> ContactEvent:

@@ -9,7 +9,7 @@ from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.edge.resolver import openapi_document
 
 from functions.self_service.api import build_resolver
-from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, ACME_USER_TOKEN, ApiClient
+from tests.integration.self_service.conftest import ACME_ADMIN_TOKEN, ACME_USER_TOKEN, ApiClient
 
 CSV = (
     "person_id,first_name,last_name,email,keywords\n"

@@ -33,7 +33,7 @@ from telefonist.statistics.recorder import only_present_people
 
 from telefonist_local.self_service.local_gateway import local_token
 from tests.builders.statistics import answered_call
-from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, ApiClient
+from tests.integration.self_service.conftest import ACME_ADMIN_TOKEN, ApiClient
 
 MOBILE = "+46701234567"
 NAME = "Acmefirst1"  # acme-p1's first name (conftest)

@@ -10,7 +10,7 @@ from telefonist.edge.errors import InvalidInputError
 from telefonist.ports.store import RepositoryError
 from telefonist.self_service.csv_import import parse_people_csv
 
-from tests.unit.self_service.conftest import ACME_ADMIN_TOKEN, ApiClient
+from tests.integration.self_service.conftest import ACME_ADMIN_TOKEN, ApiClient
 
 HEADER = "person_id,first_name,last_name,title,department,work_phone,mobile_phone,email,keywords,message_preference"
 

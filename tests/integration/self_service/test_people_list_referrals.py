@@ -11,7 +11,7 @@ from telefonist.self_service import SelfService
 from telefonist.self_service import api_models as api
 from telefonist.self_service.billing import InMemoryBillingSummarySource
 
-from tests.unit.self_service.conftest import ACME_ADMIN, ACME_ADMIN_TOKEN, ApiClient
+from tests.integration.self_service.conftest import ACME_ADMIN, ACME_ADMIN_TOKEN, ApiClient
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 

@@ -27,7 +27,7 @@ from functions.self_service.call_log_api import build_call_log_router
 from telefonist_local.local_aws import LocalResources
 from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
 from tests.builders.statistics import answered_call
-from tests.unit.self_service.conftest import (
+from tests.integration.self_service.conftest import (
     ACME_ADMIN_TOKEN,
     ACME_USER_TOKEN,
     FINANCE_TOKEN,

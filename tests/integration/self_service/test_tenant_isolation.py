@@ -14,7 +14,7 @@ from boto3.dynamodb.conditions import Attr
 from telefonist.edge.resolver import openapi_document
 
 from functions.self_service.api import build_resolver
-from tests.unit.self_service.conftest import (
+from tests.integration.self_service.conftest import (
     ACME_ADMIN_TOKEN,
     GLOBEX_ADMIN_TOKEN,
     GLOBEX_DOOR_CODE,

@@ -9,7 +9,7 @@ from telefonist.transfer import InMemoryContactAttributes
 
 from telefonist_local.cli.serve import local_functions, whole_api
 from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp
-from tests.unit.self_service.conftest import ApiClient, billing, service  # noqa: F401 - fixtures
+from tests.integration.self_service.conftest import ApiClient, billing, service  # noqa: F401 - fixtures
 
 
 class WholeApiClient(ApiClient):
