@@ -13,7 +13,7 @@ from telefonist.environment import InvalidEnvironment, MissingEnvironment, load_
 from telefonist.models.directory import Person, Referral
 
 from functions.directory_lookup import handler
-from tests.unit.functions.directory_lookup.conftest import rest_event
+from tests.integration.functions.directory_lookup.conftest import rest_event
 
 Deps = handler.Dependencies
 

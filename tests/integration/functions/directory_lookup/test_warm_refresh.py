@@ -11,8 +11,8 @@ from telefonist.models.directory import Person, PersonPhone, PhoneKind, Referral
 from telefonist.ports.store import CorruptItemError, NotFoundError
 
 from functions.directory_lookup import handler
+from tests.integration.functions.directory_lookup.test_handler import search  # of TENANT_ID's directory
 from tests.unit.directory.fixtures import NOW, TENANT_ID, swedish_directory
-from tests.unit.functions.directory_lookup.test_handler import search  # of TENANT_ID's directory
 
 
 def _newcomer() -> Person:
