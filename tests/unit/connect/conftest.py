@@ -1,17 +1,8 @@
-"""The real contact-flow handler against moto, driven through the real flow JSON by the simulator."""
+"""The flow values of the local Connect instance, as the flow JSON is rendered with them in the tests."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-import pytest
 from telefonist.connect.flows import local_flow_values
-from telefonist.dal.customer_repository import CustomerRepository
-
-from functions.contact_flow import handler
-from telefonist_local.connect.flow_simulator import FlowSimulator, LambdaInvoker, inbound_simulator
-from telefonist_local.seeding import SeededTenant, seed_demo_tenant
 
 LOCAL_VALUES = local_flow_values()
 FUNCTION_ARN = LOCAL_VALUES["ContactFlowFunctionArn"]
@@ -24,30 +15,3 @@ def test_flow_values() -> dict[str, str]:
 
 
 test_flow_values.__test__ = False  # type: ignore[attr-defined]
-
-
-@dataclass
-class RealHandler:
-    """functions/contact_flow/handler.py as Connect invokes it, wired as in Lambda to the moto table."""
-
-    deps: handler.Dependencies
-    calls: list[str]
-
-    def __call__(self, arn: str, event: dict[str, Any]) -> Any:
-        assert arn == FUNCTION_ARN
-        self.calls.append(arn)
-        return handler.handle(event, self.deps)
-
-
-@pytest.fixture
-def real_handler(repo: CustomerRepository) -> RealHandler:
-    return RealHandler(deps=handler.dependencies.__wrapped__(), calls=[])
-
-
-@pytest.fixture
-def seeded(repo: CustomerRepository) -> SeededTenant:
-    return seed_demo_tenant(repo, people=3)
-
-
-def simulator(invoker: LambdaInvoker) -> FlowSimulator:
-    return inbound_simulator(invoker)

@@ -15,7 +15,7 @@ from telefonist.resources import CUSTOMER_TABLE
 from functions.provisioning import handler
 from telefonist_local import cli
 from telefonist_local.seeding import SeededTenant
-from tests.unit.connect.test_provisioning import (
+from tests.integration.connect.test_provisioning import (
     FLOW_ARN,
     INSTANCE_ARN,
     NEW_NUMBER,

@@ -19,7 +19,8 @@ from telefonist.resources import CUSTOMER_TABLE
 from telefonist_local.connect.flow_simulator import Party, Prompt, SimulatedContact
 from telefonist_local.sample_data import DEMO_SWITCHBOARD_NUMBER
 from telefonist_local.seeding import SeededTenant
-from tests.unit.connect.conftest import CALLER, QUEUE_ARN, RealHandler, simulator
+from tests.integration.connect.conftest import RealHandler, simulator
+from tests.unit.connect.conftest import CALLER, QUEUE_ARN
 from tests.unit.inbound.routes import acme_route
 
 CUSTOM_NUMBER = "+46852000042"
