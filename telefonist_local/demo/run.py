@@ -36,7 +36,10 @@ from telefonist_local.demo.scenarios import Action, CallScenario, generate_calls
 from telefonist_local.local_aws import LocalLambdaContext
 
 DEFAULT_WEEK = date(2027, 1, 4)  # Monday; Wednesday is Trettondedag jul, then a weekend
-RATING_BATCH_SIZE = 100  # as the event source mapping's batch size
+# The stack's event source mappings (tests/infra checks them): the whole stream is delivered at
+# once, so each full batch goes to the function as its batching window would hand it.
+RATING_BATCH_SIZE = 500  # infra/constructs/rating_construct.py BATCH_SIZE
+STATISTICS_BATCH_SIZE = 200  # infra/constructs/contact_stats_construct.py BATCH_SIZE
 KINESIS_PUT_BATCH = 500
 RATING_RETRIES = 3
 SENDER_BATCH_SIZE = 10  # the notify queue's event source mapping: the sender runs once ten are queued
@@ -385,12 +388,15 @@ class _Run:
         raise RuntimeError(f"{len(pending)} CTR record(s) still failing after {RATING_RETRIES} retries")
 
     def record_statistics(self) -> None:
-        """The stream's second consumer (functions/contact_stats) over the same batches: contact
-        events and daily statistics (issue 20); its own phase, so rating's time stays rating's."""
+        """The stream's second consumer (functions/contact_stats) over the same records, in its own
+        mapping's batches: contact events and daily statistics (issue 20); its own phase, so
+        rating's time stays rating's."""
         from functions.contact_stats import handler as contact_stats
 
+        delivered = [record for batch in self._delivered for record in batch]
         with self._functions():
-            for records in self._delivered:
+            for start in range(0, len(delivered), STATISTICS_BATCH_SIZE):
+                records = delivered[start : start + STATISTICS_BATCH_SIZE]
                 response = contact_stats.handle({"Records": records}, contact_stats.dependencies())
                 if response["batchItemFailures"]:
                     failed = len(response["batchItemFailures"])
