@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ReadTimeoutError
-from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.route_reader import RouteReader
 from telefonist.environment import MissingEnvironment, load_env
 
@@ -49,23 +48,6 @@ def test_the_client_is_bounded() -> None:
 def test_an_unreadable_event_degrades_to_the_fallback() -> None:
     attributes = handler.handle({"Details": {}}, handler.Dependencies(RouteReader(_TimingOutTable())))
     assert attributes["fallback_reason"] == "bad_event"
-
-
-def test_the_handler_masks_the_caller_and_counts_fallbacks(
-    repo: CustomerRepository, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
-) -> None:
-    deps = handler.dependencies.__wrapped__()  # wired as in Lambda, to the moto table
-    handler.metrics.clear_metrics()
-    attributes = handler.metrics.log_metrics(handler.handle)(EVENT, deps)
-    output = capfd.readouterr().out
-    logged = "\n".join(handler.logger.registered_formatter.format(r) for r in caplog.records)
-    assert attributes["fallback_reason"] == "not_found"  # nothing seeded
-    assert "+46701234567" not in output + logged
-    assert '"caller":"+46*******67"' in logged
-    metrics = [json.loads(line) for line in output.splitlines() if '"_aws"' in line]
-    assert metrics
-    assert metrics[-1]["RouteLookups"] in ([1.0], 1.0)
-    assert metrics[-1]["RouteFallbacks"] in ([1.0], 1.0)
 
 
 def _event_with(contact_data: dict[str, Any]) -> dict[str, Any]:

@@ -9,14 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from telefonist.dal import keys
-from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.dal.route_reader import RouteReader
 from telefonist.inbound.attributes import build_operator_attributes
 from telefonist.inbound.route_view import MalformedRouteError, route_view_from_item
 from telefonist.models.common_number import GeneralInformation, OpeningHours, TemporaryInformation
 from telefonist.models.route import Route
 from telefonist.models.status import TenantStatus
-from telefonist.ports.store import CorruptItemError
 
 from tests.unit.inbound.routes import ACME_NUMBER as NUMBER
 from tests.unit.inbound.routes import acme_route
@@ -139,17 +136,3 @@ def test_the_table_keys_and_bookkeeping_are_ignored() -> None:
     assert attributes["temporary_information"] == "Inventering"
     assert attributes["open"] == "true"
     assert build_operator_attributes(view, NOW + timedelta(hours=1))["temporary_information"] == ""
-
-
-def test_the_reader_reads_what_the_repository_writes(repo: CustomerRepository, customer_table: Any) -> None:
-    stored = _stored()
-    repo.put_route(Route.model_validate({k: v for k, v in stored.items() if k not in ("pk", "sk", "item_version")}))
-    view = RouteReader(customer_table).get_route(NUMBER)
-    assert view.how_to_answer == "Acme, välkommen!"
-    assert view.weekly_hours == {1: (time(8), time(17))}
-
-
-def test_a_corrupt_stored_route_is_a_corrupt_item_error_naming_the_field(customer_table: Any) -> None:
-    customer_table.put_item(Item=_without(_stored(), "info", "how_to_answer"))
-    with pytest.raises(CorruptItemError, match=r"info\.how_to_answer"):
-        RouteReader(customer_table).get_route(NUMBER)
