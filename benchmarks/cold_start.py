@@ -12,11 +12,11 @@ seeded with the demo customer. `AWS_LAMBDA_FUNCTION_NAME` is set as in Lambda (P
 counts the Tracer as enabled); `--traced` also sets an X-Ray trace header, as a sampled invocation
 with active tracing has.
 
-Bytecode: the children use the `.pyc` files the warm-up run wrote, as a package that ships them would.
-The Lambda packages are built without them today (infra/bundling.py: `--no-compile`, `__pycache__`
-pruned), so in AWS each cold start compiles every module of its package. `--no-bytecode` measures
-that: the function's children read no `.pyc` outside the standard library and the runtime's own
-packages (boto3 and its dependencies: Lambda's runtime has those compiled).
+Bytecode: the children use the `.pyc` files the warm-up run wrote, as the Lambda packages do
+(infra/bundling.py compiles every module, unchecked-hash). `--no-bytecode` measures a package built
+without them, as they were until 2026-11-30 (each cold start compiled every module of its package):
+the function's children read no `.pyc` outside the standard library and the runtime's own packages
+(boto3 and its dependencies: Lambda's runtime has those compiled).
 
     PYTHONPATH=layers:. python benchmarks/cold_start.py [--pairs 5] [--only contact_flow,rating] [--profile DIR]
 
@@ -211,7 +211,7 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, help="also write DIR/<function>.prof (cProfile of one more cold start)")
     parser.add_argument("--sql-catalog", action="store_true", help="rating: a SQLite catalog per process, not Glue")
     parser.add_argument(
-        "--no-bytecode", action="store_true", help="the function's own package compiled at import, as Lambda does today"
+        "--no-bytecode", action="store_true", help="its package compiled at import (built without bytecode)"
     )
     args = parser.parse_args()
 
