@@ -90,7 +90,12 @@ class DynamoDB:
 
 
 def dynamodb_tables(config: Config | None = None) -> DynamoDB:
-    """Tables on a new DynamoDB client of boto3's default session (one session per process)."""
+    """Tables on a new DynamoDB client of boto3's default session (one session per process).
+
+    The client gets a copy of `config`: botocore rewrites a Config's `retries` in place
+    (`max_attempts` becomes `total_max_attempts`), which would change a module's shared constant."""
+    import copy
+
     import boto3
 
-    return DynamoDB(boto3.client("dynamodb", config=config))
+    return DynamoDB(boto3.client("dynamodb", config=copy.deepcopy(config)))

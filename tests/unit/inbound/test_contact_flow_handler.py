@@ -10,9 +10,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import boto3
+import botocore.session
 import pytest
 from botocore.exceptions import ReadTimeoutError
 from telefonist.dal.route_reader import RouteReader
+from telefonist.dal.table import dynamodb_tables
 from telefonist.environment import MissingEnvironment, load_env
 
 from functions.contact_flow import handler
@@ -38,10 +41,23 @@ def test_a_timeout_degrades_to_the_fallback() -> None:
     assert attributes["route_action"] == "queue"
 
 
-def test_the_client_is_bounded() -> None:
+def test_the_client_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     config = handler.DYNAMODB_CLIENT_CONFIG
     assert config.connect_timeout <= 1
     assert config.read_timeout <= 1
+    assert config.retries == {"max_attempts": 2, "mode": "standard"}
+    # Building the function's tables leaves the constant so: botocore rewrites a client's `retries` in
+    # place (three attempts in all), so the client gets a copy. A session of its own here: boto3's
+    # default one must not exist before a later test's moto starts.
+    built: list[Any] = []
+
+    def client(service: str, config: Any) -> Any:
+        built.append(botocore.session.get_session().create_client(service, "eu-central-1", config=config))
+        return built[-1]
+
+    monkeypatch.setattr(boto3, "client", client)
+    dynamodb_tables(config)
+    assert built[0].meta.config.retries == {"total_max_attempts": 3, "mode": "standard"}
     assert config.retries == {"max_attempts": 2, "mode": "standard"}
 
 
