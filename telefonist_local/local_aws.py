@@ -167,6 +167,11 @@ def moto_server(port: int | None = None) -> Iterator[str]:
             raise LocalAwsError(f"port {port} on 127.0.0.1 is already in use: choose another with --port")
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request on the console
     speed_up_moto()  # work moto repeats per request or per transaction item, done once (moto_speedups)
+    # A new local AWS holds nothing: moto's server serves this process's backends, which an earlier
+    # server or mock in the same process (a test run's worker) may have left resources in.
+    from moto.core.base_backend import BackendDict
+
+    BackendDict.reset()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
