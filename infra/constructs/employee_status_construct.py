@@ -6,17 +6,13 @@ function signs employees in with a single-use link sent by SMS and checks their 
 
 from __future__ import annotations
 
-from aws_cdk import aws_iam as iam
 from constructs import Construct
-from telefonist import config, resources
-from telefonist.dal import keys
 from telefonist.dal.employee_access import PREFIX as ACCESS_PREFIX
 
 from infra.constructs.data_construct import DataConstruct
+from infra.constructs.employee_sms import employee_sms_function
 from infra.constructs.function_code import FunctionCodeConstruct
-from infra.constructs.grants import grant_key_via, grant_partitions
 from infra.constructs.self_service_api_construct import SelfServiceApiConstruct
-from infra.constructs.service_function import ServiceFunction
 
 HANDLER = "functions.employee_status.handler.lambda_handler"
 ROUTES = (
@@ -41,34 +37,24 @@ class EmployeeStatusConstruct(Construct):
         sms_sender_id: str,
     ) -> None:
         super().__init__(scope, construct_id)
-        customers = data.table(resources.CUSTOMER_TABLE)
-        self.service_function = ServiceFunction(
+        self.service_function = employee_sms_function(
             self,
             "Status",
+            data=data,
             code=code,
             handler=HANDLER,
             description="The employee's own status: sign-in links by SMS, sessions, their own referral",
-            environment={config.ENV_CUSTOMER_TABLE: customers.table_name, config.ENV_SMS_SENDER_ID: sms_sender_id},
-            log_key=data.data_key,
-            reserved_concurrency=MAX_CONCURRENCY,
+            sms_sender_id=sms_sender_id,
+            max_concurrency=MAX_CONCURRENCY,
+            table_grants=(
+                (["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], ["TENANT#*"]),
+                (
+                    ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+                    [f"{ACCESS_PREFIX}*"],
+                ),
+            ),
             no_dead_letter_reason="Invoked synchronously by API Gateway: the caller gets the error",
         )
         self.function = self.service_function.function
-        role = self.service_function.role
-        grant_partitions(role, [f"{customers.table_arn}/index/{keys.MOBILE_INDEX}"], ["dynamodb:Query"], ["MOBILE#*"])
-        grant_partitions(
-            role,
-            [customers.table_arn],
-            ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-            ["TENANT#*"],
-        )
-        grant_partitions(
-            role,
-            [customers.table_arn],
-            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-            [f"{ACCESS_PREFIX}*"],
-        )
-        grant_key_via(role, data.data_key, ["kms:Decrypt", "kms:GenerateDataKey"], ["dynamodb"])
-        role.add_to_principal_policy(iam.PolicyStatement(actions=["sns:Publish"], not_resources=["arn:aws:sns:*:*:*"]))
         for path, method in ROUTES:
             api.add_session_route(path, method, self.function)

@@ -12,15 +12,12 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
-from telefonist import config, resources
-from telefonist.dal import keys
 from telefonist.dal.sms_refusals import REFUSED_SMS_PK
 
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.dead_letters import dead_letter_queue
+from infra.constructs.employee_sms import employee_sms_function
 from infra.constructs.function_code import FunctionCodeConstruct
-from infra.constructs.grants import grant_key_via, grant_partitions
-from infra.constructs.service_function import ServiceFunction
 
 HANDLER = "functions.inbound_sms.handler.lambda_handler"
 SMS_VOICE = "sms-voice.amazonaws.com"
@@ -39,7 +36,6 @@ class InboundSmsConstruct(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
-        self._data = data
         source = {
             "StringEquals": {"aws:SourceAccount": stack.account},
             "ArnLike": {"aws:SourceArn": f"arn:{stack.partition}:sms-voice:{stack.region}:{stack.account}:*"},
@@ -67,20 +63,24 @@ class InboundSmsConstruct(Construct):
             data.data_key,
             "The SMS commands' dead-letter queue: messages that failed every retry wait here",
         )
-        customers = data.table(resources.CUSTOMER_TABLE)
-        self.service_function = ServiceFunction(
+        self.service_function = employee_sms_function(
             self,
             "Commands",
+            data=data,
             code=code,
             handler=HANDLER,
             description="SMS commands from employees' registered mobiles: their own referral, answered by SMS",
-            environment={config.ENV_CUSTOMER_TABLE: customers.table_name, config.ENV_SMS_SENDER_ID: sms_sender_id},
-            log_key=data.data_key,
-            reserved_concurrency=MAX_CONCURRENCY,
+            sms_sender_id=sms_sender_id,
+            max_concurrency=MAX_CONCURRENCY,
+            # Who sent it: the person and their referrals; the referral and the directory version (one
+            # transaction), the audit entry; refused senders' audit.
+            table_grants=(
+                (["dynamodb:Query"], ["TENANT#*"]),
+                (["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], ["TENANT#*", REFUSED_SMS_PK]),
+            ),
             dead_letter_queue=self.dead_letter_queue,
         )
         self.function = self.service_function.function
-        self._grant(self.service_function.role)
         # Deliveries SNS cannot make wait in the same queue (SNS encrypts them with the data key).
         self.topic.add_subscription(
             subscriptions.LambdaSubscription(self.function, dead_letter_queue=self.dead_letter_queue)
@@ -97,20 +97,3 @@ class InboundSmsConstruct(Construct):
                 },
             )
         )
-
-    def _grant(self, role: iam.Role) -> None:
-        customers = self._data.table(resources.CUSTOMER_TABLE)
-        index = f"{customers.table_arn}/index/{keys.MOBILE_INDEX}"
-        # Who sent it: the mobile index (keys only, MOBILE#…), then the person and their referrals.
-        grant_partitions(role, [index], ["dynamodb:Query"], ["MOBILE#*"])
-        grant_partitions(role, [customers.table_arn], ["dynamodb:Query"], ["TENANT#*"])
-        # The referral and the directory version (one transaction), the audit entry; refused senders' audit.
-        grant_partitions(
-            role,
-            [customers.table_arn],
-            ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-            ["TENANT#*", REFUSED_SMS_PK],
-        )
-        grant_key_via(role, self._data.data_key, ["kms:Decrypt", "kms:GenerateDataKey"], ["dynamodb"])
-        # The answer: an SMS straight to a phone number (no topic, no endpoint), as the notify sender.
-        role.add_to_principal_policy(iam.PolicyStatement(actions=["sns:Publish"], not_resources=["arn:aws:sns:*:*:*"]))
