@@ -6,19 +6,21 @@ import { resolve } from "node:path";
 import preact from "@preact/preset-vite";
 import { defineConfig, type Plugin } from "vite";
 
-/** The head every HTML entry shares, written once: each entry holds only its title and script. */
-function sharedHead(): Plugin {
+/** What every HTML entry shares, written once: the head's charset and viewport, and the #app element
+ * each front-end renders into (components/mount.tsx). Each entry holds only its title and script. */
+function sharedPage(): Plugin {
   return {
-    name: "telefonist-shared-head",
+    name: "telefonist-shared-page",
     transformIndexHtml: () => [
       { tag: "meta", attrs: { charset: "utf-8" }, injectTo: "head-prepend" },
       { tag: "meta", attrs: { name: "viewport", content: "width=device-width, initial-scale=1" }, injectTo: "head-prepend" },
+      { tag: "div", attrs: { id: "app" }, injectTo: "body" },
     ],
   };
 }
 
 export default defineConfig({
-  plugins: [preact(), sharedHead()],
+  plugins: [preact(), sharedPage()],
   base: "/",
   build: {
     outDir: "dist",
