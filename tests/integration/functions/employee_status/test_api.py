@@ -11,31 +11,21 @@ from typing import Any
 import pytest
 from telefonist.clock import simulated_time
 from telefonist.dal.customer_repository import CustomerRepository
-from telefonist.models.directory import MessagePreference, Person, PersonPhone, PhoneKind
+from telefonist.models.directory import Person
 from telefonist.referral_automation.service import OWN_REFERRAL_ID
 from telefonist.referral_automation.sign_in import LINK_MINUTES, LINKS_PER_WINDOW
 from telefonist.self_service import SelfService
 
 from tests.integration.edge.conftest import WholeApiClient
-from tests.integration.self_service.conftest import ACME_ADMIN_TOKEN, billing, service  # noqa: F401 - fixtures
+from tests.integration.functions.employee_status.conftest import EVA_MOBILE
+from tests.integration.self_service.conftest import ACME_ADMIN_TOKEN
 from tests.notify_helpers import sent_sms
 
-EVA_MOBILE = "+46701234567"
 NOW = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)  # 10:15 in Stockholm
 
 
 @pytest.fixture
-def api(service: SelfService, repo: CustomerRepository) -> WholeApiClient:  # noqa: F811
-    repo.put_person(
-        "acme",
-        Person(
-            person_id="eva",
-            first_name="Eva",
-            last_name="Lind",
-            phones=[PersonPhone(kind=PhoneKind.MOBILE, number=EVA_MOBILE)],
-            message_preference=MessagePreference.SMS,
-        ),
-    )
+def api(service: SelfService, eva: Person) -> WholeApiClient:
     return WholeApiClient(service)
 
 

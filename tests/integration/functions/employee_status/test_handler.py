@@ -6,15 +6,14 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.environment import InvalidEnvironment, load_env
-from telefonist.models.directory import MessagePreference, Person, PersonPhone, PhoneKind
+from telefonist.models.directory import Person
 from telefonist.self_service import SelfService
 
 from functions.employee_status.handler import ENV_STATUS_PAGE_URL, LOCAL_PAGE_URL, Environment
 from telefonist_local.local_aws import patched_environment
 from tests.integration.edge.conftest import WholeApiClient
-from tests.integration.self_service.conftest import billing, service  # noqa: F401 - fixtures
+from tests.integration.functions.employee_status.conftest import EVA_MOBILE
 from tests.notify_helpers import sent_sms
 
 
@@ -31,17 +30,7 @@ def test_the_page_url_is_configured_or_the_sites_or_the_local_one() -> None:
 
 
 @pytest.fixture
-def api(service: SelfService, repo: CustomerRepository) -> Iterator[WholeApiClient]:  # noqa: F811
-    repo.put_person(
-        "acme",
-        Person(
-            person_id="eva",
-            first_name="Eva",
-            last_name="Lind",
-            phones=[PersonPhone(kind=PhoneKind.MOBILE, number="+46701234567")],
-            message_preference=MessagePreference.SMS,
-        ),
-    )
+def api(service: SelfService, eva: Person) -> Iterator[WholeApiClient]:
     with patched_environment({ENV_STATUS_PAGE_URL: "https://switchboard.example/status/"}):
         yield WholeApiClient(service)
 
@@ -51,7 +40,7 @@ def test_a_forged_host_header_does_not_change_where_the_link_points(api: WholeAp
         "/employee/sign-in-link",
         method="POST",
         headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"},
-        data=json.dumps({"mobile": "+46701234567"}),
+        data=json.dumps({"mobile": EVA_MOBILE}),
         content_type="application/json",
     )
     assert response.status_code == 200
