@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from telefonist import config, resources
@@ -14,7 +13,7 @@ from telefonist.dal import keys
 
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.function_code import FunctionCodeConstruct
-from infra.constructs.grants import grant_key_via, grant_partitions
+from infra.constructs.grants import grant_key_via, grant_partitions, grant_sms_to_phone_numbers
 from infra.constructs.service_function import ServiceFunction
 
 
@@ -53,5 +52,5 @@ def employee_sms_function(
     for actions, partitions in table_grants:
         grant_partitions(role, [customers.table_arn], actions, partitions)
     grant_key_via(role, data.data_key, ["kms:Decrypt", "kms:GenerateDataKey"], ["dynamodb"])
-    role.add_to_principal_policy(iam.PolicyStatement(actions=["sns:Publish"], not_resources=["arn:aws:sns:*:*:*"]))
+    grant_sms_to_phone_numbers(role)
     return function

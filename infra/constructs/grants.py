@@ -50,6 +50,16 @@ def grant_key_via(role: iam.IRole, key: kms.IKey, actions: list[str], services: 
     )
 
 
+def grant_sms_to_phone_numbers(role: iam.IRole) -> None:
+    """Allow an SMS straight to a phone number, and nothing else SNS publishes to.
+
+    Publishing to a phone number has no resource ARN to name (AWS documents Resource "*"); NotResource
+    of every SNS ARN allows exactly that: no topic and no platform endpoint can be published to. No
+    wildcard Resource, so nothing for cdk-nag to acknowledge.
+    """
+    role.add_to_principal_policy(iam.PolicyStatement(actions=["sns:Publish"], not_resources=["arn:aws:sns:*:*:*"]))
+
+
 def acknowledge(scope: IConstruct, finding: str, reason: str) -> None:
     """A cdk-nag finding acknowledged on one construct, with the written reason."""
     cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=finding, reason=reason))

@@ -20,7 +20,7 @@ from telefonist import config, resources
 from infra.constructs.data_construct import DataConstruct
 from infra.constructs.dead_letters import dead_letter_queue
 from infra.constructs.function_code import FunctionCodeConstruct
-from infra.constructs.grants import grant_key_via, grant_partitions
+from infra.constructs.grants import grant_key_via, grant_partitions, grant_sms_to_phone_numbers
 from infra.constructs.service_function import ServiceFunction
 
 CTX_EMAIL_SENDER = "telefonist:emailSender"
@@ -142,7 +142,7 @@ class NotifyConstruct(Construct):
             iam.PolicyStatement(actions=["dynamodb:GetItem", "dynamodb:UpdateItem"], resources=[messages.table_arn])
         )
         grant_key_via(role, self._data.data_key, ["kms:Decrypt", "kms:GenerateDataKey"], ["dynamodb", "sqs"])
-        self._grant_sms(role)
+        grant_sms_to_phone_numbers(role)
         self._grant_email(role)
         function.function.add_event_source(
             event_sources.SqsEventSource(
@@ -160,12 +160,6 @@ class NotifyConstruct(Construct):
             )
         )
         return function
-
-    def _grant_sms(self, role: iam.Role) -> None:
-        # Publishing straight to a phone number has no resource ARN to name (AWS documents Resource "*").
-        # NotResource of every SNS ARN allows exactly that and nothing else: no topic and no platform
-        # endpoint can be published to. No wildcard Resource, so nothing for cdk-nag to acknowledge.
-        role.add_to_principal_policy(iam.PolicyStatement(actions=["sns:Publish"], not_resources=["arn:aws:sns:*:*:*"]))
 
     def _grant_email(self, role: iam.Role) -> None:
         stack = cdk.Stack.of(self)
