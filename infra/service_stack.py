@@ -7,7 +7,7 @@ from typing import Any
 import aws_cdk as cdk
 import jsii
 from constructs import Construct
-from telefonist import config, resources
+from telefonist import config
 
 from infra import constants
 from infra.constructs.calendar_sync_construct import CalendarSyncConstruct
@@ -61,21 +61,9 @@ class ServiceStack(cdk.Stack):
         self.contact_stats = ContactStatsConstruct(
             self, "ContactStats", data=self.data, code=self.code, stream=self.rating.stream
         )
-        self.directory = DirectoryConstruct(
-            self,
-            "Directory",
-            code=self.code,
-            customer_table=self.data.table(resources.CUSTOMER_TABLE),
-            data_key=self.data.data_key,
-        )
+        self.directory = DirectoryConstruct(self, "Directory", data=self.data, code=self.code)
         self.transfer = TransferConstruct(
-            self,
-            "Transfer",
-            code=self.code,
-            customer_table=self.data.table(resources.CUSTOMER_TABLE),
-            statistics_table=self.data.table(resources.STATISTICS_TABLE),
-            data_key=self.data.data_key,
-            connect_instance_arn=self.connect.instance_arn,
+            self, "Transfer", data=self.data, code=self.code, connect_instance_arn=self.connect.instance_arn
         )
         # The API allows the site's origin (CORS); the site's CSP names the API's: the origin comes later.
         site_origin = _Later()

@@ -12,12 +12,12 @@ from aws_cdk import aws_scheduler as scheduler
 from constructs import Construct
 from telefonist import config, resources
 from telefonist.dal.calendar_state import APP_SECRET_NAME, STATE_PK
+from typing_extensions import Unpack
 
 from functions.calendar_sync.handler import ENV_NOTIFICATION_URL
-from infra.constructs.data_construct import DataConstruct
-from infra.constructs.function_code import FunctionCodeConstruct
 from infra.constructs.grants import grant_key_via, grant_partitions
 from infra.constructs.self_service_api_construct import SelfServiceApiConstruct
+from infra.constructs.service_construct import ServiceConstruct, ServiceInputs
 from infra.constructs.service_function import ServiceFunction
 
 WEBHOOK_HANDLER = "functions.calendar_sync.handler.lambda_handler"
@@ -29,31 +29,24 @@ STAGE = "v1"  # the API's stage (SelfServiceApiConstruct)
 RENEW_EVERY = "rate(15 minutes)"
 
 
-class CalendarSyncConstruct(Construct):
+class CalendarSyncConstruct(ServiceConstruct):
     def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        data: DataConstruct,
-        code: FunctionCodeConstruct,
-        api: SelfServiceApiConstruct,
+        self, scope: Construct, construct_id: str, *, api: SelfServiceApiConstruct, **inputs: Unpack[ServiceInputs]
     ) -> None:
-        super().__init__(scope, construct_id)
-        self._data = data
+        super().__init__(scope, construct_id, **inputs)
         environment = {
-            config.ENV_CUSTOMER_TABLE: data.table(resources.CUSTOMER_TABLE).table_name,
+            config.ENV_CUSTOMER_TABLE: self._data.table(resources.CUSTOMER_TABLE).table_name,
             # From the API's id, not its stage: the stage's deployment depends on this function's route.
             ENV_NOTIFICATION_URL: f"{api.api_origin}/{STAGE}{WEBHOOK_PATH}",
         }
         self.webhook = ServiceFunction(
             self,
             "Webhook",
-            code=code,
+            code=self._code,
             handler=WEBHOOK_HANDLER,
             description="Microsoft Graph change notifications: validation handshake, clientState, delta catch-up",
             environment=environment,
-            log_key=data.data_key,
+            log_key=self._data.data_key,
             timeout=cdk.Duration.seconds(25),
             reserved_concurrency=5,
             no_dead_letter_reason="Invoked synchronously by API Gateway; Graph retries a failed notification",
@@ -61,11 +54,11 @@ class CalendarSyncConstruct(Construct):
         self.renew = ServiceFunction(
             self,
             "Renew",
-            code=code,
+            code=self._code,
             handler=RENEW_HANDLER,
             description="Renews Graph subscriptions of followed calendars before they lapse",
             environment=environment,
-            log_key=data.data_key,
+            log_key=self._data.data_key,
             timeout=cdk.Duration.minutes(5),
             reserved_concurrency=1,
             no_dead_letter_reason="Invoked by EventBridge Scheduler, which retries and keeps its own dead letters",

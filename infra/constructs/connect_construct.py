@@ -27,10 +27,10 @@ from telefonist.connect.flows import (
     render_flow,
 )
 from telefonist.resources import CUSTOMER_TABLE
+from typing_extensions import Unpack
 
-from infra.constructs.data_construct import DataConstruct
-from infra.constructs.function_code import FunctionCodeConstruct
 from infra.constructs.grants import grant_key_via, grant_partitions
+from infra.constructs.service_construct import ServiceConstruct, ServiceInputs
 from infra.constructs.service_function import ServiceFunction
 
 CTX_CONNECT_INSTANCE_ARN: Final = "telefonist:connectInstanceArn"
@@ -71,20 +71,17 @@ OPERATOR_APP_SANDBOX: Final = (
 _DAYS: Final = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 
 
-class ConnectConstruct(Construct):
+class ConnectConstruct(ServiceConstruct):
     """The telephony side; `instance_arn` is what other constructs (CTR streaming) attach to."""
 
-    def __init__(
-        self, scope: Construct, construct_id: str, *, data: DataConstruct, code: FunctionCodeConstruct
-    ) -> None:
-        super().__init__(scope, construct_id)
-        self._data = data
+    def __init__(self, scope: Construct, construct_id: str, **inputs: Unpack[ServiceInputs]) -> None:
+        super().__init__(scope, construct_id, **inputs)
         self.instance_arn = self._build_instance()
         self.hours = self._build_hours()
         self.operator_queue = self._build_queue(
             "OperatorQueue", "Telefonister", "Every customer's calls, answered by the operators"
         )
-        self.contact_flow_function = self._build_contact_flow_function(code)
+        self.contact_flow_function = self._build_contact_flow_function()
         self._integrate(self.contact_flow_function)
         self.whisper_flow = self._build_flow(AGENT_WHISPER_FLOW, "AGENT_WHISPER", "Names the customer to the operator")
         self.inbound_flow = self._build_flow(INBOUND_FLOW, "CONTACT_FLOW", "Customer number → script → operators")
@@ -102,7 +99,7 @@ class ConnectConstruct(Construct):
         self.security_profile = self._build_security_profile()
         self.routing_profile = self._build_routing_profile()
         self.operators = [self._build_operator(username) for username in self._operator_usernames()]
-        self.provisioning_function = self._build_provisioning_function(code)
+        self.provisioning_function = self._build_provisioning_function()
 
     # ---------------------------------------------------------------- instance, hours, queues
     def _build_instance(self) -> str:
@@ -160,12 +157,12 @@ class ConnectConstruct(Construct):
         )
 
     # ---------------------------------------------------------------- the contact-flow function
-    def _build_contact_flow_function(self, code: FunctionCodeConstruct) -> ServiceFunction:
+    def _build_contact_flow_function(self) -> ServiceFunction:
         table = self._data.table(CUSTOMER_TABLE)
         function = ServiceFunction(
             self,
             "ContactFlowFunction",
-            code=code,
+            code=self._code,
             handler="functions.contact_flow.handler.lambda_handler",
             description="Inbound call: dialed number → the operator's script (one DynamoDB read)",
             environment={config.ENV_CUSTOMER_TABLE: table.table_name},
@@ -327,13 +324,13 @@ class ConnectConstruct(Construct):
         return application
 
     # ---------------------------------------------------------------- number provisioning
-    def _build_provisioning_function(self, code: FunctionCodeConstruct) -> ServiceFunction:
+    def _build_provisioning_function(self) -> ServiceFunction:
         table = self._data.table(CUSTOMER_TABLE)
         stack = cdk.Stack.of(self)
         function = ServiceFunction(
             self,
             "ProvisioningFunction",
-            code=code,
+            code=self._code,
             handler="functions.provisioning.handler.lambda_handler",
             description="Claims, routes and releases customers' numbers in Amazon Connect",
             environment={

@@ -10,11 +10,11 @@ from constructs import Construct
 from telefonist import config, resources
 from telefonist.dal import keys
 from telefonist.statistics.model import CALL_LOG_EVENT_ATTRIBUTES
+from typing_extensions import Unpack
 
-from infra.constructs.data_construct import DataConstruct
 from infra.constructs.dead_letters import consume_stream, dead_letter_queue
-from infra.constructs.function_code import FunctionCodeConstruct
 from infra.constructs.grants import grant_key_via, grant_partitions
+from infra.constructs.service_construct import ServiceConstruct, ServiceInputs
 from infra.constructs.service_function import ServiceFunction
 
 HANDLER = "functions.contact_stats.handler.lambda_handler"
@@ -24,36 +24,29 @@ BATCH_SIZE = 200
 PARALLELIZATION_FACTOR = 2
 
 
-class ContactStatsConstruct(Construct):
+class ContactStatsConstruct(ServiceConstruct):
     def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        data: DataConstruct,
-        code: FunctionCodeConstruct,
-        stream: kinesis.IStream,
+        self, scope: Construct, construct_id: str, *, stream: kinesis.IStream, **inputs: Unpack[ServiceInputs]
     ) -> None:
-        super().__init__(scope, construct_id)
-        self._data = data
-        self.table = data.table(resources.STATISTICS_TABLE)
+        super().__init__(scope, construct_id, **inputs)
+        self.table = self._data.table(resources.STATISTICS_TABLE)
         self.failure_queue = dead_letter_queue(
             self,
             "FailureQueue",
-            data.data_key,
+            self._data.data_key,
             "This queue is itself the on-failure destination of the contact statistics event source mapping",
         )
         self.service_function = ServiceFunction(
             self,
             "Function",
-            code=code,
+            code=self._code,
             handler=HANDLER,
             description="Contact events and daily statistics per customer from contact trace records",
             environment={
-                config.ENV_CUSTOMER_TABLE: data.table(resources.CUSTOMER_TABLE).table_name,
+                config.ENV_CUSTOMER_TABLE: self._data.table(resources.CUSTOMER_TABLE).table_name,
                 config.ENV_STATISTICS_TABLE: self.table.table_name,
             },
-            log_key=data.data_key,
+            log_key=self._data.data_key,
             timeout=cdk.Duration.minutes(2),
             memory_size=512,
             no_dead_letter_reason="Invoked by a Kinesis event source mapping whose on-failure destination is "

@@ -8,11 +8,12 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
-from telefonist import config
+from telefonist import config, resources
 from telefonist.dal import keys
+from typing_extensions import Unpack
 
-from infra.constructs.function_code import FunctionCodeConstruct
 from infra.constructs.grants import grant_partitions
+from infra.constructs.service_construct import ServiceConstruct, ServiceInputs
 from infra.constructs.service_function import ServiceFunction
 
 # Only the tenants' partitions hold directories; routes (NUMBER#) and price lists stay out of reach.
@@ -26,7 +27,7 @@ TIMEOUT_SECONDS = 10
 MEMORY_MB = 1024  # memory buys CPU: a 10,000-person index builds in well under a second
 
 
-class DirectoryConstruct(Construct):
+class DirectoryConstruct(ServiceConstruct):
     """`directory_lookup`: synchronous (API Gateway), read-only on `TENANT#*` items.
 
     The lead wires `function` to `GET /operator/tenants/{tenant_id}/directory` and to the list of
@@ -34,27 +35,18 @@ class DirectoryConstruct(Construct):
     `operators` group only). The list reads the `CUSTOMERS` partition, by Query alone.
     """
 
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        code: FunctionCodeConstruct,
-        customer_table: dynamodb.ITable,
-        data_key: kms.IKey,
-    ) -> None:
-        super().__init__(scope, construct_id)
-        self.service_function = self._build_function(code, customer_table, data_key)
+    def __init__(self, scope: Construct, construct_id: str, **inputs: Unpack[ServiceInputs]) -> None:
+        super().__init__(scope, construct_id, **inputs)
+        customer_table = self._data.table(resources.CUSTOMER_TABLE)
+        self.service_function = self._build_function(customer_table)
         self.function: lambda_.IFunction = self.service_function.function
-        self._grant_read(customer_table, data_key)
+        self._grant_read(customer_table, self._data.data_key)
 
-    def _build_function(
-        self, code: FunctionCodeConstruct, customer_table: dynamodb.ITable, data_key: kms.IKey
-    ) -> ServiceFunction:
+    def _build_function(self, customer_table: dynamodb.ITable) -> ServiceFunction:
         return ServiceFunction(
             self,
             "DirectoryLookup",
-            code=code,
+            code=self._code,
             handler="functions.directory_lookup.handler.lambda_handler",
             description="Operators search a customer's directory (names, keywords, referral status)",
             environment={
@@ -62,7 +54,7 @@ class DirectoryConstruct(Construct):
                 config.ENV_DIRECTORY_CACHE_SECONDS: str(CACHE_SECONDS),
                 config.ENV_DIRECTORY_VERSION_CHECK_SECONDS: str(VERSION_CHECK_SECONDS),
             },
-            log_key=data_key,
+            log_key=self._data.data_key,
             timeout=cdk.Duration.seconds(TIMEOUT_SECONDS),
             memory_size=MEMORY_MB,
             no_dead_letter_reason="Invoked synchronously (API Gateway; `telefonist smoke` with its event): "

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from constructs import Construct
 from telefonist.dal.employee_access import PREFIX as ACCESS_PREFIX
+from typing_extensions import Unpack
 
-from infra.constructs.data_construct import DataConstruct
 from infra.constructs.employee_sms import employee_sms_function
-from infra.constructs.function_code import FunctionCodeConstruct
 from infra.constructs.self_service_api_construct import SelfServiceApiConstruct
+from infra.constructs.service_construct import ServiceConstruct, ServiceInputs
 
 HANDLER = "functions.employee_status.handler.lambda_handler"
 ROUTES = (
@@ -25,23 +25,22 @@ ROUTES = (
 MAX_CONCURRENCY = 5  # sign-in links cost an SMS each: a flood cannot scale out
 
 
-class EmployeeStatusConstruct(Construct):
+class EmployeeStatusConstruct(ServiceConstruct):
     def __init__(
         self,
         scope: Construct,
         construct_id: str,
         *,
-        data: DataConstruct,
-        code: FunctionCodeConstruct,
         api: SelfServiceApiConstruct,
         sms_sender_id: str,
+        **inputs: Unpack[ServiceInputs],
     ) -> None:
-        super().__init__(scope, construct_id)
+        super().__init__(scope, construct_id, **inputs)
         self.service_function = employee_sms_function(
             self,
             "Status",
-            data=data,
-            code=code,
+            data=self._data,
+            code=self._code,
             handler=HANDLER,
             description="The employee's own status: sign-in links by SMS, sessions, their own referral",
             sms_sender_id=sms_sender_id,

@@ -13,34 +13,28 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 from telefonist.dal.sms_refusals import REFUSED_SMS_PK
+from typing_extensions import Unpack
 
-from infra.constructs.data_construct import DataConstruct
 from infra.constructs.dead_letters import dead_letter_queue
 from infra.constructs.employee_sms import employee_sms_function
-from infra.constructs.function_code import FunctionCodeConstruct
+from infra.constructs.service_construct import ServiceConstruct, ServiceInputs
 
 HANDLER = "functions.inbound_sms.handler.lambda_handler"
 SMS_VOICE = "sms-voice.amazonaws.com"
 MAX_CONCURRENCY = 5  # a flood of (spoofed) messages cannot take the account's concurrency
 
 
-class InboundSmsConstruct(Construct):
+class InboundSmsConstruct(ServiceConstruct):
     def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        data: DataConstruct,
-        code: FunctionCodeConstruct,
-        sms_sender_id: str,
+        self, scope: Construct, construct_id: str, *, sms_sender_id: str, **inputs: Unpack[ServiceInputs]
     ) -> None:
-        super().__init__(scope, construct_id)
+        super().__init__(scope, construct_id, **inputs)
         stack = cdk.Stack.of(self)
         source = {
             "StringEquals": {"aws:SourceAccount": stack.account},
             "ArnLike": {"aws:SourceArn": f"arn:{stack.partition}:sms-voice:{stack.region}:{stack.account}:*"},
         }
-        self.topic = sns.Topic(self, "Topic", master_key=data.data_key, enforce_ssl=True)
+        self.topic = sns.Topic(self, "Topic", master_key=self._data.data_key, enforce_ssl=True)
         self.topic.add_to_resource_policy(
             iam.PolicyStatement(
                 actions=["sns:Publish"],
@@ -49,7 +43,7 @@ class InboundSmsConstruct(Construct):
                 conditions=source,
             )
         )
-        data.data_key.add_to_resource_policy(
+        self._data.data_key.add_to_resource_policy(
             iam.PolicyStatement(
                 actions=["kms:GenerateDataKey*", "kms:Decrypt"],
                 principals=[iam.ServicePrincipal(SMS_VOICE)],
@@ -60,14 +54,14 @@ class InboundSmsConstruct(Construct):
         self.dead_letter_queue = dead_letter_queue(
             self,
             "DeadLetterQueue",
-            data.data_key,
+            self._data.data_key,
             "The SMS commands' dead-letter queue: messages that failed every retry wait here",
         )
         self.service_function = employee_sms_function(
             self,
             "Commands",
-            data=data,
-            code=code,
+            data=self._data,
+            code=self._code,
             handler=HANDLER,
             description="SMS commands from employees' registered mobiles: their own referral, answered by SMS",
             sms_sender_id=sms_sender_id,
@@ -85,7 +79,7 @@ class InboundSmsConstruct(Construct):
         self.topic.add_subscription(
             subscriptions.LambdaSubscription(self.function, dead_letter_queue=self.dead_letter_queue)
         )
-        data.data_key.add_to_resource_policy(
+        self._data.data_key.add_to_resource_policy(
             iam.PolicyStatement(
                 actions=["kms:GenerateDataKey*", "kms:Decrypt"],
                 principals=[iam.ServicePrincipal("sns.amazonaws.com")],

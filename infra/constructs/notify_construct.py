@@ -16,11 +16,11 @@ from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from telefonist import config, resources
+from typing_extensions import Unpack
 
-from infra.constructs.data_construct import DataConstruct
 from infra.constructs.dead_letters import dead_letter_queue
-from infra.constructs.function_code import FunctionCodeConstruct
 from infra.constructs.grants import grant_key_via, grant_partitions, grant_sms_to_phone_numbers
+from infra.constructs.service_construct import ServiceConstruct, ServiceInputs
 from infra.constructs.service_function import ServiceFunction
 
 CTX_EMAIL_SENDER = "telefonist:emailSender"
@@ -33,20 +33,11 @@ SENDER_TIMEOUT = cdk.Duration.seconds(30)
 SENDER_MAX_CONCURRENCY = 5  # keeps SES/SNS send rates within the account's quotas
 
 
-class NotifyConstruct(Construct):
+class NotifyConstruct(ServiceConstruct):
     """`submit_function` takes messages (API Gateway); `sender_function` sends them."""
 
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        data: DataConstruct,
-        code: FunctionCodeConstruct,
-    ) -> None:
-        super().__init__(scope, construct_id)
-        self._data = data
-        self._code = code
+    def __init__(self, scope: Construct, construct_id: str, **inputs: Unpack[ServiceInputs]) -> None:
+        super().__init__(scope, construct_id, **inputs)
         self.email_sender: str = self.node.try_get_context(CTX_EMAIL_SENDER) or DEFAULT_EMAIL_SENDER
         self.sms_sender_id: str = self.node.try_get_context(CTX_SMS_SENDER_ID) or DEFAULT_SMS_SENDER_ID
         self.dead_letter_queue = self._build_dead_letter_queue()

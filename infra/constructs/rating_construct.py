@@ -22,11 +22,11 @@ from telefonist.dal.billing_store import ARCHIVE_PREFIX, QUARANTINE_PREFIX
 from telefonist.dal.billing_table import TABLE_PROPERTIES
 from telefonist.rating.finance import QUERIES, TABLE
 from telefonist.rating.line import LINE_COLUMNS, LINES_PREFIX
+from typing_extensions import Unpack
 
-from infra.constructs.data_construct import DataConstruct
 from infra.constructs.dead_letters import consume_stream, dead_letter_queue
-from infra.constructs.function_code import FunctionCodeConstruct
 from infra.constructs.grants import acknowledge, grant_key_via, grant_partitions, objects_finding
+from infra.constructs.service_construct import ServiceConstruct, ServiceInputs
 from infra.constructs.service_function import ServiceFunction
 
 # Event source tuning: CTRs are small (2 KB) and rating is cheap, so large batches keep the
@@ -47,32 +47,25 @@ RETENTION_SCHEDULE = events.Schedule.cron(minute="0", hour="2", day="2", month="
 _ICEBERG_TYPES = {"string": "string", "int": "int", "bigint": "long", "boolean": "boolean", "timestamp": "timestamptz"}
 
 
-class RatingConstruct(Construct):
+class RatingConstruct(ServiceConstruct):
     """The CTR stream from Amazon Connect, the rating function on it, and finance's catalog."""
 
     def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        data: DataConstruct,
-        code: FunctionCodeConstruct,
-        connect_instance_arn: str,
+        self, scope: Construct, construct_id: str, *, connect_instance_arn: str, **inputs: Unpack[ServiceInputs]
     ) -> None:
-        super().__init__(scope, construct_id)
-        self._data = data
-        self.billing_bucket = data.bucket(resources.BILLING_BUCKET)
+        super().__init__(scope, construct_id, **inputs)
+        self.billing_bucket = self._data.bucket(resources.BILLING_BUCKET)
         self.stream = self._build_stream()
         self.storage_config = self._build_connect_storage(connect_instance_arn)
         self.failure_queue = self._build_failure_queue()
-        self.function = self._build_function(code)
+        self.function = self._build_function()
         self._grant(self.function.role)
         self.event_source = self._build_event_source()
         self.database = self._build_database()
         self.table = self._build_table()
         self.optimizer_role = self._build_optimizer_role()
         self.optimizers = self._build_optimizers()
-        self.retention_function = self._build_retention(code)
+        self.retention_function = self._build_retention()
         self.workgroup = self._build_workgroup()
         self.named_queries = self._build_named_queries()
 
@@ -136,12 +129,12 @@ class RatingConstruct(Construct):
             "This queue is itself the on-failure destination of the rating event source mapping",
         )
 
-    def _build_function(self, code: FunctionCodeConstruct) -> ServiceFunction:
+    def _build_function(self) -> ServiceFunction:
         data = self._data
         return ServiceFunction(
             self,
             "RatingFunction",
-            code=code,
+            code=self._code,
             handler="functions.rating.handler.lambda_handler",
             description="Rates contact trace records into per-tariff billing lines",
             environment={
@@ -226,7 +219,7 @@ class RatingConstruct(Construct):
             iam.PolicyStatement(actions=actions, resources=[bucket.arn_for_objects(f"{prefix}*")])
         )
 
-    def _build_retention(self, code: FunctionCodeConstruct) -> ServiceFunction:
+    def _build_retention(self) -> ServiceFunction:
         """Billing lines past the bookkeeping period leave the table and storage, monthly
         (telefonist.dal.billing_retention; S3 lifecycle never expires the table's own files), and the
         month just closed is compacted (sorted month-only files). Its role: the table's catalog entry
@@ -236,7 +229,7 @@ class RatingConstruct(Construct):
         function = ServiceFunction(
             self,
             "BillingRetentionFunction",
-            code=code,
+            code=self._code,
             handler="functions.billing_retention.handler.lambda_handler",
             description="Monthly: billing lines past the bookkeeping period leave the Iceberg table and storage; "
             "the month just closed is compacted",

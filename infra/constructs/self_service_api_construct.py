@@ -22,11 +22,11 @@ from telefonist import config, resources
 from telefonist.dal.calendar_state import STATE_PK as CALENDAR_STATE_PK
 from telefonist.dal.employee_access import PREFIX as EMPLOYEE_PREFIX
 from telefonist.rating.finance import TABLE as BILLING_TABLE
+from typing_extensions import Unpack
 
 from infra.constants import CTX_GRAPH_APP_CLIENT_ID
-from infra.constructs.data_construct import DataConstruct
-from infra.constructs.function_code import FunctionCodeConstruct
 from infra.constructs.grants import grant_key_via, grant_partitions
+from infra.constructs.service_construct import ServiceConstruct, ServiceInputs
 from infra.constructs.service_function import ServiceFunction
 
 GROUPS = {
@@ -42,7 +42,7 @@ PERSON_ATTRIBUTE = "person_id"
 SESSION_ROUTE_PREFIXES = ("/employee/", "/calendar/notifications")
 
 
-class SelfServiceApiConstruct(Construct):
+class SelfServiceApiConstruct(ServiceConstruct):
     """User pool + REST API + function; `add_operator_route` puts other functions behind the same authorizer."""
 
     def __init__(
@@ -50,22 +50,20 @@ class SelfServiceApiConstruct(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        data: DataConstruct,
-        code: FunctionCodeConstruct,
         waf_web_acl_arn: str | None = None,
         site_origin: str | None = None,
+        **inputs: Unpack[ServiceInputs],
     ) -> None:
-        super().__init__(scope, construct_id)
-        self._data = data
+        super().__init__(scope, construct_id, **inputs)
         self._site_origin = site_origin
         self.user_pool = self._build_user_pool()
         self._build_groups()
-        self.handler = self._build_function(code)
+        self.handler = self._build_function()
         self.access_logs = logs.LogGroup(
             self,
             "AccessLogs",
             retention=logs.RetentionDays.THREE_MONTHS,
-            encryption_key=data.data_key,
+            encryption_key=self._data.data_key,
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         self.api = self._build_api()
@@ -160,14 +158,14 @@ class SelfServiceApiConstruct(Construct):
                 description=description,
             )
 
-    def _build_function(self, code: FunctionCodeConstruct) -> ServiceFunction:
+    def _build_function(self) -> ServiceFunction:
         table = self._data.table(resources.CUSTOMER_TABLE)
         billing = self._data.bucket(resources.BILLING_BUCKET)
         messages = self._data.table(resources.MESSAGE_TABLE)
         function = ServiceFunction(
             self,
             "SelfServiceFunction",
-            code=code,
+            code=self._code,
             handler="functions.self_service.handler.lambda_handler",
             description="Self-service API (Mina sidor): customers maintain their own data",
             environment={

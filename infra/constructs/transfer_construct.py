@@ -8,33 +8,29 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
-from telefonist import config
+from telefonist import config, resources
+from typing_extensions import Unpack
 
-from infra.constructs.function_code import FunctionCodeConstruct
 from infra.constructs.grants import grant_key_via, grant_partitions
+from infra.constructs.service_construct import ServiceConstruct, ServiceInputs
 from infra.constructs.service_function import ServiceFunction
 
 TIMEOUT_SECONDS = 10
 
 
-class TransferConstruct(Construct):
+class TransferConstruct(ServiceConstruct):
     """`transfer`: synchronous (API Gateway); reads people (`TENANT#*`) and one instance's contacts' attributes.
 
     The stack wires `function` to `PUT /operator/tenants/{tenant_id}/contacts/{contact_id}/transfer`.
     """
 
     def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        code: FunctionCodeConstruct,
-        customer_table: dynamodb.ITable,
-        statistics_table: dynamodb.ITable,
-        data_key: kms.IKey,
-        connect_instance_arn: str,
+        self, scope: Construct, construct_id: str, *, connect_instance_arn: str, **inputs: Unpack[ServiceInputs]
     ) -> None:
-        super().__init__(scope, construct_id)
+        super().__init__(scope, construct_id, **inputs)
+        customer_table = self._data.table(resources.CUSTOMER_TABLE)
+        statistics_table = self._data.table(resources.STATISTICS_TABLE)
+        data_key = self._data.data_key
         # Caller history (issue 20): callers' numbers are keyed by HMAC with a per-tenant key derived
         # from this key (GenerateMac); the key never leaves KMS, and no number is stored.
         self.caller_key = kms.Key(
@@ -48,7 +44,7 @@ class TransferConstruct(Construct):
         self.service_function = ServiceFunction(
             self,
             "Transfer",
-            code=code,
+            code=self._code,
             handler="functions.transfer.handler.lambda_handler",
             description="Operators set the directory number 'Koppla vidare' dials on the contact",
             environment={
