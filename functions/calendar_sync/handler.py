@@ -45,8 +45,8 @@ class Dependencies:
 
 @cache
 def dependencies() -> Dependencies:
-    import boto3
     from telefonist.dal.calendar_state import DynamoSyncState, graph_app_secret, graph_credentials
+    from telefonist.dal.clients import LazyClient
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.graph_client import ClientCredentialsToken, UrllibGraphApi
     from telefonist.dal.table import dynamodb_tables
@@ -55,7 +55,7 @@ def dependencies() -> Dependencies:
 
     env = load_env(Environment)
     table = dynamodb_tables().Table(env.customer_table)
-    secrets = boto3.client("secretsmanager")
+    secrets = LazyClient("secretsmanager")  # on the first Graph call, not a validation handshake's
     service = SelfService(CustomerRepository(table), UnavailableBillingSummarySource())
 
     state = DynamoSyncState(table)

@@ -26,6 +26,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
+from telefonist.dal.clients import LazyClient
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.dal.message_repository import MessageRepository
 from telefonist.dal.message_template_repository import MessageTemplateRepository
@@ -73,7 +74,7 @@ def dependencies() -> Dependencies:
     service = NotifyService(
         people=DirectoryPeople(CustomerRepository(customer_table), MessageTemplateRepository(customer_table)),
         log=MessageRepository(dynamodb.Table(env.message_table)),
-        queue=SqsMessageQueue(boto3.client("sqs"), env.queue_url),
+        queue=SqsMessageQueue(LazyClient("sqs"), env.queue_url),  # a submit's, not the message form's
     )
     idempotency = IdempotencyConfig(
         event_key_jmespath="[tenant_id, request_id]",

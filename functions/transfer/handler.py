@@ -55,14 +55,15 @@ class Dependencies:
 
 def wire(env: Environment, contacts: ContactAttributes) -> Dependencies:
     """The function's services around a contact store: Amazon Connect in Lambda, simulated calls locally."""
-    import boto3
     from telefonist.dal.caller_history import CallerHistoryRepository, KmsTenantKeys
+    from telefonist.dal.clients import LazyClient
     from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.table import dynamodb_tables
 
     dynamodb = dynamodb_tables()
     repo = CustomerRepository(dynamodb.Table(env.customer_table))
-    keys = KmsTenantKeys(boto3.client("kms"), env.caller_key_id)
+    # KMS only for a caller-history lookup, not a transfer's or a message's record (~0.01-0.03 s CPU)
+    keys = KmsTenantKeys(LazyClient("kms"), env.caller_key_id)
     return Dependencies(
         transfers=TransferService(
             lambda tenant_id, person_id: repo.get_person(tenant_id, person_id)[0].model, contacts
