@@ -19,10 +19,9 @@ import heapq
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from itertools import pairwise
+from itertools import islice, pairwise
 
 from pydantic import Field
 
@@ -47,14 +46,11 @@ _TWO_TYPOS_LENGTH = 9
 _MIN_DIGIT_PREFIX = 4
 _MAX_DIGIT_PREFIX_TOKENS = 200
 _HIGH = "\U0010ffff"
-# Measured costs, in postings put into a set or dict in C: a candidate of the rarest word looked up
-# in the other words' maps (the choice between candidates and set intersections for several words),
-# and a candidate checked against a word's tokens one by one (19-24 postings intersected in C,
-# measured at 10,000 people: the choice between looking a word's tier up and checking per candidate).
-_CANDIDATE_COST = 8
-_CHECK_COST = 20
-# Checks one by one after which a scan judges, from its hit rate, whether looking the words up is cheaper.
-_PROBE = 24
+# A token held by at least this many people, and by 1/1024 of the directory, keeps a bitmap of them.
+_BITMAP_LEAST = 16
+_NONZERO = re.compile(rb"[^\x00]")
+_CHUNK_BITS = 4096
+_CHUNK_MASK = (1 << _CHUNK_BITS) - 1
 # Distance between neighbours' positions in a newly built index (room for people added later).
 _GAP = 1 << 16
 # At most this many field matches are kept for results (a search names a few; phones and e-mails are many).
@@ -136,19 +132,27 @@ def _by_person(referrals: Iterable[Referral]) -> dict[str, list[Referral]]:
     return grouped
 
 
-@dataclass(frozen=True)
-class _Lookup:
-    """Another word of a query among the rarest word's people: whom its best tiers hold, at what rank.
+def _set_bits(bitmap: int) -> Iterator[int]:
+    """The numbers of a bitmap's set bits, lowest first.
 
-    `complete`: every tier was looked up (someone not in `ranks` does not hold the word). `floor`:
-    the best rank any of the people can have for it; `at_floor`: who has it (None: not known).
+    A chunk at a time from the lowest set bit on, its nonzero bytes found in C: a whole bitmap's
+    `to_bytes` costs ~30 µs at 100,000 bits, and the first page of people is usually in one chunk.
     """
-
-    matches: _WordMatches
-    ranks: dict[int, int]
-    complete: bool
-    floor: int
-    at_floor: set[int] | None
+    offset = 0
+    while bitmap:
+        skip = (bitmap ^ (bitmap - 1)).bit_length() - 1  # the lowest set bit
+        bitmap >>= skip
+        offset += skip
+        data = (bitmap & _CHUNK_MASK).to_bytes(_CHUNK_BITS >> 3, "little")
+        for nonzero in _NONZERO.finditer(data):
+            at = nonzero.start()
+            byte = data[at]
+            while byte:
+                low = byte & -byte
+                yield offset + at * 8 + low.bit_length() - 1
+                byte ^= low
+        bitmap >>= _CHUNK_BITS
+        offset += _CHUNK_BITS
 
 
 class DirectoryIndex:
@@ -185,6 +189,12 @@ class DirectoryIndex:
             self._add_person(idx, person)
         del self._folded
         self._vocabulary = sorted(self._name_postings.keys() | self._field_postings.keys())
+        # Frequent tokens' people as bitmaps (bit n: the n-th person built; see `_bit`).
+        self._bits_built = self._next_bit = len(self._people)
+        self._late_bits: dict[int, int] = {}  # position → bit, of people `with_changes` added
+        self._late_positions: dict[int, int] = {}  # bit → position, of the same
+        self._name_bits = self._bitmaps(self._name_postings)
+        self._field_bits = self._bitmaps(self._field_postings)
         self._sounds: dict[str, list[str]] = {}
         for token in self._name_postings:
             key = sound_key(token)
@@ -251,6 +261,8 @@ class DirectoryIndex:
         for name in ("_people", "_position", "_slots", "_name_slots", "_field_slots", "_cards"):
             setattr(self, name, dict(getattr(self, name)))
         self._name_postings, self._field_postings = dict(self._name_postings), dict(self._field_postings)
+        self._name_bits, self._field_bits = dict(self._name_bits), dict(self._field_bits)
+        self._late_bits, self._late_positions = dict(self._late_bits), dict(self._late_positions)
         self._joined_with = dict(self._joined_with)
         names: set[str] = set()
         fields: set[str] = set()
@@ -262,9 +274,13 @@ class DirectoryIndex:
                 self._remove_person(idx)
             if person is None:
                 continue
-            idx = idx if idx is not None else self._place(person_id)
             if idx is None:
-                return False
+                idx = self._place(person_id)
+                if idx is None:
+                    return False
+                # A new person's bit comes after every other: out of directory order (see `_first_people`).
+                self._late_bits[idx], self._late_positions[self._next_bit] = self._next_bit, idx
+                self._next_bit += 1
             self._people[idx] = person
             self._position[person_id] = idx
             self._folded = {}
@@ -276,14 +292,21 @@ class DirectoryIndex:
         return True
 
     def _remove_person(self, idx: int) -> None:
-        for held, postings in ((self._name_slots, self._name_postings), (self._field_slots, self._field_postings)):
+        bit = 1 << self._bit(idx)
+        for held, postings, bitmaps in (
+            (self._name_slots, self._name_postings, self._name_bits),
+            (self._field_slots, self._field_postings, self._field_bits),
+        ):
             for token in held.pop(idx):
                 people = postings[token]
                 at = bisect_left(people, idx)
                 if len(people) == 1:
                     del postings[token]
+                    bitmaps.pop(token, None)
                 else:
                     postings[token] = [*people[:at], *people[at + 1 :]]
+                    if token in bitmaps:
+                        bitmaps[token] ^= bit  # held: set
         del self._slots[idx]
         del self._cards[idx]
         del self._position[self._people.pop(idx).person_id]
@@ -349,6 +372,7 @@ class DirectoryIndex:
         slots: list[tuple[str, str]] = []
         name_slots: dict[str, int] = {}
         field_slots: dict[str, int] = {}
+        bit = 1 << self._bit(idx) if inserting else 0
 
         def add(field: str, value: str, tokens: Iterable[str], is_name: bool) -> None:
             slot = len(slots)
@@ -362,6 +386,9 @@ class DirectoryIndex:
                         people = postings.get(token, [])
                         at = bisect_left(people, idx)
                         postings[token] = [*people[:at], idx, *people[at:]]
+                        bitmaps = self._name_bits if is_name else self._field_bits
+                        if token in bitmaps:
+                            bitmaps[token] |= bit
                     else:
                         postings.setdefault(token, []).append(idx)
 
@@ -554,219 +581,118 @@ class DirectoryIndex:
         """Positions of the best `limit` people, best first."""
         if len(matches) == 1:
             return self._first_of_tiers(matches[0], limit)
-        sizes = [self._postings_size(word) for word in matches]
-        # Two broad words ("a s") are cheaper as C-level set intersections level by level than as a
-        # per-candidate check in Python, when the levels that can hold the first people ("göran ös":
-        # exact names and name prefixes) hold fewer postings than the rarest word; otherwise (a first
-        # name and a typo, found only at the typo level) the rarest word's people are the candidates.
-        if min(sizes) * _CANDIDATE_COST > sum(sizes):
-            level = max(min((*names.values(), *fields.values())) for names, fields in matches)
-            if sum(self._postings_size(word, level) for word in matches) < min(sizes):
-                return self._first_of_levels(matches, limit)
-        return self._first_of_rarest(matches, sizes, limit)
+        return self._first_of_bitmaps(matches, limit)
 
-    def _postings_size(self, matches: _WordMatches, up_to: int = _NO_MATCH) -> int:
-        """How many postings a word's matched tokens (of rank `up_to` or better) hold together
-        (people counted once per token)."""
-        names, fields = matches
-        name_postings, field_postings = self._name_postings, self._field_postings
-        return sum(len(name_postings[token]) for token, rank in names.items() if rank <= up_to) + sum(
-            len(field_postings[token]) for token, rank in fields.items() if rank <= up_to
-        )
+    def _first_of_bitmaps(self, matches: list[_WordMatches], limit: int) -> list[int]:
+        """Several words, every one must match: level by level of the worst word's rank, as bitmaps.
 
-    def _first_of_rarest(self, matches: list[_WordMatches], sizes: list[int], limit: int) -> list[int]:
-        """Several words, every one must match: candidates from the rarest word, the others checked.
-
-        The rarest word's people are the candidates. Each other word is looked up by set
-        intersections in C, its best tiers first, as far as the postings stay within what checking
-        every candidate one by one would cost (`_CHECK_COST`): a word looked up whole leaves only
-        the candidates that hold it; a broad word ("s", "ct") is looked up in its best tiers (the
-        Axels among "AX-109") and checked per candidate against the person's own tokens beyond them.
-        Candidates are taken tier by tier of their rank for the rarest word, in directory order
-        within a tier. A candidate ranks by its worst word, then the sum of its ranks, then
-        directory order: the order `_first_of_levels` gives. A tier ends the search when `limit`
-        people reach the best rank its candidates could: at once when the lookups name enough of
-        them, else during the scan (as you type "karin l", the first ten Karins with an L-surname).
+        A word's people at a rank are one int (bit per person, `_bitmap_of`), built only when its
+        level is reached: "karl w" stops at the names and never builds the w-keywords. The people
+        whose worst rank is `level` are the words' people up to `level`, ANDed, minus the previous
+        level. Within a level they are split by each word's rank (ANDs again, empty parts dropped)
+        and taken by the sum of their ranks, then in directory order (the lowest bits): only the
+        page is turned back into positions. AND and OR of two ints cost the directory's size in
+        machine words, not the number of people they hold.
         """
-        rarest = min(range(len(matches)), key=sizes.__getitem__)
-        tiers = self._tiers(matches[rarest])
-        others = [
-            matches[position] for position in sorted(range(len(matches)), key=sizes.__getitem__) if position != rarest
-        ]
-        words: list[_Lookup] = []
-        for names, fields in others:
-            if not names and not fields:
-                return []
-            words.append(_Lookup((names, fields), {}, False, min((*names.values(), *fields.values())), None))
-        # The candidates as sets, only when a word is worth looking up (a scan that stops early needs none).
-        candidates: set[int] | None = None
-        first: set[int] = set()  # the first tier's people, the first to be scanned
-        survivors = candidates
-        if any(self._first_tier_worth(self._tiers(word), sizes[rarest], limit) for word in others):
-            candidates, first = self._people_of(tiers)
-            survivors = candidates
-            for position, word in enumerate(words):
-                words[position] = lookup = self._lookup(word.matches, survivors, first, limit)
-                if lookup.floor == _NO_MATCH:
-                    return []
-                if lookup.complete:
-                    survivors = survivors.intersection(lookup.ranks)
-        floors = [word.floor for word in words]
-        # Who is at each word's floor, when every word knows it (then a tier can end at once).
-        at_floors = sorted((word.at_floor for word in words if word.at_floor is not None), key=len)
-        all_at_floors_known = len(at_floors) == len(words)
-        scored: list[tuple[int, int, int]] = []
-        seen: set[int] = set()
-        for first_rank, lists in enumerate(tiers):
-            if not lists:
-                continue
-            # The best (worst rank, sum) this tier's candidates can reach, and how many already beat it.
-            floor = (max(first_rank, *floors), first_rank + sum(floors))
-            kept = [entry for entry in scored if (entry[0], entry[1]) <= floor]
-            reached = sum(1 for worst, total, _idx in kept if (worst, total) < floor)
-            if reached >= limit:
-                break
-            candidates_in_tier: Iterable[int]
-            if survivors is None or (survivors is candidates and not all_at_floors_known):
-                candidates_in_tier = lists[0] if len(lists) == 1 else heapq.merge(*lists)
-            else:
-                tier: set[int] = set()
-                for postings in lists:
-                    tier.update(survivors.intersection(postings))
-                tier -= seen
-                if all_at_floors_known:
-                    ended = self._first_at_floor(scored, floor, tier, at_floors, limit)
-                    if ended is not None:
-                        return ended
-                candidates_in_tier = sorted(tier)
-            checks = scanned = 0
-            probed = False
-            reached_before = reached
-            for idx in candidates_in_tier:
-                if idx in seen:
-                    continue
-                seen.add(idx)
-                scanned += 1
-                worst = total = first_rank
-                for word in words:
-                    rank = word.ranks.get(idx, _NO_MATCH)
-                    if rank == _NO_MATCH:
-                        if word.complete:
-                            break
-                        checks += 1
-                        rank = self._best_in_person(idx, word.matches)[0]
-                        if rank == _NO_MATCH:
-                            break
-                    total += rank
-                    if rank > worst:
-                        worst = rank
-                else:
-                    scored.append((worst, total, idx))
-                    if (worst, total) == floor:
-                        reached += 1
-                        if reached >= limit:
-                            # Later candidates of this tier come later in directory order; later tiers rank lower.
-                            return [idx for _worst, _total, idx in heapq.nsmallest(limit, scored)]
-                if checks >= _PROBE and not probed:
-                    probed = True
-                    # The scan so far tells how far it will go: look the words up where that costs less,
-                    # and end the tier at once if the lookups name enough people at its floor.
-                    rate = (reached - reached_before + 1) / (scanned + 2)  # none yet is not "never"
-                    expected = int(min(sum(map(len, lists)) - scanned, (limit - reached) / rate))
-                    if survivors is None:
-                        candidates, first = self._people_of(tiers)
-                        survivors = candidates
-                    words = [
-                        word if word.complete else self._lookup(word.matches, survivors, first, limit, expected)
-                        for word in words
+        tiers_of = [self._token_tiers(word) for word in matches]
+        if not all(any(names or fields for names, fields in tiers) for tiers in tiers_of):
+            return []
+        by_rank: list[list[int]] = [[] for _ in matches]
+        reached = [0] * len(matches)
+        previous = 0
+        found: list[int] = []
+        for level in range(len(_KINDS)):
+            for word, tiers in enumerate(tiers_of):
+                names, fields = tiers[level]
+                people = self._bitmap_of(names, fields) if names or fields else 0
+                people ^= people & reached[word]  # AND NOT: `~` on a big int costs ~7 ANDs
+                by_rank[word].append(people)
+                reached[word] |= people
+            if not any(by_rank[word][level] for word in range(len(matches))):
+                continue  # nobody new at this level for any word: the intersection is unchanged
+            current = reached[0]
+            for people in reached[1:]:
+                current &= people
+            new = current ^ previous  # the intersection only grows
+            if new:
+                # The new people by each word's rank: parts of `new`, keyed by the sum of the ranks.
+                parts = [(new, 0)]
+                for ranks in by_rank:
+                    parts = [
+                        (part, total + rank)
+                        for people, total in parts
+                        for rank, holders in enumerate(ranks)
+                        if holders and (part := people & holders)
                     ]
-                    known = [word.at_floor for word in words if word.at_floor is not None]
-                    if len(known) == len(words) and [word.floor for word in words] == floors:
-                        tier = set()
-                        for postings in lists:
-                            tier.update(survivors.intersection(postings))
-                        ended = self._first_at_floor(scored, floor, tier - seen, known, limit)
-                        if ended is not None:
-                            return ended
-        return [idx for _worst, _total, idx in heapq.nsmallest(limit, scored)]
+                by_total: dict[int, int] = {}
+                for part, total in parts:
+                    by_total[total] = by_total.get(total, 0) | part
+                for total in sorted(by_total):
+                    found += self._first_people(by_total[total], limit - len(found))
+                    if len(found) >= limit:
+                        return found
+            previous = current
+        return found
 
-    @staticmethod
-    def _first_at_floor(
-        scored: list[tuple[int, int, int]],
-        floor: tuple[int, int],
-        tier: set[int],
-        at_floors: list[set[int]],
-        limit: int,
-    ) -> list[int] | None:
-        """The first `limit` people when the tier's people at every word's floor (they reach the
-        tier's `floor`; the tier's others and later tiers rank lower) are enough; else None."""
-        best = tier.intersection(*at_floors)
-        kept = [entry for entry in scored if (entry[0], entry[1]) <= floor]
-        if len(kept) + len(best) < limit:
-            return None
-        kept += ((*floor, idx) for idx in heapq.nsmallest(limit, best))
-        return [idx for _worst, _total, idx in heapq.nsmallest(limit, kept)]
+    def _token_tiers(self, matches: _WordMatches) -> list[tuple[list[str], list[str]]]:
+        """A word's matched (name tokens, field tokens), grouped by rank."""
+        tiers: list[tuple[list[str], list[str]]] = [([], []) for _ in _KINDS]
+        names, fields = matches
+        for token, rank in names.items():
+            tiers[rank][0].append(token)
+        for token, rank in fields.items():
+            tiers[rank][1].append(token)
+        return tiers
 
-    @staticmethod
-    def _people_of(tiers: list[list[list[int]]]) -> tuple[set[int], set[int]]:
-        """A word's people, and those of its first tier (built in C)."""
-        people: set[int] = set()
-        first: set[int] = set()
-        for lists in tiers:
-            for postings in lists:
-                people.update(postings)
-            if not first:
-                first = set(people)
-        return people, first
+    # ---------------------------------------------------------------- bitmaps
+    # Bit `n` is the person built `n`-th, at position (n + 1) × _GAP: bit order is directory order.
+    # People `with_changes` adds get the next bits after those ("late"; `_late_bits`), in no order.
+    def _bit(self, idx: int) -> int:
+        late = self._late_bits
+        return late[idx] if idx in late else idx // _GAP - 1
 
-    def _first_tier_worth(
-        self, tiers: list[list[list[int]]], unknown: int, limit: int, expected: int | None = None
-    ) -> bool:
-        """Whether a word's best tier costs less to look up than the checks of a scan of `unknown`
-        people, which stops at about `limit` hits (`expected` checks, when a scan has told)."""
-        postings_count = next((sum(map(len, lists)) for lists in tiers if lists), 0)
-        if not postings_count:
-            return False
-        checks = min(unknown, limit * len(self._people) // postings_count if expected is None else expected)
-        return postings_count <= checks * _CHECK_COST
+    def _bitmaps(self, postings: dict[str, list[int]]) -> dict[str, int]:
+        """Bitmaps of the tokens held by at least 1/1024 of the people (a bitmap costs an eighth of a
+        byte per person; a rarer token's postings are turned into bits when a query needs them)."""
+        least = max(_BITMAP_LEAST, len(self._people) >> 10)
+        return {token: self._bits_of([people]) for token, people in postings.items() if len(people) >= least}
 
-    def _lookup(
-        self, matches: _WordMatches, people: set[int], first: set[int], limit: int, expected: int | None = None
-    ) -> _Lookup:
-        """Those of `people` who hold a word → their best rank, by set intersections in C, best tier
-        first, while a tier costs less than checking the people not found yet one by one (for the
-        best tier, the `expected` checks of a scan stopping early), or until `limit` of the `first`
-        people to scan are at the best rank found; the tiers beyond are left to a check per person."""
-        ranks: dict[int, int] = {}
-        at_floor: set[int] | None = None
-        floor = _NO_MATCH
-        tiers = self._tiers(matches)
-        for rank, lists in enumerate(tiers):
-            if not lists:
-                continue
-            # A tier costs its postings; leaving it costs a check of each person not found yet, or
-            # for the best tier about `limit` hits' worth of them (a scan stops at `limit` people
-            # reaching the best rank: "karin l" stops at the tenth Karin with an L-surname).
-            unknown = len(people) - len(ranks)
-            if not (
-                self._first_tier_worth(tiers[rank:], unknown, limit, expected)
-                if at_floor is None
-                else sum(map(len, lists)) <= unknown * _CHECK_COST
-            ):
-                return _Lookup(matches, ranks, False, min(floor, rank), at_floor)
-            found: set[int] = set()
-            for postings in lists:
-                found.update(people.intersection(postings))
-            found.difference_update(ranks)
-            if found:
-                ranks.update(dict.fromkeys(found, rank))
-                if at_floor is None:
-                    floor, at_floor = rank, found
-                    if len(found.intersection(first)) >= limit and any(tiers[rank + 1 :]):
-                        # Enough to end the first tier at once ("AX-109": its Axels); the rest is
-                        # checked per candidate if not.
-                        return _Lookup(matches, ranks, False, floor, at_floor)
-        return _Lookup(matches, ranks, True, floor, at_floor)
+    def _bits_of(self, lists: Iterable[list[int]]) -> int:
+        """One bitmap of the people in some posting lists."""
+        buffer = bytearray((self._next_bit + 7) >> 3)
+        late = self._late_bits
+        for postings in lists:
+            for idx in postings:
+                bit = late[idx] if idx in late else idx // _GAP - 1
+                buffer[bit >> 3] |= 1 << (bit & 7)
+        return int.from_bytes(buffer, "little")
+
+    def _bitmap_of(self, names: list[str], fields: list[str]) -> int:
+        """The people holding any of the name and field tokens, as one bitmap."""
+        people = 0
+        rare: list[list[int]] = []
+        for tokens, bitmaps, postings in (
+            (names, self._name_bits, self._name_postings),
+            (fields, self._field_bits, self._field_postings),
+        ):
+            for token in tokens:
+                bits = bitmaps.get(token)
+                if bits is None:
+                    rare.append(postings[token])
+                else:
+                    people |= bits
+        return people | self._bits_of(rare) if rare else people
+
+    def _first_people(self, people: int, count: int) -> list[int]:
+        """The positions of a bitmap's first `count` people, in directory order."""
+        built = self._bits_built
+        late = people >> built
+        in_order = people & ((1 << built) - 1) if late else people
+        found = [(bit + 1) * _GAP for bit in islice(_set_bits(in_order), count)]  # bit b: position (b + 1) × _GAP
+        if late:
+            positions = self._late_positions
+            found = heapq.nsmallest(count, [*found, *(positions[built + bit] for bit in _set_bits(late))])
+        return found
 
     def _tiers(self, matches: _WordMatches) -> list[list[list[int]]]:
         """Postings of a word's matched tokens, grouped by rank."""
@@ -797,55 +723,6 @@ class DirectoryIndex:
                 if len(found) == limit:
                     return found
         return found
-
-    def _first_of_levels(self, matches: list[_WordMatches], limit: int) -> list[int]:
-        """Several words, every one must match: level by level of the worst word's rank.
-
-        The people of each word at each rank are sets built in C (set.update of postings), a rank's
-        set only when its level is reached: "karl w" stops at the names and never builds the sets
-        of every w-keyword. The people whose worst rank is `level` are an intersection minus the
-        previous level. Within a level they are ordered by the sum of their ranks, then directory order.
-        """
-        tiers_of = [self._tiers(word) for word in matches]
-        by_rank: list[list[set[int]]] = [[] for _ in matches]
-        reached = [set[int]() for _ in matches]
-        previous: set[int] = set()
-        found: list[int] = []
-        for level in range(len(_KINDS)):
-            for word, tiers in enumerate(tiers_of):
-                people: set[int] = set()
-                for postings in tiers[level]:
-                    people.update(postings)
-                by_rank[word].append(people)
-                reached[word] |= people
-            current = set.intersection(*sorted(reached, key=len))
-            new = current - previous
-            if new:
-                found.extend(self._by_rank_sum(new, by_rank, limit - len(found)))
-                if len(found) >= limit:
-                    return found
-            previous = current
-        return found
-
-    @staticmethod
-    def _by_rank_sum(people: set[int], by_rank: list[list[set[int]]], limit: int) -> list[int]:
-        """The first `limit` of `people` by the sum of their best ranks over the words, then directory
-        order. A word's best rank is found by set operations in C, rank by rank; Python only adds."""
-        if len(people) == 1:
-            return list(people)
-        totals = dict.fromkeys(people, 0)
-        for sets in by_rank:
-            left = people
-            for rank, holders in enumerate(sets):
-                if not left:
-                    break
-                hit = left & holders
-                if hit:
-                    left = left - hit
-                    if rank:
-                        for idx in hit:
-                            totals[idx] += rank
-        return [idx for _total, idx in heapq.nsmallest(limit, ((t, idx) for idx, t in totals.items()))]
 
     def _best_in_person(self, idx: int, matches: _WordMatches) -> tuple[int, int]:
         """(rank, slot) of a person's best token for a word; key-view intersections run in C."""

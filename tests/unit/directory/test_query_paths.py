@@ -1,7 +1,7 @@
 """The bounded query paths give the answers of the exhaustive ones.
 
-Multi-word queries are driven from the rarest word (`_first_of_rarest`); the exhaustive path
-intersects every word's people by rank (`_first_of_levels`). Typos are scanned among prefixes with
+Multi-word queries are ranked on bitmaps of the words' people (`_first_of_bitmaps`), as the
+ranking rule ranks every person one by one. Typos are scanned among prefixes with
 the word's first letter, and a wrong first letter is found by lookup.
 """
 
@@ -13,7 +13,6 @@ import pytest
 from rapidfuzz.distance import OSA
 from telefonist.directory import DirectoryIndex, MatchKind
 from telefonist.directory import index as index_module
-from telefonist.directory.index import _CHECK_COST
 from telefonist.directory.normalize import tokenize
 from telefonist.models.directory import Directory, MessagePreference, Person, PersonPhone, PhoneKind
 
@@ -42,9 +41,13 @@ def _directory(count: int, seed: int) -> Directory:
     return Directory(tenant_id="acme", people=people, version=1)
 
 
+def generated_directory() -> Directory:
+    return _directory(400, seed=3)
+
+
 @pytest.fixture(scope="module")
 def generated() -> DirectoryIndex:
-    return DirectoryIndex(_directory(400, seed=3))
+    return DirectoryIndex(generated_directory())
 
 
 def _queries(rng: random.Random, count: int) -> list[str]:
@@ -61,21 +64,31 @@ def _queries(rng: random.Random, count: int) -> list[str]:
     return [*queries, "ann-sofie s", "greta s", "CT-116", "ev 132", "per p", "per olof l", "a s", "e e"]
 
 
-@pytest.mark.parametrize("check_cost", [0, _CHECK_COST, 10**6])  # other words per candidate, mixed, by postings
+def _exhaustive(index: DirectoryIndex, matches: list, limit: int) -> list[int]:
+    """The ranking rule itself, person by person: worst word's rank, then the sum, then directory order."""
+    ranked = []
+    for idx in index._people:
+        ranks = [index._best_in_person(idx, word)[0] for word in matches]
+        if max(ranks) < len(MatchKind):
+            ranked.append((max(ranks), sum(ranks), idx))
+    return [idx for _worst, _total, idx in sorted(ranked)[:limit]]
+
+
+@pytest.mark.parametrize("least", [1, index_module._BITMAP_LEAST, 10**6])  # every token a bitmap, some, none
 @pytest.mark.parametrize("typo", [False, True])
-def test_driving_from_the_rarest_word_ranks_as_the_exhaustive_intersection(
-    generated: DirectoryIndex, typo: bool, check_cost: int, monkeypatch: pytest.MonkeyPatch
+def test_several_words_ranked_by_bitmaps_as_person_by_person(
+    typo: bool, least: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index_module, "_CHECK_COST", check_cost)
+    monkeypatch.setattr(index_module, "_BITMAP_LEAST", least)
+    index = DirectoryIndex(generated_directory())
+    assert (len(index._name_bits) > 0) == (least < 10**6)
     for query in _queries(random.Random(7), 300):
         words = list(dict.fromkeys(tokenize(query)))
         if len(words) < 2:
             continue
-        matches = generated._all_word_matches(words, typo=typo)
-        sizes = [generated._postings_size(word) for word in matches]
+        matches = index._all_word_matches(words, typo=typo)
         for limit in (1, 10, 50):
-            expected = generated._first_of_levels(matches, limit)
-            assert generated._first_of_rarest(matches, sizes, limit) == expected, (query, limit)
+            assert index._first_of_bitmaps(matches, limit) == _exhaustive(index, matches, limit), (query, limit)
 
 
 def test_the_typo_pass_adds_typos_to_the_matches_it_has_or_is_skipped_when_they_add_nothing(
