@@ -19,19 +19,24 @@ from telefonist_local import moto_speedups
 from telefonist_local.moto_speedups import speed_up_moto
 
 
+def _tables() -> Any:
+    """Inside a mock: table `t` (partition key `pk`) and `r` (`pk` and sort key `sk`), as a resource."""
+    resource = boto3.resource("dynamodb", region_name="eu-north-1")
+    for name, keys in (("t", ["pk"]), ("r", ["pk", "sk"])):
+        resource.create_table(
+            TableName=name,
+            KeySchema=[{"AttributeName": k, "KeyType": t} for k, t in zip(keys, ["HASH", "RANGE"], strict=False)],
+            AttributeDefinitions=[{"AttributeName": k, "AttributeType": "S"} for k in keys],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    return resource
+
+
 @pytest.fixture
 def dynamodb() -> Iterator[Any]:
     speed_up_moto()
     with mock_aws():
-        resource = boto3.resource("dynamodb", region_name="eu-north-1")
-        for name, keys in (("t", ["pk"]), ("r", ["pk", "sk"])):
-            resource.create_table(
-                TableName=name,
-                KeySchema=[{"AttributeName": k, "KeyType": t} for k, t in zip(keys, ["HASH", "RANGE"], strict=False)],
-                AttributeDefinitions=[{"AttributeName": k, "AttributeType": "S"} for k in keys],
-                BillingMode="PAY_PER_REQUEST",
-            )
-        yield resource
+        yield _tables()
 
 
 def _put(pk: str, table: str = "t", **extra: Any) -> dict[str, Any]:
@@ -160,3 +165,111 @@ def test_each_action_still_reaches_its_method(dynamodb: Any) -> None:
     assert client.describe_table(TableName="t")["Table"]["TableName"] == "t"
     with pytest.raises(ClientError, match="ResourceNotFoundException"):
         client.describe_table(TableName="missing")
+
+
+def _updates_and_queries() -> list[Any]:
+    """Updates (valid and refused) and queries on fresh tables: every answer or error, then every item."""
+    answers: list[Any] = []
+    with mock_aws():
+        resource = _tables()
+        t, r = resource.Table("t"), resource.Table("r")
+        for p in ("p2", "p1", "p3"):
+            for i in range(12):
+                r.put_item(Item={"pk": p, "sk": f"{'ab'[i % 2]}{i:02d}", "n": i, "big": "x" * (i * 7)})
+        t.put_item(Item={"pk": "x", "n": 1, "l": [1, 2, 3, 4], "m": {"a": {"b": 1}}, "s": {"u", "v"}, "w": 2})
+
+        def attempt(call: Any, **kwargs: Any) -> None:
+            try:
+                answer = call(**kwargs)
+                answers.append({k: v for k, v in answer.items() if k != "ResponseMetadata"})
+            except ClientError as exc:
+                answers.append(exc.response["Error"])
+
+        for update, values in (
+            (
+                "SET n = if_not_exists(n, :z) + :one, l = list_append(l, :l), m.a.c = :one",
+                {":z": 0, ":one": 1, ":l": [9]},
+            ),
+            ("SET w = n REMOVE l[1], l[3] ADD s2 :s, c :one DELETE s :u", {":s": {"x"}, ":one": 1, ":u": {"u"}}),
+            ("SET n = :one, n = :one", {":one": 1}),  # overlapping paths
+            ("SET m.a = :one, m.a.b = :one", {":one": 1}),  # overlapping nested paths
+            ("ADD c :one ADD d :one", {":one": 1}),  # two ADD clauses
+            ("SET pk = :one", {":one": "y"}),  # a key attribute
+            ("SET n = n + :s", {":s": "text"}),  # type mismatch
+            ("SET q.r = :one", {":one": 1}),  # a path into a missing map
+            ("SET g = :new", {":new": "created"}),
+        ):
+            attempt(t.update_item, Key={"pk": "x"}, UpdateExpression=update, ExpressionAttributeValues=values)
+        attempt(t.update_item, Key={"pk": "new"}, UpdateExpression="ADD c :one", ExpressionAttributeValues={":one": 5})
+        attempt(
+            t.update_item,
+            Key={"pk": "x"},
+            UpdateExpression="SET #a = :v",
+            ExpressionAttributeNames={"#a": "a"},
+            ExpressionAttributeValues={":v": {"k": [1]}},
+            ReturnValues="UPDATED_NEW",
+        )
+        for query in (
+            {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": "p1"}},
+            {
+                "KeyConditionExpression": "pk = :p AND begins_with(sk, :s)",
+                "ExpressionAttributeValues": {":p": "p1", ":s": "a"},
+            },
+            {
+                "KeyConditionExpression": "pk = :p AND sk BETWEEN :lo AND :hi",
+                "ExpressionAttributeValues": {":p": "p2", ":lo": "a02", ":hi": "b07"},
+                "ScanIndexForward": False,
+            },
+            {
+                "KeyConditionExpression": "pk = :p",
+                "FilterExpression": "n > :n",
+                "ExpressionAttributeValues": {":p": "p3", ":n": 5},
+                "ProjectionExpression": "sk, n",
+            },
+            {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": "none"}},
+            {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": "p1"}, "Select": "COUNT"},
+        ):
+            attempt(r.query, **query)
+        pages: dict[str, Any] = {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": "p2"}}
+        for _ in range(6):  # pages of 5, backwards, to the end
+            answer = r.query(**pages, Limit=5, ScanIndexForward=False)
+            answers.append(answer["Items"])
+            if "LastEvaluatedKey" not in answer:
+                break
+            pages["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        attempt(t.query, KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": "x"})
+        answers += [sorted(t.scan()["Items"], key=str), sorted(r.scan()["Items"], key=str)]
+    return answers
+
+
+def test_updates_and_queries_answer_as_moto_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.dynamodb.models.table import Table
+    from moto.dynamodb.parsing import validators
+    from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser
+
+    speed_up_moto()
+    partitions: list[int] = []
+    patched_all_items = Table.all_items
+    monkeypatch.setattr(
+        Table, "all_items", lambda self: partitions.append(len(patched_all_items(self))) or patched_all_items(self)
+    )
+    copied: list[str] = []
+    monkeypatch.setattr(
+        moto_speedups,
+        "copy",
+        type(
+            "copy",
+            (),
+            {"deepcopy": staticmethod(lambda o, m=None: copied.append(type(o).__name__) or copy.deepcopy(o, m))},
+        ),
+    )
+    faster = _updates_and_queries()
+    assert partitions[:2] == [12, 12]  # a query reads its own partition, not the table's 36 items
+    assert not any(name.startswith(("Update", "Expression")) for name in copied)  # trees are not deep-copied
+    monkeypatch.undo()
+    monkeypatch.setattr(Table, "query", Table.query.original)  # type: ignore[attr-defined]
+    monkeypatch.setattr(validators, "deepcopy", copy.deepcopy)
+    monkeypatch.setattr(
+        DepthFirstTraverser, "traverse_node_recursively", DepthFirstTraverser.traverse_node_recursively.original
+    )  # type: ignore[attr-defined]
+    assert faster == _updates_and_queries()
