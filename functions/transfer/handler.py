@@ -57,11 +57,11 @@ def wire(env: Environment, contacts: ContactAttributes) -> Dependencies:
     """The function's services around a contact store: Amazon Connect in Lambda, simulated calls locally."""
     from telefonist.dal.caller_history import CallerHistoryRepository, KmsTenantKeys
     from telefonist.dal.clients import LazyClient
-    from telefonist.dal.customer_repository import CustomerRepository
+    from telefonist.dal.directory_repository import DirectoryRepository
     from telefonist.dal.table import dynamodb_tables
 
     dynamodb = dynamodb_tables()
-    repo = CustomerRepository(dynamodb.Table(env.customer_table))
+    repo = DirectoryRepository(dynamodb.Table(env.customer_table))  # people only: not the whole table's classes
     # KMS only for a caller-history lookup, not a transfer's or a message's record (~0.01-0.03 s CPU)
     keys = KmsTenantKeys(LazyClient("kms"), env.caller_key_id)
     return Dependencies(

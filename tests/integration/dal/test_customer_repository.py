@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.models.directory import Referral
-from telefonist.ports.store import ConflictError, NotFoundError
+from telefonist.ports.store import ConflictError, CorruptItemError, NotFoundError
 
 from telefonist_local.sample_data import (
     DEMO_SWITCHBOARD_NUMBER,
@@ -109,6 +109,24 @@ def test_one_persons_referrals_are_one_round_trip_and_do_not_leak_between_simila
     assert calls == ["Query"]
     assert person.model.person_id == "eva"
     assert [r.text for r in referrals] == ["I möte"]
+
+
+def test_a_person_reads_back_as_written_and_an_item_that_does_not_decode_is_validated(
+    repo: CustomerRepository, customer_table: Any
+) -> None:
+    people, _ = demo_directory(5)
+    person = next(p for p in people if p.email and p.phones and p.keywords)
+    repo.put_person("acme", person)
+    read, _ = repo.get_person("acme", person.person_id)  # decoded as written, not validated again
+    assert read.model == person
+    assert read.model.model_dump() == person.model_dump()
+    assert read.version == 1
+    key = {"pk": "TENANT#acme", "sk": f"PERSON#{person.person_id}"}
+    customer_table.update_item(
+        Key=key, UpdateExpression="SET phones = :p", ExpressionAttributeValues={":p": [{"kind": "work", "number": 7}]}
+    )
+    with pytest.raises(CorruptItemError, match="stored person is invalid"):
+        repo.get_person("acme", person.person_id)
 
 
 def test_every_directory_change_bumps_the_directory_version(repo: CustomerRepository) -> None:
