@@ -11,20 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import Field
 from telefonist.clock import to_local, utc_now
 from telefonist.edge.errors import InvalidInputError
 from telefonist.edge.resolver import RESPONSES, new_router
+from telefonist.models.base import ApiInput, ApiOutput
 from telefonist.models.types import UtcDatetime
 from telefonist.referral_automation.presets import Preset, StatusChange, StatusRefused, plan_status
 from telefonist.referral_automation.service import Employee, OwnStatus, current_own_status
 from telefonist.referral_automation.sign_in import EmployeeSignIn
 from telefonist.referral_automation.sms_commands import parse_day, parse_time, refusal_reply
-from telefonist.self_service.api_models import ApiInput, ApiOutput
-from telefonist.self_service.service import SelfService
 
 DOCS: dict[str, Any] = {"responses": RESPONSES, "tags": ["employee"]}
 SESSION_DOCS: dict[str, Any] = {
@@ -67,10 +67,19 @@ class StatusInput(ApiInput):
     )
 
 
+if TYPE_CHECKING:
+    from telefonist.self_service.service import SelfService
+
+
 @dataclass(frozen=True)
 class EmployeeServices:
     sign_in: EmployeeSignIn
-    self_service: SelfService
+    # built on first use: a sign-in link, an employee's first request, needs none of self-service
+    make_self_service: Callable[[], SelfService]
+
+    @cached_property
+    def self_service(self) -> SelfService:
+        return self.make_self_service()
 
 
 def status_change(body: StatusInput, now: datetime) -> StatusChange:

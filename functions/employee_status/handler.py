@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
@@ -19,6 +19,9 @@ from telefonist.observability import logger
 
 from functions import imports_done
 from functions.employee_status.api import EmployeeServices, build_router
+
+if TYPE_CHECKING:
+    from telefonist.self_service.service import SelfService
 
 ENV_STATUS_PAGE_URL = "STATUS_PAGE_URL"
 LOCAL_PAGE_URL = "http://127.0.0.1:8080/status/"  # `telefonist serve`'s default port
@@ -56,15 +59,20 @@ def dependencies() -> Dependencies:
     from telefonist.dal.notify_adapters import SnsSmsSender
     from telefonist.dal.table import dynamodb_tables
     from telefonist.referral_automation.sign_in import EmployeeSignIn
-    from telefonist.self_service.billing import UnavailableBillingSummarySource
-    from telefonist.self_service.service import SelfService
 
     env = load_env(Environment)
     table = dynamodb_tables().Table(env.customer_table)
     repo = CustomerRepository(table)  # people and referrals only: no secrets
     sms = SnsSmsSender(boto3.client("sns"), env.sms_sender_id)
     sign_in = EmployeeSignIn(repo, DynamoAccessStore(table), sms, env.page_url)
-    return EmployeeServices(sign_in=sign_in, self_service=SelfService(repo, UnavailableBillingSummarySource()))
+
+    def self_service() -> SelfService:
+        from telefonist.self_service.billing import UnavailableBillingSummarySource
+        from telefonist.self_service.service import SelfService
+
+        return SelfService(repo, UnavailableBillingSummarySource())
+
+    return EmployeeServices(sign_in=sign_in, make_self_service=self_service)
 
 
 def _services() -> EmployeeServices:

@@ -11,8 +11,9 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from telefonist.models.base import ApiInput, ApiOutput
 from telefonist.models.common_number import GeneralInformation, OpeningHours
 from telefonist.models.directory import MessagePreference, PersonDetails, PersonPhone
 from telefonist.models.office import Address
@@ -66,14 +67,6 @@ Cursor = Annotated[
         description="The `next_cursor` of the previous page; left out for the first page",
     ),
 ]
-
-
-class ApiInput(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-class ApiOutput(BaseModel):
-    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 # ---------------------------------------------------------------------------- errors

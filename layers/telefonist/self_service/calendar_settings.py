@@ -34,9 +34,10 @@ from telefonist.calendar_sync.rules import CalendarRules, CalendarSettings
 from telefonist.calendar_sync.sync import FollowedCalendar
 from telefonist.edge.errors import FieldError, InvalidInputError
 from telefonist.edge.identity import Caller
+from telefonist.models.base import ApiInput, ApiOutput
 from telefonist.models.types import Keyword, NonEmptyStr, UtcDatetime
 from telefonist.ports.store import RepositoryError, Versioned
-from telefonist.self_service.api_models import ApiInput, ApiOutput, Version
+from telefonist.self_service.api_models import Version
 from telefonist.self_service.service import SelfService
 
 MAX_KEYWORDS = 30
