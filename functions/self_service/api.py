@@ -29,6 +29,7 @@ from telefonist.edge.resolver import (
 from telefonist.models.types import Month
 from telefonist.ports.billing import CSV_COLUMNS
 from telefonist.self_service import api_models as api
+from telefonist.self_service import api_params as params
 from telefonist.self_service.billing import MAX_CSV_LINES
 from telefonist.self_service.service import SelfService
 
@@ -106,7 +107,7 @@ def build_router(service: Callable[[], SelfService]) -> Router:
 
     # ------------------------------------------------------------ common numbers
     @app.get("/common-numbers", tags=["common numbers"], summary="Common numbers and their scripts", **common)
-    def list_common_numbers(limit: api.PageSize = 20, cursor: api.Cursor = None) -> api.CommonNumberList:
+    def list_common_numbers(limit: params.PageSize = 20, cursor: params.Cursor = None) -> api.CommonNumberList:
         return service().list_common_numbers(caller(), limit, cursor)
 
     @app.get("/common-numbers/<common_number_id>", tags=["common numbers"], summary="One common number", **common)
@@ -128,7 +129,7 @@ def build_router(service: Callable[[], SelfService]) -> Router:
 
     # ------------------------------------------------------------ offices
     @app.get("/offices", tags=["offices"], summary="Offices (never with door codes)", **common)
-    def list_offices(limit: api.PageSize = 20, cursor: api.Cursor = None) -> api.OfficeList:
+    def list_offices(limit: params.PageSize = 20, cursor: params.Cursor = None) -> api.OfficeList:
         return service().list_offices(caller(), limit, cursor)
 
     @app.get(
@@ -150,7 +151,9 @@ def build_router(service: Callable[[], SelfService]) -> Router:
 
     # ------------------------------------------------------------ people
     @app.get("/people", tags=["people"], summary="The directory, or the people a search finds", **common)
-    def list_people(limit: api.PageSize = 20, cursor: api.Cursor = None, q: api.PeopleQuery = None) -> api.PersonList:
+    def list_people(
+        limit: params.PageSize = 20, cursor: params.Cursor = None, q: params.PeopleQuery = None
+    ) -> api.PersonList:
         return service().list_people(caller(), limit, cursor, q)
 
     @app.post("/people", tags=["people"], summary="Add a person", **common)
@@ -293,7 +296,7 @@ def build_router(service: Callable[[], SelfService]) -> Router:
         return service().delete_message_template(caller(), common_number_id, expected_version)
 
     @app.get("/audit", tags=["audit"], summary="Who changed what, when (administrators)", **common)
-    def get_audit(limit: api.AuditPageSize = 50, cursor: api.Cursor = None) -> api.AuditTrail:
+    def get_audit(limit: params.AuditPageSize = 50, cursor: params.Cursor = None) -> api.AuditTrail:
         return service().list_audit(caller(), limit, cursor)
 
     # ------------------------------------------------------------ operators and finance (any tenant)
@@ -308,7 +311,7 @@ def build_router(service: Callable[[], SelfService]) -> Router:
         **common,
     )
     def operator_common_numbers(
-        tenant_id: SlugPath, limit: api.PageSize = 20, cursor: api.Cursor = None
+        tenant_id: SlugPath, limit: params.PageSize = 20, cursor: params.Cursor = None
     ) -> api.CommonNumberList:
         return service().operator_common_numbers(caller(), tenant_id, limit, cursor)
 

@@ -15,7 +15,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, new_router
 from telefonist.models.types import Month
-from telefonist.self_service import api_models as api
+from telefonist.self_service import api_params as params
 from telefonist.self_service.billing import MAX_CSV_LINES
 from telefonist.statistics.call_log import CSV_COLUMNS, CallLogPage, CallLogQueries
 
@@ -52,7 +52,7 @@ def build_call_log_router(queries: Callable[[], CallLogQueries]) -> Router:
     }
 
     @app.get("/call-log", tags=["statistics"], summary="The month's call log (administrators)", **common)
-    def get_call_log(month: MonthQuery, limit: api.PageSize = 50, cursor: api.Cursor = None) -> CallLogPage:
+    def get_call_log(month: MonthQuery, limit: params.PageSize = 50, cursor: params.Cursor = None) -> CallLogPage:
         return queries().own_page(caller_of(app), month, limit, cursor)
 
     @app.get("/call-log.csv", tags=["statistics"], summary="The month's call log as CSV (administrators)", **csv_docs)
@@ -66,7 +66,7 @@ def build_call_log_router(queries: Callable[[], CallLogQueries]) -> Router:
         **common,
     )
     def finance_call_log(
-        tenant_id: TenantPath, month: MonthQuery, limit: api.PageSize = 50, cursor: api.Cursor = None
+        tenant_id: TenantPath, month: MonthQuery, limit: params.PageSize = 50, cursor: params.Cursor = None
     ) -> CallLogPage:
         return queries().customer_page(caller_of(app), tenant_id, month, limit, cursor)
 

@@ -8,9 +8,8 @@ secrets (general information, opening hours, addresses, phones) are reused from 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import Field
 
 from telefonist.models.base import ApiInput, ApiOutput
@@ -34,39 +33,12 @@ from telefonist.notify.templates import (
     PLACEHOLDERS,
     RequiredField,
 )
-from telefonist.self_service.pagination import DEFAULT_PAGE_SIZE, MAX_CURSOR_CHARS, MAX_PAGE_SIZE
-from telefonist.self_service.people_search import MAX_QUERY_CHARS, MAX_QUERY_WORDS
 
 MAX_CSV_CHARS = 900_000
 PLACEHOLDER_LIST = ", ".join(f"${{{name}}}" for name in sorted(PLACEHOLDERS))
 
 Version = Field(ge=0, le=2**31, description="The version read (0 creates; a stale one gets 409)")
 UpdateVersion = Field(ge=1, le=2**31, description="The version read; a stale one gets 409")
-
-
-# Query parameters of every list route (a page at a time; see telefonist.self_service.pagination).
-PageSize = Annotated[
-    int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"How many items at most (default {DEFAULT_PAGE_SIZE})")
-]
-PeopleQuery = Annotated[
-    str | None,
-    Query(
-        min_length=1,
-        max_length=MAX_QUERY_CHARS,
-        description="Search: people whose name, title, department, e-mail, keywords or numbers hold every "
-        "word (case, accents and width ignored, each word the start of one of theirs; digits anywhere in a "
-        f"number), in person_id order; at most {MAX_QUERY_WORDS} words",
-    ),
-]
-AuditPageSize = Annotated[int, Query(ge=1, le=200, description="How many entries at most, newest first")]
-Cursor = Annotated[
-    str | None,
-    Query(
-        min_length=1,
-        max_length=MAX_CURSOR_CHARS,
-        description="The `next_cursor` of the previous page; left out for the first page",
-    ),
-]
 
 
 # ---------------------------------------------------------------------------- errors
