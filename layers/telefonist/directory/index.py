@@ -4,7 +4,9 @@ Every field of a person is folded into tokens once (`normalize.tokenize`). Posti
 to the people that hold it, in directory order, so a merge of postings yields people already in
 the stable tie order; a sorted vocabulary answers prefixes by bisection; sound keys and typo
 candidates (prefixes of every length, for as-you-type typos) are precomputed. The typo search
-(rapidfuzz) runs only as a fallback, when better kinds of match leave the page short.
+(rapidfuzz) runs only as a fallback, when better kinds of match leave the page short. Several
+words are ranked on bitmaps (a Python int, bit n for the n-th person): a frequent token keeps
+one, so ANDs and ORs cost the directory's size in machine words whatever the postings' sizes.
 
 Ranking: exact name > name prefix > keyword, department or another field (exact, then prefix)
 > sound-alike name > typo. With several words every word must match; a person ranks by their
@@ -195,6 +197,10 @@ class DirectoryIndex:
         self._late_positions: dict[int, int] = {}  # bit → position, of the same
         self._name_bits = self._bitmaps(self._name_postings)
         self._field_bits = self._bitmaps(self._field_postings)
+        # (name?, first letter) → (the tokens starting with it, their people's bitmap): a one-letter
+        # prefix ("s", "lars s") is one bitmap, not hundreds of postings lists.
+        self._letters: dict[tuple[bool, str], tuple[list[str], int]] = {}
+        self._letters_of(self._first_letters(self._vocabulary))
         self._sounds: dict[str, list[str]] = {}
         for token in self._name_postings:
             key = sound_key(token)
@@ -289,6 +295,8 @@ class DirectoryIndex:
             names.update(self._name_slots[idx])
             fields.update(self._field_slots[idx])
         self._refresh_vocabulary(names, fields)
+        self._letters = dict(self._letters)
+        self._letters_of({token[0] for token in names | fields})
         return True
 
     def _remove_person(self, idx: int) -> None:
@@ -416,6 +424,16 @@ class DirectoryIndex:
         # What every result and referral shows of the person, computed once per version of them.
         self._cards[idx] = (person.full_name, person.transfer_numbers)
 
+    @staticmethod
+    def _first_letters(vocabulary: list[str]) -> list[str]:
+        """The first characters of a sorted vocabulary's tokens, found by bisection."""
+        firsts: list[str] = []
+        at = 0
+        while at < len(vocabulary):
+            firsts.append(vocabulary[at][0])
+            at = bisect_left(vocabulary, vocabulary[at][0] + _HIGH, at)
+        return firsts
+
     def _joined_of(self, tokens: list[str]) -> str:
         joined = "".join(tokens)
         for part in tokens:
@@ -460,11 +478,15 @@ class DirectoryIndex:
         """The vocabulary tokens a query word matches, each with its best rank (lower is better)."""
         names: dict[str, int] = {}
         fields: dict[str, int] = {}
+        if len(word) == 1 and word.isalpha():
+            # One letter ("s" starts hundreds of tokens): its tokens are listed.
+            names = dict.fromkeys(self._letters.get((True, word), ((), 0))[0], _NAME_PREFIX)
+            fields = dict.fromkeys(self._letters.get((False, word), ((), 0))[0], _FIELD_PREFIX)
         if word in self._name_postings:
             names[word] = _EXACT_NAME
         if word in self._field_postings:
             fields[word] = _FIELD
-        if word.isalpha() or len(word) >= _MIN_DIGIT_PREFIX:
+        if (len(word) > 1 and word.isalpha()) or len(word) >= _MIN_DIGIT_PREFIX:
             positions = self._prefix_range(word)
             if word.isdigit():
                 # A company's numbers share their exchange: "08520" may start every number. Such a
@@ -671,10 +693,14 @@ class DirectoryIndex:
         """The people holding any of the name and field tokens, as one bitmap."""
         people = 0
         rare: list[list[int]] = []
-        for tokens, bitmaps, postings in (
-            (names, self._name_bits, self._name_postings),
-            (fields, self._field_bits, self._field_postings),
+        for tokens, bitmaps, postings, is_name in (
+            (names, self._name_bits, self._name_postings, True),
+            (fields, self._field_bits, self._field_postings, False),
         ):
+            letter = self._letter(tokens, is_name)
+            if letter is not None:
+                people |= letter
+                continue
             for token in tokens:
                 bits = bitmaps.get(token)
                 if bits is None:
@@ -682,6 +708,32 @@ class DirectoryIndex:
                 else:
                     people |= bits
         return people | self._bits_of(rare) if rare else people
+
+    def _letter(self, tokens: list[str], is_name: bool) -> int | None:
+        """The bitmap of the tokens' first letter when they are every name (or field) token that
+        starts with it (a one-letter prefix), else None."""
+        if not tokens:
+            return None
+        first = tokens[0][0]
+        letter = self._letters.get((is_name, first))
+        if letter is None or len(letter[0]) != len(tokens) or not all(token[0] == first for token in tokens):
+            return None
+        return letter[1]
+
+    def _letters_of(self, firsts: Iterable[str]) -> None:
+        """`_letters` for the letters `firsts`: the name (or field) tokens starting with each and who
+        holds them (in place: call on a new or copied index)."""
+        vocabulary, postings_of = self._vocabulary, (self._name_postings, self._field_postings)
+        for first in firsts:
+            if not first.isalpha():
+                continue  # digits are prefixes from 4 on (`_MIN_DIGIT_PREFIX`)
+            tokens = vocabulary[bisect_left(vocabulary, first) : bisect_left(vocabulary, first + _HIGH)]
+            for is_name, postings in zip((True, False), postings_of, strict=True):
+                held = [token for token in tokens if token in postings]
+                self._letters.pop((is_name, first), None)
+                if held:
+                    bits = self._bitmap_of(held, []) if is_name else self._bitmap_of([], held)
+                    self._letters[(is_name, first)] = (held, bits)
 
     def _first_people(self, people: int, count: int) -> list[int]:
         """The positions of a bitmap's first `count` people, in directory order."""
@@ -694,28 +746,24 @@ class DirectoryIndex:
             found = heapq.nsmallest(count, [*found, *(positions[built + bit] for bit in _set_bits(late))])
         return found
 
-    def _tiers(self, matches: _WordMatches) -> list[list[list[int]]]:
-        """Postings of a word's matched tokens, grouped by rank."""
-        tiers: list[list[list[int]]] = [[] for _ in _KINDS]
-        names, fields = matches
-        for token, rank in names.items():
-            tiers[rank].append(self._name_postings[token])
-        for token, rank in fields.items():
-            tiers[rank].append(self._field_postings[token])
-        return tiers
-
     def _first_of_tiers(self, matches: _WordMatches, limit: int) -> list[int]:
         """One word: tier by tier, directory order within a tier.
 
-        Postings are merged lazily, so a broad prefix ("s") costs about `limit` steps, not one per
-        person holding it.
+        Postings are merged lazily, so a broad prefix costs about `limit` steps, not one per person
+        holding it; a one-letter prefix ("s": hundreds of postings lists) is its letter's bitmap.
         """
         found: list[int] = []
         seen: set[int] = set()
-        for lists in self._tiers(matches):
-            if not lists:
+        for names, fields in self._token_tiers(matches):
+            if not names and not fields:
                 continue
-            for idx in lists[0] if len(lists) == 1 else heapq.merge(*lists):
+            people: Iterable[int]
+            if self._letter(names, True) is not None or self._letter(fields, False) is not None:
+                people = self._first_people(self._bitmap_of(names, fields), limit)  # |seen| + the rest
+            else:
+                lists = [*(self._name_postings[t] for t in names), *(self._field_postings[t] for t in fields)]
+                people = lists[0] if len(lists) == 1 else heapq.merge(*lists)
+            for idx in people:
                 if idx in seen:
                     continue
                 seen.add(idx)
