@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
@@ -22,6 +22,9 @@ from telefonist.observability import logger
 
 from functions import imports_done
 from functions.calendar_sync.api import build_router
+
+if TYPE_CHECKING:
+    from telefonist.self_service.service import SelfService
 
 ENV_NOTIFICATION_URL = "CALENDAR_NOTIFICATION_URL"
 ENV_GRAPH_BASE_URL = "GRAPH_BASE_URL"  # tests and local runs: a fake Graph on 127.0.0.1
@@ -47,16 +50,12 @@ class Dependencies:
 def dependencies() -> Dependencies:
     from telefonist.dal.calendar_state import DynamoSyncState, graph_app_secret, graph_credentials
     from telefonist.dal.clients import LazyClient
-    from telefonist.dal.customer_repository import CustomerRepository
     from telefonist.dal.graph_client import ClientCredentialsToken, UrllibGraphApi
     from telefonist.dal.table import dynamodb_tables
-    from telefonist.self_service.billing import UnavailableBillingSummarySource
-    from telefonist.self_service.service import SelfService
 
     env = load_env(Environment)
     table = dynamodb_tables().Table(env.customer_table)
     secrets = LazyClient("secretsmanager")  # on the first Graph call, not a validation handshake's
-    service = SelfService(CustomerRepository(table), UnavailableBillingSummarySource())
 
     state = DynamoSyncState(table)
     app_secret = cache(lambda: graph_app_secret(secrets))
@@ -66,7 +65,15 @@ def dependencies() -> Dependencies:
         token = ClientCredentialsToken(lambda: graph_credentials(state, app_secret(), tenant_id), env.graph_login_url)
         return UrllibGraphApi(token, env.graph_base_url)
 
-    return Dependencies(CalendarSync(graph, state, lambda: service, state.rules, env.notification_url))
+    @cache
+    def self_service() -> SelfService:  # on the first change notification, not a validation handshake
+        from telefonist.dal.customer_repository import CustomerRepository
+        from telefonist.self_service.billing import UnavailableBillingSummarySource
+        from telefonist.self_service.service import SelfService
+
+        return SelfService(CustomerRepository(table), UnavailableBillingSummarySource())
+
+    return Dependencies(CalendarSync(graph, state, self_service, state.rules, env.notification_url))
 
 
 def _sync() -> CalendarSync:
