@@ -34,6 +34,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.metadata
+import importlib.util
 import os
 import re
 import shutil
@@ -236,6 +237,7 @@ class LockedDistribution:
     version: str
     sha256: str
     requires: tuple[str, ...]
+    wheel: str = ""  # the file pip chose when locking (the `# <file>.whl` line above the pin)
 
     def requirement_line(self) -> str:
         return f"{self.name}=={self.version} --hash=sha256:{self.sha256}"
@@ -250,7 +252,10 @@ _LOCK_LINE = re.compile(
 def read_lock() -> dict[str, LockedDistribution]:
     """`requirements-lambda.lock`: one pinned, hashed distribution a line, with `# requires: a, b`."""
     locked: dict[str, LockedDistribution] = {}
+    wheel = ""
     for number, line in enumerate(LAMBDA_LOCK.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith("# ") and line.endswith(".whl"):
+            wheel = line[2:]
         if not line.strip() or line.startswith("#"):
             continue
         match = _LOCK_LINE.match(line)
@@ -259,8 +264,9 @@ def read_lock() -> dict[str, LockedDistribution]:
         requires = match["rest"].partition("# requires:")[2]
         name = canonical(match["name"])
         locked[name] = LockedDistribution(
-            name, match["version"], match["sha"], tuple(canonical(r) for r in requires.replace(",", " ").split())
+            name, match["version"], match["sha"], tuple(canonical(r) for r in requires.replace(",", " ").split()), wheel
         )
+        wheel = ""
     return locked
 
 
@@ -324,12 +330,33 @@ def _pip(*args: str) -> None:
         raise BundlingError(f"pip {args[0]} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
 
 
+def _has_wheel(distribution: LockedDistribution) -> bool:
+    """The locked wheel is in build/lambda-wheels with the lock's hash (checked once per process)."""
+    path = WHEEL_CACHE / distribution.wheel
+    if not distribution.wheel or not path.is_file():
+        return False
+    if distribution not in _CHECKED_WHEELS:
+        with path.open("rb") as wheel:
+            if hashlib.file_digest(wheel, "sha256").hexdigest() != distribution.sha256:
+                return False
+        _CHECKED_WHEELS.add(distribution)
+    return True
+
+
+_CHECKED_WHEELS: set[LockedDistribution] = set()
+
+
 def download_wheels(distributions: Iterable[LockedDistribution]) -> None:
-    """Fetches the locked wheels once into build/lambda-wheels (pip checks each file's hash)."""
+    """Fetches the locked wheels once into build/lambda-wheels (pip checks each file's hash). A wheel
+    already there with the lock's hash is not asked for again: a package build reaches PyPI only for
+    what no earlier build fetched (pip install checks every hash once more)."""
+    missing = [d for d in distributions if not _has_wheel(d)]
+    if not missing:
+        return
     WHEEL_CACHE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         requirements = Path(tmp) / "requirements.txt"
-        requirements.write_text("\n".join(d.requirement_line() for d in distributions) + "\n", encoding="utf-8")
+        requirements.write_text("\n".join(d.requirement_line() for d in missing) + "\n", encoding="utf-8")
         download = ["download", "--no-deps", "--require-hashes", *_platform_args()]
         _pip(*download, "--dest", str(WHEEL_CACHE), "-r", str(requirements))
 
@@ -416,24 +443,81 @@ def prune(output_dir: Path, imported_modules: frozenset[str]) -> None:
 
 def compile_bytecode(output_dir: Path) -> None:
     """Every module of the package as unchecked-hash bytecode for Lambda's Python (see the module's
-    docstring), with the paths Lambda loads them from (/var/task) in tracebacks."""
+    docstring), with the paths Lambda loads them from (/var/task) in tracebacks.
+
+    What `compileall.compile_dir(output_dir, ddir=/var/task)` writes, each module compiled once per
+    build process: most modules are in several packages (pydantic, Powertools, the shared package),
+    and one whose source and place in the package are those of a module compiled for an earlier
+    package gets that module's bytecode (it would be compiled from the same input to the same code)."""
     import compileall
     import py_compile
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
 
     if f"{sys.version_info.major}.{sys.version_info.minor}" != PYTHON_VERSION:
         raise BundlingError(
             f"the packages are built by Python {PYTHON_VERSION}, whose bytecode Lambda's runtime loads; "
             f"this is {sys.version_info.major}.{sys.version_info.minor}"
         )
-    compiled = compileall.compile_dir(
-        output_dir,
-        ddir=LAMBDA_TASK_ROOT,
-        quiet=2,
-        workers=0,
-        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
-    )
-    if not compiled:  # a module Python 3.11 cannot compile would fail on import in Lambda too
-        raise BundlingError(f"{output_dir.name}: a module of the package does not compile for Python {PYTHON_VERSION}")
+    compiled = _bytecode_cache()
+    todo: list[tuple[Path, Path, Path]] = []  # (source, its .pyc in the package, the cache's copy)
+    for source in _modules(output_dir):
+        source_bytes = source.read_bytes()
+        relative = source.relative_to(output_dir).as_posix().encode()
+        cached = compiled / hashlib.sha256(relative + b"\0" + source_bytes).hexdigest()
+        target = Path(importlib.util.cache_from_source(str(source)))
+        if cached.is_file():
+            target.parent.mkdir(exist_ok=True)
+            _write_bytecode(target, cached.read_bytes(), source)
+        else:
+            todo.append((source, target, cached))
+    if todo:
+        compile_file = partial(
+            compileall.compile_file,
+            stripdir=str(output_dir),
+            prependdir=LAMBDA_TASK_ROOT,
+            quiet=2,
+            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+        )
+        with ProcessPoolExecutor() as pool:
+            ok = all(pool.map(compile_file, [str(source) for source, _target, _cached in todo], chunksize=64))
+        if not ok:  # a module Python 3.11 cannot compile would fail on import in Lambda too
+            raise BundlingError(
+                f"{output_dir.name}: a module of the package does not compile for Python {PYTHON_VERSION}"
+            )
+        for _source, target, cached in todo:
+            shutil.copyfile(target, cached)
+
+
+def _modules(directory: Path) -> Iterator[Path]:
+    """The files `compileall.compile_dir` compiles: each `*.py`, neither in `__pycache__` nor under a
+    symlinked folder."""
+    for name in sorted(os.listdir(directory)):
+        path = directory / name
+        if path.is_dir():
+            if name != "__pycache__" and not path.is_symlink():
+                yield from _modules(path)
+        elif name.endswith(".py") and path.is_file():
+            yield path
+
+
+@cache
+def _bytecode_cache() -> Path:
+    """This process's compiled modules, by their place in a package and their source's hash."""
+    directory = tempfile.TemporaryDirectory(prefix="telefonist-bytecode-")
+    _BYTECODE_DIRECTORIES.append(directory)  # removed when the process ends
+    return Path(directory.name)
+
+
+_BYTECODE_DIRECTORIES: list[tempfile.TemporaryDirectory[str]] = []
+
+
+def _write_bytecode(target: Path, data: bytes, source: Path) -> None:
+    """Writes `data` to `target` with the mode `py_compile` gives a module's bytecode: its source's."""
+    mode = source.stat().st_mode & 0o666
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
 
 
 def _is_first_party(relative: tuple[str, ...]) -> bool:
