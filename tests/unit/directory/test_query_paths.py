@@ -158,3 +158,9 @@ def test_every_one_edit_typo_prefix_is_found_as_by_a_full_scan(generated: Direct
             for i in generated._prefix_range(p)
         }
         assert set(generated._typo_tokens(typo)) == expected, typo
+
+
+def test_a_bitmaps_people_are_read_lowest_bit_first_across_chunks() -> None:
+    rng = random.Random(3)
+    for bits in ([], [0], [0, 7, 8, 4095, 4096, 4097, 9000, 70_001], sorted(rng.sample(range(100_000), 300))):
+        assert list(index_module._set_bits(sum(1 << bit for bit in bits))) == bits
