@@ -61,7 +61,7 @@ IMPORT_DESCRIPTION = (
 DryRunQuery = Annotated[
     bool | None, Query(description="Check every row and save nothing (a CSV body; JSON says it in the body)")
 ]
-accept_text_body("POST", "/people/import", CSV_MEDIA_TYPE, api.CsvImportRequest.model_json_schema())
+accept_text_body("POST", "/people/import", CSV_MEDIA_TYPE, api.CsvImportRequest)
 
 
 def _json_body(model: type[ModelT], text: str | None) -> ModelT:
