@@ -18,7 +18,7 @@ from telefonist.clock import to_local, utc_now
 from telefonist.environment import load_env
 from telefonist.observability import logger, metrics
 
-from functions import imports_done
+from functions import first_invocation, imports_done
 
 if TYPE_CHECKING:
     from telefonist.dal.billing_table import BillingTable
@@ -69,6 +69,7 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
     return result
 
 
+@first_invocation
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

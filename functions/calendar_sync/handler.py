@@ -20,7 +20,7 @@ from telefonist.edge.resolver import edge_resolver
 from telefonist.environment import load_env
 from telefonist.observability import logger
 
-from functions import imports_done
+from functions import first_invocation, imports_done
 from functions.calendar_sync.api import build_router
 
 if TYPE_CHECKING:
@@ -97,11 +97,13 @@ def renew(deps: Dependencies) -> dict[str, int]:
     return {"renewed": len(renewed)}
 
 
+@first_invocation
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event, dependencies())
 
 
+@first_invocation
 @logger.inject_lambda_context(clear_state=True)
 def renew_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     """EventBridge Scheduler, every few hours."""

@@ -25,7 +25,7 @@ from telefonist.inbound.attributes import build_operator_attributes, fallback_at
 from telefonist.observability import logger, mask_phone_number, metrics, tracer
 from telefonist.ports.store import CorruptItemError, NotFoundError, RepositoryError
 
-from functions import imports_done
+from functions import first_invocation, imports_done
 
 # Connect waits at most InvocationTimeLimitSeconds (≤ 8 s) and retries errors; one slow read must
 # not eat that budget: 0.5 s to connect, 1 s to read, 2 attempts (worst case ≈ 3.2 s with backoff).
@@ -149,6 +149,7 @@ def _fallback(reason: str) -> dict[str, str]:
     return fallback_attributes(reason)
 
 
+@first_invocation
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:

@@ -23,7 +23,7 @@ from telefonist.observability import logger, metrics
 from telefonist.ports.store import NotFoundError
 from telefonist.statistics.recorder import StatisticsRecorder
 
-from functions import imports_done
+from functions import first_invocation, imports_done
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,7 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
     return {"batchItemFailures": [{"itemIdentifier": records[i].kinesis.sequence_number} for i in result.failed]}
 
 
+@first_invocation
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

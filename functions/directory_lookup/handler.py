@@ -47,7 +47,7 @@ from telefonist.environment import load_env
 from telefonist.observability import logger, metrics
 from telefonist.ports.store import NotFoundError
 
-from functions import imports_done
+from functions import first_invocation, imports_done
 
 ROUTE = "/operator/tenants/<tenant_id>/directory"
 CUSTOMERS_ROUTE = "/operator/tenants"
@@ -189,6 +189,7 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
     return resolve_with(app, deps, event)
 
 
+@first_invocation
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from telefonist.edge.resolver import edge_resolver, site_origin_of
 from telefonist.environment import SMS_SENDER_ID_PATTERN, load_env
 from telefonist.observability import logger
 
-from functions import imports_done
+from functions import first_invocation, imports_done
 from functions.employee_status.api import EmployeeServices, build_router
 
 if TYPE_CHECKING:
@@ -87,6 +87,7 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
     return resolve_with(app, deps, event)
 
 
+@first_invocation
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event, dependencies())

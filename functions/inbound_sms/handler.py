@@ -21,7 +21,7 @@ from telefonist.environment import SMS_SENDER_ID_PATTERN, load_env
 from telefonist.observability import logger, metrics
 from telefonist.referral_automation.service import SmsCommands
 
-from functions import imports_done
+from functions import first_invocation, imports_done
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,7 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, int]:
     return {"handled": handled}
 
 
+@first_invocation
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:

@@ -41,7 +41,7 @@ from telefonist.notify.models import MessageForm, MessageInput, MessageRequest, 
 from telefonist.notify.service import NotifyService
 from telefonist.observability import logger, metrics
 
-from functions import imports_done
+from functions import first_invocation, imports_done
 
 ROUTE = "/tenants/<tenant_id>/messages"
 FORM_ROUTE = "/tenants/<tenant_id>/people/<person_id>/message-form"
@@ -159,6 +159,7 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
     return resolve_with(app, deps, event)
 
 
+@first_invocation
 @logger.inject_lambda_context(clear_state=True, log_event=False)  # events hold numbers and texts
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from telefonist.notify.service import DeliveryService
 from telefonist.observability import logger, metrics
 from telefonist.ports.store import RepositoryError
 
-from functions import imports_done
+from functions import first_invocation, imports_done
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,7 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, list[dict[str
     return {"batchItemFailures": failures}
 
 
+@first_invocation
 @logger.inject_lambda_context(clear_state=True, log_event=False)  # events hold numbers and texts
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, list[dict[str, str]]]:

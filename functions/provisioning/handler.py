@@ -30,7 +30,7 @@ from telefonist.models.types import PhoneNumber, Slug, TenantId
 from telefonist.observability import logger, mask_phone_number
 from telefonist.ports.store import NotFoundError, RepositoryError
 
-from functions import imports_done
+from functions import first_invocation, imports_done
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,7 @@ def handle(event: Any, deps: Dependencies) -> dict[str, Any]:
     return {"status": "error", "code": code, "error": message}
 
 
+@first_invocation
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event, dependencies())

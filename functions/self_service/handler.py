@@ -21,7 +21,7 @@ from telefonist.self_service.service import SelfService
 from telefonist.statistics.call_log import CallLogQueries
 from telefonist.statistics.service import StatisticsQueries
 
-from functions import imports_done
+from functions import first_invocation, imports_done
 from functions.self_service.api import build_resolver
 from functions.self_service.calendar_api import build_calendar_router
 from functions.self_service.call_log_api import build_call_log_router
@@ -122,6 +122,7 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
     return resolve_with(app, deps, event)
 
 
+@first_invocation
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event, dependencies())

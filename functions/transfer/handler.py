@@ -25,7 +25,7 @@ from telefonist.environment import MissingEnvironment, load_env
 from telefonist.observability import logger, metrics
 from telefonist.transfer import ContactAttributes, TransferInput, TransferResult, TransferService
 
-from functions import imports_done
+from functions import first_invocation, imports_done
 
 ROUTE = "/operator/tenants/<tenant_id>/contacts/<contact_id>/transfer"
 MESSAGE_ROUTE = "/operator/tenants/<tenant_id>/contacts/<contact_id>/message"
@@ -150,6 +150,7 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
     return resolve_with(app, deps, event)
 
 
+@first_invocation
 @logger.inject_lambda_context(clear_state=True, log_event=False)  # events hold numbers
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
