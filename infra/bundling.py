@@ -399,14 +399,11 @@ class FunctionPackage:
             shutil.copy2(path, output_dir / relative)
         if (FIRST_PARTY["telefonist"] / "py.typed").is_file():
             shutil.copy2(FIRST_PARTY["telefonist"] / "py.typed", output_dir / "telefonist" / "py.typed")
-        if self.distributions:
-            download_wheels(self.distributions)
-            with tempfile.TemporaryDirectory() as tmp:
-                requirements = Path(tmp) / "requirements.txt"
-                lines = [d.requirement_line() for d in self.distributions]
-                requirements.write_text("\n".join(lines) + "\n", encoding="utf-8")
-                install = ["install", "--no-index", "--find-links", str(WHEEL_CACHE), "--no-deps", "--require-hashes"]
-                _pip(*install, "--no-compile", *_platform_args(), "--target", str(output_dir), "-r", str(requirements))
+        for distribution in self.distributions:
+            installed = _installed(distribution)
+            for name in installed.files:
+                (output_dir / name).parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(installed.site / name, output_dir / name)
         prune(output_dir, self.imported_modules)
         compile_bytecode(output_dir)
         size = unzipped_size(output_dir)
@@ -462,13 +459,13 @@ def compile_bytecode(output_dir: Path) -> None:
     compiled = _bytecode_cache()
     todo: list[tuple[Path, Path, Path]] = []  # (source, its .pyc in the package, the cache's copy)
     for source in _modules(output_dir):
-        source_bytes = source.read_bytes()
-        relative = source.relative_to(output_dir).as_posix().encode()
-        cached = compiled / hashlib.sha256(relative + b"\0" + source_bytes).hexdigest()
+        # py_compile gives the .pyc its source's mode
+        place = f"{source.relative_to(output_dir).as_posix()}\0{source.stat().st_mode & 0o777:o}\0".encode()
+        cached = compiled / hashlib.sha256(place + source.read_bytes()).hexdigest()
         target = Path(importlib.util.cache_from_source(str(source)))
         if cached.is_file():
             target.parent.mkdir(exist_ok=True)
-            _write_bytecode(target, cached.read_bytes(), source)
+            _link_or_copy(cached, target)
         else:
             todo.append((source, target, cached))
     if todo:
@@ -486,7 +483,7 @@ def compile_bytecode(output_dir: Path) -> None:
                 f"{output_dir.name}: a module of the package does not compile for Python {PYTHON_VERSION}"
             )
         for _source, target, cached in todo:
-            shutil.copyfile(target, cached)
+            _link_or_copy(target, cached)
 
 
 def _modules(directory: Path) -> Iterator[Path]:
@@ -501,23 +498,76 @@ def _modules(directory: Path) -> Iterator[Path]:
             yield path
 
 
+@dataclass(frozen=True)
+class InstalledDistribution:
+    """A distribution as pip installed it for Lambda's platform: its files, relative to `site`."""
+
+    site: Path
+    files: tuple[str, ...]
+
+
+_INSTALLED: dict[str, InstalledDistribution] = {}
+
+
+def _installed(distribution: LockedDistribution) -> InstalledDistribution:
+    """`distribution` installed by pip for Lambda's platform, once per build process.
+
+    Every package used to run pip with its own distributions into its folder, unpacking pydantic
+    and Powertools a dozen times. The first call installs what any function needs in one pip run
+    (`--target`, as before) into this process's work folder; a package then copies each of its
+    distributions' files (those its RECORD lists) from there: the same files as pip's install into
+    the package."""
+    if distribution.name not in _INSTALLED:
+        wanted = {distribution, *(d for function in all_functions() for d in function_requirements(function))}
+        missing = sorted((d for d in wanted if d.name not in _INSTALLED), key=lambda d: d.name)
+        download_wheels(missing)
+        site = Path(tempfile.mkdtemp(prefix="site-", dir=_work_dir()))
+        requirements = site.with_suffix(".txt")
+        requirements.write_text("\n".join(d.requirement_line() for d in missing) + "\n", encoding="utf-8")
+        install = ["install", "--no-index", "--find-links", str(WHEEL_CACHE), "--no-deps", "--require-hashes"]
+        _pip(*install, "--no-compile", *_platform_args(), "--target", str(site), "-r", str(requirements))
+        for installed in importlib.metadata.distributions(path=[str(site)]):
+            _INSTALLED[canonical(installed.metadata["Name"])] = InstalledDistribution(
+                site, tuple(sorted(_target_path(str(f)) for f in installed.files or ()))
+            )
+        if distribution.name not in _INSTALLED:
+            raise BundlingError(f"pip installed no {distribution.name} from {LAMBDA_LOCK.name}")
+    return _INSTALLED[distribution.name]
+
+
+def _target_path(recorded: str) -> str:
+    """Where pip's `--target` put a file its RECORD names: RECORD's paths are relative to the
+    install's lib/python (scripts `../../bin/...`), whose contents, and `bin/`, pip moved to the target."""
+    path = os.path.normpath(os.path.join("lib", "python", recorded))
+    return path.removeprefix(os.path.join("lib", "python") + os.sep)
+
+
 @cache
-def _bytecode_cache() -> Path:
-    """This process's compiled modules, by their place in a package and their source's hash."""
-    directory = tempfile.TemporaryDirectory(prefix="telefonist-bytecode-")
-    _BYTECODE_DIRECTORIES.append(directory)  # removed when the process ends
+def _work_dir() -> Path:
+    """This build process's scratch folder (the shared install, the compiled modules), removed at exit."""
+    directory = tempfile.TemporaryDirectory(prefix="telefonist-bundling-")
+    _WORK_DIRECTORIES.append(directory)
     return Path(directory.name)
 
 
-_BYTECODE_DIRECTORIES: list[tempfile.TemporaryDirectory[str]] = []
+_WORK_DIRECTORIES: list[tempfile.TemporaryDirectory[str]] = []
 
 
-def _write_bytecode(target: Path, data: bytes, source: Path) -> None:
-    """Writes `data` to `target` with the mode `py_compile` gives a module's bytecode: its source's."""
-    mode = source.stat().st_mode & 0o666
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
+@cache
+def _bytecode_cache() -> Path:
+    """This process's compiled modules, by their place in a package and their source's hash."""
+    directory = _work_dir() / "bytecode"
+    directory.mkdir()
+    return directory
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """`target` the same file as `source` (mode and times too): a hard link where the file system
+    allows it (no copy of the data; nothing writes to a package's files once built), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _is_first_party(relative: tuple[str, ...]) -> bool:
