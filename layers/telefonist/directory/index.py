@@ -572,9 +572,13 @@ class DirectoryIndex:
             prefixes += (
                 p for p in (word[1:], word[1] + first + word[2:]) if self._is_typo_choice(p)
             )  # left out, swapped
-        for prefix in prefixes:
-            for position in self._prefix_range(prefix):
-                yield self._vocabulary[position]
+        # A prefix that starts with another found ("bjork" after "bjor") adds no token: each is read once.
+        kept = ""
+        for prefix in sorted(set(prefixes)):
+            if not kept or not prefix.startswith(kept):
+                kept = prefix
+                for position in self._prefix_range(prefix):
+                    yield self._vocabulary[position]
 
     # ---------------------------------------------------------------- search
     def search(self, query: str, now: datetime, limit: int = 10) -> list[PersonMatch]:
