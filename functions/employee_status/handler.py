@@ -54,23 +54,23 @@ Dependencies = EmployeeServices  # what the routes use
 @cache
 def dependencies() -> Dependencies:
     import boto3
-    from telefonist.dal.customer_repository import CustomerRepository
-    from telefonist.dal.employee_access import DynamoAccessStore
+    from telefonist.dal.employee_access import DynamoAccessStore, EmployeeDirectory
     from telefonist.dal.notify_adapters import SnsSmsSender
     from telefonist.dal.table import dynamodb_tables
     from telefonist.referral_automation.sign_in import EmployeeSignIn
 
     env = load_env(Environment)
     table = dynamodb_tables().Table(env.customer_table)
-    repo = CustomerRepository(table)  # people and referrals only: no secrets
     sms = SnsSmsSender(boto3.client("sns"), env.sms_sender_id)
-    sign_in = EmployeeSignIn(repo, DynamoAccessStore(table), sms, env.page_url)
+    sign_in = EmployeeSignIn(EmployeeDirectory(table), DynamoAccessStore(table), sms, env.page_url)
 
     def self_service() -> SelfService:
+        from telefonist.dal.customer_repository import CustomerRepository
         from telefonist.self_service.billing import UnavailableBillingSummarySource
         from telefonist.self_service.service import SelfService
 
-        return SelfService(repo, UnavailableBillingSummarySource())
+        # people and referrals only: no secrets
+        return SelfService(CustomerRepository(table), UnavailableBillingSummarySource())
 
     return EmployeeServices(sign_in=sign_in, make_self_service=self_service)
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from telefonist.dal.audit_repository import AuditRepository
+from telefonist.dal.directory_repository import DirectoryRepository
 from telefonist.dal.errors import translate_client_error
 from telefonist.dal.keys import person_ref
 from telefonist.referral_automation.sign_in import Grant
@@ -83,3 +85,9 @@ class DynamoAccessStore:
         except ClientError as exc:
             raise translate_client_error(exc, f"employee {kind}") from exc
         return _grant(item)
+
+
+class EmployeeDirectory(DirectoryRepository, AuditRepository):
+    """What an employee's sign-in reads of the customer table: people by registered mobile (and the
+    audit trail of `MobileDirectory`), without the table's other repositories (the configuration's
+    models: ~0.015 s of a cold start; the self-service use case builds its CustomerRepository when used)."""
