@@ -41,8 +41,9 @@ typecheck: $(STAMP)
 # --dist loadfile: a test file's tests on one worker, so a module's fixtures (a CDK synth, the deploy walkthrough's
 # package build) run once; with `load` both workers could reach the walkthrough and one sat waiting on its lock.
 # (`loadgroup` would do for xdist_group marks, but pytest-xdist 3.8 cannot set the group under pytest 9.2.)
+# --no-loadscope-reorder: files in the order tests/conftest.py collects them, the walkthrough (the long pole) first.
 unit: $(STAMP) $(CDK_CLI)
-	$(BIN)/pytest -n 2 --dist loadfile --ignore=tests/browser
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --ignore=tests/browser
 
 # Line coverage of layers/telefonist, functions and telefonist_local ([tool.coverage] in pyproject.toml) by the
 # unit and integration tests, with a floor from the figure of 2026-11-30 (91.8 %). Not in `make test`: on

@@ -22,6 +22,8 @@ from infra import bundling
 from infra.bundling import ROOT, all_functions
 
 ACCOUNT_MARKER = "# with credentials from here on"
+# The run's longest setup (every package built): under xdist one worker starts with it.
+pytestmark = pytest.mark.starts_first
 
 
 def readme_commands() -> list[str]:
