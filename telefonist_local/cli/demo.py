@@ -21,6 +21,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--port", type=int, default=None, help="moto server port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--report", type=Path, default=None, help="write the full report (JSON) to this file")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    parser.add_argument(
+        "--over-http",
+        action="store_true",
+        help="the functions' AWS calls through moto's HTTP server too (default: its application, in-process)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -46,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         port=args.port,
         report_path=args.report,
         progress=not args.no_progress and sys.stderr.isatty(),
+        over_http=args.over_http,
     )
     try:
         report = run_demo(settings)

@@ -56,6 +56,7 @@ class DemoSettings:
     report_path: Path | None = None
     log_path: Path = Path("demo-out/lambda-logs.jsonl")
     progress: bool = True
+    over_http: bool = False  # boto3's calls through moto's HTTP server too, not only PyArrow's and DuckDB's
 
 
 @dataclass
@@ -147,7 +148,8 @@ def run_demo(settings: DemoSettings, out: Callable[[str], None] = print) -> Demo
     report = DemoReport()
     phase = Phases(report)
     settings.log_path.parent.mkdir(parents=True, exist_ok=True)
-    with moto_server(settings.port) as endpoint, settings.log_path.open("w") as lambda_log:
+    server = moto_server(settings.port, in_process=not settings.over_http)
+    with server as endpoint, settings.log_path.open("w") as lambda_log:
         out(f"Local AWS (moto) on {endpoint}; function logs in {settings.log_path}")
         with phase("resources"):
             created = create_resources()
