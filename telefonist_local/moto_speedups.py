@@ -23,6 +23,8 @@ Each patch keeps what moto answers and stores; it removes work moto repeats per 
   per validation pass through a no-op hook per child.
 - `partition_queries`: a Query of a table (not an index) sorts the whole table and then keeps the
   items of one partition key, which moto holds together already.
+- `remembered_expression_checks`: three of UpdateItem's ten validation passes check the expression
+  alone (clause counts, overlapping paths, key attributes): their verdict is kept per expression.
 """
 
 from __future__ import annotations
@@ -458,6 +460,55 @@ def partition_queries() -> None:
     Table.query = query  # type: ignore[method-assign]
 
 
+_checked_expressions: dict[tuple[Any, ...], Any] = {}  # (tree, names, key attributes) -> the tree
+
+
+def remembered_expression_checks() -> None:
+    """Patch moto's UpdateExpression validation (idempotent): the checks of the expression alone made
+    once per expression, names and table keys.
+
+    Of the ten passes, the first three only read the tree (as parsed: they run before any pass
+    changes it), the attribute names and the table's key attributes, and either raise or leave
+    the tree as it is; an expression they let through once they let through again. The other
+    passes (values, the item, types) run for every request.
+    """
+    from moto.dynamodb.parsing.validators import (
+        ActionCountValidator,
+        OverlappingPathsValidator,
+        UpdateExpressionValidator,
+        UpdateHashRangeKeyValidator,
+    )
+
+    if getattr(UpdateExpressionValidator.validate, "remembered", False):
+        return
+    expression_only = (ActionCountValidator, OverlappingPathsValidator, UpdateHashRangeKeyValidator)
+    initialise = UpdateExpressionValidator.__init__
+
+    def __init__(self: Any, expression: Any, *args: Any, **kwargs: Any) -> None:
+        initialise(self, expression, *args, **kwargs)
+        self._speedups_source = expression
+
+    def validate(self: Any) -> Any:
+        source = self.__dict__.get("_speedups_source")
+        names = tuple(sorted((self.expression_attribute_names or {}).items()))
+        key = (id(source), names, tuple(self.table.table_key_attrs))
+        known = source is not None and _checked_expressions.get(key) is source
+        node = self.node_to_validate
+        for processor in self.processors:
+            if not (known and isinstance(processor, expression_only)):
+                node = processor.traverse(node)
+        if source is not None and not known:
+            if len(_checked_expressions) >= 1024:
+                _checked_expressions.clear()
+            _checked_expressions[key] = source  # every pass passed (a refused one raised)
+        return node
+
+    validate.remembered = True  # type: ignore[attr-defined]
+    validate.original = UpdateExpressionValidator.validate  # type: ignore[attr-defined]
+    UpdateExpressionValidator.__init__ = __init__  # type: ignore[method-assign]
+    UpdateExpressionValidator.validate = validate  # type: ignore[method-assign]
+
+
 def speed_up_moto() -> None:
     """Every patch above (idempotent): for moto's server and for moto in-process alike."""
     transactions_without_table_copies()
@@ -469,3 +520,4 @@ def speed_up_moto() -> None:
     cached_handler_methods()
     cheaper_update_trees()
     partition_queries()
+    remembered_expression_checks()

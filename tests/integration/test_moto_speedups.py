@@ -185,7 +185,7 @@ def _updates_and_queries() -> list[Any]:
             except ClientError as exc:
                 answers.append(exc.response["Error"])
 
-        for update, values in (
+        updates = (
             (
                 "SET n = if_not_exists(n, :z) + :one, l = list_append(l, :l), m.a.c = :one",
                 {":z": 0, ":one": 1, ":l": [9]},
@@ -198,8 +198,17 @@ def _updates_and_queries() -> list[Any]:
             ("SET n = n + :s", {":s": "text"}),  # type mismatch
             ("SET q.r = :one", {":one": 1}),  # a path into a missing map
             ("SET g = :new", {":new": "created"}),
-        ):
+        )
+        for update, values in updates * 2:  # twice: what an expression was found to be, it is again
             attempt(t.update_item, Key={"pk": "x"}, UpdateExpression=update, ExpressionAttributeValues=values)
+        for name in ("other", "pk", "other"):  # the same expression naming another attribute, then a key
+            attempt(
+                t.update_item,
+                Key={"pk": "x"},
+                UpdateExpression="SET #a = :v",
+                ExpressionAttributeNames={"#a": name},
+                ExpressionAttributeValues={":v": name},
+            )
         attempt(t.update_item, Key={"pk": "new"}, UpdateExpression="ADD c :one", ExpressionAttributeValues={":one": 5})
         attempt(
             t.update_item,
@@ -269,6 +278,8 @@ def test_updates_and_queries_answer_as_moto_alone(monkeypatch: pytest.MonkeyPatc
     monkeypatch.undo()
     monkeypatch.setattr(Table, "query", Table.query.original)  # type: ignore[attr-defined]
     monkeypatch.setattr(validators, "deepcopy", copy.deepcopy)
+    validator = validators.UpdateExpressionValidator
+    monkeypatch.setattr(validator, "validate", validator.validate.original)  # type: ignore[attr-defined]
     monkeypatch.setattr(
         DepthFirstTraverser, "traverse_node_recursively", DepthFirstTraverser.traverse_node_recursively.original
     )  # type: ignore[attr-defined]
