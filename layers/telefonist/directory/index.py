@@ -138,7 +138,7 @@ def _set_bits(bitmap: int) -> Iterator[int]:
     """The numbers of a bitmap's set bits, lowest first.
 
     A chunk at a time from the lowest set bit on, its nonzero bytes found in C: a whole bitmap's
-    `to_bytes` costs ~30 µs at 100,000 bits, and the first page of people is usually in one chunk.
+    `to_bytes` costs 10-30 µs at 100,000 bits, and the first page of people is usually in one chunk.
     """
     offset = 0
     while bitmap:
