@@ -20,6 +20,11 @@ the function's children read no `.pyc` outside the standard library and the runt
 
     PYTHONPATH=layers:. python benchmarks/cold_start.py [--pairs 5] [--only contact_flow,rating] [--profile DIR]
 
+`--against DIR` measures a change: each round also runs the same child from another checkout (e.g. a
+`git worktree` of the code before it), this tree's and DIR's in alternating order after the round's
+boto3 child, against the same moto; each function's row adds DIR's ratio and the CPU of this tree's
+child over DIR's (median of the rounds, and min over min: the least disturbed of each).
+
 The last line is JSON. Goal: every ratio ≤ 2.
 """
 
@@ -187,17 +192,18 @@ else:
 """
 
 
-def run_child(name: str, env: dict[str, str]) -> tuple[float, float, str]:
-    """(CPU s, wall s, stderr) of a fresh interpreter running the child."""
+def run_child(name: str, env: dict[str, str], root: Path = ROOT) -> tuple[float, float, str]:
+    """(CPU s, wall s, stderr) of a fresh interpreter running the child, from the checkout at `root`."""
+    env = {**env, "PYTHONPATH": f"{root / 'layers'}{os.pathsep}{root}"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, name], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [sys.executable, "-c", CHILD, name], env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode:
-        again = subprocess.run([sys.executable, "-c", CHILD, name], env=env, cwd=ROOT, capture_output=True, text=True)
+        again = subprocess.run([sys.executable, "-c", CHILD, name], env=env, cwd=root, capture_output=True, text=True)
         raise RuntimeError(f"{name} failed:\n{(again.stdout + again.stderr)[-3000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return cpu, wall, done.stderr.decode()
@@ -213,7 +219,11 @@ def main() -> None:
     parser.add_argument(
         "--no-bytecode", action="store_true", help="its package compiled at import (built without bytecode)"
     )
+    parser.add_argument("--against", type=Path, help="another checkout whose children alternate with this tree's")
     args = parser.parse_args()
+    against: Path | None = args.against.resolve() if args.against else None
+    if against is not None and not (against / "functions").is_dir():
+        parser.error(f"--against {against}: no functions/ there")
 
     from telefonist_local.local_aws import FAKE_CREDENTIALS, create_resources, moto_server, patched_environment
 
@@ -251,13 +261,22 @@ def main() -> None:
             if name in GLUE_CATALOG_FUNCTIONS and not args.sql_catalog:
                 env.update(_glue_billing_table(created.environment))
             run_child(name, env)  # warm the file cache and .pyc files: not a cold-start cost in Lambda
+            if against is not None:
+                run_child(name, env, against)
             if args.profile:  # where the time goes (not counted: the profiler slows the child down)
                 args.profile.mkdir(parents=True, exist_ok=True)
                 run_child(name, {**env, "BENCH_PROFILE": str(args.profile / f"{name}.prof")})
             ratios, cpu, baseline, walls, tracer = [], [], [], [], ""
-            for _ in range(args.pairs):
+            other_ratios, other_cpu = [], []
+            for round_ in range(args.pairs):
                 base_cpu, _base_wall, _ = run_child("boto3", base_env)
+                if against is not None and round_ % 2:  # DIR's child first in every other round
+                    other_cpu.append(run_child(name, env, against)[0])
                 fn_cpu, fn_wall, stderr = run_child(name, env)
+                if against is not None and not round_ % 2:
+                    other_cpu.append(run_child(name, env, against)[0])
+                if against is not None:
+                    other_ratios.append(other_cpu[-1] / base_cpu)
                 ratios.append(fn_cpu / base_cpu)
                 cpu.append(fn_cpu)
                 baseline.append(base_cpu)
@@ -277,10 +296,22 @@ def main() -> None:
                 "tracer": tracer,
             }
             row = results[name]
+            versus = ""
+            if against is not None:
+                row["against"] = {
+                    "ratio": round(statistics.median(other_ratios), 2),
+                    "cpu_s": round(statistics.median(other_cpu), 3),
+                    "cpu_over_against": round(statistics.median(c / o for c, o in zip(cpu, other_cpu, strict=True)), 3),
+                    "min_cpu_over_min": round(min(cpu) / min(other_cpu), 3),
+                }
+                versus = (
+                    f"  against {row['against']['ratio']:.2f}x, CPU x{row['against']['cpu_over_against']:.3f} "
+                    f"(min/min x{row['against']['min_cpu_over_min']:.3f})"
+                )
             print(
                 f"{name:17} {row['ratio']:5.2f}x (pairs {row['ratio_min']:.2f}-{row['ratio_max']:.2f})  "
                 f"CPU {row['cpu_s']:.3f} s vs boto3 {row['boto3_cpu_s']:.3f} s  wall {row['wall_s']:.3f} s  "
-                f"tracer {tracer}",
+                f"tracer {tracer}{versus}",
                 flush=True,
             )
     load_after = os.getloadavg()
@@ -293,6 +324,7 @@ def main() -> None:
                 "pairs": args.pairs,
                 "traced": args.traced,
                 "bytecode": not args.no_bytecode,
+                "against": str(against) if against is not None else None,
                 "functions": results,
                 "load_average": [round(load_before[0], 2), round(load_after[0], 2)],
                 "cores": os.cpu_count(),
