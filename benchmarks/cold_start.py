@@ -12,6 +12,9 @@ seeded with the demo customer. `AWS_LAMBDA_FUNCTION_NAME` is set as in Lambda (P
 counts the Tracer as enabled); `--traced` also sets an X-Ray trace header, as a sampled invocation
 with active tracing has.
 
+A function whose package carries trimmed service models (infra/botocore_models.py: transfer and
+provisioning, Connect's) gets them in AWS_DATA_PATH, as its package and CDK give it in Lambda.
+
 Bytecode: the children use the `.pyc` files the warm-up run wrote, as the Lambda packages do
 (infra/bundling.py compiles every module, unchecked-hash). `--no-bytecode` measures a package built
 without them, as they were until 2026-11-30 (each cold start compiled every module of its package):
@@ -37,6 +40,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -229,7 +233,8 @@ def main() -> None:
 
     os.environ.update(FAKE_CREDENTIALS)
     load_before = os.getloadavg()
-    with moto_server() as endpoint:
+    with moto_server() as endpoint, tempfile.TemporaryDirectory(prefix="cold-start-models-") as models_dir:
+        models = Path(models_dir)
         created = create_resources()
         with patched_environment(created.environment):
             tenant, person_id, person_number, dialed = _seed(created)
@@ -260,19 +265,20 @@ def main() -> None:
                 env["BENCH_FRESH_CONTACTS"] = "1"
             if name in GLUE_CATALOG_FUNCTIONS and not args.sql_catalog:
                 env.update(_glue_billing_table(created.environment))
-            run_child(name, env)  # warm the file cache and .pyc files: not a cold-start cost in Lambda
+            own_env = {**env, **_package_environment(name, models)}  # DIR's children get `env`
+            run_child(name, own_env)  # warm the file cache and .pyc files: not a cold-start cost in Lambda
             if against is not None:
                 run_child(name, env, against)
             if args.profile:  # where the time goes (not counted: the profiler slows the child down)
                 args.profile.mkdir(parents=True, exist_ok=True)
-                run_child(name, {**env, "BENCH_PROFILE": str(args.profile / f"{name}.prof")})
+                run_child(name, {**own_env, "BENCH_PROFILE": str(args.profile / f"{name}.prof")})
             ratios, cpu, baseline, walls, tracer = [], [], [], [], ""
             other_ratios, other_cpu = [], []
             for round_ in range(args.pairs):
                 base_cpu, _base_wall, _ = run_child("boto3", base_env)
                 if against is not None and round_ % 2:  # DIR's child first in every other round
                     other_cpu.append(run_child(name, env, against)[0])
-                fn_cpu, fn_wall, stderr = run_child(name, env)
+                fn_cpu, fn_wall, stderr = run_child(name, own_env)
                 if against is not None and not round_ % 2:
                     other_cpu.append(run_child(name, env, against)[0])
                 if against is not None:
@@ -333,6 +339,19 @@ def main() -> None:
             }
         )
     )
+
+
+def _package_environment(function: str, directory: Path) -> dict[str, str]:
+    """What the function's package adds to its environment, as in Lambda: the trimmed service
+    models it carries (infra/botocore_models.py), written under `directory`, in AWS_DATA_PATH."""
+    from infra import botocore_models
+    from infra.bundling import function_imports
+
+    models = botocore_models.models_for(function_imports(function).modules)
+    if not models:
+        return {}
+    botocore_models.write(models, directory / function)
+    return {"AWS_DATA_PATH": str(directory / function)}
 
 
 def _precompiled_in_lambda() -> list[str]:

@@ -18,7 +18,8 @@ for Lambda's platform:
   `--invalidation-mode unchecked-hash` (PEP 552: used without looking at the source's time or
   hash), by a build interpreter of Lambda's Python minor version (the bytecode format is fixed
   within a minor version); any other interpreter is a build error.
-- Nothing the runtime already has (boto3 and its dependencies, `RUNTIME_PROVIDED`).
+- Nothing the runtime already has (boto3 and its dependencies, `RUNTIME_PROVIDED`), except the
+  service models trimmed to the operations a package's modules call (infra/botocore_models.py).
 
 What a module imports is read statically (its `import` statements, lazy ones inside functions
 too, and module names it passes as strings), then mapped to distributions. A library's own lazy
@@ -50,6 +51,8 @@ from typing import Any
 import aws_cdk as cdk
 import jsii
 
+from infra import botocore_models
+
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = ROOT / "pyproject.toml"
 LAMBDA_LOCK = ROOT / "requirements-lambda.lock"
@@ -59,7 +62,7 @@ DEV_LOCK = ROOT / "requirements.lock"
 WHEEL_CACHE = ROOT / "build" / "lambda-wheels"
 
 PYTHON_VERSION = "3.11"
-LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks a function's package
+LAMBDA_TASK_ROOT = botocore_models.LAMBDA_TASK_ROOT
 # x86_64, not arm64: see README "Deploy to AWS" (the tests import each package's own binaries on
 # the x86_64 build machine; arm64 would save about 20 % of a bill measured in cents).
 ARCHITECTURE = "x86_64"
@@ -373,12 +376,20 @@ class FunctionPackage:
     files: tuple[Path, ...]
     distributions: tuple[LockedDistribution, ...]
     imported_modules: frozenset[str]
+    # Services its modules call, each with the client methods called: their trimmed models ship
+    # (infra/botocore_models.py).
+    botocore_models: tuple[tuple[str, frozenset[str]], ...] = ()
 
     @classmethod
     def plan(cls, function: str) -> FunctionPackage:
         imports = function_imports(function)
         third_party = frozenset(m for module, name in imports.third_party for m in (module, f"{module}.{name}"))
-        return cls(function, tuple(imports.files()), tuple(function_requirements(function)), third_party)
+        models = tuple(sorted(botocore_models.models_for(imports.modules).items()))
+        return cls(function, tuple(imports.files()), tuple(function_requirements(function)), third_party, models)
+
+    def environment(self) -> dict[str, str]:
+        """The function's variables this package needs (AWS_DATA_PATH where it carries models)."""
+        return botocore_models.environment(dict(self.botocore_models))
 
     def fingerprint(self) -> str:
         digest = hashlib.sha256()
@@ -388,6 +399,11 @@ class FunctionPackage:
             digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
         for dist in self.distributions:
             digest.update(dist.requirement_line().encode() + b"\0")
+        if self.botocore_models:  # the models come from the lock's botocore (checked when built)
+            digest.update(Path(botocore_models.__file__).read_bytes() + b"\0")
+            digest.update(read_lock()["botocore"].requirement_line().encode() + b"\0")
+            for service, methods in self.botocore_models:
+                digest.update(f"{service}:{','.join(sorted(methods))}".encode() + b"\0")
         return digest.hexdigest()
 
     def build(self, output_dir: Path) -> int:
@@ -405,6 +421,9 @@ class FunctionPackage:
                 (output_dir / name).parent.mkdir(parents=True, exist_ok=True)
                 _link_or_copy(installed.site / name, output_dir / name)
         prune(output_dir, self.imported_modules)
+        if self.botocore_models:
+            _check_botocore_is_locked()
+            botocore_models.write(dict(self.botocore_models), output_dir / botocore_models.DATA_FOLDER)
         compile_bytecode(output_dir)
         size = unzipped_size(output_dir)
         print(f"telefonist bundle {self.function}: {size / 1e6:.1f} MB unzipped", file=sys.stderr)
@@ -414,6 +433,15 @@ class FunctionPackage:
                 f"{MAX_UNZIPPED_BYTES / 1e6:.0f} MB this project allows (Lambda: 250 MB)"
             )
         return size
+
+
+def _check_botocore_is_locked() -> None:
+    """The trimmed models are written from the installed botocore's: it must be the lock's version."""
+    import botocore
+
+    locked = read_lock()["botocore"].version
+    if botocore.__version__ != locked:
+        raise BundlingError(f"botocore {botocore.__version__} is installed, the lock pins {locked}: run make venv")
 
 
 def prune(output_dir: Path, imported_modules: frozenset[str]) -> None:

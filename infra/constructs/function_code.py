@@ -30,6 +30,7 @@ class FunctionCodeConstruct(Construct):
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
         self._code: dict[str, lambda_.Code] = {}
+        self._environment: dict[str, dict[str, str]] = {}
 
     def for_handler(self, handler: str) -> lambda_.Code:
         """The asset of the function whose entry is `handler` (one per function, shared by handlers)."""
@@ -42,4 +43,10 @@ class FunctionCodeConstruct(Construct):
                 asset_hash_type=cdk.AssetHashType.CUSTOM,
                 asset_hash=package.fingerprint(),
             )
+            self._environment[function] = package.environment()
         return self._code[function]
+
+    def environment_for(self, handler: str) -> dict[str, str]:
+        """The variables the package of `handler`'s function needs (AWS_DATA_PATH where it carries models)."""
+        self.for_handler(handler)
+        return self._environment[function_of_handler(handler)]

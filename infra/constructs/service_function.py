@@ -72,6 +72,7 @@ class ServiceFunction(Construct):
                 config.ENV_POWERTOOLS_SERVICE_NAME: construct_id,
                 config.ENV_METRICS_NAMESPACE: config.METRICS_NAMESPACE,
                 "POWERTOOLS_LOG_LEVEL": "INFO",
+                **code.environment_for(handler),
                 **environment,
             },
         )
