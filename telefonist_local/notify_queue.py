@@ -32,9 +32,12 @@ def process_queue_once(
     queue_url: str | None = None,
     handler: Callable[[dict[str, Any], Any], dict[str, Any]] = lambda_handler,
     max_messages: int = 10,
+    sqs: Any = None,
 ) -> QueueRun:
-    """One poll of the notify queue through the sender; returns what was received, sent, failed."""
-    queue = SqsMessageQueue(boto3.client("sqs"), queue_url or os.environ[config.ENV_NOTIFY_QUEUE_URL])
+    """One poll of the notify queue through the sender; returns what was received, sent, failed.
+
+    `sqs`: the SQS client to poll with (a caller that polls often keeps one; default a new one)."""
+    queue = SqsMessageQueue(sqs or boto3.client("sqs"), queue_url or os.environ[config.ENV_NOTIFY_QUEUE_URL])
     records = queue.receive_records(max_messages)
     if not records:
         return QueueRun()

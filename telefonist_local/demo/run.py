@@ -170,6 +170,7 @@ class _Run:
     out: Callable[[str], None]
     secrets_key_id: str
     _delivered: list[list[dict[str, Any]]] = field(default_factory=list)  # the stream's batches, in order
+    _sqs: Any = None  # the notify queue's poller's client (created at the first poll)
 
     @contextlib.contextmanager
     def _functions(self) -> Iterator[None]:
@@ -329,8 +330,10 @@ class _Run:
         """The sender's event source mapping: poll the notify queue until it is empty."""
         from telefonist_local.notify_queue import process_queue_once
 
+        if self._sqs is None:
+            self._sqs = boto3.client("sqs")  # one client for the run's polls, as the mapping keeps one
         for _ in range(1000):  # bounded: each poll takes up to 10 messages
-            run = process_queue_once()
+            run = process_queue_once(sqs=self._sqs)
             self.report.messages_failed += len(run.failed_message_ids)
             if not run.received:
                 break
