@@ -70,6 +70,7 @@ def run_once(checkout: Path, calls: int) -> dict[str, Any]:
         "cpu_s": round(cpu, 1),
         "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "phases_s": report["timings_s"],
+        "phases_cpu_s": report.get("cpu_s", {}),  # an older checkout's report may not have them
         "ok": report["ok"],
         # the table's rows in contact order: the order of its files is not the demo's output
         "report": {key: report.get(key) for key in COMPARED}
@@ -92,7 +93,8 @@ def main() -> None:
             runs[label].append(run)
             print(
                 f"{label:8s} {args.calls} calls: {run['wall_s']:6.1f} s wall, {run['cpu_s']:6.1f} s CPU, "
-                f"load {run['load'][0]}-{run['load'][1]}, phases {run['phases_s']}, ok {run['ok']}"
+                f"load {run['load'][0]}-{run['load'][1]}, phases {run['phases_s']}, "
+                f"phases' CPU {run['phases_cpu_s']}, ok {run['ok']}"
             )
     reports = [json.dumps(run.pop("report"), sort_keys=True, default=str) for label in runs for run in runs[label]]
     result = {

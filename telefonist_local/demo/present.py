@@ -46,6 +46,7 @@ def present(report: DemoReport) -> None:
     if report.unresolved:
         print(f"\nUnresolved lines (no customer): {len(report.unresolved)}")
     print("\nTimings (s): " + ", ".join(f"{k} {v}" for k, v in report.timings_s.items()))
+    print("CPU (s): " + ", ".join(f"{k} {v}" for k, v in report.cpu_s.items()))
     verdict = "every billable call was rated exactly once" if report.ok else "RATING CHECK FAILED"
     print(
         f"\n{verdict}: {report.rated_contacts} rated of {report.billable} billable; "
