@@ -56,7 +56,9 @@ class DemoSettings:
     report_path: Path | None = None
     log_path: Path = Path("demo-out/lambda-logs.jsonl")
     progress: bool = True
-    over_http: bool = False  # boto3's calls through moto's HTTP server too, not only PyArrow's and DuckDB's
+    # The functions' boto3 calls reach moto's server application without the socket (InProcessTransport);
+    # off by default: the demo talks to moto's server on 127.0.0.1, as the functions talk to AWS.
+    in_process: bool = False
 
 
 @dataclass
@@ -151,7 +153,7 @@ def run_demo(settings: DemoSettings, out: Callable[[str], None] = print) -> Demo
     report = DemoReport()
     phase = Phases(report)
     settings.log_path.parent.mkdir(parents=True, exist_ok=True)
-    server = moto_server(settings.port, in_process=not settings.over_http)
+    server = moto_server(settings.port, in_process=settings.in_process)
     with server as endpoint, settings.log_path.open("w") as lambda_log:
         out(f"Local AWS (moto) on {endpoint}; function logs in {settings.log_path}")
         with phase("resources"):
