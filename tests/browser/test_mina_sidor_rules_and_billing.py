@@ -102,7 +102,7 @@ def test_an_admin_gives_support_its_own_message_rules_and_the_operators_form_fol
     page = mina_sidor
     sign_in(page, ADMIN)
     open_page(page, "Meddelanden")
-    page.get_by_label("Regler för").select_option(label="Support")
+    page.get_by_label("Regler för", exact=True).select_option(label="Support")
     expect(page.get_by_text("Support följer kundens regler.")).to_be_visible()
     # When they give Support its own rules: urgent messages by SMS, the caller's company required
     page.get_by_role("button", name="Egna regler för Support").click()

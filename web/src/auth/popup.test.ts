@@ -89,15 +89,23 @@ function siteStorage(): StorageLike & { items: Map<string, string> } {
 }
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** One turn of Node's event loop that fake timers leave alone (setImmediate is not faked below). */
+const realTurn = () =>
+  new Promise((resolve) => (globalThis as unknown as { setImmediate: (f: () => void) => void }).setImmediate(() => resolve(undefined)));
 
-/** The managed login's URL once the framed page has sent its window there (the challenge is computed first). */
+/** The managed login's URL once the framed page has sent its window there (the challenge is computed first,
+ * by WebCrypto on Node's thread pool: bounded in real time, not in event-loop turns, which a busy machine
+ * can outrun). */
 async function sentTo(page: ReturnType<typeof framedPage>): Promise<URL> {
-  for (let i = 0; i < 200; i++) {
-    const href = page.opened[0]?.popup.location.href ?? "";
-    if (href.startsWith("https:")) return new URL(href);
-    await flush();
-  }
-  throw new Error("the window was never sent to the managed login");
+  const href = await vi.waitFor(
+    () => {
+      const sent = page.opened[0]?.popup.location.href ?? "";
+      if (!sent.startsWith("https:")) throw new Error("the window was never sent to the managed login");
+      return sent;
+    },
+    { timeout: 5_000, interval: 2 },
+  );
+  return new URL(href);
 }
 
 afterEach(() => {
@@ -155,11 +163,15 @@ describe("signing in from a framed page through a popup window", () => {
     const blocked: OpenerWindow = { ...framedPage().host, open: () => null };
     await expect(signInWithPopup(settings, blocked)).rejects.toThrow("popup blocked");
 
-    vi.useFakeTimers();
+    // Only the sign-in's timeout is faked: the challenge (WebCrypto) completes in real time first.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const silent = framedPage();
     const waiting = signInWithPopup(settings, silent.host, tokenEndpoint({}).fetchImpl, 1_000);
     const failed = expect(waiting).rejects.toThrow("no answer from the sign-in window");
-    for (let i = 0; i < 200 && silent.listeners.size === 0; i++) await vi.advanceTimersByTimeAsync(0);
+    const deadline = Date.now() + 5_000;
+    while (!(silent.opened[0]?.popup.location.href ?? "").startsWith("https:") && Date.now() < deadline) {
+      await realTurn();
+    }
     await vi.advanceTimersByTimeAsync(1_000);
     await failed;
   });

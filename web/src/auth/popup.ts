@@ -148,6 +148,8 @@ export function startPopupSignIn(
       reject(new Error("sign-in: no answer from the sign-in window"));
     }, timeoutMs);
   });
+  // Awaited by `tokens` below once the challenge is computed; a timeout before that is not unhandled.
+  message.catch(() => undefined);
   const tokens = (async () => {
     if (popup) popup.location.href = await authorizeUrl(settings, pending);
     const answer = await message;
