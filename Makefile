@@ -54,6 +54,8 @@ unit: $(STAMP) $(CDK_CLI)
 	$(BIN)/python -m slipcover --json --out $(COVERAGE_JSON) -m pytest -n 2 --dist loadfile --no-loadscope-reorder \
 		--ignore=tests/browser
 	$(BIN)/python -m slipcover --merge $(COVERAGE_JSON) --out $(COVERAGE_JSON) --fail-under $(COVERAGE_FLOOR)
+	@$(BIN)/python -c 'import json; s = json.load(open("$(COVERAGE_JSON)"))["summary"]; \
+		print("== coverage: %(percent_covered).1f %% of lines (%(covered_lines)d run, %(missing_lines)d not), floor $(COVERAGE_FLOOR) %%" % s)'
 
 coverage: unit
 
