@@ -10,6 +10,10 @@ when the first invocation ends; the handler module's last line, `imports_done()`
 if none is. Either way what was built until then is frozen (`gc.freeze`: left out of every later
 collection, the pattern Python's documentation gives for a long-lived heap). Elsewhere (tests,
 `telefonist serve`) nothing changes.
+
+`lambda_entry` builds a handler's `lambda_handler` the one way: `handle(event, dependencies())` inside
+Powertools' decorators, `first_invocation` outermost; the handler module's last line, it also does what
+`imports_done()` does.
 """
 
 from __future__ import annotations
@@ -18,10 +22,15 @@ import functools
 import gc
 import os
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger, Metrics
 
 P = ParamSpec("P")
 R = TypeVar("R")
+E = TypeVar("E")
+D = TypeVar("D")
 
 _paused = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")) and gc.isenabled()
 _resume_after_first_invocation = False
@@ -59,3 +68,32 @@ def imports_done() -> None:
     the first invocation (`first_invocation`)."""
     if not _resume_after_first_invocation:
         _resume()
+
+
+def lambda_entry(
+    handle: Callable[[E, D], R],
+    dependencies: Callable[[], D],
+    *,
+    logger: Logger,
+    metrics: Metrics | None = None,
+    pause_through_first_invocation: bool = True,
+) -> Callable[[E, Any], R]:
+    """A function's `lambda_handler`: `handle(event, dependencies())` inside Powertools' decorators.
+
+    The logger adds Lambda's context keys to every line, clearing what the previous invocation appended,
+    and never logs the event (events hold numbers, names and texts, whatever POWERTOOLS_LOGGER_LOG_EVENT
+    says); with `metrics`, what the invocation recorded is flushed when it ends. Outermost,
+    `first_invocation` unless `pause_through_first_invocation` is False (then collection resumes now).
+    Call it on the handler module's last line: it ends the cold start's imports (`imports_done`). The
+    context is Lambda's, or locally anything with the attributes Powertools reads (`LocalLambdaContext`).
+    """
+
+    def lambda_handler(event: E, context: Any) -> R:
+        return handle(event, dependencies())
+
+    entry = lambda_handler if metrics is None else metrics.log_metrics(lambda_handler)
+    entry = logger.inject_lambda_context(entry, log_event=False, clear_state=True)
+    if pause_through_first_invocation:
+        entry = first_invocation(entry)
+    imports_done()
+    return entry

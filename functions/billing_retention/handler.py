@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
 from telefonist.clock import to_local, utc_now
 from telefonist.environment import load_env
 from telefonist.observability import logger, metrics
 
-from functions import first_invocation, imports_done
+from functions import lambda_entry
 
 if TYPE_CHECKING:
     from telefonist.dal.billing_table import BillingTable
@@ -69,11 +68,4 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
     return result
 
 
-@first_invocation
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(event, dependencies())
-
-
-imports_done()  # the end of the cold start's imports (functions/__init__.py)
+lambda_handler = lambda_entry(handle, dependencies, logger=logger, metrics=metrics)

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
 from telefonist.calendar_sync.sync import CalendarSync, GraphApi
 from telefonist.edge.context import deps_of, resolve_with
@@ -20,7 +19,7 @@ from telefonist.edge.resolver import edge_resolver
 from telefonist.environment import load_env
 from telefonist.observability import logger
 
-from functions import first_invocation, imports_done
+from functions import lambda_entry
 from functions.calendar_sync.api import build_router
 
 if TYPE_CHECKING:
@@ -90,24 +89,12 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
     return resolve_with(app, deps, event)
 
 
-def renew(deps: Dependencies) -> dict[str, int]:
-    """Extend the subscriptions that lapse soon."""
+def renew(event: dict[str, Any], deps: Dependencies) -> dict[str, int]:
+    """Extend the subscriptions that lapse soon (the scheduler's event says nothing more)."""
     renewed = deps.sync.renew_due()
     logger.info("calendar subscriptions renewed", extra={"count": len(renewed)})
     return {"renewed": len(renewed)}
 
 
-@first_invocation
-@logger.inject_lambda_context(clear_state=True)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(event, dependencies())
-
-
-@first_invocation
-@logger.inject_lambda_context(clear_state=True)
-def renew_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    """EventBridge Scheduler, every few hours."""
-    return renew(dependencies())
-
-
-imports_done()  # the end of the cold start's imports (functions/__init__.py)
+lambda_handler = lambda_entry(handle, dependencies, logger=logger)
+renew_handler = lambda_entry(renew, dependencies, logger=logger)  # EventBridge Scheduler, every few hours

@@ -14,7 +14,6 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 from telefonist import config
 from telefonist.clock import utc_now
@@ -25,7 +24,7 @@ from telefonist.inbound.attributes import build_operator_attributes, fallback_at
 from telefonist.observability import logger, mask_phone_number, metrics, tracer
 from telefonist.ports.store import CorruptItemError, NotFoundError, RepositoryError
 
-from functions import first_invocation, imports_done
+from functions import lambda_entry
 
 # Connect waits at most InvocationTimeLimitSeconds (≤ 8 s) and retries errors; one slow read must
 # not eat that budget: 0.5 s to connect, 1 s to read, 2 attempts (worst case ≈ 3.2 s with backoff).
@@ -149,11 +148,4 @@ def _fallback(reason: str) -> dict[str, str]:
     return fallback_attributes(reason)
 
 
-@first_invocation
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
-    return handle(event, dependencies())
-
-
-imports_done()  # the end of the cold start's imports (functions/__init__.py)
+lambda_handler = lambda_entry(handle, dependencies, logger=logger, metrics=metrics)

@@ -12,7 +12,6 @@ from functools import cache, lru_cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.kinesis_stream_event import KinesisStreamRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
 from telefonist.dal.directory_presence import DirectoryPresence
 from telefonist.dal.route_reader import RouteReader
@@ -23,7 +22,7 @@ from telefonist.observability import logger, metrics
 from telefonist.ports.store import NotFoundError
 from telefonist.statistics.recorder import StatisticsRecorder
 
-from functions import first_invocation, imports_done
+from functions import lambda_entry
 
 
 @dataclass(frozen=True)
@@ -74,11 +73,4 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
     return {"batchItemFailures": [{"itemIdentifier": records[i].kinesis.sequence_number} for i in result.failed]}
 
 
-@first_invocation
-@logger.inject_lambda_context
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(event, dependencies())
-
-
-imports_done()  # the end of the cold start's imports (functions/__init__.py)
+lambda_handler = lambda_entry(handle, dependencies, logger=logger, metrics=metrics)

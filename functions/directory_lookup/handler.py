@@ -20,7 +20,6 @@ from functools import cache
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
 from telefonist.clock import utc_now
 from telefonist.dal.customer_repository import CustomerRepository
@@ -47,7 +46,7 @@ from telefonist.environment import load_env
 from telefonist.observability import logger, metrics
 from telefonist.ports.store import NotFoundError
 
-from functions import first_invocation, imports_done
+from functions import lambda_entry
 
 ROUTE = "/operator/tenants/<tenant_id>/directory"
 CUSTOMERS_ROUTE = "/operator/tenants"
@@ -189,11 +188,4 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
     return resolve_with(app, deps, event)
 
 
-@first_invocation
-@logger.inject_lambda_context
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(event, dependencies())
-
-
-imports_done()  # the end of the cold start's imports (functions/__init__.py)
+lambda_handler = lambda_entry(handle, dependencies, logger=logger, metrics=metrics)

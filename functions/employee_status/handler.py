@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
 from telefonist.edge.context import deps_of, resolve_with
 from telefonist.edge.resolver import edge_resolver, site_origin_of
 from telefonist.environment import SMS_SENDER_ID_PATTERN, load_env
 from telefonist.observability import logger
 
-from functions import first_invocation, imports_done
+from functions import lambda_entry
 from functions.employee_status.api import EmployeeServices, build_router
 
 if TYPE_CHECKING:
@@ -87,10 +86,4 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
     return resolve_with(app, deps, event)
 
 
-@first_invocation
-@logger.inject_lambda_context(clear_state=True)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(event, dependencies())
-
-
-imports_done()  # the end of the cold start's imports (functions/__init__.py)
+lambda_handler = lambda_entry(handle, dependencies, logger=logger)

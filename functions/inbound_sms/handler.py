@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from telefonist import config
 from telefonist.environment import SMS_SENDER_ID_PATTERN, load_env
 from telefonist.observability import logger, metrics
 from telefonist.referral_automation.service import SmsCommands
 
-from functions import first_invocation, imports_done
+from functions import lambda_entry
 
 
 @dataclass(frozen=True)
@@ -90,11 +89,4 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, int]:
     return {"handled": handled}
 
 
-@first_invocation
-@metrics.log_metrics
-@logger.inject_lambda_context(clear_state=True)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    return handle(event, dependencies())
-
-
-imports_done()  # the end of the cold start's imports (functions/__init__.py)
+lambda_handler = lambda_entry(handle, dependencies, logger=logger, metrics=metrics)

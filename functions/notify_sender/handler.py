@@ -14,7 +14,6 @@ from functools import cache
 from typing import Any
 
 import boto3
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field, Json
 from telefonist import config, resources
 from telefonist.dal.message_repository import MessageRepository
@@ -27,7 +26,7 @@ from telefonist.notify.service import DeliveryService
 from telefonist.observability import logger, metrics
 from telefonist.ports.store import RepositoryError
 
-from functions import first_invocation, imports_done
+from functions import lambda_entry
 
 
 @dataclass(frozen=True)
@@ -115,11 +114,4 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, list[dict[str
     return {"batchItemFailures": failures}
 
 
-@first_invocation
-@logger.inject_lambda_context(clear_state=True, log_event=False)  # events hold numbers and texts
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, list[dict[str, str]]]:
-    return handle(event, dependencies())
-
-
-imports_done()  # the end of the cold start's imports (functions/__init__.py)
+lambda_handler = lambda_entry(handle, dependencies, logger=logger, metrics=metrics)

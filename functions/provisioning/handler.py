@@ -12,7 +12,6 @@ from functools import cache
 from typing import Any, Literal, Self
 
 import boto3
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError, model_validator
 from telefonist import config
 from telefonist.connect.provisioning import (
@@ -30,7 +29,7 @@ from telefonist.models.types import PhoneNumber, Slug, TenantId
 from telefonist.observability import logger, mask_phone_number
 from telefonist.ports.store import NotFoundError, RepositoryError
 
-from functions import first_invocation, imports_done
+from functions import lambda_entry
 
 
 @dataclass(frozen=True)
@@ -108,10 +107,4 @@ def handle(event: Any, deps: Dependencies) -> dict[str, Any]:
     return {"status": "error", "code": code, "error": message}
 
 
-@first_invocation
-@logger.inject_lambda_context(clear_state=True)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(event, dependencies())
-
-
-imports_done()  # the end of the cold start's imports (functions/__init__.py)
+lambda_handler = lambda_entry(handle, dependencies, logger=logger)

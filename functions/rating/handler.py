@@ -15,12 +15,11 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.kinesis_stream_event import KinesisStreamRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist.environment import load_env
 from telefonist.observability import logger, metrics
 from telefonist.rating.service import RatingService, ReceivedRecord, RecordResult
 
-from functions import imports_done
+from functions import lambda_entry
 from functions.rating.dependencies import Environment, build_service
 
 
@@ -67,10 +66,7 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
     return {"batchItemFailures": [{"itemIdentifier": records[i].sequence_number} for i in batch.failed()]}
 
 
-@logger.inject_lambda_context
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(event, dependencies())
-
-
-imports_done()  # the end of the cold start's imports (functions/__init__.py)
+# Its first batch commits the billing table (a large heap): it collects from the first invocation on.
+lambda_handler = lambda_entry(
+    handle, dependencies, logger=logger, metrics=metrics, pause_through_first_invocation=False
+)

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
 from telefonist.calendar_sync.consent import MINA_SIDOR_PATH, ConsentApp
 from telefonist.edge.context import deps_of, resolve_with
@@ -21,7 +20,7 @@ from telefonist.self_service.service import SelfService
 from telefonist.statistics.call_log import CallLogQueries
 from telefonist.statistics.service import StatisticsQueries
 
-from functions import first_invocation, imports_done
+from functions import lambda_entry
 from functions.self_service.api import build_resolver
 from functions.self_service.calendar_api import build_calendar_router
 from functions.self_service.call_log_api import build_call_log_router
@@ -122,10 +121,4 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
     return resolve_with(app, deps, event)
 
 
-@first_invocation
-@logger.inject_lambda_context(clear_state=True)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(event, dependencies())
-
-
-imports_done()  # the end of the cold start's imports (functions/__init__.py)
+lambda_handler = lambda_entry(handle, dependencies, logger=logger)

@@ -14,7 +14,6 @@ from functools import cache
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from telefonist import config
 from telefonist.caller_history import CallerHistory, HistoryLookup, MessageLeft, MessageRecorded
 from telefonist.caller_history.service import CallerHistoryService
@@ -25,7 +24,7 @@ from telefonist.environment import MissingEnvironment, load_env
 from telefonist.observability import logger, metrics
 from telefonist.transfer import ContactAttributes, TransferInput, TransferResult, TransferService
 
-from functions import first_invocation, imports_done
+from functions import lambda_entry
 
 ROUTE = "/operator/tenants/<tenant_id>/contacts/<contact_id>/transfer"
 MESSAGE_ROUTE = "/operator/tenants/<tenant_id>/contacts/<contact_id>/message"
@@ -150,11 +149,4 @@ def handle(event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
     return resolve_with(app, deps, event)
 
 
-@first_invocation
-@logger.inject_lambda_context(clear_state=True, log_event=False)  # events hold numbers
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(event, dependencies())
-
-
-imports_done()  # the end of the cold start's imports (functions/__init__.py)
+lambda_handler = lambda_entry(handle, dependencies, logger=logger, metrics=metrics)

@@ -46,8 +46,17 @@ def test_the_handler_has_the_one_shape(name: str) -> None:
     assert "load_env(Environment" in root
     # All behaviour behind handle(event, deps): tests pass Dependencies of fakes, nothing is patched.
     assert list(inspect.signature(handler.handle).parameters)[:2] == ["event", "deps"]
-    entry = ast.parse(inspect.getsource(inspect.unwrap(handler.lambda_handler)).strip())
-    body = entry.body[0]
+    # lambda_handler: Powertools' decorators around handle(event, dependencies()), built by
+    # functions.lambda_entry, or written out where the entry does more (notify gives the deps Lambda's context).
+    entry = inspect.unwrap(handler.lambda_handler)
+    module = ast.parse(Path(handler.__file__).read_text()).body
+    if entry.__qualname__ == "lambda_entry.<locals>.lambda_handler":
+        wired = inspect.getclosurevars(entry).nonlocals
+        assert wired == {"handle": handler.handle, "dependencies": handler.dependencies}
+        # lambda_entry ends the cold start's imports: its calls are the module's last lines (functions/__init__.py).
+        assert _is_lambda_entry(module[-1]), ast.unparse(module[-1])
+        return
+    body = ast.parse(inspect.getsource(entry).strip()).body[0]
     assert isinstance(body, ast.FunctionDef)
     returned = body.body[-1]
     assert isinstance(returned, ast.Return), ast.unparse(body)
@@ -57,7 +66,15 @@ def test_the_handler_has_the_one_shape(name: str) -> None:
     if call == "handle(event, deps)":  # after e.g. giving the deps Lambda's context
         assert "deps = dependencies()" in ast.unparse(body)
     # Its last line ends the cold start's imports: in Lambda, garbage collection resumes (functions/__init__.py).
-    assert ast.unparse(ast.parse(Path(handler.__file__).read_text()).body[-1]) == "imports_done()"
+    assert ast.unparse(module[-1]) == "imports_done()"
+
+
+def _is_lambda_entry(statement: ast.stmt) -> bool:
+    return (
+        isinstance(statement, ast.Assign)
+        and isinstance(statement.value, ast.Call)
+        and ast.unparse(statement.value.func) == "lambda_entry"
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import ast
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -10,19 +10,24 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-# An entry point decorated with first_invocation: collection stays paused through the imports and the
-# first invocation, then resumes with what was built frozen.
+# A handler's entry point (functions.lambda_entry, first_invocation outermost): collection stays paused through
+# the imports and the first invocation, then resumes with what was built frozen.
+CONTEXT = (
+    "context = types.SimpleNamespace("
+    "function_name='f', memory_limit_in_mb=128, invoked_function_arn='arn', aws_request_id='r')\n"
+)
 DECORATED = (
-    "import gc, functions; paused = not gc.isenabled()\n"
-    "@functions.first_invocation\n"
-    "def entry(event, context): return gc.isenabled()\n"
-    "functions.imports_done(); after_imports = gc.isenabled()\n"
-    "during = entry({}, None)\n"
+    "import gc, types, functions; from aws_lambda_powertools import Logger; paused = not gc.isenabled()\n"
+    + CONTEXT
+    + "entry = functions.lambda_entry(lambda event, deps: gc.isenabled(), dict, logger=Logger())\n"
+    "after_imports = gc.isenabled()\n"
+    "during = entry({}, context)\n"
     "print(paused, after_imports, during, gc.isenabled(), gc.get_freeze_count() > 0)"
 )
-# A module without one (rating's): collection resumes at imports_done.
+# One that is not (rating's): collection resumes at once, lambda_entry being the module's last line.
 UNDECORATED = (
-    "import gc, functions; paused = not gc.isenabled(); functions.imports_done(); "
+    "import gc, functions; from aws_lambda_powertools import Logger; paused = not gc.isenabled()\n"
+    "functions.lambda_entry(print, dict, logger=Logger(), pause_through_first_invocation=False)\n"
     "print(paused, gc.isenabled(), gc.get_freeze_count() > 0)"
 )
 
@@ -47,16 +52,16 @@ def test_collection_pauses_for_the_cold_start_in_lambda_only(lambda_name: str, p
 
 
 def test_every_entry_point_but_ratings_resumes_collection_after_its_first_invocation() -> None:
-    """An undecorated entry point still resumes collection (at imports_done); rating's first batch is
-    large (a table commit), so it collects from its first invocation on."""
+    """An entry point without first_invocation still resumes collection (lambda_entry, imports_done); rating's
+    first batch is large (a table commit), so it collects from its first invocation on."""
     entries = {}
     for handler in sorted(ROOT.glob("functions/*/handler.py")):
-        for node in ast.parse(handler.read_text()).body:
-            if isinstance(node, ast.FunctionDef) and node.name.endswith("_handler"):
-                names = {ast.unparse(d) for d in node.decorator_list}
-                entries[f"{handler.parent.name}.{node.name}"] = (
-                    ast.unparse(node.decorator_list[0]) == "first_invocation"
-                )
-                assert "first_invocation" not in names or entries[f"{handler.parent.name}.{node.name}"]  # outermost
+        module = importlib.import_module(f"functions.{handler.parent.name}.handler")
+        for name, entry in vars(module).items():
+            if name.endswith("_handler") and callable(entry):
+                # first_invocation is outermost: the entry point is its wrapper.
+                outermost = entry.__code__.co_qualname
+                entries[f"{handler.parent.name}.{name}"] = outermost == "first_invocation.<locals>.invoke"
     assert "calendar_sync.renew_handler" in entries
+    assert len(entries) >= 14
     assert {name for name, decorated in entries.items() if not decorated} == {"rating.lambda_handler"}

@@ -103,8 +103,8 @@ def test_the_deployed_sync_signs_in_follows_catches_up_and_renews(
 
     due = NOW + SUBSCRIPTION_LIFETIME - RENEW_AHEAD + timedelta(minutes=5)
     with simulated_time(due):
-        assert handler.renew(deps) == {"renewed": 1}
-        assert handler.renew(deps) == {"renewed": 0}
+        assert handler.renew({}, deps) == {"renewed": 1}
+        assert handler.renew({}, deps) == {"renewed": 0}
 
 
 def test_a_customer_is_synced_only_in_the_directory_its_administrator_consented_in(
@@ -114,7 +114,7 @@ def test_a_customer_is_synced_only_in_the_directory_its_administrator_consented_
     state.put_settings("globex", CalendarSettings(enabled=True), 0)
     state.save(FollowedCalendar(tenant_id="globex", person_id="ola", user_id="ola@globex.example"))
     with simulated_time(NOW):
-        assert handler.renew(cold_start()) == {"renewed": 0}  # never connected: no token asked for
+        assert handler.renew({}, cold_start()) == {"renewed": 0}  # never connected: no token asked for
     [waiting] = [c for c in state.all() if c.tenant_id == "globex"]
     assert waiting.pending
     assert "has not connected Microsoft 365" in str(waiting.last_error)
@@ -122,13 +122,13 @@ def test_a_customer_is_synced_only_in_the_directory_its_administrator_consented_
 
     state.put_connection(CalendarConnection("globex", directory_tenant="fabrikam-tenant"))
     with simulated_time(NOW):
-        assert handler.renew(cold_start()) == {"renewed": 0}  # the shared app has no consent there yet
+        assert handler.renew({}, cold_start()) == {"renewed": 0}  # the shared app has no consent there yet
     [waiting] = [c for c in state.all() if c.tenant_id == "globex"]
     assert waiting.pending
     assert "token endpoint answered 400" in str(waiting.last_error)
 
     graph.consented.add("fabrikam-tenant")
     with simulated_time(NOW):
-        assert handler.renew(cold_start()) == {"renewed": 1}
+        assert handler.renew({}, cold_start()) == {"renewed": 1}
     [subscription] = graph.subscriptions.values()
     assert subscription["resource"] == "/users/ola%40globex.example/events"
