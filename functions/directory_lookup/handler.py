@@ -41,7 +41,7 @@ from telefonist.directory.search import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENG
 from telefonist.edge.context import deps_of, resolve_with
 from telefonist.edge.errors import InvalidInputError, ResourceNotFoundError
 from telefonist.edge.identity import Group
-from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_resolver, new_router, site_origin_of
+from telefonist.edge.resolver import SLUG_PATTERN, TaggedRoutes, caller_of, edge_resolver, new_router, site_origin_of
 from telefonist.environment import load_env
 from telefonist.observability import logger, metrics
 from telefonist.ports.store import NotFoundError
@@ -54,6 +54,7 @@ FINANCE_CUSTOMERS_ROUTE = "/finance/tenants"
 CARD_ROUTE = "/operator/tenants/<tenant_id>/directory/<person_id>"
 
 router = new_router()
+operator = TaggedRoutes(router, "operator")
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def _search(data: dict[str, Any]) -> DirectoryResult:
 _HTTP_FIELDS = {"tenant_id": "path.tenant_id", "query": "query.q", "limit": "query.limit"}
 
 
-@router.get(ROUTE, tags=["operator"], summary="Search a customer's directory as you type (operators)", **ROUTE_DOCS)
+@operator.get(ROUTE, "Search a customer's directory as you type (operators)")
 def search_route(
     tenant_id: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="The customer")],
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_LENGTH, description="Name, department, keyword...")],
@@ -124,12 +125,7 @@ def search_route(
         raise ResourceNotFoundError(f"no customer {tenant_id}", field="path.tenant_id") from exc
 
 
-@router.get(
-    CARD_ROUTE,
-    tags=["operator"],
-    summary="One person's card by id: referral now, colleague, numbers (operators)",
-    **ROUTE_DOCS,
-)
+@operator.get(CARD_ROUTE, "One person's card by id: referral now, colleague, numbers (operators)")
 def card_route(
     tenant_id: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="The customer")],
     person_id: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="A person of its directory")],
@@ -159,22 +155,12 @@ def _customers(group: Group, limit: int, cursor: str | None) -> CustomerList:
     return result
 
 
-@router.get(
-    CUSTOMERS_ROUTE,
-    tags=["operator"],
-    summary="The customers, to ask a caller whose dialed number named none (operators)",
-    **ROUTE_DOCS,
-)
+@operator.get(CUSTOMERS_ROUTE, "The customers, to ask a caller whose dialed number named none (operators)")
 def customers_route(limit: CustomersLimit = DEFAULT_CUSTOMERS_PAGE, cursor: CustomersCursor = None) -> CustomerList:
     return _customers(Group.OPERATORS, limit, cursor)
 
 
-@router.get(
-    FINANCE_CUSTOMERS_ROUTE,
-    tags=["operator"],
-    summary="The customers, to choose whose billing to read (finance)",
-    **ROUTE_DOCS,
-)
+@operator.get(FINANCE_CUSTOMERS_ROUTE, "The customers, to choose whose billing to read (finance)")
 def finance_customers_route(
     limit: CustomersLimit = DEFAULT_CUSTOMERS_PAGE, cursor: CustomersCursor = None
 ) -> CustomerList:

@@ -35,7 +35,7 @@ from telefonist.dal.table import dynamodb_tables
 from telefonist.edge.context import deps_of, resolve_with
 from telefonist.edge.errors import problem_of
 from telefonist.edge.identity import Group
-from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_resolver, new_router, site_origin_of
+from telefonist.edge.resolver import SLUG_PATTERN, TaggedRoutes, caller_of, edge_resolver, new_router, site_origin_of
 from telefonist.environment import load_env
 from telefonist.notify.models import MessageForm, MessageInput, MessageRequest, SubmitResult
 from telefonist.notify.service import NotifyService
@@ -122,10 +122,11 @@ def _refused(exc: Exception) -> None:
 
 
 router = new_router()
+operator = TaggedRoutes(router, "operator")
 TenantPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63, description="The customer")]
 
 
-@router.post(ROUTE, tags=["operator"], summary="Send a message to a person (operators)", **ROUTE_DOCS)
+@operator.post(ROUTE, "Send a message to a person (operators)")
 def post_message(tenant_id: TenantPath, body: MessageInput) -> Response[SubmitResult]:
     caller_of(router).require(Group.OPERATORS)
     try:
@@ -137,12 +138,7 @@ def post_message(tenant_id: TenantPath, body: MessageInput) -> Response[SubmitRe
     return Response(202, content_types.APPLICATION_JSON, result)
 
 
-@router.get(
-    FORM_ROUTE,
-    tags=["operator"],
-    summary="Before typing: the channels a message will take and what this customer asks for (operators)",
-    **ROUTE_DOCS,
-)
+@operator.get(FORM_ROUTE, "Before typing: the channels a message will take and what this customer asks for (operators)")
 def get_message_form(
     tenant_id: TenantPath,
     person_id: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=63)],

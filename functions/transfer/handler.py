@@ -19,7 +19,7 @@ from telefonist.caller_history import CallerHistory, HistoryLookup, MessageLeft,
 from telefonist.caller_history.service import CallerHistoryService
 from telefonist.edge.context import deps_of, resolve_with
 from telefonist.edge.identity import Group
-from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, edge_resolver, new_router, site_origin_of
+from telefonist.edge.resolver import SLUG_PATTERN, TaggedRoutes, caller_of, edge_resolver, new_router, site_origin_of
 from telefonist.environment import MissingEnvironment, load_env
 from telefonist.observability import logger, metrics
 from telefonist.transfer import ContactAttributes, TransferInput, TransferResult, TransferService
@@ -87,19 +87,11 @@ def _deps() -> Dependencies:
 
 
 router = new_router()
+operator = TaggedRoutes(router, "operator")
 
 
-@router.put(
-    ROUTE,
-    tags=["operator"],
-    summary="Set the number 'Koppla vidare' dials: one of the person's, in the contact's customer's directory",
-    **ROUTE_DOCS,
-)
-def put_transfer(
-    tenant_id: TenantId,
-    contact_id: ContactId,
-    body: TransferInput,
-) -> TransferResult:
+@operator.put(ROUTE, "Set the number 'Koppla vidare' dials: one of the person's, in the contact's customer's directory")
+def put_transfer(tenant_id: TenantId, contact_id: ContactId, body: TransferInput) -> TransferResult:
     caller_of(router).require(Group.OPERATORS)
     result = _deps().transfers.set_target(tenant_id, contact_id, body)
     _deps().history.transferred(tenant_id, contact_id, result.person_id)
@@ -108,16 +100,11 @@ def put_transfer(
     return result
 
 
-@router.post(
+@operator.post(
     HISTORY_ROUTE,
-    tags=["operator"],
-    summary="The caller's earlier contacts with this customer in the last 30 days (the number in the body, hashed)",
-    **ROUTE_DOCS,
+    "The caller's earlier contacts with this customer in the last 30 days (the number in the body, hashed)",
 )
-def post_caller_history(
-    tenant_id: TenantId,
-    body: HistoryLookup,
-) -> CallerHistory:
+def post_caller_history(tenant_id: TenantId, body: HistoryLookup) -> CallerHistory:
     caller_of(router).require(Group.OPERATORS)
     found = _deps().history.look_up(tenant_id, body)
     metrics.add_metric(name="CallerHistoryLookups", unit="Count", value=1)
@@ -125,17 +112,10 @@ def post_caller_history(
     return found
 
 
-@router.put(
-    MESSAGE_ROUTE,
-    tags=["operator"],
-    summary="A message was left for a person on this contact: its channels on the contact, the caller history",
-    **ROUTE_DOCS,
+@operator.put(
+    MESSAGE_ROUTE, "A message was left for a person on this contact: its channels on the contact, the caller history"
 )
-def put_message_left(
-    tenant_id: TenantId,
-    contact_id: ContactId,
-    body: MessageLeft,
-) -> MessageRecorded:
+def put_message_left(tenant_id: TenantId, contact_id: ContactId, body: MessageLeft) -> MessageRecorded:
     caller_of(router).require(Group.OPERATORS)
     recorded = _deps().history.message_left(tenant_id, contact_id, body)
     logger.info("message recorded on contact", extra={"tenant_id": tenant_id, "channels": recorded.message_channels})
