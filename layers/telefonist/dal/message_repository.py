@@ -7,7 +7,6 @@ Every method is one round trip and raises the domain errors of dal/errors.py, ne
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,7 +14,7 @@ from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
-from telefonist.notify.models import Channel, ChannelStatus, Message, MessageStatus
+from telefonist.notify.models import Channel, ChannelStatus, FinalStatus, Message, MessageStatus
 from telefonist.ports.store import ConflictError, CorruptItemError, NotFoundError, RepositoryError
 from telefonist.retention import DEFAULT
 
@@ -129,25 +128,17 @@ class MessageRepository:
             ExpressionAttributeNames={"#c": channel.value, "#s": "status"},
         )
 
-    def finish(
-        self,
-        tenant_id: str,
-        message_id: str,
-        status: MessageStatus,
-        error: str | None,
-        now: datetime,
-        give_up: Collection[Channel] = (),
-    ) -> Message:
-        """Set the final status and the last error; the channels in `give_up` become failed too.
+    def finish(self, tenant_id: str, message_id: str, final: FinalStatus) -> Message:
+        """Set the final status and the last error; the channels given up become failed too.
 
         Returns the message as stored after the change (the update's own answer: no second read)."""
         sets = ["#s = :status", "updated_at = :now"]
-        values: dict[str, Any] = {":status": status.value, ":now": now.isoformat()}
+        values: dict[str, Any] = {":status": final.status.value, ":now": final.at.isoformat()}
         names = {"#s": "status"}
-        if error:
+        if final.error:
             sets.append("last_error = :error")
-            values[":error"] = error
-        for number, channel in enumerate(give_up):
+            values[":error"] = final.error
+        for number, channel in enumerate(final.give_up):
             sets.append(f"deliveries.#c{number}.#s = :failed")
             names[f"#c{number}"] = channel.value
             values[":failed"] = ChannelStatus.FAILED.value

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -82,6 +84,17 @@ class MessageStatus(StrEnum):
     SENT = "sent"
     PARTIALLY_SENT = "partially_sent"
     FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class FinalStatus:
+    """How a message ends (`MessageLog.finish`): its status and last error, when, and the channels that
+    become failed with it (given up before they were sent)."""
+
+    status: MessageStatus
+    error: str | None
+    at: datetime
+    give_up: tuple[Channel, ...] = ()
 
 
 def overall_status(channels: Iterable[ChannelStatus]) -> MessageStatus:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import datetime
 from typing import Protocol
 
 from telefonist.models.directory import Person
-from telefonist.notify.models import Channel, Message, MessageStatus, NotifyJob, RenderedEmail
+from telefonist.notify.models import Channel, FinalStatus, Message, NotifyJob, RenderedEmail
 from telefonist.notify.templates import MessageContext
 
 
@@ -48,16 +47,8 @@ class MessageLog(Protocol):
         """One channel's attempt failed: one more attempt, its last error; failed if final, else queued."""
         ...
 
-    def finish(
-        self,
-        tenant_id: str,
-        message_id: str,
-        status: MessageStatus,
-        error: str | None,
-        now: datetime,
-        give_up: Collection[Channel] = (),
-    ) -> Message:
-        """The message's final status and last error; the channels in `give_up` become failed too.
+    def finish(self, tenant_id: str, message_id: str, final: FinalStatus) -> Message:
+        """The message's final status and last error; the channels given up become failed too.
 
         Returns the message as it is stored after the change."""
         ...

@@ -15,6 +15,7 @@ from telefonist.notify.models import (
     Channel,
     ChannelStatus,
     Delivery,
+    FinalStatus,
     Message,
     MessageForm,
     MessageRequest,
@@ -99,14 +100,8 @@ class NotifyService:
         try:
             self.queue.enqueue(NotifyJob(tenant_id=message.tenant_id, message_id=message.message_id))
         except MessageNotAccepted as exc:
-            self.log.finish(
-                message.tenant_id,
-                message.message_id,
-                MessageStatus.FAILED,
-                "not queued",
-                self.clock(),
-                give_up=list(message.deliveries),
-            )
+            given_up = FinalStatus(MessageStatus.FAILED, "not queued", self.clock(), give_up=tuple(message.deliveries))
+            self.log.finish(message.tenant_id, message.message_id, given_up)
             raise MessageNotAccepted("the message could not be queued; nothing was sent, submit again") from exc
         return SubmitResult(
             message_id=message.message_id,
@@ -157,14 +152,14 @@ class DeliveryService:
             outcome[channel] = ChannelStatus.SENT
             self.log.mark_delivered(tenant, message_id, channel, provider_id, self.clock())
         if not failures:
-            return self.log.finish(tenant, message_id, MessageStatus.SENT, None, self.clock())
+            return self.log.finish(tenant, message_id, FinalStatus(MessageStatus.SENT, None, self.clock()))
         reason = "; ".join(failures)
         attempt = f"message {message_id}, attempt {receive_count} of {max_receives}: {reason}"
         if not final:
             self.log.note_error(tenant, message_id, reason, self.clock())
             raise DeliveryFailed(attempt)
         status = overall_status(outcome.values())
-        self.log.finish(tenant, message_id, status, reason, self.clock())
+        self.log.finish(tenant, message_id, FinalStatus(status, reason, self.clock()))
         raise DeliveryFailed(attempt, final_status=status.value)
 
     def _send(self, message: Message, channel: Channel, destination: str) -> str:

@@ -19,6 +19,7 @@ from telefonist.notify.models import (
     Channel,
     ChannelStatus,
     Delivery,
+    FinalStatus,
     Message,
     MessageStatus,
     NotifyJob,
@@ -95,7 +96,7 @@ def test_status_attempts_and_provider_ids_are_kept(messages: MessageRepository) 
     assert stored.status is MessageStatus.QUEUED
     messages.mark_failed("acme", message.message_id, Channel.EMAIL, "SES MessageRejected", True, T0)
     answered = messages.finish(
-        "acme", message.message_id, MessageStatus.PARTIALLY_SENT, "email: SES MessageRejected", T0
+        "acme", message.message_id, FinalStatus(MessageStatus.PARTIALLY_SENT, "email: SES MessageRejected", T0)
     )
     final = messages.get("acme", message.message_id)
     assert final is not None
@@ -118,7 +119,9 @@ def test_status_attempts_and_provider_ids_are_kept(messages: MessageRepository) 
 def test_a_message_given_up_before_sending_has_every_channel_failed(messages: MessageRepository) -> None:
     message = _message(T0)
     messages.create(message)
-    messages.finish("acme", message.message_id, MessageStatus.FAILED, "not queued", T0, give_up=[*Channel])
+    messages.finish(
+        "acme", message.message_id, FinalStatus(MessageStatus.FAILED, "not queued", T0, give_up=(*Channel,))
+    )
     stored = messages.get("acme", message.message_id)
     assert stored is not None
     assert stored.status is MessageStatus.FAILED

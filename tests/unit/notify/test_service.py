@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -13,6 +12,7 @@ from telefonist.notify.models import (
     MAX_SMS_SEGMENTS,
     Channel,
     ChannelStatus,
+    FinalStatus,
     Message,
     MessageRequest,
     MessageStatus,
@@ -80,20 +80,12 @@ class FakeLog:
         status = ChannelStatus.FAILED if final else ChannelStatus.QUEUED
         self._set_channel(message_id, channel, status=status, last_error=error)
 
-    def finish(
-        self,
-        tenant_id: str,
-        message_id: str,
-        status: MessageStatus,
-        error: str | None,
-        now: datetime,
-        give_up: Collection[Channel] = (),
-    ) -> Message:
+    def finish(self, tenant_id: str, message_id: str, final: FinalStatus) -> Message:
         deliveries = {
-            channel: d.model_copy(update={"status": ChannelStatus.FAILED}) if channel in give_up else d
+            channel: d.model_copy(update={"status": ChannelStatus.FAILED}) if channel in final.give_up else d
             for channel, d in self.messages[message_id].deliveries.items()
         }
-        self._set(message_id, status=status, last_error=error, deliveries=deliveries)
+        self._set(message_id, status=final.status, last_error=final.error, deliveries=deliveries)
         return self.messages[message_id]
 
     def note_error(self, tenant_id: str, message_id: str, error: str, now: datetime) -> None:
