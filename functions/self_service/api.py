@@ -20,6 +20,7 @@ from telefonist.edge.resolver import (
     ROUTE_DOCS,
     SLUG_PATTERN,
     EdgeResolver,
+    TaggedRoutes,
     accept_text_body,
     caller_of,
     edge_resolver,
@@ -89,84 +90,79 @@ def build_resolver(service: Callable[[], SelfService], site_origin: str | None =
 
 def build_router(service: Callable[[], SelfService]) -> Router:
     """The self-service routes over a SelfService."""
-    app = new_router()  # named `app` like every resolver in this code: routes read `@app.get(...)`
+    app = new_router()  # named `app` like every resolver in this code; routes are declared by tag below
 
     def caller() -> Caller:
         return caller_of(app)
 
-    common: dict[str, Any] = ROUTE_DOCS
+    profile = TaggedRoutes(app, "profile")
+    common_numbers = TaggedRoutes(app, "common numbers")
+    offices = TaggedRoutes(app, "offices")
+    people = TaggedRoutes(app, "people")
+    referrals = TaggedRoutes(app, "referrals")
+    billing = TaggedRoutes(app, "billing")
+    message_templates = TaggedRoutes(app, "message templates")
+    audit = TaggedRoutes(app, "audit")
+    operator = TaggedRoutes(app, "operator")
 
     # ------------------------------------------------------------ profile
-    @app.get("/profile", tags=["profile"], summary="The customer's profile", **common)
+    @profile.get("/profile", "The customer's profile")
     def get_profile() -> api.ProfileView:
         return service().get_profile(caller())
 
-    @app.put("/profile", tags=["profile"], summary="Rename the customer (administrators)", **common)
+    @profile.put("/profile", "Rename the customer (administrators)")
     def put_profile(body: api.ProfileUpdate) -> api.ProfileView:
         return service().update_profile(caller(), body)
 
     # ------------------------------------------------------------ common numbers
-    @app.get("/common-numbers", tags=["common numbers"], summary="Common numbers and their scripts", **common)
+    @common_numbers.get("/common-numbers", "Common numbers and their scripts")
     def list_common_numbers(limit: params.PageSize = 20, cursor: params.Cursor = None) -> api.CommonNumberList:
         return service().list_common_numbers(caller(), limit, cursor)
 
-    @app.get("/common-numbers/<common_number_id>", tags=["common numbers"], summary="One common number", **common)
+    @common_numbers.get("/common-numbers/<common_number_id>", "One common number")
     def get_common_number(common_number_id: SlugPath) -> api.CommonNumberView:
         return service().get_common_number(caller(), common_number_id)
 
-    @app.put(
+    @common_numbers.put(
         "/common-numbers/<common_number_id>",
-        tags=["common numbers"],
-        summary="Create (expected_version 0) or change a common number's general information",
-        **common,
+        "Create (expected_version 0) or change a common number's general information",
     )
     def put_common_number(common_number_id: SlugPath, body: api.CommonNumberInput) -> api.CommonNumberView:
         return service().put_common_number(caller(), common_number_id, body)
 
-    @app.delete("/common-numbers/<common_number_id>", tags=["common numbers"], summary="Delete", **common)
+    @common_numbers.delete("/common-numbers/<common_number_id>", "Delete")
     def delete_common_number(common_number_id: SlugPath) -> api.Deleted:
         return service().delete_common_number(caller(), common_number_id)
 
     # ------------------------------------------------------------ offices
-    @app.get("/offices", tags=["offices"], summary="Offices (never with door codes)", **common)
+    @offices.get("/offices", "Offices (never with door codes)")
     def list_offices(limit: params.PageSize = 20, cursor: params.Cursor = None) -> api.OfficeList:
         return service().list_offices(caller(), limit, cursor)
 
-    @app.get(
-        "/offices/<office_id>",
-        tags=["offices"],
-        summary="One office; door codes for the customer's administrators only",
-        **common,
-    )
+    @offices.get("/offices/<office_id>", "One office; door codes for the customer's administrators only")
     def get_office(office_id: SlugPath) -> api.OfficeView:
         return service().get_office(caller(), office_id)
 
-    @app.put("/offices/<office_id>", tags=["offices"], summary="Create (expected_version 0) or change", **common)
+    @offices.put("/offices/<office_id>", "Create (expected_version 0) or change")
     def put_office(office_id: SlugPath, body: api.OfficeInput) -> api.OfficeView:
         return service().put_office(caller(), office_id, body)
 
-    @app.delete("/offices/<office_id>", tags=["offices"], summary="Delete an office", **common)
+    @offices.delete("/offices/<office_id>", "Delete an office")
     def delete_office(office_id: SlugPath) -> api.Deleted:
         return service().delete_office(caller(), office_id)
 
     # ------------------------------------------------------------ people
-    @app.get("/people", tags=["people"], summary="The directory, or the people a search finds", **common)
+    @people.get("/people", "The directory, or the people a search finds")
     def list_people(
         limit: params.PageSize = 20, cursor: params.Cursor = None, q: params.PeopleQuery = None
     ) -> api.PersonList:
         return service().list_people(caller(), limit, cursor, q)
 
-    @app.post("/people", tags=["people"], summary="Add a person", **common)
+    @people.post("/people", "Add a person")
     def create_person(body: api.PersonCreate) -> api.PersonView:
         return service().create_person(caller(), body)
 
-    @app.post(
-        "/people/import",
-        tags=["people"],
-        summary="Bulk import from a CSV file, with a per-row report",
-        description=IMPORT_DESCRIPTION,
-        **common,
-    )
+    @people.post("/people/import", "Bulk import from a CSV file, with a per-row report", description=IMPORT_DESCRIPTION)
     def import_people(dry_run: DryRunQuery = None) -> api.CsvImportReport:
         event = app.current_event
         if text_body_media_type(event.raw_event) == CSV_MEDIA_TYPE:
@@ -177,169 +173,126 @@ def build_router(service: Callable[[], SelfService]) -> Router:
                 body = body.model_copy(update={"dry_run": dry_run})
         return service().import_people_csv(caller(), body)
 
-    @app.get("/people/<person_id>", tags=["people"], summary="A person with their referrals", **common)
+    @people.get("/people/<person_id>", "A person with their referrals")
     def get_person(person_id: SlugPath) -> api.PersonView:
         return service().get_person(caller(), person_id)
 
-    @app.put("/people/<person_id>", tags=["people"], summary="Replace a person", **common)
+    @people.put("/people/<person_id>", "Replace a person")
     def put_person(person_id: SlugPath, body: api.PersonUpdate) -> api.PersonView:
         return service().update_person(caller(), person_id, body)
 
-    @app.delete("/people/<person_id>", tags=["people"], summary="Remove a person and their referrals", **common)
+    @people.delete("/people/<person_id>", "Remove a person and their referrals")
     def delete_person(person_id: SlugPath) -> api.Deleted:
         return service().delete_person(caller(), person_id)
 
-    @app.get(
-        "/people/<person_id>/export",
-        tags=["people"],
-        summary="Everything stored about a person, as JSON (administrators; audited)",
-        **common,
-    )
+    @people.get("/people/<person_id>/export", "Everything stored about a person, as JSON (administrators; audited)")
     def export_person(person_id: SlugPath) -> api.PersonExport:
         return service().export_person(caller(), person_id)
 
-    @app.delete(
+    @people.delete(
         "/people/<person_id>/personal-data",
-        tags=["people"],
-        summary="Erase a person with their referrals, messages and calendar (administrators; audited)",
-        **common,
+        "Erase a person with their referrals, messages and calendar (administrators; audited)",
     )
     def erase_person(person_id: SlugPath) -> api.PersonErased:
         return service().erase_person(caller(), person_id)
 
-    @app.put("/people/<person_id>/keywords", tags=["people"], summary="Replace a person's keywords", **common)
+    @people.put("/people/<person_id>/keywords", "Replace a person's keywords")
     def put_keywords(person_id: SlugPath, body: api.KeywordsUpdate) -> api.PersonView:
         return service().set_keywords(caller(), person_id, body)
 
-    @app.put("/people/<person_id>/message-preference", tags=["people"], summary="SMS, e-mail or both", **common)
+    @people.put("/people/<person_id>/message-preference", "SMS, e-mail or both")
     def put_message_preference(person_id: SlugPath, body: api.MessagePreferenceUpdate) -> api.PersonView:
         return service().set_message_preference(caller(), person_id, body)
 
     # ------------------------------------------------------------ referrals
-    @app.put(
-        "/people/<person_id>/referrals/<referral_id>",
-        tags=["referrals"],
-        summary="Set a referral (hänvisning) with its validity",
-        **common,
-    )
+    @referrals.put("/people/<person_id>/referrals/<referral_id>", "Set a referral (hänvisning) with its validity")
     def put_referral(person_id: SlugPath, referral_id: SlugPath, body: api.ReferralInput) -> api.ReferralView:
         return service().set_referral(caller(), person_id, referral_id, body)
 
-    @app.delete("/people/<person_id>/referrals/<referral_id>", tags=["referrals"], summary="Clear a referral", **common)
+    @referrals.delete("/people/<person_id>/referrals/<referral_id>", "Clear a referral")
     def delete_referral(person_id: SlugPath, referral_id: SlugPath) -> api.Deleted:
         return service().clear_referral(caller(), person_id, referral_id)
 
     # ------------------------------------------------------------ prices, billing, audit
-    @app.get("/price-list", tags=["billing"], summary="The price list, every version", **common)
+    @billing.get("/price-list", "The price list, every version")
     def get_price_list() -> api.PriceListView:
         return service().get_price_list(caller())
 
-    @app.get(
-        "/billing/<month>",
-        tags=["billing"],
-        summary="The customer's billing summary for a month (administrators)",
-        **common,
-    )
+    @billing.get("/billing/<month>", "The customer's billing summary for a month (administrators)")
     def get_billing(month: MonthPath) -> api.BillingSummaryView:
         return service().get_billing_summary(caller(), month)
 
-    @app.get(
+    @billing.get(
         "/billing/<month>/lines.csv",
-        tags=["billing"],
-        summary="The month's billing lines as CSV (the customer's administrators)",
+        "The month's billing lines as CSV (the customer's administrators)",
         description=CSV_DESCRIPTION,
         responses=CSV_RESPONSES,
-        security=common["security"],
     )
     def get_billing_lines(month: MonthPath) -> Response[str]:
         return csv_response(service().billing_lines_csv(caller(), month), f"billing-{month}.csv")
 
     # ------------------------------------------------------------ message templates
-    @app.get(
-        "/message-templates",
-        tags=["message templates"],
-        summary="How messages are written and sent: the customer's rules, then each common number's own",
-        **common,
+    @message_templates.get(
+        "/message-templates", "How messages are written and sent: the customer's rules, then each common number's own"
     )
     def list_message_templates() -> api.MessageTemplateList:
         return service().list_message_templates(caller())
 
-    @app.put(
+    @message_templates.put(
         "/message-template",
-        tags=["message templates"],
-        summary="Set the customer's rules for messages: urgent channel, required fields, texts (administrators)",
-        **common,
+        "Set the customer's rules for messages: urgent channel, required fields, texts (administrators)",
     )
     def put_message_template(body: api.MessageTemplateInput) -> api.MessageTemplateView:
         return service().put_message_template(caller(), None, body)
 
-    @app.put(
+    @message_templates.put(
         "/common-numbers/<common_number_id>/message-template",
-        tags=["message templates"],
-        summary="Set a common number's own rules for messages (administrators)",
-        **common,
+        "Set a common number's own rules for messages (administrators)",
     )
     def put_common_number_message_template(
         common_number_id: SlugPath, body: api.MessageTemplateInput
     ) -> api.MessageTemplateView:
         return service().put_message_template(caller(), common_number_id, body)
 
-    @app.delete(
+    @message_templates.delete(
         "/common-numbers/<common_number_id>/message-template",
-        tags=["message templates"],
-        summary="Remove a common number's own rules: it follows the customer's again (administrators)",
-        **common,
+        "Remove a common number's own rules: it follows the customer's again (administrators)",
     )
     def delete_common_number_message_template(
         common_number_id: SlugPath, expected_version: ExpectedVersionQuery
     ) -> api.Deleted:
         return service().delete_message_template(caller(), common_number_id, expected_version)
 
-    @app.get("/audit", tags=["audit"], summary="Who changed what, when (administrators)", **common)
+    @audit.get("/audit", "Who changed what, when (administrators)")
     def get_audit(limit: params.AuditPageSize = 50, cursor: params.Cursor = None) -> api.AuditTrail:
         return service().list_audit(caller(), limit, cursor)
 
     # ------------------------------------------------------------ operators and finance (any tenant)
-    @app.post("/operator/tenants", tags=["operator"], summary="Onboard a customer (operators)", **common)
+    @operator.post("/operator/tenants", "Onboard a customer (operators)")
     def create_tenant(body: api.TenantCreate) -> api.ProfileView:
         return service().create_tenant(caller(), body)
 
-    @app.get(
-        "/operator/tenants/<tenant_id>/common-numbers",
-        tags=["operator"],
-        summary="A customer's scripts (operators)",
-        **common,
-    )
+    @operator.get("/operator/tenants/<tenant_id>/common-numbers", "A customer's scripts (operators)")
     def operator_common_numbers(
         tenant_id: SlugPath, limit: params.PageSize = 20, cursor: params.Cursor = None
     ) -> api.CommonNumberList:
         return service().operator_common_numbers(caller(), tenant_id, limit, cursor)
 
-    @app.get(
-        "/operator/tenants/<tenant_id>/offices/<office_id>",
-        tags=["operator"],
-        summary="A customer's office with door codes (operators)",
-        **common,
+    @operator.get(
+        "/operator/tenants/<tenant_id>/offices/<office_id>", "A customer's office with door codes (operators)"
     )
     def operator_office(tenant_id: SlugPath, office_id: SlugPath) -> api.OfficeView:
         return service().operator_get_office(caller(), tenant_id, office_id)
 
-    @app.get(
-        "/finance/tenants/<tenant_id>/billing/<month>",
-        tags=["operator"],
-        summary="A customer's billing summary (finance)",
-        **common,
-    )
+    @operator.get("/finance/tenants/<tenant_id>/billing/<month>", "A customer's billing summary (finance)")
     def finance_billing(tenant_id: SlugPath, month: MonthPath) -> api.BillingSummaryView:
         return service().finance_billing_summary(caller(), tenant_id, month)
 
-    @app.get(
+    @operator.get(
         "/finance/tenants/<tenant_id>/billing/<month>/lines.csv",
-        tags=["operator"],
-        summary="A customer's billing lines of a month as CSV (finance)",
+        "A customer's billing lines of a month as CSV (finance)",
         description=CSV_DESCRIPTION,
         responses=CSV_RESPONSES,
-        security=common["security"],
     )
     def finance_billing_lines(tenant_id: SlugPath, month: MonthPath) -> Response[str]:
         return csv_response(service().finance_billing_lines_csv(caller(), tenant_id, month), f"billing-{month}.csv")

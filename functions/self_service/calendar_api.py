@@ -6,12 +6,12 @@ self-service function, which reads and writes only the CALSYNC partition's items
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from telefonist.calendar_sync.consent import ConsentApp
-from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, new_router
+from telefonist.edge.resolver import SLUG_PATTERN, TaggedRoutes, caller_of, new_router
 from telefonist.self_service import SelfService
 from telefonist.self_service.calendar_settings import (
     CalendarSettingsInput,
@@ -32,7 +32,7 @@ def build_calendar_router(
     """The routes over the self-service use cases (their audit and checks) and the same customer table;
     `consent_app`: telefonist's Entra application for the admin-consent link (None: not configured, 503)."""
     app = new_router()
-    common: dict[str, Any] = ROUTE_DOCS
+    calendar_sync = TaggedRoutes(app, "calendar sync")
 
     def settings() -> CalendarSettingsService:
         # Here, not at import: the sync's state store and the sync it imports are ~0.015 s CPU of
@@ -42,44 +42,32 @@ def build_calendar_router(
         current = service()
         return CalendarSettingsService(current, DynamoSyncState(current._repo.table), consent_app())
 
-    @app.get(
-        "/calendar-sync", tags=["calendar sync"], summary="Calendar sync: settings, status, followed people", **common
-    )
+    @calendar_sync.get("/calendar-sync", "Calendar sync: settings, status, followed people")
     def get_calendar_sync() -> CalendarSettingsView:
         return settings().get(caller_of(app))
 
-    @app.put(
-        "/calendar-sync",
-        tags=["calendar sync"],
-        summary="Turn calendar sync on or off and set its rules (expected_version 0 the first time)",
-        **common,
+    @calendar_sync.put(
+        "/calendar-sync", "Turn calendar sync on or off and set its rules (expected_version 0 the first time)"
     )
     def put_calendar_sync(body: CalendarSettingsInput) -> CalendarSettingsView:
         return settings().put(caller_of(app), body)
 
-    @app.put(
+    @calendar_sync.put(
         "/calendar-sync/people/<person_id>",
-        tags=["calendar sync"],
-        summary="Follow a person's calendar or stop (the renewal function subscribes it within 15 minutes)",
-        **common,
+        "Follow a person's calendar or stop (the renewal function subscribes it within 15 minutes)",
     )
     def put_calendar_follow(person_id: PersonPath, body: FollowInput) -> FollowedView:
         return settings().follow(caller_of(app), person_id, body)
 
-    @app.post(
-        "/calendar-sync/consent",
-        tags=["calendar sync"],
-        summary="Connect Microsoft 365: the admin-consent link (single-use state, 10 minutes)",
-        **common,
+    @calendar_sync.post(
+        "/calendar-sync/consent", "Connect Microsoft 365: the admin-consent link (single-use state, 10 minutes)"
     )
     def post_calendar_consent() -> ConsentLinkView:
         return settings().consent_link(caller_of(app))
 
-    @app.post(
+    @calendar_sync.post(
         "/calendar-sync/consent/callback",
-        tags=["calendar sync"],
-        summary="What Microsoft sent back to Mina sidor after admin consent: the directory tenant, or its error",
-        **common,
+        "What Microsoft sent back to Mina sidor after admin consent: the directory tenant, or its error",
     )
     def post_calendar_consent_callback(body: ConsentCallbackInput) -> CalendarSettingsView:
         return settings().consent_callback(caller_of(app), body)

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, new_router
+from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, TaggedRoutes, caller_of, new_router
 from telefonist.models.types import Month
 from telefonist.self_service import api_params as params
 from telefonist.self_service.billing import MAX_CSV_LINES
@@ -44,37 +44,26 @@ CSV_RESPONSES: dict[int, Any] = {
 def build_call_log_router(queries: Callable[[], CallLogQueries]) -> Router:
     """The call log's four routes over `queries` (built lazily: import stays cheap)."""
     app = new_router()
-    common: dict[str, Any] = {**ROUTE_DOCS, "description": PAGE_DESCRIPTION}
-    csv_docs: dict[str, Any] = {
-        "description": CSV_DESCRIPTION,
-        "responses": CSV_RESPONSES,
-        "security": ROUTE_DOCS["security"],
-    }
+    statistics = TaggedRoutes(app, "statistics")
+    page_docs: dict[str, Any] = {"description": PAGE_DESCRIPTION}
+    csv_docs: dict[str, Any] = {"description": CSV_DESCRIPTION, "responses": CSV_RESPONSES}
 
-    @app.get("/call-log", tags=["statistics"], summary="The month's call log (administrators)", **common)
+    @statistics.get("/call-log", "The month's call log (administrators)", **page_docs)
     def get_call_log(month: MonthQuery, limit: params.PageSize = 50, cursor: params.Cursor = None) -> CallLogPage:
         return queries().own_page(caller_of(app), month, limit, cursor)
 
-    @app.get("/call-log.csv", tags=["statistics"], summary="The month's call log as CSV (administrators)", **csv_docs)
+    @statistics.get("/call-log.csv", "The month's call log as CSV (administrators)", **csv_docs)
     def get_call_log_csv(month: MonthQuery) -> Response[str]:
         return csv_response(queries().own_csv(caller_of(app), month), f"call-log-{month}.csv")
 
-    @app.get(
-        "/finance/tenants/<tenant_id>/call-log",
-        tags=["statistics"],
-        summary="A customer's call log of a month (finance)",
-        **common,
-    )
+    @statistics.get("/finance/tenants/<tenant_id>/call-log", "A customer's call log of a month (finance)", **page_docs)
     def finance_call_log(
         tenant_id: TenantPath, month: MonthQuery, limit: params.PageSize = 50, cursor: params.Cursor = None
     ) -> CallLogPage:
         return queries().customer_page(caller_of(app), tenant_id, month, limit, cursor)
 
-    @app.get(
-        "/finance/tenants/<tenant_id>/call-log.csv",
-        tags=["statistics"],
-        summary="A customer's call log of a month as CSV (finance)",
-        **csv_docs,
+    @statistics.get(
+        "/finance/tenants/<tenant_id>/call-log.csv", "A customer's call log of a month as CSV (finance)", **csv_docs
     )
     def finance_call_log_csv(tenant_id: TenantPath, month: MonthQuery) -> Response[str]:
         return csv_response(queries().customer_csv(caller_of(app), tenant_id, month), f"call-log-{month}.csv")

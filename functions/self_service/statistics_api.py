@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, caller_of, new_router
+from telefonist.edge.resolver import ROUTE_DOCS, SLUG_PATTERN, TaggedRoutes, caller_of, new_router
 from telefonist.models.types import Month
 from telefonist.statistics.api_models import MonthStatisticsView
 from telefonist.statistics.service import CSV_COLUMNS, StatisticsQueries, statistics_csv
@@ -46,34 +46,24 @@ def _csv(view: MonthStatisticsView) -> Response[str]:
 def build_statistics_router(queries: Callable[[], StatisticsQueries]) -> Router:
     """The statistics routes over `queries` (built lazily: import stays cheap)."""
     app = new_router()
-    common: dict[str, Any] = ROUTE_DOCS
-    csv_docs: dict[str, Any] = {
-        "description": CSV_DESCRIPTION,
-        "responses": CSV_RESPONSES,
-        "security": common["security"],
-    }
+    statistics = TaggedRoutes(app, "statistics")
+    csv_docs: dict[str, Any] = {"description": CSV_DESCRIPTION, "responses": CSV_RESPONSES}
 
-    @app.get("/statistics", tags=["statistics"], summary="The month's call statistics (administrators)", **common)
+    @statistics.get("/statistics", "The month's call statistics (administrators)")
     def get_statistics(month: MonthQuery) -> MonthStatisticsView:
         return queries().own_month(caller_of(app), month)
 
-    @app.get("/statistics.csv", tags=["statistics"], summary="The month's call statistics as CSV", **csv_docs)
+    @statistics.get("/statistics.csv", "The month's call statistics as CSV", **csv_docs)
     def get_statistics_csv(month: MonthQuery) -> Response[str]:
         return _csv(queries().own_month(caller_of(app), month))
 
-    @app.get(
-        "/finance/tenants/<tenant_id>/statistics",
-        tags=["statistics"],
-        summary="A customer's call statistics of a month (finance)",
-        **common,
-    )
+    @statistics.get("/finance/tenants/<tenant_id>/statistics", "A customer's call statistics of a month (finance)")
     def finance_statistics(tenant_id: TenantPath, month: MonthQuery) -> MonthStatisticsView:
         return queries().customer_month(caller_of(app), tenant_id, month)
 
-    @app.get(
+    @statistics.get(
         "/finance/tenants/<tenant_id>/statistics.csv",
-        tags=["statistics"],
-        summary="A customer's call statistics of a month as CSV (finance)",
+        "A customer's call statistics of a month as CSV (finance)",
         **csv_docs,
     )
     def finance_statistics_csv(tenant_id: TenantPath, month: MonthQuery) -> Response[str]:
