@@ -86,17 +86,6 @@ class MessageStatus(StrEnum):
     FAILED = "failed"
 
 
-@dataclass(frozen=True)
-class FinalStatus:
-    """How a message ends (`MessageLog.finish`): its status and last error, when, and the channels that
-    become failed with it (given up before they were sent)."""
-
-    status: MessageStatus
-    error: str | None
-    at: datetime
-    give_up: tuple[Channel, ...] = ()
-
-
 def overall_status(channels: Iterable[ChannelStatus]) -> MessageStatus:
     """The message's status from its channels': queued while any is in flight, sent when every one
     was sent, partially sent when some were, failed when none was."""
@@ -106,6 +95,17 @@ def overall_status(channels: Iterable[ChannelStatus]) -> MessageStatus:
     if statuses == {ChannelStatus.SENT}:
         return MessageStatus.SENT
     return MessageStatus.PARTIALLY_SENT if ChannelStatus.SENT in statuses else MessageStatus.FAILED
+
+
+@dataclass(frozen=True)
+class FinalStatus:
+    """How a message ends (`MessageLog.finish`): its status and last error, when, and the channels that
+    become failed with it (given up before they were sent)."""
+
+    status: MessageStatus
+    error: str | None
+    at: datetime
+    give_up: tuple[Channel, ...] = ()
 
 
 class MessageInput(DomainModel):
