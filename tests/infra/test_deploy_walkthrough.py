@@ -1,8 +1,9 @@
 """README "Deploy to AWS", run line by line up to the first command that needs an account.
 
-Builds every function's package once per test run (`make bundle`: pip for Lambda's platform, so it
-needs PyPI, as a fresh clone's deploy does); then checks each package's contents and imports each
-handler from its own package in a clean interpreter. Both pytest-xdist workers share one build.
+Builds every function's package once per test run (`make preview`'s bundling: pip for Lambda's
+platform, so it needs PyPI, as a fresh clone's deploy does); then checks the template the CLI wrote,
+each package's contents, and imports each handler from its own package in a clean interpreter. Both
+pytest-xdist workers share one build.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from aws_cdk.assertions import Template
 
 from infra import bundling
+from infra.app_factory import build_app
 from infra.bundling import ROOT, all_functions
 
 ACCOUNT_MARKER = "# with credentials from here on"
@@ -79,10 +82,54 @@ def packages(walkthrough: tuple[Path, str]) -> dict[str, Path]:
 
 def test_the_readme_commands_bundle_and_preview_without_an_account(walkthrough: tuple[Path, str]) -> None:
     _assembly, log = walkthrough
-    assert readme_commands() == ["make install", "make bundle", "make preview"]
+    assert readme_commands() == ["make install", "make preview"]
     for function in all_functions():
         assert re.search(rf"telefonist bundle {function}: [\d.]+ MB unzipped", log), function
     assert "Number of stacks with differences: 1" in log  # the diff against an empty template
+
+
+def test_the_clis_synth_offline_writes_the_apps_template_with_the_built_packages(
+    walkthrough: tuple[Path, str], template: Template, tmp_path: Path
+) -> None:
+    """`make preview` synthesizes with the CLI pinned in package.json (offline, CI set, no terminal:
+    it must neither prompt nor download): the template of the app the tests synthesize (`build_app()`,
+    which app.py, cdk.json's app, runs), except that each function's code is the package it built
+    (`asset.<hash>`, the hash its S3 key names) where a plain synth names the source folder."""
+    assembly, _log = walkthrough
+    written = json.loads((assembly / "Telefonist.template.json").read_text(encoding="utf-8"))
+    for resource in written["Resources"].values():
+        handler = resource["Properties"].get("Handler", "") if resource["Type"] == "AWS::Lambda::Function" else ""
+        if handler.startswith("functions."):
+            built = resource["Metadata"]["aws:asset:path"]
+            assert built == "asset." + resource["Properties"]["Code"]["S3Key"].removesuffix(".zip")
+            resource["Metadata"]["aws:asset:path"] = str(ROOT / "functions" / handler.split(".")[1])
+    if written != template.to_json():
+        # An edit in the shared working tree since the walkthrough changed an asset's hash: the CLI's
+        # synth (without bundling) and the app's, both now, must still agree.
+        _assert_a_plain_cli_synth_writes_the_apps_template(tmp_path)
+        return
+    # The README's other commands (bootstrap, destroy) go through npx: it finds the pinned CLI offline.
+    pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["devDependencies"]["aws-cdk"]
+    env = {**os.environ, "CI": "true"}
+    version = subprocess.run(
+        ["npx", "--no-install", "cdk", "--version"],
+        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert version.stdout.split()[0] == pinned
+
+
+def _assert_a_plain_cli_synth_writes_the_apps_template(output: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TELEFONIST_BUNDLE"} | {"CI": "true"}
+    cli = subprocess.run(
+        ["npx", "--no-install", "cdk", "synth", "--quiet", "--output", str(output)],
+        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert cli.returncode == 0, cli.stdout + cli.stderr
+    _app, stack = build_app()
+    assert (
+        json.loads((output / "Telefonist.template.json").read_text(encoding="utf-8"))
+        == Template.from_stack(stack).to_json()
+    )
 
 
 @pytest.mark.parametrize("function", all_functions())
