@@ -96,3 +96,26 @@ def test_between_tests_moto_holds_nothing_and_the_environment_is_restored(moto_s
         )
     with moto_session.fresh_stack():  # ... and does not disturb the stack
         _assert_every_resource_present_and_empty()
+
+
+def test_a_seeding_runs_once_per_stack_and_each_test_gets_its_own_copy(moto_session: MotoSession) -> None:
+    table = resources.CUSTOMER_TABLE
+    runs: list[int] = []
+
+    def seed() -> None:
+        runs.append(1)
+        boto3.client("dynamodb").put_item(TableName=table.local_name, Item={"pk": {"S": "seeded"}, "sk": {"S": "x"}})
+
+    for _ in range(3):
+        with moto_session.fresh_stack():
+            moto_session.seeded("test_moto_session", seed)
+            items = boto3.client("dynamodb").scan(TableName=table.local_name)["Items"]
+            assert items == [{"pk": {"S": "seeded"}, "sk": {"S": "x"}}]  # not the last test's change
+            boto3.client("dynamodb").put_item(
+                TableName=table.local_name, Item={"pk": {"S": "seeded"}, "sk": {"S": "x"}, "changed": {"N": "1"}}
+            )
+    assert len(runs) == 1
+    with moto_session.fresh_stack():  # a stack that already holds something is seeded by the seeding itself
+        boto3.client("dynamodb").put_item(TableName=table.local_name, Item={"pk": {"S": "other"}, "sk": {"S": "y"}})
+        moto_session.seeded("test_moto_session", seed)
+    assert len(runs) == 2

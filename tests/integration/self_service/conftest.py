@@ -22,6 +22,7 @@ from werkzeug.test import Client
 from functions.self_service.api import build_resolver
 from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 from telefonist_local.self_service.local_gateway import ApiGatewayWsgiApp, local_token
+from tests.moto_session import MotoSession
 
 OPERATOR = Caller(subject="op-1", groups=frozenset({"operators"}))
 ACME_ADMIN = Caller(subject="acme-admin", tenant_id="acme", groups=frozenset({"admins"}))
@@ -94,15 +95,21 @@ def billing() -> InMemoryBillingSummarySource:
 
 
 @pytest.fixture
-def service(repo: CustomerRepository, billing: InMemoryBillingSummarySource) -> SelfService:
+def service(repo: CustomerRepository, billing: InMemoryBillingSummarySource, moto_session: MotoSession) -> SelfService:
+    """The service on a stack holding the price list and the two customers (written once per stack:
+    tests/moto_session.py's `seeded`)."""
     dynamodb = boto3.resource("dynamodb")
     person_data = PersonDataStore(
         repo, dynamodb.Table(MESSAGE_TABLE.local_name), dynamodb.Table(STATISTICS_TABLE.local_name)
     )
     svc = SelfService(repo, billing, person_data=person_data)
-    repo.put_price_list(DEFAULT_PRICE_LIST)
-    seed_customer(svc, "acme", "Acme", "+46852000001")
-    seed_customer(svc, "globex", "Globex", "+46852000101")
+
+    def seed() -> None:
+        repo.put_price_list(DEFAULT_PRICE_LIST)
+        seed_customer(svc, "acme", "Acme", "+46852000001")
+        seed_customer(svc, "globex", "Globex", "+46852000101")
+
+    moto_session.seeded("self-service: acme and globex", seed)
     return svc
 
 
