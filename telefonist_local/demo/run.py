@@ -202,7 +202,7 @@ class _Run:
         return tqdm(items, desc=desc, unit=" call", disable=not self.settings.progress, leave=True)
 
     def run(self) -> None:
-        with self.phase("seed"):
+        with self.phase("seed"), self._functions():  # the self-service use cases log as the function would
             tenant_id, people, numbers = self.seed()
         self.out(f"Seeded customer {tenant_id}: {len(people)} people, numbers {', '.join(numbers)}")
         calls = generate_calls(
