@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -27,7 +25,7 @@ from telefonist.dal.customer_repository import CustomerRepository
 from telefonist.resources import ARCHIVE_BUCKET, QUARANTINE_BUCKET
 
 from telefonist_local.cli import smoke
-from telefonist_local.local_aws import LocalResources, create_resources, moto_server, patched_environment
+from telefonist_local.local_aws import LocalResources, patched_environment
 from telefonist_local.sample_data import DEFAULT_PRICE_LIST
 
 
@@ -45,7 +43,7 @@ def test_the_check_finds_each_resource_once_in_the_synthesized_template(template
 
 
 @pytest.fixture
-def moto_stack(template: Template) -> Iterator[tuple[LocalResources, str]]:
+def moto_stack(template: Template, served_stack: tuple[LocalResources, str]) -> tuple[LocalResources, str]:
     """moto's server with the local resources, and a CloudFormation stack `Smoke` holding the
     template's own tables and billing bucket (same logical ids) and stand-ins for the functions."""
     ids = _logical_ids(template)
@@ -77,14 +75,8 @@ def moto_stack(template: Template) -> Iterator[tuple[LocalResources, str]]:
         else:
             resources[logical_id] = {"Type": kind}
         del name
-    with moto_server() as endpoint:
-        reset = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")  # noqa: S310 - loopback
-        urllib.request.urlopen(reset).close()  # noqa: S310 - moto on 127.0.0.1
-        created = create_resources()
-        with patched_environment(created.environment):
-            cloudformation = boto3.client("cloudformation")
-            cloudformation.create_stack(StackName="Smoke", TemplateBody=json.dumps({"Resources": resources}))
-            yield created, endpoint
+    boto3.client("cloudformation").create_stack(StackName="Smoke", TemplateBody=json.dumps({"Resources": resources}))
+    return served_stack
 
 
 def _handlers_invoker(stack: smoke.StackResources) -> smoke.Invoker:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-import urllib.request
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +29,7 @@ from telefonist.resources import (
 )
 
 from functions.rating import dependencies, handler
-from telefonist_local.local_aws import LocalResources, create_resources, moto_server, patched_environment
+from telefonist_local.local_aws import LocalResources
 from telefonist_local.sample_data import DEFAULT_PRICE_LIST, DEMO_SWITCHBOARD_NUMBER
 from telefonist_local.seeding import seed_demo_tenant
 from tests.rating_builders import SHARD, ctr, encode, kinesis_event, sequence_number
@@ -39,15 +38,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def local_aws() -> Iterator[LocalResources]:
-    """moto's server on 127.0.0.1 with every resource of the stack; env vars set as CDK would."""
-    with moto_server() as endpoint:
-        # moto's backends are per process: start every test from an empty account
-        reset = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")  # noqa: S310 - loopback
-        urllib.request.urlopen(reset).close()  # noqa: S310 - moto on 127.0.0.1, an http URL we built
-        created = create_resources()
-        with patched_environment(created.environment):
-            yield created
+def local_aws(served_stack: tuple[LocalResources, str]) -> LocalResources:
+    """moto's server on 127.0.0.1 (pyarrow's S3 reaches it) with every resource of the stack, empty."""
+    return served_stack[0]
 
 
 @pytest.fixture
