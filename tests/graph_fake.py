@@ -175,7 +175,8 @@ def fake_graph() -> Iterator[FakeGraph]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     graph.url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits for the loop's next one (0.5 s by default, half a second a test).
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield graph
