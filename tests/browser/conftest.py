@@ -114,7 +114,9 @@ def place_call(page: Page, dialed: str = ACME_SWITCHBOARD, caller: str = CALLER)
 
 
 def inject_axe(page: Page) -> None:
-    page.add_script_tag(path=str(AXE))
+    """axe-core in the page's document, once: a page that changes views without loading keeps it."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
 
 
 def find(page: Page, query: str, name: str) -> Locator:

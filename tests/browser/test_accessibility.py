@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from telefonist_local.cli.serve import LocalApi
-from tests.browser.conftest import AXE, UNROUTED_NUMBER, VIEWPORT, open_card, place_call
+from tests.browser.conftest import UNROUTED_NUMBER, VIEWPORT, inject_axe, open_card, place_call
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "operator-workspace.png"
 
@@ -27,7 +27,7 @@ def csp_free_page(browser: Browser, served: LocalApi) -> Iterator[Page]:
 
 
 def serious_violations(page: Page) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE))
+    inject_axe(page)
     result: dict[str, Any] = page.evaluate("async () => await axe.run(document)")
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
