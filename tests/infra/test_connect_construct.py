@@ -12,23 +12,18 @@ import pytest
 from aws_cdk.assertions import Match, Template
 from telefonist.connect.flow_language import FLOW_TYPE_OF_API_TYPE, check_flow, flow_type_of
 
-from infra.app_factory import build_app
 from infra.constructs.connect_construct import (
-    CTX_CONNECT_INSTANCE_ARN,
-    CTX_OPERATORS,
     OPERATOR_ACW_SECONDS,
     OPERATOR_PERMISSIONS,
 )
 from telefonist_local.connect.flow_simulator import hours_of_operation_open, validate_flow
-
-IMPORTED_ARN = "arn:aws:connect:eu-central-1:111122223333:instance/existing-1"
+from tests.infra.conftest import IMPORTED_ARN
 
 
 @pytest.fixture(scope="module")
-def imported_template() -> Template:
-    """One more synth: an existing instance by ARN, and two operator users."""
-    _app, stack = build_app(context={CTX_CONNECT_INSTANCE_ARN: IMPORTED_ARN, CTX_OPERATORS: "eva,olle"})
-    return Template.from_stack(stack)
+def imported_template(context_template: Template) -> Template:
+    """An existing instance by ARN, and two operator users (tests/infra/conftest.py)."""
+    return context_template
 
 
 def _one(template: Template, kind: str, properties: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -10,8 +10,6 @@ from aws_cdk.assertions import Template
 from telefonist import config
 
 from infra import constants
-from infra.app_factory import build_app
-from infra.constructs import monitoring_construct as monitoring
 
 
 def _alarm_topics(template: Template) -> dict[str, Any]:
@@ -128,9 +126,9 @@ def test_every_log_group_keeps_the_constant_retention(template: Template) -> Non
 
 
 @pytest.fixture(scope="module")
-def with_alarm_email() -> Template:
-    _app, stack = build_app(context={monitoring.CTX_ALARM_EMAIL: "larm@example.se"})
-    return Template.from_stack(stack)
+def with_alarm_email(context_template: Template) -> Template:
+    """The alarm e-mail larm@example.se in the context (tests/infra/conftest.py)."""
+    return context_template
 
 
 def test_the_alarm_email_from_context_subscribes_to_the_topic(template: Template, with_alarm_email: Template) -> None:
