@@ -230,20 +230,35 @@ function SettingsForm({ api, current, onSaved }: { api: Api; current: CalendarSy
   );
 }
 
-function People(props: { api: Api; people: PersonSummary[]; followed: FollowedCalendar[]; onChanged: () => void }) {
+function People(props: {
+  api: Api;
+  people: PersonSummary[];
+  followed: FollowedCalendar[];
+  onChanged: () => Promise<unknown>;
+}) {
   const [problem, setProblem] = useState<{ person: string; problem: Problem } | null>(null);
+  // The box shows what was clicked until the server's answer is loaded (the box is controlled by
+  // the loaded state, which would otherwise snap back while the request is under way).
+  const [pending, setPending] = useState<ReadonlyMap<string, boolean>>(new Map());
   const lang = language.value;
   const byPerson = new Map(props.followed.map((f) => [f.person_id, f]));
+  const settled = (personId: string) =>
+    setPending((now) => new Map([...now].filter(([id]) => id !== personId)));
   const toggle = async (person: PersonSummary, following: boolean) => {
-    const result = await call(() =>
-      props.api.PUT("/calendar-sync/people/{person_id}", {
-        params: { path: { person_id: person.person_id } },
-        body: { following },
-      }),
-    );
-    if (!result.ok) return setProblem({ person: person.person_id, problem: result.problem });
-    setProblem(null);
-    props.onChanged();
+    setPending((now) => new Map(now).set(person.person_id, following));
+    try {
+      const result = await call(() =>
+        props.api.PUT("/calendar-sync/people/{person_id}", {
+          params: { path: { person_id: person.person_id } },
+          body: { following },
+        }),
+      );
+      if (!result.ok) return setProblem({ person: person.person_id, problem: result.problem });
+      setProblem(null);
+      await props.onChanged();
+    } finally {
+      settled(person.person_id);
+    }
   };
   return (
     <section aria-labelledby="cal-people">
@@ -271,7 +286,8 @@ function People(props: { api: Api; people: PersonSummary[]; followed: FollowedCa
                   <label class="check">
                     <input
                       type="checkbox"
-                      checked={following}
+                      checked={pending.get(person.person_id) ?? following}
+                      disabled={pending.has(person.person_id)}
                       aria-describedby={fieldError ? `cal-err-${person.person_id}` : undefined}
                       aria-invalid={fieldError ? true : undefined}
                       onChange={(e) => void toggle(person, e.currentTarget.checked)}
