@@ -1,8 +1,12 @@
 """Browser tests: headless Debian Chromium (never a downloaded browser) against `telefonist serve`.
 
 One `local_api` per session, so one per xdist worker (moto, the demo customer, the API and the built
-pages); each test gets a fresh browser context and page from pytest-playwright, and drives what a
-person does.
+pages); each test gets a new page (tab) and drives what a person does. The pages share one browser
+context per worker: a context of its own costs a test ~0.7 s of CPU more (its storage partition and
+a cold renderer), and the pages keep nothing a next test could see (tokens in memory,
+sessionStorage per tab, no cookies). A test that changes the context itself (routes on it, or
+installs a clock, which Playwright installs in the whole context) takes pytest-playwright's
+`context` (`@pytest.mark.usefixtures("context")`) and gets its page there.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from telefonist_local.cli.serve import LocalApi, local_api
 from telefonist_local.local_web import WEB_DIST
@@ -65,6 +69,41 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_context_args, "viewport": VIEWPORT, "locale": "sv-SE", "timezone_id": "Europe/Stockholm"}
+
+
+@pytest.fixture(scope="session")
+def shared_context(browser: Browser, browser_context_args: dict[str, Any]) -> Iterator[BrowserContext]:
+    """The worker's browser context for the pages of tests that leave the context as they found it."""
+    context = browser.new_context(**browser_context_args)
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def csp_free_context(browser: Browser) -> Iterator[BrowserContext]:
+    """A shared context whose pages let a test inject axe-core (the pages allow no inline script)."""
+    context = browser.new_context(bypass_csp=True, viewport=VIEWPORT, locale="sv-SE", timezone_id="Europe/Stockholm")
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, shared_context: BrowserContext) -> Iterator[Page]:
+    """A new page in the worker's shared context; in the test's own `context` when it takes one."""
+    if "context" in request.fixturenames:
+        yield request.getfixturevalue("context").new_page()  # pytest-playwright closes the context
+        return
+    yield from page_in(shared_context)
+
+
+def page_in(context: BrowserContext) -> Iterator[Page]:
+    """A new page in a shared `context`, closed after the test; a test that installed a clock in the
+    whole context fails here (it must take its own `context`), before a next test reads the clock."""
+    page = context.new_page()
+    yield page
+    clocked = not page.is_closed() and page.evaluate("typeof globalThis.__pwClock !== 'undefined'")
+    page.close()
+    assert not clocked, "the test installed a clock in a shared context: mark it usefixtures('context')"
 
 
 @pytest.fixture(scope="session")

@@ -8,22 +8,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from telefonist_local.cli.serve import LocalApi
-from tests.browser.conftest import UNROUTED_NUMBER, VIEWPORT, inject_axe, open_card, place_call
+from tests.browser.conftest import UNROUTED_NUMBER, VIEWPORT, inject_axe, open_card, page_in, place_call
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "operator-workspace.png"
 
 
 @pytest.fixture
-def csp_free_page(browser: Browser, served: LocalApi) -> Iterator[Page]:
+def csp_free_page(csp_free_context: BrowserContext, served: LocalApi) -> Iterator[Page]:
     """A page whose policy lets the test inject axe-core (the page itself allows no inline script)."""
-    context = browser.new_context(bypass_csp=True, viewport=VIEWPORT, locale="sv-SE", timezone_id="Europe/Stockholm")
-    page = context.new_page()
-    page.goto(f"{served.url}/operator/")
-    yield page
-    context.close()
+    for page in page_in(csp_free_context):
+        page.goto(f"{served.url}/operator/")
+        yield page
 
 
 def serious_violations(page: Page) -> list[dict[str, Any]]:
@@ -59,6 +57,7 @@ def test_a_fallback_call_and_the_keyboard_map_have_no_serious_violation(csp_free
     assert serious_violations(page) == [], serious_violations(page)
 
 
+@pytest.mark.usefixtures("context")  # the clock is the context's
 def test_the_readme_screenshot_shows_a_call_with_a_found_person(operator_page: Page) -> None:
     # Given a call to Acme on a stopped clock, "asa" typed and the card open
     page = operator_page

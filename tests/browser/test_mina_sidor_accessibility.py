@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from telefonist_local.cli.serve import LocalApi
-from tests.browser.conftest import VIEWPORT
+from tests.browser.conftest import page_in
 from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_mina_sidor import ADMIN, FINANCE, READER, open_page, sign_in
 
@@ -19,14 +19,12 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 @pytest.fixture
-def csp_free_mina_sidor(browser: Browser, served: LocalApi) -> Iterator[Page]:
+def csp_free_mina_sidor(csp_free_context: BrowserContext, served: LocalApi) -> Iterator[Page]:
     """Mina sidor with a policy that lets the test inject axe-core (the page allows no inline script)."""
-    context = browser.new_context(bypass_csp=True, viewport=VIEWPORT, locale="sv-SE", timezone_id="Europe/Stockholm")
-    page = context.new_page()
-    page.goto(f"{served.url}/mina-sidor/")
-    expect(page.get_by_role("heading", name="Logga in på Mina sidor")).to_be_visible()
-    yield page
-    context.close()
+    for page in page_in(csp_free_context):
+        page.goto(f"{served.url}/mina-sidor/")
+        expect(page.get_by_role("heading", name="Logga in på Mina sidor")).to_be_visible()
+        yield page
 
 
 def test_every_page_an_admin_opens_has_no_serious_violation(csp_free_mina_sidor: Page) -> None:

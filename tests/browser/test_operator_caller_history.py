@@ -8,6 +8,7 @@ import json
 import urllib.request
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from telefonist_local.cli.serve import LocalApi
@@ -30,6 +31,7 @@ def _at(page: Page, served: LocalApi, moment: datetime) -> None:
     page.clock.set_system_time(moment)
 
 
+@pytest.mark.usefixtures("context")  # the clock is the context's
 def test_a_second_call_shows_the_first_calls_outcome_until_the_retention_window_ends(
     operator_page: Page, served: LocalApi
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import UNROUTED_NUMBER, find, open_card, place_call
@@ -55,6 +56,7 @@ def test_an_absent_person_prompts_a_message_or_the_colleague(operator_page: Page
     expect(card).to_contain_text("Mobil 070-100 00 00")
 
 
+@pytest.mark.usefixtures("context")  # the clock is the context's
 def test_the_handling_timer_warns_at_30_and_turns_over_at_45_seconds(operator_page: Page) -> None:
     # Given the page's clock under the test's control, and a call connected
     page = operator_page
