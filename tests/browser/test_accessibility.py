@@ -26,7 +26,9 @@ def csp_free_page(csp_free_context: BrowserContext, served: LocalApi) -> Iterato
 
 def serious_violations(page: Page) -> list[dict[str, Any]]:
     inject_axe(page)
-    result: dict[str, Any] = page.evaluate("async () => await axe.run(document)")
+    # Only the violations are asked for: axe-core then skips the details (selectors, HTML) of every
+    # node that passed, which took ~20 % of a run.
+    result: dict[str, Any] = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
         for v in result["violations"]
