@@ -60,6 +60,8 @@ LAMBDA_LOCK = ROOT / "requirements-lambda.lock"
 DEV_LOCK = ROOT / "requirements.lock"
 # Downloaded wheels, keyed by the lock's own hashes: inside the project (build/ is ignored by git).
 WHEEL_CACHE = ROOT / "build" / "lambda-wheels"
+# Compiled modules of the packages (compile_bytecode), kept across builds: most of a build's modules are unchanged.
+BYTECODE_CACHE = ROOT / "build" / "lambda-bytecode"
 
 PYTHON_VERSION = "3.11"
 LAMBDA_TASK_ROOT = botocore_models.LAMBDA_TASK_ROOT
@@ -470,10 +472,11 @@ def compile_bytecode(output_dir: Path) -> None:
     """Every module of the package as unchecked-hash bytecode for Lambda's Python (see the module's
     docstring), with the paths Lambda loads them from (/var/task) in tracebacks.
 
-    What `compileall.compile_dir(output_dir, ddir=/var/task)` writes, each module compiled once per
-    build process: most modules are in several packages (pydantic, Powertools, the shared package),
-    and one whose source and place in the package are those of a module compiled for an earlier
-    package gets that module's bytecode (it would be compiled from the same input to the same code)."""
+    What `compileall.compile_dir(output_dir, ddir=/var/task)` writes, each module compiled once on
+    this machine: most modules are in several packages (pydantic, Powertools, the shared package) and
+    most are unchanged since the last build, and one whose source and place in the package are those
+    of a module compiled before (for an earlier package or by an earlier build, build/lambda-bytecode)
+    gets that module's bytecode (it would be compiled from the same input to the same code)."""
     import compileall
     import py_compile
     from concurrent.futures import ProcessPoolExecutor
@@ -511,7 +514,10 @@ def compile_bytecode(output_dir: Path) -> None:
                 f"{output_dir.name}: a module of the package does not compile for Python {PYTHON_VERSION}"
             )
         for _source, target, cached in todo:
-            _link_or_copy(target, cached)
+            # Whole or not at all: another build may be reading the cache meanwhile.
+            incomplete = cached.with_name(f"{cached.name}.{os.getpid()}")
+            _link_or_copy(target, incomplete)
+            incomplete.replace(cached)
 
 
 def _modules(directory: Path) -> Iterator[Path]:
@@ -572,7 +578,7 @@ def _target_path(recorded: str) -> str:
 
 @cache
 def _work_dir() -> Path:
-    """This build process's scratch folder (the shared install, the compiled modules), removed at exit."""
+    """This build process's scratch folder (the shared install), removed at exit."""
     directory = tempfile.TemporaryDirectory(prefix="telefonist-bundling-")
     _WORK_DIRECTORIES.append(directory)
     return Path(directory.name)
@@ -583,9 +589,12 @@ _WORK_DIRECTORIES: list[tempfile.TemporaryDirectory[str]] = []
 
 @cache
 def _bytecode_cache() -> Path:
-    """This process's compiled modules, by their place in a package and their source's hash."""
-    directory = _work_dir() / "bytecode"
-    directory.mkdir()
+    """Modules compiled by this Python (its whole version: a patch release may compile differently)
+    for /var/task, by their place in a package and their source's hash; kept in build/ across builds."""
+    settings = (sys.version, importlib.util.MAGIC_NUMBER.hex(), sys.flags.optimize, LAMBDA_TASK_ROOT, "unchecked-hash")
+    compiler = "\0".join(map(str, settings))
+    directory = BYTECODE_CACHE / hashlib.sha256(compiler.encode()).hexdigest()[:16]
+    directory.mkdir(parents=True, exist_ok=True)
     return directory
 
 
