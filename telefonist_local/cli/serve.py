@@ -224,11 +224,10 @@ def _message_sender(interval_seconds: float = 0.5) -> Iterator[None]:
 
 @contextmanager
 def local_api(
-    port: int, people: int = 50, moto_port: int | None = None, billing_calls: int = 120, *, in_process: bool = False
+    port: int, people: int = 50, moto_port: int | None = None, billing_calls: int = 120
 ) -> Iterator[LocalApi]:
     """moto on 127.0.0.1, the stack's resources, the demo customer (with `billing_calls` rated calls
-    this month and a year of them before), and the API served in a thread. With `in_process`, the
-    boto3 calls reach moto's server application without the socket (`moto_server`)."""
+    this month and a year of them before), and the API served in a thread."""
     import os
     import urllib.request
     from wsgiref.simple_server import WSGIRequestHandler, make_server
@@ -260,7 +259,7 @@ def local_api(
         def log_message(self, format: str, *args: object) -> None:
             """No line per request (paths hold ids; the console stays readable)."""
 
-    with moto_server(moto_port, in_process=in_process) as endpoint:
+    with moto_server(moto_port) as endpoint:
         # moto's server shares the process's backends: start from empty ones (tests reuse processes).
         reset = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")  # noqa: S310 - loopback
         urllib.request.urlopen(reset, timeout=10).close()  # noqa: S310 - our own server on 127.0.0.1

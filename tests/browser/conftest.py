@@ -108,11 +108,10 @@ def page_in(context: BrowserContext) -> Iterator[Page]:
 
 @pytest.fixture(scope="session")
 def served() -> Iterator[LocalApi]:
-    """`telefonist serve` as the README starts it, on a free port, with a 20-person directory; the
-    API's boto3 calls reach moto without the socket (a third of the worker's Python CPU went to it)."""
+    """`telefonist serve` as the README starts it, on a free port, with a 20-person directory."""
     if not BUILT_PAGE.exists():
         pytest.fail(f"{BUILT_PAGE} is missing: build the pages with `make web`")
-    with local_api(0, people=20, in_process=True) as api:
+    with local_api(0, people=20) as api:
         _given_asa_is_ill_and_refers_to_bjorn(api)
         yield api
 
