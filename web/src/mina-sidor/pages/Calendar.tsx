@@ -25,6 +25,8 @@ export function CalendarPage({ api }: { api: Api }) {
   const [sync, setSync] = useState<CalendarSync | null>(null);
   const [people, setPeople] = useState<PersonSummary[]>([]);
   const [problem, setProblem] = useState<Problem | null>(null);
+  // The version just saved: its form is new (keyed by version) and still says "Sparat.".
+  const [justSaved, setJustSaved] = useState<number | null>(null);
   const load = async () => {
     const consent = await consentAnswer(api); // back from Microsoft's admin consent: record its answer first
     if (consent && !consent.ok) setProblem(consent.problem);
@@ -51,7 +53,17 @@ export function CalendarPage({ api }: { api: Api }) {
         <>
           <Microsoft365 api={api} sync={sync} onProblem={setProblem} />
           <Status sync={sync} />
-          <SettingsForm key={sync.version} api={api} current={sync} onSaved={load} />
+          <SettingsForm
+            key={sync.version}
+            api={api}
+            current={sync}
+            justSaved={justSaved === sync.version}
+            onSaved={(saved) => {
+              setJustSaved(saved.version);
+              void load();
+            }}
+            onReload={() => void load()}
+          />
           <People api={api} people={people} followed={sync.people} onChanged={load} />
         </>
       )}
@@ -139,7 +151,14 @@ function Status({ sync }: { sync: CalendarSync }) {
   );
 }
 
-function SettingsForm({ api, current, onSaved }: { api: Api; current: CalendarSync; onSaved: () => void }) {
+function SettingsForm(props: {
+  api: Api;
+  current: CalendarSync;
+  justSaved: boolean;
+  onSaved: (saved: CalendarSync) => void;
+  onReload: () => void;
+}) {
+  const { api, current, onSaved } = props;
   const [enabled, setEnabled] = useState(current.enabled);
   const [states, setStates] = useState<Record<(typeof STATES)[number], string>>({
     out_of_office: current.rules.out_of_office ?? "",
@@ -149,7 +168,7 @@ function SettingsForm({ api, current, onSaved }: { api: Api; current: CalendarSy
   const [keywords, setKeywords] = useState<Keyword[]>(current.rules.keywords ?? []);
   const [privateText, setPrivateText] = useState(current.rules.private_text ?? "Upptagen");
   const [allDay, setAllDay] = useState(current.rules.all_day ?? true);
-  const form = useEditForm();
+  const form = useEditForm(props.justSaved);
   const { errors, touched } = form;
   const submit = form.submit(() => {
     const rules: CalendarRules = {
@@ -225,7 +244,7 @@ function SettingsForm({ api, current, onSaved }: { api: Api; current: CalendarSy
           {t("ms.cal.allDay")}
         </label>
       </FieldGroup>
-      <SaveBar {...form.bar} onReload={form.reload(onSaved)} editable />
+      <SaveBar {...form.bar} onReload={form.reload(props.onReload)} editable />
     </form>
   );
 }
