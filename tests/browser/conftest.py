@@ -143,13 +143,22 @@ def operator_page(page: Page, served: LocalApi) -> Page:
     return page
 
 
-def place_call(page: Page, dialed: str = ACME_SWITCHBOARD, caller: str = CALLER) -> None:
-    """In the simulated workspace, a caller dials `dialed` and the contact connects to the operator."""
+def place_call(page: Page, dialed: str = ACME_SWITCHBOARD, caller: str = CALLER, *, settled: bool = True) -> None:
+    """In the simulated workspace, a caller dials `dialed` and the contact connects to the operator;
+    `settled`: and the caller's history has been read."""
     workspace = page.get_by_role("complementary", name="Simulerad arbetsyta")
     workspace.get_by_label("Kundens nummer").fill(dialed)
     workspace.get_by_label("Uppringarens nummer").fill(caller)
     workspace.get_by_role("button", name="Ring", exact=True).click()
     expect(workspace.get_by_role("log")).to_contain_text("kopplat till operatören")
+    if settled:
+        history_read(page)
+
+
+def history_read(page: Page) -> None:
+    """The caller's history has been read (a call without a customer has none): what follows sees the
+    page as the operator does once the call has settled, nothing arriving above what they click."""
+    expect(page.locator("section.history[aria-busy='true']")).to_have_count(0)
 
 
 def inject_axe(page: Page) -> None:

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from telefonist_local.cli.serve import LocalApi
-from tests.browser.conftest import UNROUTED_NUMBER, VIEWPORT, inject_axe, open_card, page_in, place_call
+from tests.browser.conftest import UNROUTED_NUMBER, VIEWPORT, history_read, inject_axe, open_card, page_in, place_call
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "operator-workspace.png"
 
@@ -64,7 +64,9 @@ def test_the_readme_screenshot_shows_a_call_with_a_found_person(operator_page: P
     # Given a call to Acme on a stopped clock, "asa" typed and the card open
     page = operator_page
     page.clock.pause_at(datetime.now(UTC))
-    place_call(page)
+    place_call(page, settled=False)
+    page.clock.run_for(1000)  # the history's read resolves on the stopped clock
+    history_read(page)
     open_card(page, "asa", "Åsa Södergren")
     # When the operator's part of the page is photographed (not the local simulated workspace)
     workspace_top = page.get_by_role("complementary", name="Simulerad arbetsyta").bounding_box()

@@ -163,6 +163,7 @@ const sv = {
 
   "history.title": "Tidigare samtal (30 dagar)",
   "history.none": "Inga tidigare samtal från numret de senaste 30 dagarna.",
+  "history.loading": "Läser tidigare samtal…",
   "history.failed": "Samtalshistoriken kunde inte läsas: {detail}",
   "history.answered": "besvarat",
   "history.transferred": "kopplat till {name}",
@@ -337,6 +338,7 @@ const en: Record<MessageKey, string> = {
 
   "history.title": "Earlier calls (30 days)",
   "history.none": "No earlier calls from this number in the last 30 days.",
+  "history.loading": "Reading earlier calls…",
   "history.failed": "The call history could not be read: {detail}",
   "history.answered": "answered",
   "history.transferred": "transferred to {name}",

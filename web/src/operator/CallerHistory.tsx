@@ -39,13 +39,16 @@ export function CallerHistory({ api, tenantId, contactId, callerNumber }: Props)
     };
   }, [api, tenantId, contactId, callerNumber]);
 
-  if (state.kind === "loading") return null;
+  // The section stands from the call's start (no jump of the page under the operator's pointer when
+  // the history arrives), busy until it is read.
   return (
-    <section class="history" aria-labelledby="history-title">
+    <section class="history" aria-labelledby="history-title" aria-busy={state.kind === "loading"}>
       <h2 id="history-title" class="history__title">
         {t("history.title")}
       </h2>
-      {state.kind === "failed" ? (
+      {state.kind === "loading" ? (
+        <p class="history__loading">{t("history.loading")}</p>
+      ) : state.kind === "failed" ? (
         <p role="alert">{t("history.failed", { detail: state.detail })}</p>
       ) : state.items.length === 0 ? (
         <p>{t("history.none")}</p>
