@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
@@ -141,6 +142,19 @@ def operator_page(page: Page, served: LocalApi) -> Page:
     page.goto(f"{served.url}/operator/")
     expect(page.get_by_role("heading", name="Inget samtal just nu", exact=False)).to_be_visible()
     return page
+
+
+T = TypeVar("T")
+
+
+def eventually(read: Callable[[], T], done: Callable[[T], bool] = bool, seconds: float = 15.0) -> T:
+    """What `read` returns once it is `done` (by default: non-empty), or its last answer after `seconds`:
+    for what the local server does a moment later (its sender polls the queue every 0.5 s; a warm
+    directory checks its version at most once a second)."""
+    deadline = time.monotonic() + seconds
+    while not done(found := read()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return found
 
 
 def place_call(page: Page, dialed: str = ACME_SWITCHBOARD, caller: str = CALLER, *, settled: bool = True) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import urllib.request
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from telefonist_local.cli.serve import LocalApi
 from telefonist_local.local_web import WEB_DIST
+from tests.browser.conftest import eventually
 
 MINA_SIDOR_PAGE = WEB_DIST / "mina-sidor.html"
 SUPPORT_NUMBER = "+46852000002"
@@ -66,20 +66,16 @@ def api(served: LocalApi, method: str, path: str, who: str, body: Any = None) ->
         return json.loads(response.read())
 
 
-def operators_search(
-    served: LocalApi, query: str, done: Callable[[list[dict[str, Any]]], bool]
-) -> list[dict[str, Any]]:
-    """The operators' search for `query` in Acme's directory, asked again until its matches are `done` or
-    5 s have passed: a warm directory checks its version at most once a second
-    (DIRECTORY_VERSION_CHECK_SECONDS), so an earlier search on this worker may leave it a moment behind."""
-    deadline = time.monotonic() + 5
-    while True:
-        matches: list[dict[str, Any]] = api(served, "GET", f"/operator/tenants/acme/directory?q={query}", "operator")[
-            "matches"
-        ]
-        if done(matches) or time.monotonic() > deadline:
-            return matches
-        time.sleep(0.2)
+Matches = list[dict[str, Any]]
+
+
+def operators_search(served: LocalApi, query: str, done: Callable[[Matches], bool]) -> Matches:
+    """The operators' search for `query` in Acme's directory once its matches are `done` (at most 5 s):
+    a warm directory checks its version at most once a second, so an earlier search on this worker
+    may leave it a moment behind."""
+    path = f"/operator/tenants/acme/directory?q={query}"
+    matches: Matches = eventually(lambda: api(served, "GET", path, "operator")["matches"], done, 5)
+    return matches
 
 
 def test_an_admin_changes_how_to_answer_and_sees_it_in_the_preview_and_the_next_call(
@@ -184,7 +180,7 @@ def test_an_admin_adds_a_person_with_keywords_and_a_referral(mina_sidor: Page, s
     expect(page.get_by_role("listitem").filter(has_text="Möte")).to_contain_text("(gäller nu)")
 
     # And the operators' directory search finds her by a keyword, with the referral
-    def greta_in_a_meeting(matches: list[dict[str, Any]]) -> bool:
+    def greta_in_a_meeting(matches: Matches) -> bool:
         return any(
             m["person"]["person_id"] == "greta-testberg" and (m["referral"] or {}).get("text") == "Möte"
             for m in matches

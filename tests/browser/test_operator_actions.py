@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import time
-from collections.abc import Callable
-from typing import Any
 
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser.conftest import CALLER, open_card, place_call
+from tests.browser.conftest import CALLER, eventually, open_card, place_call
 from tests.notify_helpers import sent_emails, sent_sms
 
 BJORN_MOBILE, BJORN_WORK, BJORN_EMAIL = "+46701000001", "+46852010001", "p00001@acme.example"
-
-
-def eventually(read: Callable[[], list[Any]], seconds: float = 15.0) -> list[Any]:
-    """What `read` returns once it is non-empty (the local sender polls the queue every 0.5 s)."""
-    deadline = time.monotonic() + seconds
-    while not (found := read()) and time.monotonic() < deadline:
-        time.sleep(0.25)
-    return found
 
 
 def test_a_message_reaches_the_sms_and_email_outboxes(operator_page: Page) -> None:
