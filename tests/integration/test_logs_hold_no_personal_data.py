@@ -12,6 +12,7 @@ import io
 import json
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,9 @@ def national_forms(e164: str) -> list[str]:
 
 
 def leaks(output: str, secrets: set[str]) -> list[str]:
-    return sorted(s for s in secrets if s and s in output)
+    """The secrets that stand in `output`, not counting digits inside a longer number (a door code
+    "4711" inside an EMF timestamp in milliseconds, 1796061474711, is none)."""
+    return sorted(s for s in secrets if s and re.search(rf"(?<!\d){re.escape(s)}(?!\d)", output))
 
 
 def _api_event(method: str, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
